@@ -1,0 +1,8 @@
+# -Werror applies to rocd's own code only: dependencies come in as system
+# headers, whose warnings are not ours to fix.
+add_compile_options(-Wall -Wextra -Werror -Wno-missing-field-initializers)
+if(CMAKE_CXX_COMPILER_ID STREQUAL "GNU" AND CMAKE_CXX_COMPILER_VERSION VERSION_LESS 13)
+  # GCC 12 reports -Wrestrict on plain std::string concatenation at -O2+
+  # (GCC bug 105651, fixed in 13): a false positive in libstdc++ itself.
+  add_compile_options(-Wno-restrict)
+endif()
