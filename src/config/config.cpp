@@ -202,6 +202,15 @@ Result<Config> apply_config_file(const std::filesystem::path& path, Config base)
              }
              return {};
          }},
+        {"require_token",
+         [&](const YAML::Node& node) -> Status {
+             const std::string text = node.IsScalar() ? node.Scalar() : "";
+             if (text != "true" && text != "false") {
+                 return fail(Errc::invalid_argument, "expected true or false");
+             }
+             base.require_token = text == "true";
+             return {};
+         }},
         {"tls_cert", path_value(base.tls_cert)},
         {"tls_key", path_value(base.tls_key)},
         {"mock_fixture", path_value(base.mock_fixture)},

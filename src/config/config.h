@@ -36,6 +36,9 @@ struct Config {
     LogFormat log_format = LogFormat::text;
     std::optional<std::filesystem::path> tls_cert;
     std::optional<std::filesystem::path> tls_key;
+    /// Require the bearer token even on a loopback address (for machines
+    /// whose local users should not all control the daemon).
+    bool require_token = false;
     /// Origins allowed to call the API from a browser; empty = CORS off.
     std::vector<std::string> cors_allowed_origins;
     /// Device fixture of the mock driver.

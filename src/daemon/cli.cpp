@@ -46,6 +46,7 @@ std::variant<Invocation, int> parse_command_line(int argc, char** argv) {
     std::optional<std::string> data_dir;
     std::vector<std::string> cors;
     bool rotate_token = false;
+    bool require_token = false;
 
     app.add_option("--listen", listen, "HTTP API address HOST:PORT (default 127.0.0.1:4040; port 0: any free port)");
     app.add_option("--driver", driver, "device driver: pipewire or mock");
@@ -59,6 +60,7 @@ std::variant<Invocation, int> parse_command_line(int argc, char** argv) {
     app.add_option("--cors-origin", cors, "allow this browser origin (repeatable; '*' for any)");
     app.add_option("--mock-fixture", mock_fixture, "JSON device fixture for the mock driver");
     app.add_option("--data-dir", data_dir, "where openapi.yaml and the /docs renderer are")->group("");
+    app.add_flag("--require-token", require_token, "require the API token even on a loopback address");
     app.add_flag("--rotate-token", rotate_token, "replace the API token in the state directory and exit");
 
     try {
@@ -108,6 +110,9 @@ std::variant<Invocation, int> parse_command_line(int argc, char** argv) {
     }
     if (tls_key) {
         cfg.tls_key = *tls_key;
+    }
+    if (require_token) {
+        cfg.require_token = true;
     }
     if (!cors.empty()) {
         cfg.cors_allowed_origins = cors;

@@ -86,7 +86,7 @@ Status run(const config::Config& config, const std::filesystem::path& data_dir) 
     options.cors_allowed_origins = config.cors_allowed_origins;
     options.tls_cert = config.tls_cert;
     options.tls_key = config.tls_key;
-    if (!config.listen.is_loopback()) {
+    if (config.require_token || !config.listen.is_loopback()) {
         options.required_token = *token;
     }
     api::Server server(io, router, options);
