@@ -21,6 +21,18 @@ Tables build() {
             t.mul[a][b] = (a == 0 || b == 0) ? 0 : t.exp[t.log[a] + t.log[b]];
         }
         t.inv[a] = a == 0 ? 0 : t.exp[255 - t.log[a]];
+        // Byte 7-i of the matrix selects the input bits that feed output bit i.
+        std::uint64_t m = 0;
+        for (unsigned i = 0; i < 8; i++) {
+            std::uint64_t row = 0;
+            for (unsigned j = 0; j < 8; j++) {
+                if ((t.mul[a][1u << j] >> i) & 1) {
+                    row |= 1u << j;
+                }
+            }
+            m |= row << (8 * (7 - i));
+        }
+        t.affine[a] = m;
         for (unsigned n = 0; n < 16; n++) {
             t.nibble[a][n] = t.mul[a][n];
             t.nibble[a][16 + n] = t.mul[a][n << 4];

@@ -15,6 +15,7 @@ struct Tables {
     std::uint8_t inv[256];      ///< multiplicative inverse; inv[0] = 0
     std::uint8_t mul[256][256]; ///< full product table
     alignas(32) std::uint8_t nibble[256][32]; ///< [c][x] = c*x, [c][16+x] = c*(x<<4), for pshufb
+    std::uint64_t affine[256];                ///< x -> c*x as the 8x8 bit matrix gf2p8affineqb takes
 };
 
 /// The process-wide tables.

@@ -96,18 +96,27 @@ bool simd_supported(SimdLevel level) {
 #else
         return false;
 #endif
+    case SimdLevel::gfni:
+#if defined(__x86_64__) || defined(__i386__)
+        return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("gfni");
+#else
+        return false;
+#endif
     }
     return false;
 }
 
 const GfKernels& gf_kernels(SimdLevel level) {
     if (level == SimdLevel::best || !simd_supported(level)) {
-        level = simd_supported(SimdLevel::avx2)    ? SimdLevel::avx2
+        level = simd_supported(SimdLevel::gfni)    ? SimdLevel::gfni
+                : simd_supported(SimdLevel::avx2)  ? SimdLevel::avx2
                 : simd_supported(SimdLevel::ssse3) ? SimdLevel::ssse3
                                                    : SimdLevel::scalar;
     }
     switch (level) {
 #if defined(__x86_64__) || defined(__i386__)
+    case SimdLevel::gfni:
+        return detail::gfni_kernels();
     case SimdLevel::avx2:
         return detail::avx2_kernels();
     case SimdLevel::ssse3:
@@ -126,6 +135,8 @@ const char* simd_name(SimdLevel level) {
         return "ssse3";
     case SimdLevel::avx2:
         return "avx2";
+    case SimdLevel::gfni:
+        return "gfni";
     case SimdLevel::best:
         return "best";
     }

@@ -14,6 +14,7 @@ enum class SimdLevel {
     scalar, ///< portable C++, 64-bit words for XOR, product table for multiplies
     ssse3,  ///< 128-bit pshufb
     avx2,   ///< 256-bit vpshufb
+    gfni,   ///< 256-bit GFNI affine transform (gf2p8affineqb), AVX2 for the rest
     best,   ///< the fastest one this CPU supports
 };
 
@@ -39,13 +40,14 @@ bool simd_supported(SimdLevel level);
 /// fastest supported family.
 const GfKernels& gf_kernels(SimdLevel level = SimdLevel::best);
 
-/// Name for logs and benchmark labels: "scalar", "ssse3", "avx2".
+/// Name for logs and benchmark labels: "scalar", "ssse3", "avx2", "gfni".
 const char* simd_name(SimdLevel level);
 
 namespace detail {
 const GfKernels& scalar_kernels();
 const GfKernels& ssse3_kernels();
 const GfKernels& avx2_kernels();
+const GfKernels& gfni_kernels();
 } // namespace detail
 
 } // namespace rocd::fec

@@ -2,13 +2,14 @@
 
 #include "transport/fec/gf256.h"
 
+#include <algorithm>
 #include <string>
+#include <utility>
 
 namespace rocd::fec {
 
 Rs8mDecoder::Rs8mDecoder(SimdLevel simd, std::size_t max_symbol_size)
-    : kernels_(gf_kernels(simd)), a_(max_block_symbols * max_block_symbols),
-      a_inv_(max_block_symbols * max_block_symbols), coefs_(max_block_symbols) {
+    : kernels_(gf_kernels(simd)), work_((max_block_symbols + 1) * 256), rows_(max_block_symbols + 1) {
     max_symbol_size_ = max_symbol_size;
     missing_.reserve(max_block_symbols);
     known_.reserve(max_block_symbols);
@@ -40,15 +41,51 @@ Status Rs8mDecoder::decode_missing(std::span<std::uint8_t* const> sources) {
                                            " repair symbols received");
     }
 
-    // repair_a = A * missing + B * known, so missing = A^-1 * repair + (A^-1 B) * known.
+    // Repair a: R_a = A[a] . missing + B[a] . known, A and B being the
+    // generator's columns of the missing and the received sources. Row a of
+    // the work matrix is [A[a] | e_a | B[a]]; Gauss-Jordan turns its left
+    // block into I, and then row t's right part holds the coefficients of
+    // missing source t over the inputs (m repairs, then the known sources).
+    // Rows are padded to a multiple of 32 bytes so that the row operations
+    // run through the vector kernels in whole registers.
+    const std::size_t width = m + k;
+    const std::size_t stride = (width + 31) & ~std::size_t(31);
+    std::fill(work_.begin(), work_.begin() + static_cast<std::ptrdiff_t>((m + 1) * stride), 0);
+    for (std::size_t a = 0; a <= m; a++) {
+        rows_[a] = work_.data() + a * stride;
+    }
     for (std::size_t a = 0; a < m; a++) {
-        const std::uint8_t* row = matrix_.repair_row(k, repairs_[a]);
+        const std::uint8_t* g = matrix_.repair_row(k, repairs_[a]);
+        std::uint8_t* row = rows_[a];
         for (std::size_t b = 0; b < m; b++) {
-            a_[a * m + b] = row[missing_[b]];
+            row[b] = g[missing_[b]];
+        }
+        row[m + a] = 1;
+        for (std::size_t b = 0; b < known_.size(); b++) {
+            row[2 * m + b] = g[known_[b]];
         }
     }
-    if (!Rs8mMatrix::invert(a_.data(), a_inv_.data(), m)) {
-        return fail(Errc::internal, "RS8M decoding matrix is singular");
+    std::uint8_t* spare = rows_[m];
+    for (std::size_t c = 0; c < m; c++) {
+        std::size_t p = c;
+        while (p < m && rows_[p][c] == 0) {
+            p++;
+        }
+        if (p == m) {
+            return fail(Errc::internal, "RS8M decoding matrix is singular");
+        }
+        std::swap(rows_[p], rows_[c]);
+        const std::uint8_t scale = gf::inv(rows_[c][c]);
+        if (scale != 1) {
+            const std::uint8_t* src = rows_[c];
+            kernels_.mul_sum(spare, &src, &scale, 1, stride);
+            std::swap(spare, rows_[c]);
+        }
+        for (std::size_t o = 0; o < m; o++) {
+            if (o != c && rows_[o][c] != 0) {
+                kernels_.mul_add_region(rows_[o], rows_[c], rows_[o][c], stride);
+            }
+        }
     }
 
     inputs_.clear();
@@ -58,20 +95,8 @@ Status Rs8mDecoder::decode_missing(std::span<std::uint8_t* const> sources) {
     for (std::size_t j : known_) {
         inputs_.push_back(data_[j]);
     }
-    const auto& t = gf::tables();
     for (std::size_t o = 0; o < m; o++) {
-        const std::uint8_t* inv_row = a_inv_.data() + o * m;
-        for (std::size_t a = 0; a < m; a++) {
-            coefs_[a] = inv_row[a];
-        }
-        for (std::size_t b = 0; b < known_.size(); b++) {
-            std::uint8_t acc = 0;
-            for (std::size_t a = 0; a < m; a++) {
-                acc ^= t.mul[inv_row[a]][matrix_.repair_row(k, repairs_[a])[known_[b]]];
-            }
-            coefs_[m + b] = acc;
-        }
-        kernels_.mul_sum(sources[missing_[o]], inputs_.data(), coefs_.data(), k, symbol_size_);
+        kernels_.mul_sum(sources[missing_[o]], inputs_.data(), rows_[o] + m, k, symbol_size_);
         restored_[missing_[o]] = true;
     }
     return {};

@@ -25,7 +25,8 @@ private:
     const GfKernels& kernels_;
     Rs8mMatrix matrix_;
     // Work space sized for the largest block at construction.
-    std::vector<std::uint8_t> a_, a_inv_, coefs_;
+    std::vector<std::uint8_t> work_; // decoding matrix, up to 256 rows of 256 bytes
+    std::vector<std::uint8_t*> rows_;
     std::vector<std::size_t> missing_, known_, repairs_;
     std::vector<const std::uint8_t*> inputs_;
 };

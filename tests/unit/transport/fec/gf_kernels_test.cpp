@@ -104,7 +104,8 @@ TEST_P(GfKernelsTest, mul_add_matches_field_multiplication_for_every_coefficient
 }
 
 INSTANTIATE_TEST_SUITE_P(AllLevels, GfKernelsTest,
-                         ::testing::Values(SimdLevel::scalar, SimdLevel::ssse3, SimdLevel::avx2),
+                         ::testing::Values(SimdLevel::scalar, SimdLevel::ssse3, SimdLevel::avx2,
+                                           SimdLevel::gfni),
                          [](const auto& info) { return std::string(simd_name(info.param)); });
 
 } // namespace

@@ -103,7 +103,8 @@ TEST_P(LdpcSimdTest, reproduces_captured_repair_packets) {
 }
 
 INSTANTIATE_TEST_SUITE_P(AllLevels, LdpcSimdTest,
-                         ::testing::Values(SimdLevel::scalar, SimdLevel::ssse3, SimdLevel::avx2),
+                         ::testing::Values(SimdLevel::scalar, SimdLevel::ssse3, SimdLevel::avx2,
+                                           SimdLevel::gfni),
                          [](const auto& info) { return std::string(simd_name(info.param)); });
 
 Status decode_without(LdpcDecoder& dec, const CapturedBlock& b, const std::vector<std::size_t>& lost,

@@ -102,7 +102,8 @@ TEST_P(Rs8mSimdTest, reproduces_captured_repair_packets_k10_r5) {
 }
 
 INSTANTIATE_TEST_SUITE_P(AllLevels, Rs8mSimdTest,
-                         ::testing::Values(SimdLevel::scalar, SimdLevel::ssse3, SimdLevel::avx2),
+                         ::testing::Values(SimdLevel::scalar, SimdLevel::ssse3, SimdLevel::avx2,
+                                           SimdLevel::gfni),
                          [](const auto& info) { return std::string(simd_name(info.param)); });
 
 // Drops `lost` (ESIs) from a captured block and decodes the rest.
