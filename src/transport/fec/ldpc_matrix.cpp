@@ -1,5 +1,7 @@
 #include "transport/fec/ldpc_matrix.h"
 
+#include <algorithm>
+
 namespace rocd::fec {
 
 std::uint32_t LdpcPrng::next(std::uint32_t maxv) {

@@ -152,6 +152,40 @@ TEST(Rs8mDecoder, restores_lost_packets_from_repair) {
     EXPECT_GE(checked, 20u);
 }
 
+// As Roc's receiver does: n is not on the wire, so the block is opened as
+// k + (255 - k); the restored symbol plus a composed footer is the datagram
+// that was lost.
+TEST(Rs8mDecoder, restores_captured_datagram_with_block_opened_as_n_255) {
+    const auto datagrams = rocd::test::read_pcap_udp(rocd::test::interop_path("rs8m.pcap"));
+    Rs8mDecoder dec;
+    std::size_t checked = 0;
+    for (const auto& b : test::load_blocks("rs8m.pcap", CaptureScheme::rs8m)) {
+        if (!b.complete()) {
+            continue;
+        }
+        const std::size_t lost = checked % b.k;
+        ASSERT_TRUE(dec.begin(b.k, 255 - b.k, b.symbol_size()));
+        for (const auto& [esi, sym] : b.symbols) {
+            if (esi != lost) {
+                ASSERT_TRUE(dec.add(esi, sym.data()));
+            }
+        }
+        std::vector<std::uint8_t> restored(b.symbol_size() + Rs8mPayloadId::size);
+        std::vector<std::uint8_t*> out(b.k, nullptr);
+        out[lost] = restored.data();
+        ASSERT_TRUE(dec.decode(out));
+        ASSERT_TRUE(
+            (Rs8mPayloadId {b.sbn, static_cast<std::uint8_t>(lost), static_cast<std::uint16_t>(b.k)}.compose(
+                std::span(restored).subspan(b.symbol_size()))));
+        const bool found = std::any_of(datagrams.begin(), datagrams.end(), [&](const auto& d) {
+            return d.dst_port == 10001 && d.payload == restored;
+        });
+        ASSERT_TRUE(found) << "SBN " << b.sbn << " ESI " << lost;
+        checked++;
+    }
+    EXPECT_GE(checked, 20u);
+}
+
 TEST(Rs8mDecoder, restores_first_sources_with_all_repairs_k10_r5) {
     Rs8mDecoder dec(SimdLevel::scalar);
     for (const auto& b : test::load_blocks("rs8m-k10r5.pcap", CaptureScheme::rs8m)) {
