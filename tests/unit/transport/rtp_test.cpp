@@ -14,7 +14,9 @@ namespace {
 Packet packet_from(const std::vector<std::uint8_t>& bytes) {
     Packet p;
     p.reset();
-    std::memcpy(p.data.data(), bytes.data(), bytes.size());
+    if (!bytes.empty()) {
+        std::memcpy(p.data.data(), bytes.data(), bytes.size());
+    }
     p.size = static_cast<std::uint16_t>(bytes.size());
     return p;
 }
