@@ -10,8 +10,9 @@ namespace rocd::transport {
 class IPacketWriter {
 public:
     virtual ~IPacketWriter() = default;
-    /// Takes the packet (copied or consumed); never blocks.
-    virtual void write(const Packet& packet) = 0;
+    /// Takes the packet; a stage may complete it in place (address, FEC
+    /// footer) before passing it on. Never blocks.
+    virtual void write(Packet& packet) = 0;
 };
 
 /// Yields packets until it has none right now.
