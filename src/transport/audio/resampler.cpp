@@ -9,9 +9,13 @@ namespace rocd::transport::audio {
 
 namespace {
 
-// Ratio precision: the input rate is expressed in 1/Precision Hz, which
-// keeps num and den within 32 bits for any audio rate up to 384 kHz.
-constexpr double Precision = 10000.0;
+// Rates are given to speex in whole hertz, as Roc does: a scaling step is
+// then 1/rate (23 ppm at 44.1 kHz), fine enough for the PI controller.
+// Finer fractions (num/den scaled up) make speexdsp 1.2.1 read out of
+// bounds once the ratio varies (seen with 10x and 1000x scales).
+double precision_for(std::uint32_t, std::uint32_t) {
+    return 1.0;
+}
 
 } // namespace
 
@@ -41,8 +45,9 @@ Resampler::~Resampler() {
 }
 
 void Resampler::apply(double scaling) {
-    const double num = std::round(double(in_rate_) * scaling * Precision);
-    const double den = double(out_rate_) * Precision;
+    const double precision = precision_for(in_rate_, out_rate_);
+    const double num = std::round(double(in_rate_) * scaling * precision);
+    const double den = double(out_rate_) * precision;
     speex_resampler_set_rate_frac(state_, static_cast<spx_uint32_t>(num), static_cast<spx_uint32_t>(den),
                                   in_rate_, out_rate_);
 }
