@@ -6,6 +6,7 @@
 #include <cmath>
 
 #include "helpers.h"
+#include "tone.h"
 #include "transport/receiver_pipeline.h"
 #include "transport/sender_pipeline.h"
 
@@ -95,6 +96,34 @@ TEST(Drift, holds_latency_when_sender_clock_is_half_percent_slow) {
 TEST(Drift, holds_low_target_latency_with_drift) {
     const auto r = simulate(+0.005, 20ms, 20s, 120s);
     expect_held(r, 20ms, +0.005);
+}
+
+} // namespace
+} // namespace rocd::transport
+
+namespace rocd::transport {
+namespace {
+
+TEST(Drift, resampled_output_stays_a_clean_tone) {
+    ReceiverConfig rc;
+    rc.target_latency = 60ms;
+    test::PacketQueue wire;
+    SenderPipeline sender(SenderConfig {}, wire);
+    ReceiverPipeline receiver(rc, wire);
+    std::vector<float> in(441 * 2), out, buf(441 * 2);
+    double phase = 0;
+    for (int i = 0; i < 300; ++i) {
+        for (std::size_t f = 0; f < 441; ++f) {
+            in[2 * f] = in[2 * f + 1] = 0.5f * float(std::sin(phase));
+            phase += 2 * 3.14159265358979 * 440 / 44100;
+        }
+        sender.write(in.data(), 441);
+        receiver.read(buf.data(), 441);
+        out.insert(out.end(), buf.begin(), buf.end());
+    }
+    const std::size_t frames = out.size() / 2;
+    EXPECT_GT(test::min_tone_purity(out, 2, 0, frames - 88200, frames, 440, 44100), 0.99);
+    EXPECT_EQ(receiver.metrics().frames_missing, 0u);
 }
 
 } // namespace
