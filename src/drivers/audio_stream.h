@@ -29,6 +29,8 @@ struct StreamSpec {
     std::uint32_t period_frames = 0;
     /// Human name of the stream on the server (media.name).
     std::string display_name = "rocd";
+    /// Diagnostics: record each audio callback's duration (bench/driver).
+    bool measure_callback_cost = false;
 };
 
 /// Format the server and rocd agreed on: interleaved 32-bit float.
@@ -78,6 +80,10 @@ public:
     virtual std::size_t available() const = 0;
 
     virtual StreamStats stats() const = 0;
+
+    /// Diagnostics: durations in ns of the audio-thread callbacks since the
+    /// last call, when StreamSpec::measure_callback_cost was set.
+    virtual std::size_t read_callback_costs(std::span<std::uint32_t> /*ns*/) { return 0; }
 
     /// Stops the stream on the server; read()/write() return 0 afterwards.
     /// Idempotent; the destructor calls it.

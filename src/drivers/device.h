@@ -74,6 +74,9 @@ struct VirtualDeviceSpec {
     Direction direction = Direction::output;
     std::uint32_t channels = 2;
     std::uint32_t rate = 48000;
+    /// Period the device asks the server for (PipeWire node.latency); the
+    /// graph runs at the smallest period any of its nodes asks for.
+    std::uint32_t period_frames = 1024;
 };
 
 } // namespace rocd::drivers

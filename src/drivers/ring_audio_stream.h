@@ -27,6 +27,7 @@ public:
     std::size_t write(std::span<const float> frames) override { return core_->write(frames); }
     std::size_t available() const override { return core_->available(); }
     StreamStats stats() const override { return core_->stats(); }
+    std::size_t read_callback_costs(std::span<std::uint32_t> ns) override { return core_->read_costs(ns); }
     void close() override;
 
 private:

@@ -81,6 +81,10 @@ void StreamCore::drain() noexcept {
     }
 }
 
+void StreamCore::enable_cost_probe(std::size_t capacity) {
+    costs_ = std::make_unique<boost::lockfree::spsc_queue<std::uint32_t>>(capacity);
+}
+
 StreamStats StreamCore::stats() const noexcept {
     StreamStats s;
     s.frames = frames_.load(std::memory_order_relaxed);

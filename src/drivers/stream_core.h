@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <span>
 #include <string>
 
@@ -48,6 +49,21 @@ public:
 
     StreamStats stats() const noexcept;
 
+    /// Diagnostics (bench/driver): keep up to `capacity` audio-callback
+    /// durations. Call before the stream starts; allocation happens here.
+    void enable_cost_probe(std::size_t capacity);
+    bool cost_probe_enabled() const noexcept { return costs_ != nullptr; }
+    /// Audio thread: records one callback duration (dropped when full).
+    void record_cost(std::uint32_t ns) noexcept {
+        if (costs_) {
+            costs_->push(ns);
+        }
+    }
+    /// rocd side: pops recorded durations.
+    std::size_t read_costs(std::span<std::uint32_t> out) noexcept {
+        return costs_ ? costs_->pop(out.data(), out.size()) : 0;
+    }
+
     void set_connected(bool connected) noexcept { connected_.store(connected, std::memory_order_relaxed); }
     /// After close() the rocd side moves nothing; the audio thread outputs silence.
     void close() noexcept { open_.store(false, std::memory_order_release); }
@@ -60,6 +76,7 @@ private:
     const std::uint32_t channels_;
     const std::size_t capacity_frames_;
     boost::lockfree::spsc_queue<float> ring_;
+    std::unique_ptr<boost::lockfree::spsc_queue<std::uint32_t>> costs_;
 
     std::atomic<bool> open_ {true};
     std::atomic<bool> connected_ {false};

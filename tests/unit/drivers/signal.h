@@ -57,11 +57,17 @@ inline double dominant_frequency(std::span<const float> x, double rate, double l
 
 /// Longest run of consecutive samples with |v| < threshold: a tone has
 /// none longer than a few samples near its zero crossings.
-inline std::size_t longest_silence(std::span<const float> x, float threshold = 1e-4f) {
+inline std::size_t longest_silence(std::span<const float> x, float threshold = 1e-4f,
+                                   std::size_t* where = nullptr) {
     std::size_t best = 0, run = 0;
-    for (float v : x) {
-        run = std::fabs(v) < threshold ? run + 1 : 0;
-        best = std::max(best, run);
+    for (std::size_t i = 0; i < x.size(); ++i) {
+        run = std::fabs(x[i]) < threshold ? run + 1 : 0;
+        if (run > best) {
+            best = run;
+            if (where != nullptr) {
+                *where = i + 1 - run;
+            }
+        }
     }
     return best;
 }
