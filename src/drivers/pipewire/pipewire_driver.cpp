@@ -115,6 +115,7 @@ struct PwStream {
     StreamCore* core = nullptr;
     StreamKind kind = StreamKind::capture;
     std::uint32_t stride = 0;
+    std::uint32_t rate = 0;
     /// Loop-thread copy of `core` for state reporting.
     StreamCore* status = nullptr;
     std::string label;
@@ -479,6 +480,13 @@ public:
                     self->devices.erase(d);
                 }
             }
+            // Streams on it stop rather than being moved to another
+            // device by the session manager; they restart when it is back.
+            for (auto& [_, o] : self->opens) {
+                if (o->spec.device == node->info.name && self->node_by_name(node->info.name) == nullptr) {
+                    self->destroy_stream(o->pw);
+                }
+            }
             self->listeners.notify(DeviceEvent::removed, node->info);
         }
     }
@@ -574,6 +582,13 @@ public:
             }
             devices[node.info.name] = node.info;
         }
+        if (added) {
+            for (auto& [_, o] : opens) {
+                if (o->spec.device == node.info.name && (!o->pw || o->pw->stream == nullptr)) {
+                    start_open(*o);
+                }
+            }
+        }
         listeners.notify(added ? DeviceEvent::added : DeviceEvent::changed, node.info);
     }
 
@@ -624,6 +639,7 @@ public:
     bool connect_stream(PwStream& pw, pw_properties* props, pw_direction direction, std::uint32_t rate,
                         std::uint32_t channels, const std::vector<std::string>& positions, bool autoconnect) {
         pw.stride = channels * sizeof(float);
+        pw.rate = rate;
         pw.stream = pw_stream_new(core, pw.label.c_str(), props);
         if (pw.stream == nullptr) {
             spdlog::warn("pipewire: cannot create stream {}: {}", pw.label, std::strerror(errno));
@@ -734,7 +750,12 @@ public:
         if (pw_stream_get_time_n(pw->stream, &t, sizeof t) < 0 || t.rate.denom == 0) {
             return std::chrono::nanoseconds(0);
         }
-        return std::chrono::nanoseconds(t.delay * 1'000'000'000LL * t.rate.num / t.rate.denom);
+        // delay: graph + device latency in ticks of the graph clock;
+        // buffered: frames held in the stream's resampler.
+        const std::int64_t ticks = std::max<std::int64_t>(t.delay, 0);
+        const std::int64_t ns = ticks * 1'000'000'000LL * t.rate.num / t.rate.denom;
+        const std::int64_t buffered = pw->rate ? std::int64_t(t.buffered) * 1'000'000'000LL / pw->rate : 0;
+        return std::chrono::nanoseconds(ns + buffered);
     }
 
     DriverOptions options;

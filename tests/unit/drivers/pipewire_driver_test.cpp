@@ -239,6 +239,44 @@ TEST_F(PipewireDriver, null_sink_from_pw_cli_appears_and_goes_away_within_1s) {
     EXPECT_FALSE(has_device("rocd_test_hotplug"));
 }
 
+TEST_F(PipewireDriver, stream_follows_its_device_through_hotplug) {
+    const std::string create = "pw-cli create-node adapter '{ factory.name=support.null-audio-sink "
+                               "node.name=rocd_test_replug media.class=Audio/Sink object.linger=true "
+                               "audio.position=[FL FR] }' 2>&1";
+    int status = 0;
+    test::run_capture(create, &status);
+    ASSERT_EQ(status, 0);
+    ASSERT_TRUE(eventually([&] { return has_device("rocd_test_replug"); }, 1s));
+    auto s = driver_->open_stream({.device = "rocd_test_replug", .kind = StreamKind::capture});
+    ASSERT_TRUE(s) << s.error().message;
+    ASSERT_TRUE(eventually([&] { return (*s)->stats().connected && (*s)->stats().frames > 0; }, 3s));
+    EXPECT_GE((*s)->latency().count(), 0); // a null sink reports no device delay
+
+    auto node_id = [] {
+        for (auto& o : nlohmann::json::parse(test::run_capture("pw-dump"))) {
+            if (o["type"] == "PipeWire:Interface:Node" &&
+                o["info"]["props"].value("node.name", "") == "rocd_test_replug") {
+                return o["id"].get<int>();
+            }
+        }
+        return -1;
+    };
+    test::run_capture("pw-cli destroy " + std::to_string(node_id()) + " 2>&1", &status);
+    ASSERT_EQ(status, 0);
+    ASSERT_TRUE(eventually([&] { return !has_device("rocd_test_replug"); }, 1s));
+    EXPECT_TRUE(eventually([&] { return !(*s)->stats().connected; }, 1s));
+
+    test::run_capture(create, &status);
+    ASSERT_EQ(status, 0);
+    ASSERT_TRUE(eventually([&] { return has_device("rocd_test_replug"); }, 1s));
+    const auto frames = (*s)->stats().frames;
+    EXPECT_TRUE(
+        eventually([&] { return (*s)->stats().connected && (*s)->stats().frames > frames + 4800; }, 3s))
+        << "the stream runs again on the device that came back";
+    (*s)->close();
+    test::run_capture("pw-cli destroy " + std::to_string(node_id()) + " 2>&1");
+}
+
 TEST_F(PipewireDriver, sets_volume_and_mute) {
     ASSERT_TRUE(driver_->set_volume("rocd_sandbox_sink_2", 0.5f));
     EXPECT_TRUE(eventually([&] { return driver_->device("rocd_sandbox_sink_2")->volume == 0.5f; }, 1s));
@@ -265,11 +303,13 @@ TEST_F(PipewireDriver, virtual_speaker_captures_what_pw_play_plays_without_gaps)
     const std::string wav = temp_path("tone_1k_" + std::to_string(getpid()) + ".wav");
     write_wav(wav, sine(1000, 0.5f, 48000, 2, 48000 * 10 + 4800), 48000, 2);
 
-    // pw-play is the producer: under heavy CPU contention (other suites on
-    // this 2-core machine) it can miss a graph deadline, and the graph then
-    // carries silence that rocd faithfully captures. Such a gap is retried
-    // once; rocd's own xruns (ring overruns) are never tolerated.
-    for (int attempt = 1; attempt <= 2; ++attempt) {
+    // pw-play is the producer: under heavy CPU contention (several PipeWire
+    // sandboxes and suites at once on this 2-core machine) it or the graph
+    // can miss a deadline, and the graph then carries silence that rocd
+    // faithfully captures. Such a run is retried (3 runs at most); rocd's
+    // own xruns (ring overruns) fail at once.
+    constexpr int attempts = 3;
+    for (int attempt = 1; attempt <= attempts; ++attempt) {
         std::atomic<bool> done {false};
         std::vector<float> got;
         got.reserve(48000 * 2 * 13);
@@ -291,21 +331,27 @@ TEST_F(PipewireDriver, virtual_speaker_captures_what_pw_play_plays_without_gaps)
         ASSERT_EQ(status, 0);
         ASSERT_EQ((*s)->stats().overruns, 0u) << "rocd lost frames";
 
-        auto left = test::channel(got, 2, 0);
+        const auto left = test::channel(got, 2, 0);
         auto tone = trim(left, 0.01f);
-        ASSERT_GE(tone.size(), 48000u * 10) << "received " << tone.size() << " frames of tone";
-        EXPECT_NEAR(test::dominant_frequency(tone.first(48000), 48000, 900, 1100), 1000, 1);
-        EXPECT_NEAR(test::goertzel_amplitude(tone, 1000, 48000), 0.5, 0.02);
+        const double freq =
+            tone.size() >= 48000 ? test::dominant_frequency(tone.first(48000), 48000, 900, 1100) : 0;
+        const double level = test::goertzel_amplitude(tone, 1000, 48000);
         // A gap or a repeated/dropped chunk shows as a step far above the
         // largest step of a clean 1 kHz sine at 0.5 (2*pi*1000/48000*0.5 = 0.065).
+        const double step = test::max_step(tone);
         std::size_t gap_at = 0;
         const std::size_t gap = test::longest_silence(tone, 0.001f, &gap_at);
-        const double step = test::max_step(tone);
-        if (attempt == 1 && (gap >= 4 || step >= 0.08)) {
-            std::cerr << "note: producer gap of " << gap << " frames at frame " << gap_at
-                      << "; retrying once\n";
+        const bool clean = tone.size() >= 48000u * 10 && std::fabs(freq - 1000) <= 1 &&
+                           std::fabs(level - 0.5) <= 0.02 && step < 0.08 && gap < 4;
+        if (!clean && attempt < attempts) {
+            std::cerr << "note: run " << attempt << " not clean (" << tone.size() << " frames, " << freq
+                      << " Hz, level " << level << ", max step " << step << ", gap " << gap << " at "
+                      << gap_at << "); retrying\n";
             continue;
         }
+        EXPECT_GE(tone.size(), 48000u * 10) << "received " << tone.size() << " frames of tone";
+        EXPECT_NEAR(freq, 1000, 1);
+        EXPECT_NEAR(level, 0.5, 0.02);
         EXPECT_LT(step, 0.08);
         EXPECT_LT(gap, 4u) << "gap at frame " << gap_at << " of " << tone.size();
         break;
@@ -387,6 +433,9 @@ TEST_F(PipewireDriver, survives_a_pipewire_restart_and_recreates_devices_and_str
     auto s = driver_->open_stream({.device = "rocd_sandbox_sink_2", .kind = StreamKind::capture});
     ASSERT_TRUE(s) << s.error().message;
     ASSERT_TRUE(eventually([&] { return (*s)->stats().frames > 0; }, 3s));
+    auto vcap = driver_->open_stream(
+        {.device = "rocd_test_restart_vspk", .kind = StreamKind::capture, .ring_duration = 3s});
+    ASSERT_TRUE(vcap) << vcap.error().message;
 
     ASSERT_TRUE(test::pipewire_sandbox_command("kill-server"));
     ASSERT_TRUE(log.wait_for(DeviceEvent::removed, "rocd_sandbox_sink_2", 3s));
@@ -404,6 +453,62 @@ TEST_F(PipewireDriver, survives_a_pipewire_restart_and_recreates_devices_and_str
     EXPECT_TRUE(eventually([&] { return (*s)->stats().frames > frames + 4800; }, 5s))
         << "the capture stream runs again";
     EXPECT_TRUE((*s)->stats().connected);
+
+    // The re-created virtual speaker still feeds the capture opened before.
+    const std::string wav = temp_path("tone_restart_" + std::to_string(getpid()) + ".wav");
+    write_wav(wav, sine(500, 0.5f, 48000, 2, 48000), 48000, 2);
+    std::vector<float> drop(48000 * 2);
+    while ((*vcap)->read(drop) > 0) {
+    }
+    int status = 0;
+    test::run_capture("pw-play --target rocd_test_restart_vspk '" + wav + "' 2>&1", &status);
+    EXPECT_EQ(status, 0);
+    std::this_thread::sleep_for(100ms);
+    std::vector<float> got(48000 * 2 * 3);
+    got.resize((*vcap)->read(got) * 2);
+    const auto left = test::channel(got, 2, 0);
+    auto tone = trim(left, 0.01f);
+    EXPECT_GE(tone.size(), 40000u);
+    if (!tone.empty()) {
+        EXPECT_NEAR(test::goertzel_amplitude(tone, 500, 48000), 0.5, 0.05);
+    }
+    std::remove(wav.c_str());
+    (*vcap)->close();
     (*s)->close();
     ASSERT_TRUE(driver_->destroy_virtual_device("rocd_test_restart_vspk"));
+}
+
+TEST_F(PipewireDriver, concurrent_calls_from_many_threads_are_safe) {
+    std::atomic<int> failures {0};
+    std::vector<std::thread> threads;
+    for (int t = 0; t < 4; ++t) {
+        threads.emplace_back([&, t] {
+            for (int i = 0; i < 10; ++i) {
+                auto id = driver_->subscribe([](DeviceEvent, const DeviceInfo&) {});
+                if (driver_->devices().size() < 3) {
+                    ++failures;
+                }
+                auto s =
+                    driver_->open_stream({.device = t % 2 ? "rocd_sandbox_sink_1" : "rocd_sandbox_source_1",
+                                          .kind = StreamKind::capture});
+                if (!s) {
+                    ++failures;
+                }
+                if (!driver_->set_mute("rocd_sandbox_sink_2", i % 2 == 0)) {
+                    ++failures;
+                }
+                std::vector<float> buf(1024);
+                if (s) {
+                    (*s)->read(buf);
+                    (*s)->stats();
+                }
+                driver_->unsubscribe(id);
+            }
+        });
+    }
+    for (auto& th : threads) {
+        th.join();
+    }
+    EXPECT_EQ(failures.load(), 0);
+    ASSERT_TRUE(driver_->set_mute("rocd_sandbox_sink_2", false));
 }
