@@ -279,6 +279,7 @@ public:
             return false;
         }
         core_failed = false;
+        done_seq = -1; // sequence numbers start again on a new connection
         static const pw_core_events core_events = [] {
             pw_core_events e {};
             e.version = PW_VERSION_CORE_EVENTS;
@@ -899,9 +900,13 @@ Result<std::unique_ptr<AudioStream>> PipewireDriver::open_stream(const StreamSpe
     DeviceInfo info;
     if (node != nullptr) {
         info = node->info;
-    } else {
+    }
+    if (vit != impl_->virtuals.end()) {
+        // Our own node: its spec, not what the server derived, is the format.
         const auto& vs = vit->second->spec;
-        info = {vs.name, vs.display_name, vs.direction, vs.channels, {}, vs.rate, true, 1.0f, false};
+        info.direction = vs.direction;
+        info.channels = vs.channels;
+        info.rate = vs.rate;
     }
     const std::uint32_t rate = spec.rate ? spec.rate : info.rate;
     const std::uint32_t channels = spec.channels ? spec.channels : std::max<std::uint32_t>(info.channels, 1);

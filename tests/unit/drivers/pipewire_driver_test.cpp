@@ -473,6 +473,9 @@ TEST_F(PipewireDriver, survives_a_pipewire_restart_and_recreates_devices_and_str
         EXPECT_NEAR(test::goertzel_amplitude(tone, 500, 48000), 0.5, 0.05);
     }
     std::remove(wav.c_str());
+    auto late = driver_->create_virtual_device({.name = "rocd_test_after_restart", .channels = 1});
+    ASSERT_TRUE(late) << late.error().message;
+    ASSERT_TRUE(driver_->destroy_virtual_device("rocd_test_after_restart"));
     (*vcap)->close();
     (*s)->close();
     ASSERT_TRUE(driver_->destroy_virtual_device("rocd_test_restart_vspk"));
