@@ -2,6 +2,7 @@
 // thread and hands good ones to the audio side through a lock-free ring.
 #pragma once
 
+#include <array>
 #include <atomic>
 #include <cstdint>
 #include <memory>
@@ -52,7 +53,9 @@ private:
     int fd_ = -1;
     SocketAddress local_;
     boost::lockfree::spsc_queue<Packet> queue_;
-    Packet scratch_;
+    // Datagrams are read in batches (one recvmmsg per wake-up).
+    static constexpr std::size_t Batch = 16;
+    std::array<Packet, Batch> batch_;
     UdpReceiverMetrics metrics_;
 };
 

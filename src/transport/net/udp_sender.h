@@ -1,6 +1,7 @@
 // Sends packets from one UDP socket; the audio thread only queues them.
 #pragma once
 
+#include <array>
 #include <atomic>
 #include <cstdint>
 #include <memory>
@@ -43,6 +44,9 @@ public:
 private:
     explicit UdpSender(std::size_t queue_packets) : queue_(queue_packets) {}
 
+    // Packets leave in batches (one sendmmsg per tick and socket).
+    static constexpr std::size_t Batch = 16;
+    std::array<Packet, Batch> batch_;
     int fd_ = -1;
     boost::lockfree::spsc_queue<Packet> queue_;
     UdpSenderMetrics metrics_;
