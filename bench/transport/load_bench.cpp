@@ -4,6 +4,8 @@
 // streams per core at 50 % load, latency and memory per stream.
 //
 //   transport_load <streams> <seconds> [target_ms] [quality]
+// quality: speex quality of the drift-compensation resampler (Roc: 5), or
+// -1 for no drift compensation (no resampler).
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -63,7 +65,8 @@ int main(int argc, char** argv) {
         ReceiverConfig rc;
         rc.source = *parse_endpoint("rtp://127.0.0.1:0", Interface::source);
         rc.target_latency = std::chrono::milliseconds(target_ms);
-        rc.resampler_quality = quality;
+        rc.resampler_quality = std::max(0, quality);
+        rc.drift_compensation = quality >= 0; // -1: Roc's "intact" profile, no resampler
         rc.max_sessions = 1;
         auto r = Receiver::create(rc, **loop);
         if (!r) {
@@ -130,8 +133,18 @@ int main(int argc, char** argv) {
     const double cpu = cpu_seconds() - cpu_start;
     const double wall = double(periods - warmup) / 100.0;
     std::uint64_t missing = 0, lost = 0, started = 0, received = 0;
-    for (auto& r : receivers) {
-        const auto m = r->metrics();
+    for (std::size_t i = 0; i < receivers.size(); ++i) {
+        const auto m = receivers[i]->metrics();
+        if (m.sessions_started != 1) {
+            const auto sm = senders[i]->metrics();
+            std::printf(
+                "stream %zu: %llu sessions; sender sent %llu, dropped %llu, errors %llu; receiver got %llu "
+                "datagrams, %llu malformed, %llu overflow, %llu unroutable\n",
+                i, (unsigned long long)m.sessions_started, (unsigned long long)sm.packets_sent,
+                (unsigned long long)sm.packets_dropped, (unsigned long long)sm.send_errors,
+                (unsigned long long)m.datagrams, (unsigned long long)m.packets_malformed,
+                (unsigned long long)m.packets_overflow, (unsigned long long)m.packets_unroutable);
+        }
         missing += m.frames_missing;
         lost += m.packets_lost;
         started += m.sessions_started;

@@ -16,8 +16,8 @@ UdpReceiver::open(const SocketAddress& address, const IPacketParser& parser, std
     if (r->fd_ < 0) {
         return fail(Errc::io, std::string("udp socket: ") + std::strerror(errno));
     }
-    const int one = 1;
-    setsockopt(r->fd_, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+    // No SO_REUSEADDR: two receivers silently sharing a port would split
+    // its traffic (and with port 0 the kernel may even hand out a shared one).
     const int rcvbuf = 1 << 20;
     setsockopt(r->fd_, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof(rcvbuf));
     if (bind(r->fd_, address.sockaddr_ptr(), address.length()) != 0) {

@@ -33,7 +33,7 @@ class UdpReceiver final : public IPort, public IPacketReader {
 public:
     /// Binds `address` (port 0 picks one: see local_address()).
     static Result<std::unique_ptr<UdpReceiver>>
-    open(const SocketAddress& address, const IPacketParser& parser, std::size_t queue_packets = 512);
+    open(const SocketAddress& address, const IPacketParser& parser, std::size_t queue_packets = 128);
     ~UdpReceiver() override;
 
     bool read(Packet& packet) override;

@@ -30,7 +30,7 @@ struct UdpSenderMetrics {
 class UdpSender final : public IPort, public IPacketWriter {
 public:
     /// family: AF_INET or AF_INET6 (that of the destinations).
-    static Result<std::unique_ptr<UdpSender>> open(int family, std::size_t queue_packets = 256);
+    static Result<std::unique_ptr<UdpSender>> open(int family, std::size_t queue_packets = 64);
     ~UdpSender() override;
 
     void write(Packet& packet) override;
