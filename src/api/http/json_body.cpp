@@ -1,0 +1,69 @@
+#include "api/http/json_body.h"
+
+#include "api/http/problem.h"
+
+namespace rocd::api {
+
+namespace {
+
+bool is_json_media_type(std::string_view value) {
+    const auto semicolon = value.find(';');
+    std::string_view type = value.substr(0, semicolon);
+    while (!type.empty() && type.back() == ' ') {
+        type.remove_suffix(1);
+    }
+    if (type.size() != std::string_view("application/json").size()) {
+        return false;
+    }
+    for (std::size_t i = 0; i < type.size(); i++) {
+        const char c = static_cast<char>(std::tolower(static_cast<unsigned char>(type[i])));
+        if (c != "application/json"[i]) {
+            return false;
+        }
+    }
+    return true;
+}
+
+} // namespace
+
+tl::expected<nlohmann::json, Response> parse_json_object(const Request& request) {
+    const auto content_type = request.find(http::field::content_type);
+    if (content_type == request.end() || !is_json_media_type(content_type->value())) {
+        return tl::unexpected(problem(http::status::unsupported_media_type, "unsupported-media-type",
+                                      "the request body must be application/json"));
+    }
+    nlohmann::json body = nlohmann::json::parse(request.body(), nullptr, /*allow_exceptions=*/false);
+    if (body.is_discarded()) {
+        return tl::unexpected(
+            problem(http::status::bad_request, "invalid-json", "the request body is not valid JSON"));
+    }
+    if (!body.is_object()) {
+        return tl::unexpected(
+            problem(http::status::bad_request, "invalid-json", "the request body must be a JSON object"));
+    }
+    return body;
+}
+
+Status check_fields(const nlohmann::json& object, std::initializer_list<std::string_view> allowed,
+                    std::string_view prefix) {
+    for (const auto& [key, value] : object.items()) {
+        bool known = false;
+        for (std::string_view name : allowed) {
+            known = known || name == key;
+        }
+        if (!known) {
+            const std::string field = std::string(prefix) + key;
+            return fail(Errc::invalid_argument, "unknown field '" + field + "'", field);
+        }
+    }
+    return {};
+}
+
+Response json_response(const nlohmann::json& body, http::status status) {
+    Response res {status, 11};
+    res.set(http::field::content_type, "application/json");
+    res.body() = body.dump();
+    return res;
+}
+
+} // namespace rocd::api

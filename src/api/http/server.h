@@ -1,0 +1,81 @@
+// The HTTP/1.1 server of the control plane: one listener, one session per
+// connection, everything on the caller's io_context (single thread).
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl/context.hpp>
+
+#include "api/http/router.h"
+#include "core/error.h"
+
+namespace rocd::api {
+
+struct ServerOptions {
+    std::string host = "127.0.0.1";
+    std::uint16_t port = 4040;
+    std::size_t max_connections = 512;
+    /// Time a client has to send a request's header (and body) once it started.
+    std::chrono::milliseconds header_timeout {10'000};
+    /// Time a kept-alive connection may wait for its next request.
+    std::chrono::milliseconds idle_timeout {60'000};
+    /// Bearer token every request must carry; empty = open (loopback only).
+    std::string required_token;
+    /// Browser origins allowed by CORS; empty = no CORS headers at all.
+    std::vector<std::string> cors_allowed_origins;
+    std::optional<std::filesystem::path> tls_cert;
+    std::optional<std::filesystem::path> tls_key;
+};
+
+class Session;
+
+class Server {
+public:
+    Server(boost::asio::io_context& io, const Router& router, ServerOptions options);
+    ~Server();
+
+    Server(const Server&) = delete;
+    Server& operator=(const Server&) = delete;
+
+    /// Binds and starts accepting. A port in use, a bad address or an
+    /// unreadable TLS file is an error.
+    Status start();
+
+    /// The bound address (useful with port 0).
+    boost::asio::ip::tcp::endpoint local_endpoint() const;
+
+    /// Stops accepting. Idle connections close at once; a connection in the
+    /// middle of a request finishes it and then closes. `on_drained` runs
+    /// when no connection is left.
+    void shutdown(std::function<void()> on_drained);
+
+    std::size_t connection_count() const { return sessions_.size(); }
+
+private:
+    friend class Session;
+    template <class Stream> friend class SessionImpl;
+
+    void do_accept();
+    void on_session_closed(Session* session);
+
+    boost::asio::io_context& io_;
+    const Router& router_;
+    ServerOptions options_;
+    boost::asio::ip::tcp::acceptor acceptor_;
+    std::optional<boost::asio::ssl::context> tls_;
+    std::set<Session*> sessions_;
+    bool stopping_ = false;
+    std::function<void()> on_drained_;
+};
+
+} // namespace rocd::api

@@ -1,0 +1,38 @@
+#include "api/routes/status.h"
+
+#include <ctime>
+
+#include "api/http/json_body.h"
+#include "core/uri.h"
+#include "core/version.h"
+
+namespace rocd::api {
+
+namespace {
+
+std::string iso8601(std::chrono::system_clock::time_point time) {
+    const std::time_t seconds = std::chrono::system_clock::to_time_t(time);
+    std::tm utc {};
+    gmtime_r(&seconds, &utc);
+    char text[32];
+    std::strftime(text, sizeof(text), "%Y-%m-%dT%H:%M:%SZ", &utc);
+    return text;
+}
+
+} // namespace
+
+void add_status_routes(Router& router, const DaemonInfo& info) {
+    router.add(http::verb::get, "/status", [&info](const RequestContext&) {
+        const std::chrono::duration<double> uptime = std::chrono::steady_clock::now() - info.started;
+        return json_response({
+            {"version", version},
+            {"uptime_s", uptime.count()},
+            {"started_at", iso8601(info.started_at)},
+            {"driver", info.driver},
+            {"peer_uid", info.peer_uid.str()},
+            {"peer_uri", Uri::peer(PeerRef::of(info.peer_uid)).str()},
+        });
+    });
+}
+
+} // namespace rocd::api

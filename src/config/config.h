@@ -1,0 +1,67 @@
+// The daemon's settings: defaults < config file (YAML) < command line.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/error.h"
+
+namespace rocd::config {
+
+/// host:port the HTTP API listens on.
+struct ListenAddress {
+    std::string host = "127.0.0.1";
+    std::uint16_t port = 4040;
+
+    /// "HOST:PORT" or "[IPV6]:PORT"; port 0 asks the system for a free one.
+    static Result<ListenAddress> parse(std::string_view text);
+    std::string str() const;
+    /// True if only local clients can reach this address (127.0.0.0/8, ::1,
+    /// localhost): such a listener needs no token.
+    bool is_loopback() const;
+};
+
+enum class LogFormat { text, json };
+
+struct Config {
+    ListenAddress listen;
+    std::string driver = "mock";
+    std::filesystem::path state_dir;
+    /// 0: info, 1 (-v): debug, 2+ (-vv, -vvv): trace.
+    int verbosity = 0;
+    LogFormat log_format = LogFormat::text;
+    std::optional<std::filesystem::path> tls_cert;
+    std::optional<std::filesystem::path> tls_key;
+    /// Require the bearer token even on a loopback address (for machines
+    /// whose local users should not all control the daemon).
+    bool require_token = false;
+    /// Origins allowed to call the API from a browser; empty = CORS off.
+    std::vector<std::string> cors_allowed_origins;
+    /// Device fixture of the mock driver.
+    std::optional<std::filesystem::path> mock_fixture;
+    std::size_t max_connections = 512;
+    std::chrono::milliseconds header_timeout {10'000};
+    std::chrono::milliseconds idle_timeout {60'000};
+    /// Interval of SSE heartbeats on GET /events.
+    std::chrono::milliseconds event_heartbeat {15'000};
+};
+
+/// $XDG_STATE_HOME/rocd, or ~/.local/state/rocd.
+std::filesystem::path default_state_dir();
+
+/// Applies the keys of a YAML config file on top of `base`. An unknown key,
+/// a wrong type or an invalid value is an error naming the file, line and key.
+Result<Config> apply_config_file(const std::filesystem::path& path, Config base);
+
+/// Checks combinations that no single key can (e.g. a TLS key without a
+/// certificate).
+Status validate(const Config& config);
+
+/// Names of the drivers this build knows.
+const std::vector<std::string>& known_drivers();
+
+} // namespace rocd::config

@@ -1,0 +1,151 @@
+#include "daemon/daemon.h"
+
+#include <csignal>
+#include <cstdio>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <spdlog/spdlog.h>
+
+#include "api/access_token.h"
+#include "api/http/server.h"
+#include "api/routes/collections.h"
+#include "api/routes/docs.h"
+#include "api/routes/events.h"
+#include "api/routes/peers.h"
+#include "api/routes/status.h"
+#include "core/uri.h"
+#include "core/version.h"
+#include "events/event_bus.h"
+#include "peers/peer_service.h"
+#include "store/store.h"
+
+namespace rocd::daemon {
+
+namespace {
+
+// SIGINT/SIGTERM: in-flight requests get this long to finish.
+constexpr std::chrono::milliseconds drain_deadline {1500};
+
+Status ensure_state_dir(const std::filesystem::path& dir) {
+    std::error_code ec;
+    std::filesystem::create_directories(dir, ec);
+    if (ec) {
+        return fail(Errc::io, "cannot create state directory " + dir.string() + ": " + ec.message());
+    }
+    return {};
+}
+
+} // namespace
+
+Status rotate_token(const config::Config& config) {
+    if (auto status = ensure_state_dir(config.state_dir); !status) {
+        return status;
+    }
+    auto token = api::rotate_access_token(config.state_dir);
+    if (!token) {
+        return tl::unexpected(token.error());
+    }
+    std::printf("new API token written to %s\n", (config.state_dir / api::access_token_file).c_str());
+    return {};
+}
+
+Status run(const config::Config& config, const std::filesystem::path& data_dir) {
+    const auto started_at = std::chrono::system_clock::now();
+    const auto started = std::chrono::steady_clock::now();
+
+    auto store = store::Store::open(config.state_dir);
+    if (!store) {
+        return tl::unexpected(store.error());
+    }
+
+    // The token exists from the first start, so that switching to a public
+    // address later needs no extra step; it is only required off loopback.
+    auto token = api::load_or_create_access_token(config.state_dir);
+    if (!token) {
+        return tl::unexpected(token.error());
+    }
+
+    boost::asio::io_context io {1};
+
+    // 1000 ids per millisecond of wall clock: more than the daemon publishes.
+    const auto epoch_ms =
+        std::chrono::duration_cast<std::chrono::milliseconds>(started_at.time_since_epoch()).count();
+    events::EventBus bus(4096, static_cast<std::uint64_t>(epoch_ms) * 1000);
+    peers::PeerService peers(store->peers(), store->self_uid());
+    peers.set_listener([&bus](const store::PeerRecord& peer) {
+        const std::string uri = Uri::peer(PeerRef::of(peer.uid)).str();
+        bus.publish(events::type::peer_updated, uri, api::peer_json(peer));
+    });
+    bus.add_snapshot_source([&peers] {
+        std::vector<events::Snapshot> out;
+        if (auto list = peers.list()) {
+            for (const auto& peer : *list) {
+                out.push_back({"peer", Uri::peer(PeerRef::of(peer.uid)).str(), api::peer_json(peer)});
+            }
+        }
+        return out;
+    });
+    const api::DaemonInfo info {config.driver, store->self_uid(), started_at, started};
+
+    api::Router router;
+    api::add_status_routes(router, info);
+    api::add_peer_routes(router, peers);
+    api::add_collection_routes(router, peers, *store);
+    api::add_event_routes(router, io, bus, {config.event_heartbeat, 1024});
+    if (auto status = api::add_docs_routes(router, data_dir); !status) {
+        return status;
+    }
+
+    api::ServerOptions options;
+    options.host = config.listen.host;
+    options.port = config.listen.port;
+    options.max_connections = config.max_connections;
+    options.header_timeout = config.header_timeout;
+    options.idle_timeout = config.idle_timeout;
+    options.cors_allowed_origins = config.cors_allowed_origins;
+    options.tls_cert = config.tls_cert;
+    options.tls_key = config.tls_key;
+    if (config.require_token || !config.listen.is_loopback()) {
+        options.required_token = *token;
+    }
+    api::Server server(io, router, options);
+    if (auto status = server.start(); !status) {
+        return status;
+    }
+    const auto endpoint = server.local_endpoint();
+    const bool v6 = endpoint.address().is_v6();
+    spdlog::info("rocd {} listening on {}://{}{}{}:{} (peer {}, driver {}, state {})", version,
+                 config.tls_cert ? "https" : "http", v6 ? "[" : "", endpoint.address().to_string(),
+                 v6 ? "]" : "", endpoint.port(), store->self_uid().str(), config.driver,
+                 config.state_dir.string());
+    if (!options.required_token.empty()) {
+        spdlog::info("API requires 'Authorization: Bearer <token>'; token file: {}",
+                     (config.state_dir / api::access_token_file).string());
+    }
+
+    boost::asio::signal_set signals(io, SIGINT, SIGTERM);
+    boost::asio::steady_timer deadline(io);
+    signals.async_wait([&](const boost::system::error_code& ec, int signal) {
+        if (ec) {
+            return;
+        }
+        spdlog::info("received {}, stopping", signal == SIGINT ? "SIGINT" : "SIGTERM");
+        server.shutdown([&io] { io.stop(); });
+        deadline.expires_after(drain_deadline);
+        deadline.async_wait([&](const boost::system::error_code& timer_ec) {
+            if (!timer_ec) {
+                spdlog::warn("{} connection(s) still busy after {} ms; closing them",
+                             server.connection_count(), drain_deadline.count());
+                io.stop();
+            }
+        });
+    });
+
+    io.run();
+    spdlog::info("stopped");
+    return {};
+}
+
+} // namespace rocd::daemon

@@ -1,0 +1,26 @@
+// rocd: the real-time audio streaming daemon.
+#include <cstdio>
+#include <variant>
+
+#include <spdlog/spdlog.h>
+
+#include "daemon/cli.h"
+#include "daemon/daemon.h"
+#include "daemon/logging.h"
+
+int main(int argc, char** argv) {
+    auto parsed = rocd::daemon::parse_command_line(argc, argv);
+    if (auto* code = std::get_if<int>(&parsed)) {
+        return *code;
+    }
+    const auto& invocation = std::get<rocd::daemon::Invocation>(parsed);
+    rocd::daemon::setup_logging(invocation.config.verbosity, invocation.config.log_format);
+
+    const auto status = invocation.rotate_token ? rocd::daemon::rotate_token(invocation.config)
+                                                : rocd::daemon::run(invocation.config, invocation.data_dir);
+    if (!status) {
+        spdlog::error("{}", status.error().message);
+        return 1;
+    }
+    return 0;
+}

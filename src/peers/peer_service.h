@@ -1,0 +1,47 @@
+// Peers: this daemon and (later) the rocd instances it knows.
+#pragma once
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "core/error.h"
+#include "core/uri.h"
+#include "store/peer_repository.h"
+
+namespace rocd::peers {
+
+/// Owns the rules for peers; the API layer only translates to and from JSON.
+class PeerService {
+public:
+    PeerService(store::PeerRepository& repository, Uid self_uid);
+
+    /// Called after every committed change of a peer (the daemon publishes
+    /// it as an event).
+    using Listener = std::function<void(const store::PeerRecord&)>;
+    void set_listener(Listener listener) { listener_ = std::move(listener); }
+
+    const Uid& self_uid() const { return self_uid_; }
+
+    /// `self` or a known uid; Errc::not_found otherwise.
+    Result<store::PeerRecord> get(const PeerRef& peer);
+
+    /// Every known peer, this daemon first.
+    Result<std::vector<store::PeerRecord>> list();
+
+    /// Renames a peer (committed when it returns). The name must be 1 to 64
+    /// characters of valid UTF-8 without control characters.
+    Result<store::PeerRecord> rename(const PeerRef& peer, const std::string& display_name);
+
+    /// Checks a display name; the error names `field`.
+    static Status validate_display_name(const std::string& name, const std::string& field);
+
+private:
+    const Uid& resolve(const PeerRef& peer) const { return peer.is_self() ? self_uid_ : peer.uid(); }
+
+    store::PeerRepository& repository_;
+    Uid self_uid_;
+    Listener listener_;
+};
+
+} // namespace rocd::peers
