@@ -378,12 +378,14 @@ TEST_F(PipewireDriver, playback_into_null_sink_reaches_its_monitor) {
             std::this_thread::sleep_for(2ms);
         }
     });
-    const std::string wav = temp_path("monitor_" + std::to_string(getpid()) + ".wav");
+    const std::string wav = "/dev/shm/rocd_monitor_" + std::to_string(getpid()) + ".wav";
     test::run_capture("timeout 2 pw-record --target rocd_sandbox_sink_1 -P '{ stream.capture.sink=true }' "
                       "--format f32 --rate 48000 --channels 2 '" +
                       wav + "' 2>&1");
     done = true;
     writer.join();
+    // Counters now: once the writer stopped, the ring drains and underruns.
+    const auto played = (*s)->stats();
     int channels = 0;
     auto rec = read_wav(wav, &channels);
     ASSERT_EQ(channels, 2);
@@ -391,7 +393,12 @@ TEST_F(PipewireDriver, playback_into_null_sink_reaches_its_monitor) {
     auto tone = trim(left, 0.01f);
     ASSERT_GE(tone.size(), 48000u / 2) << "recorded " << left.size() << " frames";
     EXPECT_NEAR(test::dominant_frequency(tone, 48000, 800, 1000), 880, 1);
-    EXPECT_NEAR(test::goertzel_amplitude(tone, 880, 48000), 0.4, 0.02);
+    // "Contains it": frequency and level (RMS, robust to a phase jump
+    // should pw-record, which writes its file on its real-time thread, miss
+    // a cycle on this shared machine). rocd's own side must not underrun.
+    EXPECT_NEAR(test::rms(tone) * std::sqrt(2.0), 0.4, 0.04);
+    EXPECT_EQ(played.underruns, 0u);
+    std::remove(wav.c_str());
     EXPECT_GT((*s)->stats().frames, 0u);
 }
 
@@ -414,18 +421,22 @@ TEST_F(PipewireDriver, virtual_microphone_delivers_what_rocd_plays) {
             std::this_thread::sleep_for(2ms);
         }
     });
-    const std::string wav = temp_path("vmic_" + std::to_string(getpid()) + ".wav");
+    const std::string wav = "/dev/shm/rocd_vmic_" + std::to_string(getpid()) + ".wav";
     test::run_capture("timeout 2 pw-record --target rocd_test_vmic --format f32 --rate 48000 --channels 1 '" +
                       wav + "' 2>&1");
     done = true;
     writer.join();
+    // Counters now: once the writer stopped, the ring drains and underruns.
+    const auto played = (*s)->stats();
     int channels = 0;
     auto rec = read_wav(wav, &channels);
     ASSERT_EQ(channels, 1);
     auto tone = trim(rec, 0.01f);
     ASSERT_GE(tone.size(), 48000u / 2);
     EXPECT_NEAR(test::dominant_frequency(tone, 48000, 600, 700), 660, 1);
-    EXPECT_NEAR(test::goertzel_amplitude(tone, 660, 48000), 0.3, 0.02);
+    EXPECT_NEAR(test::rms(tone) * std::sqrt(2.0), 0.3, 0.03);
+    EXPECT_EQ(played.underruns, 0u);
+    std::remove(wav.c_str());
     (*s)->close();
     ASSERT_TRUE(driver_->destroy_virtual_device("rocd_test_vmic"));
 }
