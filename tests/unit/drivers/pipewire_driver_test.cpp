@@ -300,7 +300,8 @@ TEST_F(PipewireDriver, virtual_speaker_captures_what_pw_play_plays_without_gaps)
     ASSERT_EQ((*s)->format().rate, 48000u);
     ASSERT_EQ((*s)->format().channels, 2u);
 
-    const std::string wav = temp_path("tone_1k_" + std::to_string(getpid()) + ".wav");
+    // On tmpfs: pw-play reads the file on its real-time thread.
+    const std::string wav = "/dev/shm/rocd_tone_1k_" + std::to_string(getpid()) + ".wav";
     write_wav(wav, sine(1000, 0.5f, 48000, 2, 48000 * 10 + 4800), 48000, 2);
 
     // pw-play is the producer: under heavy CPU contention (several PipeWire
@@ -363,23 +364,28 @@ TEST_F(PipewireDriver, virtual_speaker_captures_what_pw_play_plays_without_gaps)
 }
 
 TEST_F(PipewireDriver, playback_into_null_sink_reaches_its_monitor) {
-    auto s = driver_->open_stream({.device = "rocd_sandbox_sink_1", .kind = StreamKind::playback});
+    // A 1 s ring kept full: the test's writer thread is not real-time and
+    // this machine is shared; an underrun here would be the test's, not rocd's.
+    auto s = driver_->open_stream(
+        {.device = "rocd_sandbox_sink_1", .kind = StreamKind::playback, .ring_duration = 1s});
     ASSERT_TRUE(s) << s.error().message;
     std::atomic<bool> done {false};
     std::thread writer([&] {
         std::size_t pos = 0;
         while (!done.load()) {
-            auto chunk = sine(880, 0.4f, 48000, 2, 480, pos);
+            auto chunk = sine(880, 0.4f, 48000, 2, (*s)->available(), pos);
             pos += (*s)->write(chunk);
             std::this_thread::sleep_for(2ms);
         }
     });
-    const std::string wav = temp_path("monitor.wav");
+    const std::string wav = "/dev/shm/rocd_monitor_" + std::to_string(getpid()) + ".wav";
     test::run_capture("timeout 2 pw-record --target rocd_sandbox_sink_1 -P '{ stream.capture.sink=true }' "
                       "--format f32 --rate 48000 --channels 2 '" +
                       wav + "' 2>&1");
     done = true;
     writer.join();
+    // Counters now: once the writer stopped, the ring drains and underruns.
+    const auto played = (*s)->stats();
     int channels = 0;
     auto rec = read_wav(wav, &channels);
     ASSERT_EQ(channels, 2);
@@ -387,7 +393,12 @@ TEST_F(PipewireDriver, playback_into_null_sink_reaches_its_monitor) {
     auto tone = trim(left, 0.01f);
     ASSERT_GE(tone.size(), 48000u / 2) << "recorded " << left.size() << " frames";
     EXPECT_NEAR(test::dominant_frequency(tone, 48000, 800, 1000), 880, 1);
-    EXPECT_NEAR(test::goertzel_amplitude(tone, 880, 48000), 0.4, 0.02);
+    // "Contains it": frequency and level (RMS, robust to a phase jump
+    // should pw-record, which writes its file on its real-time thread, miss
+    // a cycle on this shared machine). rocd's own side must not underrun.
+    EXPECT_NEAR(test::rms(tone) * std::sqrt(2.0), 0.4, 0.04);
+    EXPECT_EQ(played.underruns, 0u);
+    std::remove(wav.c_str());
     EXPECT_GT((*s)->stats().frames, 0u);
 }
 
@@ -396,7 +407,8 @@ TEST_F(PipewireDriver, virtual_microphone_delivers_what_rocd_plays) {
         {.name = "rocd_test_vmic", .direction = Direction::input, .channels = 1, .rate = 48000});
     ASSERT_TRUE(v) << v.error().message;
     EXPECT_EQ(v->direction, Direction::input);
-    auto s = driver_->open_stream({.device = "rocd_test_vmic", .kind = StreamKind::playback});
+    auto s =
+        driver_->open_stream({.device = "rocd_test_vmic", .kind = StreamKind::playback, .ring_duration = 1s});
     ASSERT_TRUE(s) << s.error().message;
     EXPECT_EQ(driver_->open_stream({.device = "rocd_test_vmic", .kind = StreamKind::playback}).error().code,
               Errc::conflict);
@@ -404,23 +416,27 @@ TEST_F(PipewireDriver, virtual_microphone_delivers_what_rocd_plays) {
     std::thread writer([&] {
         std::size_t pos = 0;
         while (!done.load()) {
-            auto chunk = sine(660, 0.3f, 48000, 1, 480, pos);
+            auto chunk = sine(660, 0.3f, 48000, 1, (*s)->available(), pos);
             pos += (*s)->write(chunk);
             std::this_thread::sleep_for(2ms);
         }
     });
-    const std::string wav = temp_path("vmic.wav");
+    const std::string wav = "/dev/shm/rocd_vmic_" + std::to_string(getpid()) + ".wav";
     test::run_capture("timeout 2 pw-record --target rocd_test_vmic --format f32 --rate 48000 --channels 1 '" +
                       wav + "' 2>&1");
     done = true;
     writer.join();
+    // Counters now: once the writer stopped, the ring drains and underruns.
+    const auto played = (*s)->stats();
     int channels = 0;
     auto rec = read_wav(wav, &channels);
     ASSERT_EQ(channels, 1);
     auto tone = trim(rec, 0.01f);
     ASSERT_GE(tone.size(), 48000u / 2);
     EXPECT_NEAR(test::dominant_frequency(tone, 48000, 600, 700), 660, 1);
-    EXPECT_NEAR(test::goertzel_amplitude(tone, 660, 48000), 0.3, 0.02);
+    EXPECT_NEAR(test::rms(tone) * std::sqrt(2.0), 0.3, 0.03);
+    EXPECT_EQ(played.underruns, 0u);
+    std::remove(wav.c_str());
     (*s)->close();
     ASSERT_TRUE(driver_->destroy_virtual_device("rocd_test_vmic"));
 }
