@@ -33,8 +33,11 @@ export interface Exit {
 }
 
 export interface DaemonOptions {
-  /** State directory to use; default: a fresh temporary one, removed on stop. */
-  stateDir?: string;
+  /**
+   * State directory to use; default: a fresh temporary one, removed on stop;
+   * null: pass no --state-dir (the config file decides).
+   */
+  stateDir?: string | null;
   /** --driver value; null: pass no --driver (the config file or default decides). */
   driver?: string | null;
   /** Pass --listen 127.0.0.1:0 (default true); false when a config file sets it. */
@@ -54,7 +57,8 @@ export interface Daemon {
   port: number;
   /** http://127.0.0.1:PORT (https:// when TLS is on). */
   baseUrl: string;
-  stateDir: string;
+  /** The --state-dir passed, or null if none was. */
+  stateDir: string | null;
   /** Generated from api/openapi.yaml; sends the token given in the options, if any. */
   client: ApiClient;
   /** A client with other headers (e.g. another token). */
@@ -65,6 +69,8 @@ export interface Daemon {
   waitForLog(pattern: RegExp, timeoutMs?: number): Promise<string>;
   /** Resolves with the exit status once the process is gone. */
   exited: Promise<Exit>;
+  /** Sends a signal to the daemon and returns at once. */
+  signal(signal: NodeJS.Signals): void;
   /** Sends `signal` (default SIGTERM), waits for the exit, cleans up. */
   stop(signal?: NodeJS.Signals): Promise<Exit>;
   /** SIGKILL: no chance to clean anything up; then removes temp dirs. */
@@ -93,8 +99,8 @@ process.on("exit", () => {
 
 export async function startDaemon(opts: DaemonOptions = {}): Promise<Daemon> {
   const scratch = tempDir();
-  const stateDir = opts.stateDir ?? join(scratch.path, "state");
-  const args: string[] = ["--state-dir", stateDir];
+  const stateDir = opts.stateDir === undefined ? join(scratch.path, "state") : opts.stateDir;
+  const args: string[] = stateDir === null ? [] : ["--state-dir", stateDir];
   if (opts.listen ?? true) {
     args.push("--listen", "127.0.0.1:0");
   }
@@ -194,6 +200,9 @@ export async function startDaemon(opts: DaemonOptions = {}): Promise<Daemon> {
     logs: () => output,
     waitForLog,
     exited,
+    signal: (signal) => {
+      if (exitStatus === undefined) child.kill(signal);
+    },
     stop: (signal = "SIGTERM") => end(signal),
     kill9: () => end("SIGKILL"),
   };

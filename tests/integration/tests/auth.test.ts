@@ -121,7 +121,7 @@ describe("access token", () => {
       // The browser must be able to read the 401.
       assert.equal(noToken.headers["access-control-allow-origin"], origin);
 
-      const token = readToken(d.stateDir);
+      const token = readToken(d.stateDir!);
       const withToken = await httpRequest(d.port, { path: "/status", headers: { Origin: origin, Authorization: `Bearer ${token}` } });
       assert.equal(withToken.status, 200);
       assert.equal(withToken.headers["access-control-allow-origin"], origin);
