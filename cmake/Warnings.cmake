@@ -5,4 +5,7 @@ if(CMAKE_CXX_COMPILER_ID STREQUAL "GNU" AND CMAKE_CXX_COMPILER_VERSION VERSION_L
   # GCC 12 reports -Wrestrict on plain std::string concatenation at -O2+
   # (GCC bug 105651, fixed in 13): a false positive in libstdc++ itself.
   add_compile_options(-Wno-restrict)
+  # Likewise -Wmaybe-uninitialized on std::string/std::optional members of
+  # temporaries at -O3 (GCC bugs 105562, 107919).
+  add_compile_options(-Wno-maybe-uninitialized)
 endif()

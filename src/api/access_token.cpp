@@ -48,8 +48,8 @@ Result<std::string> write_token(const std::filesystem::path& state_dir) {
         return tl::unexpected(os_error("cannot create", temp));
     }
     const std::string line = *token + "\n";
-    const bool written = ::write(fd, line.data(), line.size()) == static_cast<ssize_t>(line.size()) &&
-                         ::fsync(fd) == 0;
+    const bool written =
+        ::write(fd, line.data(), line.size()) == static_cast<ssize_t>(line.size()) && ::fsync(fd) == 0;
     ::close(fd);
     if (!written || ::rename(temp.c_str(), path.c_str()) != 0) {
         auto error = os_error("cannot write", path);

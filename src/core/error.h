@@ -29,15 +29,14 @@ struct Error {
     std::string field;
 };
 
-template <class T>
-using Result = tl::expected<T, Error>;
+template <class T> using Result = tl::expected<T, Error>;
 
 /// Result of an operation that yields nothing but can fail.
 using Status = Result<void>;
 
 /// Shorthand for `return fail(Errc::x, "...")` in functions returning Result.
 inline tl::unexpected<Error> fail(Errc code, std::string message, std::string field = {}) {
-    return tl::unexpected<Error>(Error{code, std::move(message), std::move(field)});
+    return tl::unexpected<Error>(Error {code, std::move(message), std::move(field)});
 }
 
 /// Stable lower-case name of an Errc, used in logs and problem types.

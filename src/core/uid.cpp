@@ -19,8 +19,7 @@ constexpr unsigned reject_from = 256 - 256 % alphabet.size();
 
 // Fills the 18 symbols of a uid from a byte source by rejection sampling, so
 // every symbol is uniform whatever the source.
-template <class NextByte>
-std::string make_uid_text(NextByte next_byte) {
+template <class NextByte> std::string make_uid_text(NextByte next_byte) {
     std::string out;
     out.reserve(Uid::length);
     std::size_t produced = 0;

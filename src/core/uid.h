@@ -44,9 +44,8 @@ private:
 
 } // namespace rocd
 
-template <>
-struct std::hash<rocd::Uid> {
+template <> struct std::hash<rocd::Uid> {
     std::size_t operator()(const rocd::Uid& uid) const noexcept {
-        return std::hash<std::string>{}(uid.str());
+        return std::hash<std::string> {}(uid.str());
     }
 };

@@ -50,8 +50,8 @@ Result<PeerRef> parse_peer_ref(std::string_view text, std::string_view whole) {
 Result<Uid> parse_uid_in(std::string_view text, std::string_view what, std::string_view whole) {
     auto uid = Uid::parse(text);
     if (!uid) {
-        return fail(Errc::invalid_argument, "bad " + std::string(what) + " in '" +
-                                                std::string(whole) + "': " + uid.error().message);
+        return fail(Errc::invalid_argument,
+                    "bad " + std::string(what) + " in '" + std::string(whole) + "': " + uid.error().message);
     }
     return uid;
 }
@@ -145,8 +145,7 @@ Result<Uri> Uri::parse_external(std::string_view text) {
 
     UriUriA parsed;
     const char* error_pos = nullptr;
-    if (uriParseSingleUriExA(&parsed, whole.data(), whole.data() + whole.size(), &error_pos) !=
-        URI_SUCCESS) {
+    if (uriParseSingleUriExA(&parsed, whole.data(), whole.data() + whole.size(), &error_pos) != URI_SUCCESS) {
         return bad("not a URI (expected scheme://host:port)");
     }
     struct Guard {

@@ -48,13 +48,16 @@ std::variant<Invocation, int> parse_command_line(int argc, char** argv) {
     bool rotate_token = false;
     bool require_token = false;
 
-    app.add_option("--listen", listen, "HTTP API address HOST:PORT (default 127.0.0.1:4040; port 0: any free port)");
+    app.add_option("--listen", listen,
+                   "HTTP API address HOST:PORT (default 127.0.0.1:4040; port 0: any free port)");
     app.add_option("--driver", driver, "device driver: pipewire or mock");
-    app.add_option("--state-dir", state_dir, "state directory (default $XDG_STATE_HOME/rocd or ~/.local/state/rocd)");
+    app.add_option("--state-dir", state_dir,
+                   "state directory (default $XDG_STATE_HOME/rocd or ~/.local/state/rocd)");
     app.add_option("--config", config_file, "YAML config file; command-line options override it");
     int verbosity = 0;
     app.add_flag("-v,--verbose", verbosity, "more log output: -v debug, -vv trace");
-    app.add_option("--log-format", log_format, "log format: text or json")->check(CLI::IsMember({"text", "json"}));
+    app.add_option("--log-format", log_format, "log format: text or json")
+        ->check(CLI::IsMember({"text", "json"}));
     app.add_option("--tls-cert", tls_cert, "serve HTTPS with this PEM certificate chain");
     app.add_option("--tls-key", tls_key, "PEM private key for --tls-cert");
     app.add_option("--cors-origin", cors, "allow this browser origin (repeatable; '*' for any)");

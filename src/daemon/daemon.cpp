@@ -96,8 +96,9 @@ Status run(const config::Config& config, const std::filesystem::path& data_dir) 
     const auto endpoint = server.local_endpoint();
     const bool v6 = endpoint.address().is_v6();
     spdlog::info("rocd {} listening on {}://{}{}{}:{} (peer {}, driver {}, state {})", version,
-                 config.tls_cert ? "https" : "http", v6 ? "[" : "", endpoint.address().to_string(), v6 ? "]" : "",
-                 endpoint.port(), store->self_uid().str(), config.driver, config.state_dir.string());
+                 config.tls_cert ? "https" : "http", v6 ? "[" : "", endpoint.address().to_string(),
+                 v6 ? "]" : "", endpoint.port(), store->self_uid().str(), config.driver,
+                 config.state_dir.string());
     if (!options.required_token.empty()) {
         spdlog::info("API requires 'Authorization: Bearer <token>'; token file: {}",
                      (config.state_dir / api::access_token_file).string());

@@ -19,7 +19,8 @@ protected:
     void sink_it_(const spdlog::details::log_msg& msg) override {
         const auto time = std::chrono::system_clock::to_time_t(msg.time);
         const auto micros =
-            std::chrono::duration_cast<std::chrono::microseconds>(msg.time.time_since_epoch()).count() % 1'000'000;
+            std::chrono::duration_cast<std::chrono::microseconds>(msg.time.time_since_epoch()).count() %
+            1'000'000;
         std::tm utc {};
         gmtime_r(&time, &utc);
         char stamp[64];
@@ -46,10 +47,11 @@ void setup_logging(int verbosity, config::LogFormat format) {
     if (format == config::LogFormat::json) {
         logger = std::make_shared<spdlog::logger>("rocd", std::make_shared<JsonStderrSink>());
     } else {
-        logger = std::make_shared<spdlog::logger>("rocd", std::make_shared<spdlog::sinks::stderr_color_sink_mt>());
+        logger =
+            std::make_shared<spdlog::logger>("rocd", std::make_shared<spdlog::sinks::stderr_color_sink_mt>());
         logger->set_pattern("%Y-%m-%d %H:%M:%S.%e %^%-5l%$ %v");
     }
-    const auto level = verbosity <= 0 ? spdlog::level::info
+    const auto level = verbosity <= 0   ? spdlog::level::info
                        : verbosity == 1 ? spdlog::level::debug
                                         : spdlog::level::trace;
     logger->set_level(level);

@@ -70,7 +70,8 @@ Result<store::PeerRecord> PeerService::get(const PeerRef& peer) {
 Result<std::vector<store::PeerRecord>> PeerService::list() {
     auto peers = repository_.list();
     if (peers) {
-        std::stable_partition(peers->begin(), peers->end(), [](const store::PeerRecord& p) { return p.is_self; });
+        std::stable_partition(peers->begin(), peers->end(),
+                              [](const store::PeerRecord& p) { return p.is_self; });
     }
     return peers;
 }
@@ -78,7 +79,8 @@ Result<std::vector<store::PeerRecord>> PeerService::list() {
 Status PeerService::validate_display_name(const std::string& name, const std::string& field) {
     const long chars = count_printable_utf8(name);
     if (chars < 0) {
-        return fail(Errc::invalid_argument, field + " must be valid UTF-8 text without control characters", field);
+        return fail(Errc::invalid_argument, field + " must be valid UTF-8 text without control characters",
+                    field);
     }
     if (chars == 0 || static_cast<std::size_t>(chars) > max_name_chars) {
         return fail(Errc::invalid_argument, field + " must be 1 to 64 characters long", field);

@@ -10,8 +10,8 @@ namespace rocd::test {
 
 /// One UDP datagram as captured.
 struct UdpDatagram {
-    double time_s = 0;            ///< capture time, seconds since the epoch
-    std::uint32_t src_ip = 0;     ///< IPv4, host order
+    double time_s = 0;        ///< capture time, seconds since the epoch
+    std::uint32_t src_ip = 0; ///< IPv4, host order
     std::uint16_t src_port = 0;
     std::uint32_t dst_ip = 0;
     std::uint16_t dst_port = 0;

@@ -50,7 +50,8 @@ http::status status_of(Errc code) {
     return http::status::internal_server_error;
 }
 
-Response problem(http::status status, std::string_view name, std::string_view detail, std::string_view field) {
+Response problem(http::status status, std::string_view name, std::string_view detail,
+                 std::string_view field) {
     nlohmann::json body {
         {"type", "urn:rocd:problem:" + std::string(name)},
         {"title", std::string(http::obsolete_reason(status))},

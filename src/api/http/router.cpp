@@ -121,8 +121,9 @@ Response Router::dispatch(const Request& request) const {
             continue;
         }
         RequestContext context {request, std::string(path), std::move(params),
-                                question == std::string_view::npos ? std::map<std::string, std::string>()
-                                                                   : parse_query(target.substr(question + 1))};
+                                question == std::string_view::npos
+                                    ? std::map<std::string, std::string>()
+                                    : parse_query(target.substr(question + 1))};
         try {
             return route.handler(context);
         } catch (const std::exception& e) {
@@ -133,8 +134,8 @@ Response Router::dispatch(const Request& request) const {
     }
     if (!allow.empty()) {
         Response res = problem(http::status::method_not_allowed, "method-not-allowed",
-                               std::string(request.method_string()) + " is not allowed on " + std::string(path) +
-                                   " (allowed: " + allow + ")");
+                               std::string(request.method_string()) + " is not allowed on " +
+                                   std::string(path) + " (allowed: " + allow + ")");
         res.set(http::field::allow, allow);
         return res;
     }

@@ -12,9 +12,9 @@ namespace rocd::api {
 /// What a handler gets: the request and the parts of its target.
 struct RequestContext {
     const Request& request;
-    std::string path;                          ///< target without the query
-    PathParams params;                         ///< `{name}` segments of the route
-    std::map<std::string, std::string> query;  ///< decoded query parameters
+    std::string path;                         ///< target without the query
+    PathParams params;                        ///< `{name}` segments of the route
+    std::map<std::string, std::string> query; ///< decoded query parameters
 };
 
 using Handler = std::function<Response(const RequestContext&)>;

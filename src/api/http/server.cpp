@@ -65,15 +65,14 @@ public:
     void run() {
         if constexpr (is_tls) {
             beast::get_lowest_layer(stream_).expires_after(server_->options_.header_timeout);
-            stream_.async_handshake(asio::ssl::stream_base::server,
-                                    [self = this->shared_from_this()](beast::error_code ec) {
-                                        if (ec) {
-                                            spdlog::debug("http {}: TLS handshake failed: {}", self->peer(),
-                                                          ec.message());
-                                            return self->close();
-                                        }
-                                        self->wait_request();
-                                    });
+            stream_.async_handshake(
+                asio::ssl::stream_base::server, [self = this->shared_from_this()](beast::error_code ec) {
+                    if (ec) {
+                        spdlog::debug("http {}: TLS handshake failed: {}", self->peer(), ec.message());
+                        return self->close();
+                    }
+                    self->wait_request();
+                });
         } else {
             wait_request();
         }
@@ -105,15 +104,15 @@ private:
         }
         idle_ = true;
         beast::get_lowest_layer(stream_).expires_after(server_->options_.idle_timeout);
-        stream_.async_read_some(buffer_.prepare(4096), [self = this->shared_from_this()](
-                                                           beast::error_code ec, std::size_t n) {
-            self->idle_ = false;
-            if (ec) {
-                return self->close();
-            }
-            self->buffer_.commit(n);
-            self->read_request();
-        });
+        stream_.async_read_some(buffer_.prepare(4096),
+                                [self = this->shared_from_this()](beast::error_code ec, std::size_t n) {
+                                    self->idle_ = false;
+                                    if (ec) {
+                                        return self->close();
+                                    }
+                                    self->buffer_.commit(n);
+                                    self->read_request();
+                                });
     }
 
     void read_request() {
@@ -121,10 +120,9 @@ private:
         parser_->header_limit(header_limit);
         parser_->body_limit(max_body_size);
         beast::get_lowest_layer(stream_).expires_after(server_->options_.header_timeout);
-        http::async_read(stream_, buffer_, *parser_,
-                         [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
-                             self->on_read(ec);
-                         });
+        http::async_read(
+            stream_, buffer_, *parser_,
+            [self = this->shared_from_this()](beast::error_code ec, std::size_t) { self->on_read(ec); });
     }
 
     void on_read(beast::error_code ec) {
@@ -211,10 +209,9 @@ private:
         response_.keep_alive(keep_alive && !closing_);
         response_.prepare_payload();
         beast::get_lowest_layer(stream_).expires_after(server_->options_.header_timeout);
-        http::async_write(stream_, response_,
-                          [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
-                              self->on_write(ec);
-                          });
+        http::async_write(
+            stream_, response_,
+            [self = this->shared_from_this()](beast::error_code ec, std::size_t) { self->on_write(ec); });
     }
 
     void on_write(beast::error_code ec) {
@@ -222,8 +219,8 @@ private:
             std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - started_).count();
         const unsigned status = response_.result_int();
         const auto level = status >= 500 ? spdlog::level::warn : spdlog::level::info;
-        spdlog::log(level, "http {} {} {} -> {} ({}.{:03} ms)", peer(), method_, target_, status, micros / 1000,
-                    micros % 1000);
+        spdlog::log(level, "http {} {} {} -> {} ({}.{:03} ms)", peer(), method_, target_, status,
+                    micros / 1000, micros % 1000);
         if (ec || !response_.keep_alive()) {
             return close();
         }
@@ -295,7 +292,8 @@ Status Server::start() {
         tcp::resolver resolver(io_);
         auto results = resolver.resolve(options_.host, std::to_string(options_.port), ec);
         if (ec || results.empty()) {
-            return fail(Errc::invalid_argument, "cannot resolve listen host '" + options_.host + "'", "listen");
+            return fail(Errc::invalid_argument, "cannot resolve listen host '" + options_.host + "'",
+                        "listen");
         }
         address = results.begin()->endpoint().address();
     }
@@ -313,8 +311,10 @@ Status Server::start() {
     if (ec) {
         acceptor_.close();
         const Errc code = ec == asio::error::address_in_use ? Errc::conflict : Errc::unavailable;
-        return fail(code, "cannot listen on " + options_.host + ":" + std::to_string(options_.port) + ": " +
-                              ec.message(), "listen");
+        return fail(code,
+                    "cannot listen on " + options_.host + ":" + std::to_string(options_.port) + ": " +
+                        ec.message(),
+                    "listen");
     }
     do_accept();
     return {};
@@ -350,7 +350,7 @@ void Server::do_accept() {
                 socket.close(ec);
             } else if (tls_) {
                 std::make_shared<SessionImpl<beast::ssl_stream<beast::tcp_stream>>>(*this, std::move(socket),
-                                                                                     *tls_)
+                                                                                    *tls_)
                     ->run();
             } else {
                 std::make_shared<SessionImpl<beast::tcp_stream>>(*this, std::move(socket))->run();

@@ -63,8 +63,7 @@ public:
 
 private:
     friend class Session;
-    template <class Stream>
-    friend class SessionImpl;
+    template <class Stream> friend class SessionImpl;
 
     void do_accept();
     void on_session_closed(Session* session);

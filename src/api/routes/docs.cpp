@@ -135,8 +135,9 @@ Status add_docs_routes(Router& router, const std::filesystem::path& data_dir) {
         return {};
     }
     auto bundle_body = std::make_shared<const std::string>(std::move(*bundle));
-    router.add(http::verb::get, "/docs",
-               [](const RequestContext&) { return text_response(std::string(docs_page), "text/html; charset=utf-8"); });
+    router.add(http::verb::get, "/docs", [](const RequestContext&) {
+        return text_response(std::string(docs_page), "text/html; charset=utf-8");
+    });
     router.add(http::verb::get, "/docs/redoc.standalone.js", [bundle_body](const RequestContext&) {
         return text_response(*bundle_body, "text/javascript; charset=utf-8");
     });

@@ -28,7 +28,8 @@ Result<PeerRef> peer_param(const RequestContext& context) {
     }
     auto uid = Uid::parse(text);
     if (!uid) {
-        return fail(Errc::invalid_argument, "peer must be 'self' or a peer uid: " + uid.error().message, "peer");
+        return fail(Errc::invalid_argument, "peer must be 'self' or a peer uid: " + uid.error().message,
+                    "peer");
     }
     return PeerRef::of(*uid);
 }

@@ -57,8 +57,8 @@ TEST(Uid, derived_uid_is_stable_across_versions) {
 }
 
 TEST(Uid, parses_good_forms) {
-    for (const char* text : {"rx4sse-w0zas1-gf2s1o", "aaaaaa-aaaaaa-aaaaaa", "000000-000000-000000",
-                             "zzzzzz-999999-a0b1c2"}) {
+    for (const char* text :
+         {"rx4sse-w0zas1-gf2s1o", "aaaaaa-aaaaaa-aaaaaa", "000000-000000-000000", "zzzzzz-999999-a0b1c2"}) {
         auto uid = Uid::parse(text);
         ASSERT_TRUE(uid) << text;
         EXPECT_EQ(uid->str(), text);
@@ -67,16 +67,16 @@ TEST(Uid, parses_good_forms) {
 
 TEST(Uid, rejects_bad_forms) {
     for (const char* text : {
-             "",                        // empty
-             "rx4sse-w0zas1-gf2s1",     // too short
-             "rx4sse-w0zas1-gf2s1oo",   // too long
-             "RX4SSE-W0ZAS1-GF2S1O",    // upper case
-             "rx4sse_w0zas1_gf2s1o",    // wrong separator
-             "rx4ssew0zas1-gf2s1o-",    // separator misplaced
-             "rx4sse-w0zas1-gf2s1!",    // punctuation
-             "rx4sse-w0zas1-gf2s 1",    // space
-             "rx4sse--w0zas-gf2s1o",    // double separator
-             "self",                    // a peer alias is not a uid
+             "",                      // empty
+             "rx4sse-w0zas1-gf2s1",   // too short
+             "rx4sse-w0zas1-gf2s1oo", // too long
+             "RX4SSE-W0ZAS1-GF2S1O",  // upper case
+             "rx4sse_w0zas1_gf2s1o",  // wrong separator
+             "rx4ssew0zas1-gf2s1o-",  // separator misplaced
+             "rx4sse-w0zas1-gf2s1!",  // punctuation
+             "rx4sse-w0zas1-gf2s 1",  // space
+             "rx4sse--w0zas-gf2s1o",  // double separator
+             "self",                  // a peer alias is not a uid
          }) {
         auto uid = Uid::parse(text);
         EXPECT_FALSE(uid) << text;

@@ -48,11 +48,23 @@ TEST(Uri, builds_and_round_trips_internal_uris) {
 
 TEST(Uri, rejects_bad_internal_uris) {
     for (const std::string text : {
-             "/", "/peers", "/peers/", "/peers/self/", "/peers/SELF", "/peers/me",
-             "/peers/self/ports", "/peers/self/ports/", "/peers/self/ports/self",
-             "/peers/self/ports/6azqwm-ihg3c9-p9b2a", "/peers/self/ports/6azqwm-ihg3c9-p9b2aq/x",
-             "/peers/self/streams/6azqwm-ihg3c9-p9b2aq", "/streams", "/streams/self",
-             "/streams/6azqwm-ihg3c9-p9b2aq/", "//peers/self", "/ports/6azqwm-ihg3c9-p9b2aq",
+             "/",
+             "/peers",
+             "/peers/",
+             "/peers/self/",
+             "/peers/SELF",
+             "/peers/me",
+             "/peers/self/ports",
+             "/peers/self/ports/",
+             "/peers/self/ports/self",
+             "/peers/self/ports/6azqwm-ihg3c9-p9b2a",
+             "/peers/self/ports/6azqwm-ihg3c9-p9b2aq/x",
+             "/peers/self/streams/6azqwm-ihg3c9-p9b2aq",
+             "/streams",
+             "/streams/self",
+             "/streams/6azqwm-ihg3c9-p9b2aq/",
+             "//peers/self",
+             "/ports/6azqwm-ihg3c9-p9b2aq",
              "/peers/self?x=1",
          }) {
         auto uri = Uri::parse(text);
@@ -77,7 +89,8 @@ TEST(Uri, parses_external_endpoints) {
              Case {"rtp://127.0.0.1:10001", "rtp", "127.0.0.1", 10001, "", "rtp://127.0.0.1:10001"},
              Case {"rtp+rs8m://192.168.0.101:10001", "rtp+rs8m", "192.168.0.101", 10001, "",
                    "rtp+rs8m://192.168.0.101:10001"},
-             Case {"rs8m://host.example:10002", "rs8m", "host.example", 10002, "", "rs8m://host.example:10002"},
+             Case {"rs8m://host.example:10002", "rs8m", "host.example", 10002, "",
+                   "rs8m://host.example:10002"},
              Case {"rtp+ldpc://[::1]:5000", "rtp+ldpc", "::1", 5000, "", "rtp+ldpc://[::1]:5000"},
              Case {"RTCP://0.0.0.0:0", "rtcp", "0.0.0.0", 0, "", "rtcp://0.0.0.0:0"},
              Case {"rtsp://cam:554/live/1", "rtsp", "cam", 554, "/live/1", "rtsp://cam:554/live/1"},

@@ -1,0 +1,58 @@
+// Persistent peers: this daemon and the rocd instances it knows.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/error.h"
+#include "core/uid.h"
+#include "store/timestamp.h"
+
+namespace rocd::store {
+
+class Database;
+
+/// A row of the peers table.
+struct PeerRecord {
+    Uid uid;
+    std::string display_name;
+    /// True for exactly one peer: this daemon.
+    bool is_self = false;
+    /// Set by the repository; ignored on input.
+    Timestamp created_at {};
+    Timestamp updated_at {};
+};
+
+/// Typed access to the peers table. Every mutating call is committed (and on
+/// disk) when it returns, unless the caller wraps it in a Transaction.
+class PeerRepository {
+public:
+    PeerRepository(Database& db, Clock clock) : db_(&db), clock_(std::move(clock)) {}
+
+    /// The peer that is this daemon; Errc::not_found before one was put.
+    Result<PeerRecord> self();
+
+    /// Errc::not_found if no peer has `uid`.
+    Result<PeerRecord> get(const Uid& uid);
+
+    /// All peers, oldest first.
+    Result<std::vector<PeerRecord>> list();
+
+    /// Inserts `peer`, or replaces display_name and is_self of the existing
+    /// peer with its uid (keeping created_at). Returns the stored row.
+    /// Errc::conflict if it would make a second self peer.
+    Result<PeerRecord> put(const PeerRecord& peer);
+
+    /// Renames a peer; Errc::not_found if it does not exist.
+    Result<PeerRecord> update_display_name(const Uid& uid, std::string_view display_name);
+
+    /// Deletes a peer and, by cascade, its ports; Errc::not_found if absent.
+    Status remove(const Uid& uid);
+
+private:
+    Database* db_;
+    Clock clock_;
+};
+
+} // namespace rocd::store

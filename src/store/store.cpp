@@ -1,0 +1,131 @@
+#include "store/store.h"
+
+#include <cerrno>
+#include <cstring>
+#include <system_error>
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "store/migrator.h"
+
+namespace rocd::store {
+
+namespace {
+
+Status ensure_directory(const std::filesystem::path& dir) {
+    std::error_code ec;
+    const auto status = std::filesystem::status(dir, ec);
+    if (std::filesystem::is_directory(status)) {
+        return {};
+    }
+    if (std::filesystem::exists(status)) {
+        return fail(Errc::io, "state directory " + dir.string() + " exists but is not a directory");
+    }
+    if (dir.has_parent_path()) {
+        std::filesystem::create_directories(dir.parent_path(), ec);
+        if (ec) {
+            return fail(Errc::io, "cannot create " + dir.parent_path().string() + ": " + ec.message());
+        }
+    }
+    // The state holds the daemon's identity; only its user may read it.
+    if (::mkdir(dir.c_str(), 0700) != 0 && errno != EEXIST) {
+        return fail(Errc::io, "cannot create state directory " + dir.string() + ": " + std::strerror(errno));
+    }
+    return {};
+}
+
+std::string host_name() {
+    char buffer[256] = {};
+    if (::gethostname(buffer, sizeof(buffer) - 1) != 0 || buffer[0] == '\0') {
+        return "rocd";
+    }
+    return buffer;
+}
+
+Result<Uid> ensure_self_peer(Database& db, PeerRepository& peers, const std::string& display_name) {
+    auto txn = Transaction::begin(db);
+    if (!txn) {
+        return tl::unexpected(txn.error());
+    }
+    auto self = peers.self();
+    if (self) {
+        return self->uid;
+    }
+    if (self.error().code != Errc::not_found) {
+        return tl::unexpected(self.error());
+    }
+    auto created =
+        peers.put(PeerRecord {Uid::random(), display_name.empty() ? host_name() : display_name, true});
+    if (!created) {
+        return tl::unexpected(created.error());
+    }
+    if (auto done = txn->commit(); !done) {
+        return tl::unexpected(done.error());
+    }
+    return created->uid;
+}
+
+} // namespace
+
+Result<Store> Store::open(const std::filesystem::path& dir, StoreOptions options) {
+    if (auto made = ensure_directory(dir); !made) {
+        return tl::unexpected(made.error());
+    }
+    // The lock comes first: nothing may touch the database of another rocd.
+    auto lock = StateLock::acquire(dir / lock_file);
+    if (!lock) {
+        return tl::unexpected(lock.error());
+    }
+    auto db = Database::open(dir / database_file);
+    if (!db) {
+        return tl::unexpected(db.error());
+    }
+    // Before enable_wal(), which would rewrite the header of a database that
+    // is not in WAL mode: a file we refuse must stay byte-identical.
+    if (auto checked = check_schema(*db, schema_migrations()); !checked) {
+        return tl::unexpected(checked.error());
+    }
+    if (auto wal = db->enable_wal(); !wal) {
+        return tl::unexpected(wal.error());
+    }
+    if (auto migrated = migrate(*db, schema_migrations()); !migrated) {
+        return tl::unexpected(migrated.error());
+    }
+
+    auto owned = std::make_unique<Database>(std::move(*db));
+    PeerRepository peers(*owned, options.clock);
+    auto self = ensure_self_peer(*owned, peers, options.self_display_name);
+    if (!self) {
+        return tl::unexpected(self.error());
+    }
+    return Store(dir, std::move(*lock), std::move(owned), options.clock, *self);
+}
+
+Store::Store(std::filesystem::path dir, StateLock lock, std::unique_ptr<Database> db, const Clock& clock,
+             Uid self)
+    : dir_(std::move(dir)), lock_(std::move(lock)), db_(std::move(db)), peers_(*db_, clock),
+      ports_(*db_, clock), streams_(*db_, clock), settings_(*db_, clock), self_uid_(std::move(self)) {}
+
+Store& Store::operator=(Store&& other) noexcept {
+    if (this != &other) {
+        db_.reset(); // closed before our lock is released, as in the destructor
+        dir_ = std::move(other.dir_);
+        lock_ = std::move(other.lock_);
+        db_ = std::move(other.db_);
+        peers_ = std::move(other.peers_);
+        ports_ = std::move(other.ports_);
+        streams_ = std::move(other.streams_);
+        settings_ = std::move(other.settings_);
+        self_uid_ = std::move(other.self_uid_);
+    }
+    return *this;
+}
+
+Store::~Store() {
+    // Close the database while the directory is still locked: the closing
+    // WAL checkpoint writes the file.
+    db_.reset();
+}
+
+} // namespace rocd::store

@@ -1,0 +1,77 @@
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "api/http/json_body.h"
+#include "api/http/router.h"
+
+namespace rocd::api {
+namespace {
+
+Request make(http::verb method, std::string target) {
+    Request req {method, target, 11};
+    return req;
+}
+
+nlohmann::json body_of(const Response& res) {
+    return nlohmann::json::parse(res.body());
+}
+
+class RouterTest : public ::testing::Test {
+protected:
+    void SetUp() override {
+        router_.add(http::verb::get, "/peers", [](const RequestContext&) { return json_response("list"); });
+        router_.add(http::verb::get, "/peers/{peer}", [](const RequestContext& c) {
+            return json_response({{"peer", c.params.at("peer")}, {"query", c.query}});
+        });
+        router_.add(http::verb::patch, "/peers/{peer}",
+                    [](const RequestContext&) { return json_response("patched"); });
+        router_.add(http::verb::get, "/boom",
+                    [](const RequestContext&) -> Response { throw std::runtime_error("secret internals"); });
+    }
+    Router router_;
+};
+
+TEST_F(RouterTest, dispatches_by_method_and_path_with_params) {
+    auto res = router_.dispatch(make(http::verb::get, "/peers/self?x=1&y=a%20b"));
+    EXPECT_EQ(res.result(), http::status::ok);
+    EXPECT_EQ(body_of(res)["peer"], "self");
+    EXPECT_EQ(body_of(res)["query"]["x"], "1");
+    EXPECT_EQ(body_of(res)["query"]["y"], "a b");
+    EXPECT_EQ(body_of(router_.dispatch(make(http::verb::patch, "/peers/x"))), "patched");
+    EXPECT_EQ(body_of(router_.dispatch(make(http::verb::get, "/peers"))), "list");
+}
+
+TEST_F(RouterTest, unknown_paths_are_404_problems) {
+    for (const char* target :
+         {"/", "/nope", "/peers/self/x", "/peers/", "//peers", "peers", "/peers//self"}) {
+        auto res = router_.dispatch(make(http::verb::get, target));
+        EXPECT_EQ(res.result(), http::status::not_found) << target;
+        EXPECT_EQ(res[http::field::content_type], "application/problem+json");
+        EXPECT_EQ(body_of(res)["type"], "urn:rocd:problem:not-found");
+    }
+}
+
+TEST_F(RouterTest, wrong_method_is_405_with_allow) {
+    auto res = router_.dispatch(make(http::verb::delete_, "/peers/self"));
+    EXPECT_EQ(res.result(), http::status::method_not_allowed);
+    EXPECT_EQ(res[http::field::allow], "GET, PATCH");
+    EXPECT_EQ(body_of(res)["status"], 405);
+}
+
+TEST_F(RouterTest, handler_exceptions_are_500_without_internals) {
+    auto res = router_.dispatch(make(http::verb::get, "/boom"));
+    EXPECT_EQ(res.result(), http::status::internal_server_error);
+    EXPECT_EQ(res.body().find("secret"), std::string::npos);
+}
+
+TEST(ParseQuery, decodes_pairs) {
+    auto q = parse_query("a=1&b=%41%42&c&=x&d=%zz&e=%4");
+    EXPECT_EQ(q["a"], "1");
+    EXPECT_EQ(q["b"], "AB");
+    EXPECT_EQ(q["c"], "");
+    EXPECT_EQ(q["d"], "%zz");
+    EXPECT_EQ(q["e"], "%4");
+}
+
+} // namespace
+} // namespace rocd::api
