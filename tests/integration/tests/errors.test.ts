@@ -164,6 +164,13 @@ describe("errors", () => {
       assertProblem(res.headers.get("content-type"), JSON.parse(res.body), { status: 413, type: "payload-too-large" });
     });
 
+    it("a client that sends a large body anyway still gets the 413 (the daemon reads and drops the rest)", async () => {
+      for (const size of [1024 * 1024 + 1, 8 * 1024 * 1024]) {
+        const { error, response } = await d.client.PATCH("/peers/{peer}", { ...self, body: { display_name: "x".repeat(size) } });
+        await assertFetchProblem(response, error, { status: 413, type: "payload-too-large" });
+      }
+    });
+
     it("exactly 1 MiB is read (and rejected only for its content)", async () => {
       const filler = "x".repeat(1024 * 1024 - '{"display_name":"ok","pad":""}'.length);
       const body = `{"display_name":"ok","pad":"${filler}"}`;
