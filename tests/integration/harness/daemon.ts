@@ -187,6 +187,11 @@ export async function startDaemon(opts: DaemonOptions = {}): Promise<Daemon> {
     }
     const status = await exited;
     cleanup();
+    // Under the asan preset, a sanitizer report fails the test that caused it.
+    const report = output.match(/^.*(AddressSanitizer|LeakSanitizer|UndefinedBehaviorSanitizer|runtime error:).*$/m);
+    if (report) {
+      throw new Error(`rocd (pid ${child.pid}) reported: ${report[0]}\n${output}`);
+    }
     return status;
   };
 

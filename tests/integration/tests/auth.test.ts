@@ -5,7 +5,8 @@ import { join } from "node:path";
 import { describe, it } from "node:test";
 
 import { runRocd, startDaemon, tempDir } from "../harness/daemon.js";
-import { assertFetchProblem, httpRequest } from "../harness/http.js";
+import { assertFetchProblem, assertProblem, httpRequest } from "../harness/http.js";
+import { operations } from "../harness/spec.js";
 
 const readToken = (stateDir: string) => readFileSync(join(stateDir, "api-token"), "utf8").trim();
 
@@ -53,6 +54,25 @@ describe("access token", () => {
       assert.match(d.logs(), /rejected, missing bearer token/);
       assert.ok(!d.logs().includes(token), "the token never appears in the log");
       assert.ok(!d.logs().includes(token.slice(0, 16)), "not even in part");
+    } finally {
+      await d.stop();
+    }
+  });
+
+  it("with a required token, every operation of the document answers (and documents) 401 without it", async () => {
+    const d = await startDaemon({ args: ["--require-token"] });
+    try {
+      for (const op of operations()) {
+        const res = await httpRequest(d.port, {
+          method: op.method,
+          path: op.path,
+          headers: op.method === "GET" ? {} : { "Content-Type": "application/json" },
+          ...(op.method === "GET" ? {} : { body: "{}" }),
+        });
+        assert.equal(res.status, 401, `${op.method} ${op.path}`);
+        assertProblem(res.headers["content-type"], JSON.parse(res.body), { status: 401, type: "unauthorized" });
+        assert.ok(op.statuses.includes("401"), `${op.operationId} documents its 401`);
+      }
     } finally {
       await d.stop();
     }

@@ -8,6 +8,7 @@ import yaml from "js-yaml";
 import type { components } from "../generated/api.js";
 import { openapiPath, startDaemon, type Daemon } from "../harness/daemon.js";
 import { uidPattern } from "../harness/http.js";
+import { operations } from "../harness/spec.js";
 
 type Peer = components["schemas"]["Peer"];
 
@@ -19,6 +20,18 @@ describe("routes", () => {
   after(async () => {
     const exit = await d.stop();
     assert.deepEqual(exit, { code: 0, signal: null });
+  });
+
+  it("every GET of the document answers 200 with a documented media type", async () => {
+    const gets = operations().filter((op) => op.method === "GET");
+    assert.ok(gets.length >= 8, `the document declares the foundation's routes (${gets.length})`);
+    for (const op of gets) {
+      const res = await fetch(d.baseUrl + op.path);
+      await res.arrayBuffer();
+      assert.equal(res.status, 200, `${op.operationId} ${op.path}`);
+      const type = (res.headers.get("content-type") ?? "").split(";")[0]!.trim();
+      assert.ok(op.okTypes.includes(type), `${op.operationId}: ${type} is one of ${op.okTypes.join(", ")}`);
+    }
   });
 
   it("GET /status reports version, uptime, driver and identity", async () => {
