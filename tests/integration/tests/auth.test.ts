@@ -14,7 +14,8 @@ describe("access token", () => {
   it("is created with mode 0600 and required with --require-token", async (t) => {
     const state = tempDir();
     t.after(() => state.remove());
-    const d = await startDaemon({ stateDir: state.path, args: ["--require-token"] });
+    // -vv: not even the most verbose log may show the token.
+    const d = await startDaemon({ stateDir: state.path, args: ["--require-token", "-vv"] });
     try {
       const file = join(state.path, "api-token");
       assert.equal(statSync(file).mode & 0o777, 0o600);

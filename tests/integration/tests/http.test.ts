@@ -180,6 +180,22 @@ describe("HTTP behaviour", () => {
     }
   });
 
+  it("an idle keep-alive connection is closed after idle_timeout_ms", async () => {
+    const d = await startDaemon({ config: "idle_timeout_ms: 400\n" });
+    try {
+      const conn = await Conn.open(d.port);
+      assert.equal((await conn.get("/status")).status, 200);
+      await sleep(150);
+      assert.equal((await conn.get("/peers")).status, 200, "still open while used");
+      const t0 = Date.now();
+      while (!conn.closed && Date.now() - t0 < 5000) await sleep(20);
+      assert.ok(conn.closed, "closed by the daemon");
+      assert.ok(Date.now() - t0 >= 300, `only after the idle timeout (${Date.now() - t0} ms)`);
+    } finally {
+      await d.stop();
+    }
+  });
+
   it("max_connections: 2 answers a third connection 503 and serves again once one closes", async () => {
     const d = await startDaemon({ config: "max_connections: 2\n" });
     const open: Conn[] = [];
