@@ -136,3 +136,49 @@ describe("config file", () => {
     }
   });
 });
+
+describe("command line", () => {
+  it("invalid options: exit non-zero naming the option", async () => {
+    const cases: Array<[string[], RegExp]> = [
+      [["--listen", "127.0.0.1:99999"], /--listen.*65535/],
+      [["--listen", "no-port"], /--listen/],
+      [["--driver", "alsa"], /--driver.*alsa/],
+      [["--log-format", "xml"], /--log-format/],
+      [["--bogus"], /--bogus/],
+      [["--tls-cert", "/tmp/only-a-cert.pem"], /tls_key/],
+    ];
+    for (const [args, message] of cases) {
+      const run = await runRocd(["--state-dir", "/nonexistent/never-created", ...args]);
+      assert.notEqual(run.code, 0, args.join(" "));
+      assert.match(run.stdout + run.stderr, message);
+      assert.doesNotMatch(run.stderr, /listening on/);
+    }
+  });
+
+  it("a port in use: exit non-zero naming the address", async () => {
+    const first = await startDaemon();
+    const dir = tempDir();
+    try {
+      const run = await runRocd(["--listen", `127.0.0.1:${first.port}`, "--state-dir", join(dir.path, "state"), "--driver", "mock"]);
+      assert.notEqual(run.code, 0);
+      assert.ok(run.stderr.includes(`127.0.0.1:${first.port}`), run.stderr);
+      assert.equal((await first.client.GET("/status")).response.status, 200, "the first daemon is undisturbed");
+    } finally {
+      dir.remove();
+      await first.stop();
+    }
+  });
+
+  it("TLS files that cannot be loaded: exit non-zero naming them", async () => {
+    const dir = tempDir();
+    try {
+      const cert = join(dir.path, "cert.pem");
+      writeFileSync(cert, "not a certificate\n");
+      const run = await runRocd(["--listen", "127.0.0.1:0", "--state-dir", join(dir.path, "state"), "--tls-cert", cert, "--tls-key", cert]);
+      assert.notEqual(run.code, 0);
+      assert.ok(run.stderr.includes(cert), run.stderr);
+    } finally {
+      dir.remove();
+    }
+  });
+});

@@ -145,6 +145,29 @@ describe("process lifecycle", () => {
     await d.stop();
   });
 
+  it("concurrent PATCHes: all answered, one winner, and it is what a crash leaves", async (t) => {
+    const state = tempDir();
+    t.after(() => state.remove());
+    let d = await startDaemon({ stateDir: state.path });
+    const names = Array.from({ length: 30 }, (_, i) => `writer ${i}`);
+    const answers = await Promise.all(
+      names.map((name) => d.client.PATCH("/peers/{peer}", { ...self, body: { display_name: name } })),
+    );
+    for (const [i, a] of answers.entries()) {
+      assert.equal(a.response.status, 200);
+      assert.equal(a.data!.display_name, names[i]);
+    }
+    const winner = (await d.client.GET("/peers/{peer}", self)).data!.display_name;
+    assert.ok(names.includes(winner), winner);
+    await d.kill9();
+    d = await startDaemon({ stateDir: state.path });
+    try {
+      assert.equal((await d.client.GET("/peers/{peer}", self)).data!.display_name, winner);
+    } finally {
+      await d.stop();
+    }
+  });
+
   it("a second daemon on the same state directory exits non-zero, naming the directory", async () => {
     const first = await startDaemon();
     try {
