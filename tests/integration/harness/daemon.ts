@@ -14,6 +14,7 @@ import { fileURLToPath } from "node:url";
 import createClient, { type Client } from "openapi-fetch";
 
 import type { paths } from "../generated/api.js";
+import { contractMiddleware } from "./contract.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
 // Works from harness/ (tsc --noEmit) and from out/harness/ (compiled).
@@ -59,7 +60,10 @@ export interface Daemon {
   baseUrl: string;
   /** The --state-dir passed, or null if none was. */
   stateDir: string | null;
-  /** Generated from api/openapi.yaml; sends the token given in the options, if any. */
+  /**
+   * Generated from api/openapi.yaml; sends the token given in the options, if
+   * any; every answer is checked against the document (harness/contract.ts).
+   */
   client: ApiClient;
   /** A client with other headers (e.g. another token). */
   clientWith(headers: Record<string, string>): ApiClient;
@@ -178,7 +182,11 @@ export async function startDaemon(opts: DaemonOptions = {}): Promise<Daemon> {
   const port = Number(m[3]);
   const baseUrl = `${scheme}://127.0.0.1:${port}`;
 
-  const makeClient = (headers: Record<string, string>): ApiClient => createClient<paths>({ baseUrl, headers });
+  const makeClient = (headers: Record<string, string>): ApiClient => {
+    const client = createClient<paths>({ baseUrl, headers });
+    client.use(contractMiddleware);
+    return client;
+  };
   const defaultHeaders: Record<string, string> = opts.token ? { Authorization: `Bearer ${opts.token}` } : {};
 
   const end = async (signal: NodeJS.Signals): Promise<Exit> => {
