@@ -71,7 +71,7 @@ describe("errors", () => {
     });
 
     it("an invalid value: empty, longer than 64 characters, control characters", async () => {
-      const bad = ["", "x".repeat(65), "é".repeat(65), "a\u0007b", "line\nbreak", "tab\there", "nul\u0000", "del\u007f"];
+      const bad = ["", "x".repeat(65), "é".repeat(65), "🎧".repeat(65), "c1\u0085control", "a\u0007b", "line\nbreak", "tab\there", "nul\u0000", "del\u007f"];
       for (const value of bad) {
         const { error, response } = await d.client.PATCH("/peers/{peer}", { ...self, body: { display_name: value } });
         await assertFetchProblem(response, error, { status: 400, type: "invalid-field", field: "display_name" });

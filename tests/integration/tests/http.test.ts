@@ -6,6 +6,7 @@ import { readFileSync } from "node:fs";
 import http from "node:http";
 import https from "node:https";
 import net from "node:net";
+import tls from "node:tls";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 
@@ -240,7 +241,7 @@ describe("HTTP behaviour", () => {
     ], { stdio: "ignore" });
     const ca = readFileSync(cert);
 
-    const d = await startDaemon({ args: ["--tls-cert", cert, "--tls-key", key] });
+    const d = await startDaemon({ args: ["--tls-cert", cert, "--tls-key", key], config: "header_timeout_ms: 500\n" });
     try {
       assert.ok(d.baseUrl.startsWith("https://"), d.baseUrl);
       const get = (path: string, options: https.RequestOptions = {}) =>
@@ -275,7 +276,21 @@ describe("HTTP behaviour", () => {
       // Plain HTTP on the TLS port gets no HTTP answer.
       const plain = await rawExchange(d.port, ["GET /status HTTP/1.1\r\nHost: x\r\n\r\n"], { timeoutMs: 3000 });
       assert.ok(!plain.data.startsWith("HTTP/1.1 200"));
-      // Still serving after both.
+      // A client that never completes the handshake is disconnected after the header timeout.
+      const silent = await rawExchange(d.port, [], { timeoutMs: 5000 });
+      assert.ok(silent.closed, "a silent TLS client is disconnected");
+      // So is one that sends half a header over TLS.
+      const half = await new Promise<{ closed: boolean; data: string }>((resolve, reject) => {
+        const s = tls.connect({ host: "127.0.0.1", port: d.port, ca, servername: "localhost" }, () => s.write("GET /status HTTP/1.1\r\nHost: x\r\n"));
+        let data = "";
+        const timer = setTimeout(() => (s.destroy(), resolve({ closed: false, data })), 5000);
+        s.on("data", (c: Buffer) => (data += c.toString("utf8")));
+        s.on("close", () => (clearTimeout(timer), resolve({ closed: true, data })));
+        s.on("error", (e: NodeJS.ErrnoException) => (e.code === "ECONNRESET" ? undefined : reject(e)));
+      });
+      assert.ok(half.closed, "a TLS client with half a header is disconnected");
+      assert.ok(!half.data.includes(" 200 "));
+      // Still serving after all of these.
       assert.equal((await get("/peers")).status, 200);
     } finally {
       assert.deepEqual(await d.stop(), { code: 0, signal: null });

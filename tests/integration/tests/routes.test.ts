@@ -95,6 +95,11 @@ describe("routes", () => {
     assert.equal(byUid.data!.display_name, longest);
     const list = (await d.client.GET("/peers")).data!;
     assert.equal(list.find((p) => p.is_self)!.display_name, longest);
+    // Characters are code points, as JSON Schema's maxLength counts them.
+    const astral = "🎧".repeat(64);
+    const emoji = await d.client.PATCH("/peers/{peer}", { params: { path: { peer: "self" } }, body: { display_name: astral } });
+    assert.equal(emoji.response.status, 200);
+    assert.equal(emoji.data!.display_name, astral);
   });
 
   it("GET /peers/{peer}/ports lists ports (by self and by uid)", async () => {
