@@ -175,6 +175,7 @@ describe("process lifecycle", () => {
       assert.notEqual(second.code, 0);
       assert.equal(second.signal, null);
       assert.ok(second.stderr.includes(first.stateDir!), `names the directory: ${second.stderr}`);
+      assert.match(second.stderr, new RegExp(`in use by another rocd \\(pid ${first.pid}\\)`), "and who holds it");
       assert.doesNotMatch(second.stderr, /listening on/);
       // The first one is undisturbed.
       assert.equal((await first.client.GET("/status")).response.status, 200);
