@@ -106,7 +106,9 @@ export function contractViolations(
 /** openapi-fetch middleware: a non-conforming answer fails the request (and the test). */
 export const contractMiddleware: Middleware = {
   async onResponse({ request, response, schemaPath }) {
-    const body = await response.clone().text();
+    // An event stream never ends: check its status and media type only.
+    const streaming = /^text\/event-stream/.test(response.headers.get("content-type") ?? "");
+    const body = streaming ? "" : await response.clone().text();
     const problems = contractViolations(request.method, schemaPath, response.status, response.headers.get("content-type"), body);
     if (problems.length > 0) {
       throw new Error(`the daemon's answer disagrees with api/openapi.yaml:\n  ${problems.join("\n  ")}`);

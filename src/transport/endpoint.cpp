@@ -1,0 +1,82 @@
+#include "transport/endpoint.h"
+
+#include <string>
+
+namespace rocd::transport {
+
+namespace {
+
+struct Scheme {
+    const char* name;
+    Protocol protocol;
+    Interface iface;
+    std::size_t footer;
+};
+
+constexpr Scheme Schemes[] = {
+    {"rtp", Protocol::rtp, Interface::source, 0},   {"rtp+rs8m", Protocol::rtp_rs8m, Interface::source, 6},
+    {"rs8m", Protocol::rs8m, Interface::repair, 0}, {"rtp+ldpc", Protocol::rtp_ldpc, Interface::source, 6},
+    {"ldpc", Protocol::ldpc, Interface::repair, 0}, {"rtcp", Protocol::rtcp, Interface::control, 0},
+};
+
+const Scheme& scheme_of(Protocol p) {
+    for (const auto& s : Schemes) {
+        if (s.protocol == p) {
+            return s;
+        }
+    }
+    return Schemes[0];
+}
+
+const char* interface_name(Interface i) {
+    switch (i) {
+    case Interface::source:
+        return "source";
+    case Interface::repair:
+        return "repair";
+    case Interface::control:
+        return "control";
+    }
+    return "?";
+}
+
+} // namespace
+
+const char* protocol_scheme(Protocol p) {
+    return scheme_of(p).name;
+}
+Interface protocol_interface(Protocol p) {
+    return scheme_of(p).iface;
+}
+std::size_t protocol_footer_size(Protocol p) {
+    return scheme_of(p).footer;
+}
+
+Result<Endpoint> parse_endpoint(std::string_view text, Interface iface) {
+    auto uri = Uri::parse(text);
+    if (!uri) {
+        return tl::unexpected(uri.error());
+    }
+    if (uri->kind() != Uri::Kind::external) {
+        return fail(Errc::invalid_argument,
+                    "bad endpoint '" + std::string(text) + "': expected scheme://host:port");
+    }
+    if (!uri->path().empty() && uri->path() != "/") {
+        return fail(Errc::invalid_argument, "bad endpoint '" + std::string(text) + "': unexpected path");
+    }
+    for (const auto& s : Schemes) {
+        if (uri->scheme() == s.name) {
+            if (s.iface != iface) {
+                return fail(Errc::invalid_argument, "bad endpoint '" + std::string(text) + "': scheme '" +
+                                                        s.name + "' is not a " + interface_name(iface) +
+                                                        " scheme");
+            }
+            return Endpoint {s.protocol, *uri};
+        }
+    }
+    return fail(Errc::invalid_argument, "bad endpoint '" + std::string(text) + "': unsupported scheme '" +
+                                            uri->scheme() +
+                                            "' (expected rtp, rtp+rs8m, rs8m, rtp+ldpc, ldpc or rtcp)");
+}
+
+} // namespace rocd::transport

@@ -1,0 +1,41 @@
+// Roc endpoint URIs: rtp://, rtp+rs8m://, rs8m://, rtp+ldpc://, ldpc://, rtcp://.
+#pragma once
+
+#include <string_view>
+
+#include "core/error.h"
+#include "core/uri.h"
+
+namespace rocd::transport {
+
+/// The protocol an endpoint URI names (WIRE.md §1).
+enum class Protocol {
+    rtp,      ///< bare RTP source packets
+    rtp_rs8m, ///< RTP source packets with an RS8M footer
+    rs8m,     ///< RS8M repair packets
+    rtp_ldpc, ///< RTP source packets with an LDPC footer
+    ldpc,     ///< LDPC repair packets
+    rtcp,     ///< control
+};
+
+/// Which interface of a sender/receiver an endpoint is for.
+enum class Interface { source, repair, control };
+
+/// A parsed endpoint: what to speak, where.
+struct Endpoint {
+    Protocol protocol = Protocol::rtp;
+    Uri uri;
+};
+
+/// URI scheme of a protocol ("rtp+rs8m").
+const char* protocol_scheme(Protocol p);
+/// The interface a protocol belongs to.
+Interface protocol_interface(Protocol p);
+/// Size of the FEC footer a source protocol appends to RTP (0 for rtp).
+std::size_t protocol_footer_size(Protocol p);
+
+/// Parses an endpoint URI and checks that its scheme fits `iface`. The
+/// error names the URI and what is wrong with it.
+Result<Endpoint> parse_endpoint(std::string_view text, Interface iface);
+
+} // namespace rocd::transport

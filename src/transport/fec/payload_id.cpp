@@ -1,0 +1,110 @@
+#include "transport/fec/payload_id.h"
+
+namespace rocd::fec {
+
+namespace {
+
+std::uint16_t load16(const std::uint8_t* p) {
+    return static_cast<std::uint16_t>((unsigned(p[0]) << 8) | unsigned(p[1]));
+}
+
+void store16(std::uint8_t* p, std::uint16_t v) {
+    p[0] = static_cast<std::uint8_t>(v >> 8);
+    p[1] = static_cast<std::uint8_t>(v);
+}
+
+std::optional<Rs8mPayloadId> parse_rs8m(std::span<const std::uint8_t> bytes, bool source) {
+    if (bytes.size() < Rs8mPayloadId::size) {
+        return std::nullopt;
+    }
+    Rs8mPayloadId id;
+    id.sbn = (std::uint32_t(bytes[0]) << 16) | (std::uint32_t(bytes[1]) << 8) | std::uint32_t(bytes[2]);
+    id.esi = bytes[3];
+    id.k = load16(&bytes[4]);
+    if (id.k == 0 || id.k >= Rs8mPayloadId::max_n) {
+        return std::nullopt;
+    }
+    if (source != id.is_source()) {
+        return std::nullopt;
+    }
+    return id;
+}
+
+} // namespace
+
+std::optional<Rs8mPayloadId> Rs8mPayloadId::parse_source(std::span<const std::uint8_t> bytes) {
+    return parse_rs8m(bytes, true);
+}
+
+std::optional<Rs8mPayloadId> Rs8mPayloadId::parse_repair(std::span<const std::uint8_t> bytes) {
+    // An ESI of 255 would be symbol number 256 of a 255-symbol code.
+    auto id = parse_rs8m(bytes, false);
+    if (id && id->esi >= max_n) {
+        return std::nullopt;
+    }
+    return id;
+}
+
+bool Rs8mPayloadId::compose(std::span<std::uint8_t> out) const {
+    if (out.size() < size || sbn > 0xFFFFFF || k == 0 || k >= max_n || esi >= max_n) {
+        return false;
+    }
+    out[0] = static_cast<std::uint8_t>(sbn >> 16);
+    out[1] = static_cast<std::uint8_t>(sbn >> 8);
+    out[2] = static_cast<std::uint8_t>(sbn);
+    out[3] = esi;
+    store16(&out[4], k);
+    return true;
+}
+
+std::optional<LdpcSourcePayloadId> LdpcSourcePayloadId::parse(std::span<const std::uint8_t> bytes) {
+    if (bytes.size() < size) {
+        return std::nullopt;
+    }
+    LdpcSourcePayloadId id;
+    id.sbn = load16(&bytes[0]);
+    id.esi = load16(&bytes[2]);
+    id.k = load16(&bytes[4]);
+    if (id.k == 0 || id.esi >= id.k) {
+        return std::nullopt;
+    }
+    return id;
+}
+
+bool LdpcSourcePayloadId::compose(std::span<std::uint8_t> out) const {
+    if (out.size() < size || k == 0 || esi >= k) {
+        return false;
+    }
+    store16(&out[0], sbn);
+    store16(&out[2], esi);
+    store16(&out[4], k);
+    return true;
+}
+
+std::optional<LdpcRepairPayloadId> LdpcRepairPayloadId::parse(std::span<const std::uint8_t> bytes) {
+    if (bytes.size() < size) {
+        return std::nullopt;
+    }
+    LdpcRepairPayloadId id;
+    id.sbn = load16(&bytes[0]);
+    id.esi = load16(&bytes[2]);
+    id.k = load16(&bytes[4]);
+    id.n = load16(&bytes[6]);
+    if (id.k == 0 || id.n <= id.k || id.esi < id.k || id.esi >= id.n) {
+        return std::nullopt;
+    }
+    return id;
+}
+
+bool LdpcRepairPayloadId::compose(std::span<std::uint8_t> out) const {
+    if (out.size() < size || k == 0 || n <= k || esi < k || esi >= n) {
+        return false;
+    }
+    store16(&out[0], sbn);
+    store16(&out[2], esi);
+    store16(&out[4], k);
+    store16(&out[6], n);
+    return true;
+}
+
+} // namespace rocd::fec

@@ -1,0 +1,43 @@
+// Counters of senders and receivers, as plain snapshots readable from any
+// thread (the live values are atomics inside the pipelines).
+#pragma once
+
+#include <cstdint>
+
+#include "transport/duration.h"
+
+namespace rocd::transport {
+
+/// A sender's counters.
+struct SenderMetrics {
+    std::uint64_t frames_written = 0;   ///< local frames given to write()
+    std::uint64_t packets_produced = 0; ///< RTP packets built
+    std::uint64_t packets_sent = 0;     ///< datagrams that left the socket
+    std::uint64_t bytes_sent = 0;
+    std::uint64_t packets_dropped = 0; ///< queue to the network thread was full
+    std::uint64_t send_errors = 0;
+};
+
+/// A receiver's counters, over all its sessions since it started.
+struct ReceiverMetrics {
+    std::uint64_t datagrams = 0;          ///< UDP datagrams read
+    std::uint64_t packets_malformed = 0;  ///< failed validation (incl. oversized)
+    std::uint64_t packets_overflow = 0;   ///< dropped: a queue was full
+    std::uint64_t packets_unroutable = 0; ///< valid RTP, unknown payload type or no free session
+    std::uint64_t packets_received = 0;   ///< accepted into a session's jitter buffer
+    std::uint64_t packets_lost = 0;       ///< never arrived (sequence gaps at play time)
+    std::uint64_t packets_late = 0;       ///< arrived after their time
+    std::uint64_t packets_duplicate = 0;
+    std::uint64_t packets_rejected = 0; ///< refused by the RTP filter (PT change, seq/ts jump)
+    std::uint64_t frames_read = 0;      ///< local frames produced by read()
+    std::uint64_t frames_missing = 0;   ///< stream frames played as silence in active sessions
+    std::uint64_t sessions_started = 0;
+    std::uint64_t sessions_ended = 0;
+    std::uint32_t sessions = 0; ///< active now
+    /// Of the first active session (0 when none):
+    Duration latency {0}; ///< queue latency now
+    Duration jitter {0};  ///< RFC 3550 interarrival jitter
+    double scaling = 1.0; ///< resampler scaling (drift compensation)
+};
+
+} // namespace rocd::transport

@@ -1,0 +1,76 @@
+#include "transport/net/socket_address.h"
+
+#include <cstring>
+
+#include <arpa/inet.h>
+#include <netdb.h>
+
+namespace rocd::transport::net {
+
+Result<SocketAddress> SocketAddress::resolve(const std::string& host, std::uint16_t port) {
+    addrinfo hints {};
+    hints.ai_family = AF_UNSPEC;
+    hints.ai_socktype = SOCK_DGRAM;
+    addrinfo* list = nullptr;
+    const std::string service = std::to_string(port);
+    const int rc = getaddrinfo(host.c_str(), service.c_str(), &hints, &list);
+    if (rc != 0 || list == nullptr) {
+        return fail(Errc::invalid_argument, "cannot resolve host '" + host + "': " + gai_strerror(rc));
+    }
+    SocketAddress addr = from(list->ai_addr, list->ai_addrlen);
+    freeaddrinfo(list);
+    return addr;
+}
+
+SocketAddress SocketAddress::from(const sockaddr* sa, socklen_t len) {
+    SocketAddress addr;
+    if (sa == nullptr || len == 0 || len > sizeof(addr.storage_)) {
+        return addr;
+    }
+    std::memcpy(&addr.storage_, sa, len);
+    addr.len_ = len;
+    return addr;
+}
+
+std::uint16_t SocketAddress::port() const {
+    if (family() == AF_INET) {
+        return ntohs(reinterpret_cast<const sockaddr_in*>(&storage_)->sin_port);
+    }
+    if (family() == AF_INET6) {
+        return ntohs(reinterpret_cast<const sockaddr_in6*>(&storage_)->sin6_port);
+    }
+    return 0;
+}
+
+std::string SocketAddress::str() const {
+    char buf[INET6_ADDRSTRLEN] = {};
+    if (family() == AF_INET) {
+        inet_ntop(AF_INET, &reinterpret_cast<const sockaddr_in*>(&storage_)->sin_addr, buf, sizeof(buf));
+        return std::string(buf) + ":" + std::to_string(port());
+    }
+    if (family() == AF_INET6) {
+        inet_ntop(AF_INET6, &reinterpret_cast<const sockaddr_in6*>(&storage_)->sin6_addr, buf, sizeof(buf));
+        return "[" + std::string(buf) + "]:" + std::to_string(port());
+    }
+    return "(none)";
+}
+
+bool SocketAddress::operator==(const SocketAddress& other) const {
+    if (family() != other.family()) {
+        return false;
+    }
+    if (family() == AF_INET) {
+        const auto* a = reinterpret_cast<const sockaddr_in*>(&storage_);
+        const auto* b = reinterpret_cast<const sockaddr_in*>(&other.storage_);
+        return a->sin_port == b->sin_port && a->sin_addr.s_addr == b->sin_addr.s_addr;
+    }
+    if (family() == AF_INET6) {
+        const auto* a = reinterpret_cast<const sockaddr_in6*>(&storage_);
+        const auto* b = reinterpret_cast<const sockaddr_in6*>(&other.storage_);
+        return a->sin6_port == b->sin6_port &&
+               std::memcmp(&a->sin6_addr, &b->sin6_addr, sizeof(a->sin6_addr)) == 0;
+    }
+    return len_ == other.len_;
+}
+
+} // namespace rocd::transport::net

@@ -1,0 +1,59 @@
+// Receives datagrams on one bound UDP socket, validates them on the network
+// thread and hands good ones to the audio side through a lock-free ring.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+
+#include <boost/lockfree/spsc_queue.hpp>
+
+#include "core/error.h"
+#include "transport/net/network_loop.h"
+#include "transport/net/socket_address.h"
+#include "transport/packet/packet_io.h"
+
+namespace rocd::transport::net {
+
+/// Counters, readable from any thread.
+struct UdpReceiverMetrics {
+    std::atomic<std::uint64_t> datagrams {0};
+    /// Rejected by the parser (truncated, inconsistent, hostile).
+    std::atomic<std::uint64_t> malformed {0};
+    /// Larger than MaxPacketSize.
+    std::atomic<std::uint64_t> oversized {0};
+    /// The audio side did not keep up and the ring was full.
+    std::atomic<std::uint64_t> overflow {0};
+};
+
+/// A bound socket. The network loop reads it; read() is the audio side
+/// (single consumer): lock-free, no syscall.
+class UdpReceiver final : public IPort, public IPacketReader {
+public:
+    /// Binds `address` (port 0 picks one: see local_address()).
+    static Result<std::unique_ptr<UdpReceiver>>
+    open(const SocketAddress& address, const IPacketParser& parser, std::size_t queue_packets = 512);
+    ~UdpReceiver() override;
+
+    bool read(Packet& packet) override;
+
+    int fd() const override { return fd_; }
+    void on_readable() override;
+    void on_tick() override {}
+
+    const SocketAddress& local_address() const { return local_; }
+    const UdpReceiverMetrics& metrics() const { return metrics_; }
+
+private:
+    UdpReceiver(const IPacketParser& parser, std::size_t queue_packets)
+        : parser_(parser), queue_(queue_packets) {}
+
+    const IPacketParser& parser_;
+    int fd_ = -1;
+    SocketAddress local_;
+    boost::lockfree::spsc_queue<Packet> queue_;
+    Packet scratch_;
+    UdpReceiverMetrics metrics_;
+};
+
+} // namespace rocd::transport::net

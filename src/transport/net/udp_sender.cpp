@@ -1,0 +1,52 @@
+#include "transport/net/udp_sender.h"
+
+#include <cerrno>
+#include <cstring>
+
+#include <sys/socket.h>
+#include <unistd.h>
+
+namespace rocd::transport::net {
+
+Result<std::unique_ptr<UdpSender>> UdpSender::open(int family, std::size_t queue_packets) {
+    std::unique_ptr<UdpSender> s(new UdpSender(queue_packets));
+    s->fd_ = socket(family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    if (s->fd_ < 0) {
+        return fail(Errc::io, std::string("udp socket: ") + std::strerror(errno));
+    }
+    return s;
+}
+
+UdpSender::~UdpSender() {
+    if (fd_ >= 0) {
+        close(fd_);
+    }
+}
+
+void UdpSender::write(Packet& packet) {
+    if (!queue_.push(packet)) {
+        metrics_.packets_dropped.fetch_add(1, std::memory_order_relaxed);
+    }
+}
+
+void UdpSender::on_readable() {
+    // Nothing is expected back yet (RTCP comes later): drain and ignore.
+    std::uint8_t buf[64];
+    while (recv(fd_, buf, sizeof(buf), MSG_DONTWAIT) >= 0) {
+    }
+}
+
+void UdpSender::on_tick() {
+    queue_.consume_all([this](const Packet& p) {
+        const ssize_t rc =
+            sendto(fd_, p.data.data(), p.size, MSG_DONTWAIT, p.address.sockaddr_ptr(), p.address.length());
+        if (rc < 0) {
+            metrics_.send_errors.fetch_add(1, std::memory_order_relaxed);
+            return;
+        }
+        metrics_.packets_sent.fetch_add(1, std::memory_order_relaxed);
+        metrics_.bytes_sent.fetch_add(static_cast<std::uint64_t>(rc), std::memory_order_relaxed);
+    });
+}
+
+} // namespace rocd::transport::net

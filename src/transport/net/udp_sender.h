@@ -1,0 +1,51 @@
+// Sends packets from one UDP socket; the audio thread only queues them.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+
+#include <boost/lockfree/spsc_queue.hpp>
+
+#include "core/error.h"
+#include "transport/net/network_loop.h"
+#include "transport/packet/packet_io.h"
+
+namespace rocd::transport::net {
+
+/// Counters, readable from any thread.
+struct UdpSenderMetrics {
+    std::atomic<std::uint64_t> packets_sent {0};
+    std::atomic<std::uint64_t> bytes_sent {0};
+    /// The network thread fell behind and the queue was full.
+    std::atomic<std::uint64_t> packets_dropped {0};
+    std::atomic<std::uint64_t> send_errors {0};
+};
+
+/// One socket bound to an ephemeral port, from which all of a sender's
+/// flows leave (as roc-send does, WIRE.md §1). write() is the audio
+/// side (one producer thread): lock-free, no syscall; the network loop
+/// sends every tick to each packet's `address`.
+class UdpSender final : public IPort, public IPacketWriter {
+public:
+    /// family: AF_INET or AF_INET6 (that of the destinations).
+    static Result<std::unique_ptr<UdpSender>> open(int family, std::size_t queue_packets = 256);
+    ~UdpSender() override;
+
+    void write(Packet& packet) override;
+
+    int fd() const override { return fd_; }
+    void on_readable() override;
+    void on_tick() override;
+
+    const UdpSenderMetrics& metrics() const { return metrics_; }
+
+private:
+    explicit UdpSender(std::size_t queue_packets) : queue_(queue_packets) {}
+
+    int fd_ = -1;
+    boost::lockfree::spsc_queue<Packet> queue_;
+    UdpSenderMetrics metrics_;
+};
+
+} // namespace rocd::transport::net

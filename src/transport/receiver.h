@@ -1,0 +1,45 @@
+// The public receiver: UDP → sessions → mixed frames pulled by playback.
+#pragma once
+
+#include <memory>
+
+#include "core/error.h"
+#include "transport/metrics.h"
+#include "transport/net/network_loop.h"
+#include "transport/net/udp_receiver.h"
+#include "transport/receiver_config.h"
+#include "transport/receiver_pipeline.h"
+#include "transport/rtp/parser.h"
+
+namespace rocd::transport {
+
+/// Receives one endpoint's senders and plays them mixed. The network loop
+/// reads and validates datagrams; read() runs on the playback thread (one
+/// thread) and never blocks, locks or allocates. metrics() from anywhere.
+class Receiver {
+public:
+    /// Binds the source endpoint and registers the socket with `loop`.
+    static Result<std::unique_ptr<Receiver>> create(const ReceiverConfig& config, net::NetworkLoop& loop);
+    ~Receiver();
+    Receiver(const Receiver&) = delete;
+    Receiver& operator=(const Receiver&) = delete;
+
+    /// Interleaved frames at config.rate/channels; silence when nobody plays.
+    void read(float* frames, std::size_t count) { pipeline_->read(frames, count); }
+
+    ReceiverMetrics metrics() const;
+    std::uint32_t session_count() const { return pipeline_->session_count(); }
+    /// The bound address (useful with port 0).
+    const net::SocketAddress& local_address() const { return port_->local_address(); }
+
+private:
+    Receiver(net::NetworkLoop& loop) : loop_(loop) {}
+
+    net::NetworkLoop& loop_;
+    rtp::Parser parser_;
+    std::unique_ptr<net::UdpReceiver> port_;
+    std::unique_ptr<ReceiverPipeline> pipeline_;
+    bool registered_ = false;
+};
+
+} // namespace rocd::transport

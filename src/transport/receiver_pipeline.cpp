@@ -1,0 +1,150 @@
+#include "transport/receiver_pipeline.h"
+
+#include <algorithm>
+
+namespace rocd::transport {
+
+namespace {
+
+constexpr std::size_t MixChunk = 256;
+
+void add_stats(SessionStats& to, const SessionStats& s) {
+    to.packets_received += s.packets_received;
+    to.packets_duplicate += s.packets_duplicate;
+    to.packets_late += s.packets_late;
+    to.packets_rejected += s.packets_rejected;
+    to.packets_overflow += s.packets_overflow;
+}
+
+void add_stats(audio::DepacketizerStats& to, const audio::DepacketizerStats& s) {
+    to.frames_decoded += s.frames_decoded;
+    to.frames_missing += s.frames_missing;
+    to.packets_lost += s.packets_lost;
+    to.packets_late += s.packets_late;
+}
+
+} // namespace
+
+ReceiverPipeline::ReceiverPipeline(const ReceiverConfig& config, IPacketReader& source)
+    : config_(config), source_(source), mix_(MixChunk * config.channels) {
+    for (std::size_t i = 0; i < config.max_sessions; ++i) {
+        sessions_.push_back(std::make_unique<ReceiverSession>(config));
+    }
+}
+
+void ReceiverPipeline::route(const Packet& p) {
+    for (auto& s : sessions_) {
+        if (s->matches(p)) {
+            s->write(p);
+            return;
+        }
+    }
+    const auto encoding = p.has(PacketFlag_Audio) ? rtp::find_encoding(p.rtp.payload_type) : std::nullopt;
+    if (!encoding) {
+        ++unroutable_;
+        return;
+    }
+    for (auto& s : sessions_) {
+        if (!s->active()) {
+            // The slot's previous session is folded into the totals first.
+            add_stats(ended_stats_, s->stats());
+            add_stats(ended_depack_, s->depacketizer_stats());
+            s->start(p, *encoding);
+            ++started_;
+            return;
+        }
+    }
+    ++unroutable_;
+}
+
+void ReceiverPipeline::read(float* out, std::size_t frames) {
+    while (source_.read(scratch_)) {
+        route(scratch_);
+    }
+    const std::size_t ch = config_.channels;
+    std::fill(out, out + frames * ch, 0.0f);
+    std::size_t mixed = 0;
+    for (auto& s : sessions_) {
+        if (!s->active()) {
+            continue;
+        }
+        ++mixed;
+        for (std::size_t done = 0; done < frames && s->active();) {
+            const std::size_t n = std::min(MixChunk, frames - done);
+            s->read(mix_.data(), n);
+            float* dst = out + done * ch;
+            for (std::size_t i = 0; i < n * ch; ++i) {
+                dst[i] += mix_[i];
+            }
+            done += n;
+        }
+        if (!s->active()) {
+            ++ended_;
+        }
+    }
+    if (mixed > 1) {
+        // Several senders: the sum may clip.
+        for (std::size_t i = 0; i < frames * ch; ++i) {
+            out[i] = std::clamp(out[i], -1.0f, 1.0f);
+        }
+    }
+    frames_read_ += frames;
+    publish();
+}
+
+void ReceiverPipeline::publish() {
+    SessionStats st = ended_stats_;
+    audio::DepacketizerStats dp = ended_depack_;
+    std::uint32_t active = 0;
+    const ReceiverSession* first = nullptr;
+    for (const auto& s : sessions_) {
+        // An ended session's counters stay in its slot until the slot is reused.
+        add_stats(st, s->stats());
+        add_stats(dp, s->depacketizer_stats());
+        if (s->active()) {
+            ++active;
+            if (first == nullptr) {
+                first = s.get();
+            }
+        }
+    }
+    constexpr auto r = std::memory_order_relaxed;
+    pub_.packets_unroutable.store(unroutable_, r);
+    pub_.packets_received.store(st.packets_received, r);
+    pub_.packets_duplicate.store(st.packets_duplicate, r);
+    pub_.packets_rejected.store(st.packets_rejected, r);
+    pub_.packets_overflow.store(st.packets_overflow, r);
+    pub_.packets_late.store(st.packets_late + dp.packets_late, r);
+    pub_.packets_lost.store(dp.packets_lost, r);
+    pub_.frames_missing.store(dp.frames_missing, r);
+    pub_.frames_read.store(frames_read_, r);
+    pub_.sessions_started.store(started_, r);
+    pub_.sessions_ended.store(ended_, r);
+    pub_.latency_ns.store(first ? first->latency().count() : 0, r);
+    pub_.jitter_ns.store(first ? first->jitter().count() : 0, r);
+    pub_.scaling.store(first ? first->scaling() : 1.0, r);
+    sessions_now_.store(active, r);
+}
+
+ReceiverMetrics ReceiverPipeline::metrics() const {
+    constexpr auto r = std::memory_order_relaxed;
+    ReceiverMetrics m;
+    m.packets_unroutable = pub_.packets_unroutable.load(r);
+    m.packets_received = pub_.packets_received.load(r);
+    m.packets_lost = pub_.packets_lost.load(r);
+    m.packets_late = pub_.packets_late.load(r);
+    m.packets_duplicate = pub_.packets_duplicate.load(r);
+    m.packets_rejected = pub_.packets_rejected.load(r);
+    m.packets_overflow = pub_.packets_overflow.load(r);
+    m.frames_read = pub_.frames_read.load(r);
+    m.frames_missing = pub_.frames_missing.load(r);
+    m.sessions_started = pub_.sessions_started.load(r);
+    m.sessions_ended = pub_.sessions_ended.load(r);
+    m.sessions = sessions_now_.load(r);
+    m.latency = Duration(pub_.latency_ns.load(r));
+    m.jitter = Duration(pub_.jitter_ns.load(r));
+    m.scaling = pub_.scaling.load(r);
+    return m;
+}
+
+} // namespace rocd::transport

@@ -1,0 +1,102 @@
+// The pipeline of one remote sender inside a receiver.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "transport/audio/channel_mapper.h"
+#include "transport/audio/depacketizer.h"
+#include "transport/audio/freq_estimator.h"
+#include "transport/audio/latency_monitor.h"
+#include "transport/audio/resampler.h"
+#include "transport/packet/jitter_buffer.h"
+#include "transport/receiver_config.h"
+#include "transport/rtp/encoding.h"
+
+namespace rocd::transport {
+
+/// Per-session counters (audio thread; the pipeline publishes them).
+struct SessionStats {
+    std::uint64_t packets_received = 0;
+    std::uint64_t packets_duplicate = 0;
+    std::uint64_t packets_late = 0;
+    /// Refused by the RTP filter (payload type change, seq or ts jump).
+    std::uint64_t packets_rejected = 0;
+    std::uint64_t packets_overflow = 0;
+};
+
+/// jitter buffer → depacketizer → channel mapper → latency monitor →
+/// resampler, plus start-up delay, the RTP filter and the watchdog.
+/// Storage is allocated once; start() reuses it for a new sender.
+class ReceiverSession {
+public:
+    enum class State { idle, buffering, playing };
+
+    explicit ReceiverSession(const ReceiverConfig& config);
+
+    /// Binds the session to the sender of `first` (which must be audio).
+    void start(const Packet& first, const rtp::Encoding& encoding);
+    void stop() { state_ = State::idle; }
+
+    bool active() const { return state_ != State::idle; }
+    State state() const { return state_; }
+    bool matches(const Packet& p) const { return active() && p.rtp.ssrc == ssrc_ && p.address == address_; }
+
+    /// Queues a packet of this sender (filter, then jitter buffer).
+    void write(const Packet& packet);
+
+    /// Produces `frames` frames at the local rate/channels (silence while
+    /// buffering). The session may end itself here (watchdog, bounds).
+    void read(float* out, std::size_t frames);
+
+    std::uint32_t ssrc() const { return ssrc_; }
+    /// Latest queue latency.
+    Duration latency() const;
+    /// RFC 3550 interarrival jitter estimate.
+    Duration jitter() const { return Duration(static_cast<std::int64_t>(jitter_ns_)); }
+    double scaling() const { return resampler_ ? resampler_->scaling() : 1.0; }
+    const SessionStats& stats() const { return stats_; }
+    const audio::DepacketizerStats& depacketizer_stats() const { return depacketizer_.stats(); }
+    /// Why the last session on this slot ended ("" while active).
+    const char* end_reason() const { return end_reason_; }
+
+private:
+    bool filter(const Packet& p);
+    void try_start_playing();
+    void end(const char* reason);
+
+    ReceiverConfig config_;
+    State state_ = State::idle;
+    std::uint32_t ssrc_ = 0;
+    net::SocketAddress address_;
+    rtp::Encoding encoding_;
+
+    JitterBuffer queue_;
+    audio::Depacketizer depacketizer_;
+    audio::ChannelMapperReader mapper_;
+    audio::FreqEstimator estimator_;
+    std::unique_ptr<audio::Resampler> resampler_;
+    audio::LatencyMonitor monitor_;
+    std::unique_ptr<audio::ResamplerReader> resampler_reader_;
+    audio::IFrameReader* output_;
+
+    bool have_prev_ = false;
+    std::uint16_t prev_seq_ = 0;
+    std::uint32_t prev_ts_ = 0;
+    std::int64_t prev_arrival_ns_ = 0;
+    double jitter_ns_ = 0;
+
+    std::size_t target_samples_ = 0;    // at the encoding rate
+    std::size_t tolerance_samples_ = 0; // at the encoding rate
+    std::size_t timeout_frames_ = 0;    // at the local rate
+    std::size_t warmup_frames_ = 0;     // at the local rate
+    std::size_t frames_since_packet_ = 0;
+    std::size_t frames_silent_ = 0;
+    std::size_t frames_played_ = 0;
+
+    SessionStats stats_;
+    const char* end_reason_ = "";
+};
+
+} // namespace rocd::transport

@@ -1,0 +1,52 @@
+#include "transport/sender.h"
+
+#include "transport/support.h"
+
+namespace rocd::transport {
+
+Result<std::unique_ptr<Sender>> Sender::create(const SenderConfig& config, net::NetworkLoop& loop) {
+    if (auto st = config.validate(); !st) {
+        return tl::unexpected(st.error());
+    }
+    if (auto st = check_supported(config.source, config.repair, config.control); !st) {
+        return tl::unexpected(st.error());
+    }
+    auto to = net::SocketAddress::resolve(config.source->uri.host(), config.source->uri.port_number());
+    if (!to) {
+        return tl::unexpected(to.error());
+    }
+    std::unique_ptr<Sender> s(new Sender(loop));
+    auto port = net::UdpSender::open(to->family(), config.queue_packets);
+    if (!port) {
+        return tl::unexpected(port.error());
+    }
+    s->port_ = std::move(*port);
+    s->addresser_ = std::make_unique<Addresser>(*s->port_, *to);
+    s->pipeline_ = std::make_unique<SenderPipeline>(config, *s->addresser_);
+    if (auto st = loop.add(*s->port_); !st) {
+        return tl::unexpected(st.error());
+    }
+    s->registered_ = true;
+    return s;
+}
+
+Sender::~Sender() {
+    if (registered_) {
+        loop_.remove(*port_);
+    }
+}
+
+SenderMetrics Sender::metrics() const {
+    constexpr auto r = std::memory_order_relaxed;
+    const auto& net = port_->metrics();
+    SenderMetrics m;
+    m.frames_written = pipeline_->frames_written();
+    m.packets_produced = pipeline_->packets_produced();
+    m.packets_sent = net.packets_sent.load(r);
+    m.bytes_sent = net.bytes_sent.load(r);
+    m.packets_dropped = net.packets_dropped.load(r);
+    m.send_errors = net.send_errors.load(r);
+    return m;
+}
+
+} // namespace rocd::transport

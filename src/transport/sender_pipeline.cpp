@@ -1,0 +1,32 @@
+#include "transport/sender_pipeline.h"
+
+namespace rocd::transport {
+
+SenderPipeline::SenderPipeline(const SenderConfig& config, IPacketWriter& out,
+                               std::unique_ptr<rtp::Sequencer> sequencer)
+    : counter_(out), sequencer_(std::move(sequencer)) {
+    const rtp::Encoding enc = *rtp::find_encoding(config.payload_type);
+    if (!sequencer_) {
+        sequencer_ = std::make_unique<rtp::Sequencer>(enc.payload_type);
+    }
+    packetizer_ = std::make_unique<audio::Packetizer>(
+        counter_, *sequencer_, enc, duration_to_samples(config.packet_length, enc.sample_rate));
+    input_ = packetizer_.get();
+    if (config.rate != enc.sample_rate) {
+        resampler_ = std::make_unique<audio::Resampler>(enc.channels, config.rate, enc.sample_rate,
+                                                        config.resampler_quality);
+        resampler_writer_ = std::make_unique<audio::ResamplerWriter>(*input_, *resampler_, enc.channels);
+        input_ = resampler_writer_.get();
+    }
+    if (config.channels != enc.channels) {
+        mapper_ = std::make_unique<audio::ChannelMapperWriter>(*input_, config.channels, enc.channels);
+        input_ = mapper_.get();
+    }
+}
+
+void SenderPipeline::write(const float* frames, std::size_t count) {
+    input_->write(frames, count);
+    frames_written_.fetch_add(count, std::memory_order_relaxed);
+}
+
+} // namespace rocd::transport

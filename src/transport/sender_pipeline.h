@@ -1,0 +1,57 @@
+// The audio side of a sender: frames in, RTP packets out.
+#pragma once
+
+#include <atomic>
+#include <cstddef>
+#include <memory>
+
+#include "transport/audio/channel_mapper.h"
+#include "transport/audio/packetizer.h"
+#include "transport/audio/resampler.h"
+#include "transport/packet/packet_io.h"
+#include "transport/rtp/sequencer.h"
+#include "transport/sender_config.h"
+
+namespace rocd::transport {
+
+/// channel mapper → resampler (only if the rate differs) → packetizer →
+/// `out`. write() runs on the caller's audio thread: no locks, no allocation.
+/// Packets leave as soon as they are full, so the sender is paced by
+/// whoever calls write() (the audio clock), never by a timer.
+class SenderPipeline {
+public:
+    /// `config` must be valid. A null sequencer means a random identity.
+    SenderPipeline(const SenderConfig& config, IPacketWriter& out,
+                   std::unique_ptr<rtp::Sequencer> sequencer = nullptr);
+
+    void write(const float* frames, std::size_t count);
+
+    std::uint32_t ssrc() const { return sequencer_->ssrc(); }
+    /// RTP packet size produced (896 bytes by default).
+    std::size_t packet_size() const { return packetizer_->packet_size(); }
+    std::uint64_t frames_written() const { return frames_written_.load(std::memory_order_relaxed); }
+    std::uint64_t packets_produced() const { return counter_.count.load(std::memory_order_relaxed); }
+
+private:
+    // Counts packets on their way out.
+    struct Counter final : IPacketWriter {
+        explicit Counter(IPacketWriter& next) : next(next) {}
+        void write(Packet& p) override {
+            count.fetch_add(1, std::memory_order_relaxed);
+            next.write(p);
+        }
+        IPacketWriter& next;
+        std::atomic<std::uint64_t> count {0};
+    };
+
+    Counter counter_;
+    std::unique_ptr<rtp::Sequencer> sequencer_;
+    std::unique_ptr<audio::Packetizer> packetizer_;
+    std::unique_ptr<audio::Resampler> resampler_;
+    std::unique_ptr<audio::ResamplerWriter> resampler_writer_;
+    std::unique_ptr<audio::ChannelMapperWriter> mapper_;
+    audio::IFrameWriter* input_;
+    std::atomic<std::uint64_t> frames_written_ {0};
+};
+
+} // namespace rocd::transport

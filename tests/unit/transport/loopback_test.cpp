@@ -1,0 +1,153 @@
+// End to end over real UDP on 127.0.0.1: Sender → Receiver in process, and
+// the rocd-send → rocd-recv tools as separate processes.
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <thread>
+
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "helpers.h"
+#include "tone.h"
+#include "transport/receiver.h"
+#include "transport/sender.h"
+
+namespace rocd::transport {
+namespace {
+
+using namespace std::chrono_literals;
+
+TEST(Loopback, sender_to_receiver_keeps_tone_and_latency_at_target) {
+    auto loop = net::NetworkLoop::create();
+    ASSERT_TRUE(loop);
+    ReceiverConfig rc;
+    rc.source = *parse_endpoint("rtp://127.0.0.1:0", Interface::source);
+    rc.target_latency = 60ms;
+    auto receiver = Receiver::create(rc, **loop);
+    ASSERT_TRUE(receiver) << receiver.error().message;
+    const auto port = (*receiver)->local_address().port();
+    SenderConfig sc;
+    sc.source = *parse_endpoint("rtp://127.0.0.1:" + std::to_string(port), Interface::source);
+    auto sender = Sender::create(sc, **loop);
+    ASSERT_TRUE(sender) << sender.error().message;
+
+    // Both sides run on the same real clock, 10 ms periods: the sender is
+    // fed by one thread, the receiver pulled by this one.
+    const auto duration = 3s;
+    const auto t0 = std::chrono::steady_clock::now();
+    std::thread feeder([&] {
+        std::vector<float> buf(441 * 2);
+        double phase_l = 0, phase_r = 0;
+        for (int i = 0; i < duration / 10ms; ++i) {
+            for (std::size_t f = 0; f < 441; ++f) {
+                buf[2 * f] = 0.5f * float(std::sin(phase_l));
+                buf[2 * f + 1] = 0.5f * float(std::sin(phase_r));
+                phase_l += 2 * 3.14159265358979 * 440 / 44100;
+                phase_r += 2 * 3.14159265358979 * 660 / 44100;
+            }
+            (*sender)->write(buf.data(), 441);
+            std::this_thread::sleep_until(t0 + (i + 1) * 10ms);
+        }
+    });
+    std::vector<float> out;
+    std::vector<float> buf(441 * 2);
+    double max_dev_ms = 0;
+    const double tol_ms = std::chrono::duration<double, std::milli>(rc.effective_tolerance()).count();
+    for (int i = 0; i < duration / 10ms; ++i) {
+        std::this_thread::sleep_until(t0 + 5ms + i * 10ms);
+        (*receiver)->read(buf.data(), 441);
+        out.insert(out.end(), buf.begin(), buf.end());
+        const auto m = (*receiver)->metrics();
+        if (i > 100 && m.sessions == 1) { // steady state: after the first second
+            const double lat = std::chrono::duration<double, std::milli>(m.latency).count();
+            max_dev_ms = std::max(max_dev_ms, std::abs(lat - 60.0));
+        }
+    }
+    feeder.join();
+    const auto m = (*receiver)->metrics();
+    EXPECT_EQ(m.sessions_started, 1u);
+    EXPECT_EQ(m.packets_lost, 0u);
+    EXPECT_EQ(m.packets_malformed, 0u);
+    EXPECT_GT(m.packets_received, 500u);
+    EXPECT_LT(max_dev_ms, tol_ms);
+    std::printf("steady-state latency deviation %.1f ms (tolerance %.1f ms), jitter %.2f ms\n", max_dev_ms,
+                tol_ms, std::chrono::duration<double, std::milli>(m.jitter).count());
+    // The last two seconds are the tones, channel for channel.
+    const std::size_t frames = out.size() / 2;
+    EXPECT_GT(test::min_tone_purity(out, 2, 0, frames - 88200, frames, 440, 44100), 0.95);
+    EXPECT_GT(test::min_tone_purity(out, 2, 1, frames - 88200, frames, 660, 44100), 0.95);
+}
+
+int run(const std::vector<std::string>& args, pid_t* pid_out = nullptr) {
+    std::vector<char*> argv;
+    for (const auto& a : args) {
+        argv.push_back(const_cast<char*>(a.c_str()));
+    }
+    argv.push_back(nullptr);
+    const pid_t pid = fork();
+    if (pid == 0) {
+        execv(argv[0], argv.data());
+        _exit(127);
+    }
+    if (pid_out != nullptr) {
+        *pid_out = pid;
+        return 0;
+    }
+    int status = 0;
+    waitpid(pid, &status, 0);
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+int wait_exit(pid_t pid) {
+    int status = 0;
+    waitpid(pid, &status, 0);
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+TEST(Loopback, rocd_send_to_rocd_recv_delivers_the_wav) {
+    const auto dir = std::filesystem::temp_directory_path() / ("rocd-loopback-" + std::to_string(getpid()));
+    std::filesystem::create_directories(dir);
+    const std::string out = (dir / "out.wav").string();
+    const std::string port = std::to_string(20000 + getpid() % 20000);
+    pid_t recv_pid = 0;
+    run({ROCD_RECV_PATH, "-s", "rtp://127.0.0.1:" + port, "-o", "file:" + out, "--oneshot",
+         "--target-latency", "100ms"},
+        &recv_pid);
+    std::this_thread::sleep_for(300ms); // let it bind
+    EXPECT_EQ(run({ROCD_SEND_PATH, "-i", rocd::test::interop_path("input-44k-stereo.wav"), "-s",
+                   "rtp://127.0.0.1:" + port}),
+              0);
+    EXPECT_EQ(wait_exit(recv_pid), 0); // --oneshot: exits once the sender is gone
+
+    const auto got = test::read_wav(out);
+    ASSERT_EQ(got.rate, 44100);
+    ASSERT_EQ(got.channels, 2);
+    // 2 s of audio after 100 ms of buffering, then the watchdog's tail.
+    EXPECT_GT(got.frames(), 88200u);
+    EXPECT_LT(got.frames(), 88200u + 44100u);
+    const std::size_t from = 4410 + 4410, to = from + 44100;
+    EXPECT_GT(test::min_tone_purity(got.samples, 2, 0, from, to, 440, 44100), 0.95);
+    EXPECT_GT(test::min_tone_purity(got.samples, 2, 1, from, to, 660, 44100), 0.95);
+    std::filesystem::remove_all(dir);
+}
+
+TEST(Loopback, tools_reject_bad_endpoints_and_unsupported_fec_with_exit_1) {
+    const std::string wav = rocd::test::interop_path("input-44k-stereo.wav");
+    EXPECT_EQ(run({ROCD_SEND_PATH, "-i", wav, "-s", "rtp://127.0.0.1"}), 1);
+    EXPECT_EQ(run({ROCD_SEND_PATH, "-i", wav, "-s", "udp://127.0.0.1:1"}), 1);
+    EXPECT_EQ(run({ROCD_SEND_PATH, "-i", wav, "-s", "rtp+rs8m://127.0.0.1:1", "-r", "rs8m://127.0.0.1:2"}),
+              1);
+    EXPECT_EQ(run({ROCD_SEND_PATH, "-i", wav, "-s", "rtp://127.0.0.1:1", "--nbsrc", "10"}), 1);
+    EXPECT_EQ(run({ROCD_SEND_PATH, "-i", wav, "-s", "rtp://127.0.0.1:1", "--packet-len", "5"}), 1);
+    EXPECT_EQ(run({ROCD_SEND_PATH, "-i", "alsa://default", "-s", "rtp://127.0.0.1:1"}), 1);
+    EXPECT_EQ(
+        run({ROCD_RECV_PATH, "-o", "/tmp/x.wav", "-s", "rtp://127.0.0.1:1", "-c", "rtcp://127.0.0.1:3"}), 1);
+    EXPECT_EQ(run({ROCD_RECV_PATH, "-o", "/tmp/x.wav", "-s", "rtp://127.0.0.1:1", "--target-latency", "1.5"}),
+              1);
+}
+
+} // namespace
+} // namespace rocd::transport
