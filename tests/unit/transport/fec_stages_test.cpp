@@ -449,3 +449,57 @@ TEST(FecLoopback, ldpc_at_5_percent_loses_nothing_and_at_10_percent_matches_roc)
 
 } // namespace
 } // namespace rocd::transport
+
+namespace rocd::transport {
+namespace {
+
+TEST(FecFuzz, a_million_mutated_fec_datagrams_through_parsers_and_reader) {
+    for (const auto scheme : {FecScheme::rs8m, FecScheme::ldpc_staircase}) {
+        const auto cap = read_fec_capture(scheme == FecScheme::rs8m ? "rs8m.pcap" : "ldpc.pcap", scheme);
+        FecSourceParser sp(scheme);
+        FecRepairParser rp(scheme);
+        test::PacketQueue restored;
+        BlockReader reader(scheme, restored);
+        std::mt19937 rng(scheme == FecScheme::rs8m ? 1 : 2);
+        std::size_t accepted = 0;
+        for (int i = 0; i < 500'000; ++i) {
+            const std::size_t at = rng() % cap.packets.size();
+            Packet p = cap.packets[at];
+            p.flags = 0;
+            const int edits = 1 + int(rng() % 3);
+            for (int e = 0; e < edits; ++e) {
+                switch (rng() % 3) {
+                case 0: // the payload IDs live at both ends
+                    p.data[rng() % 2 ? rng() % std::min<std::size_t>(8, p.size)
+                                     : p.size - 1 - rng() % std::min<std::size_t>(6, p.size)] =
+                        std::uint8_t(rng());
+                    break;
+                case 1:
+                    p.size = static_cast<std::uint16_t>(rng() % (p.size + 1));
+                    break;
+                default:
+                    p.data[rng() % p.size] ^= std::uint8_t(1u << (rng() % 8));
+                    break;
+                }
+                if (p.size == 0) {
+                    break;
+                }
+            }
+            if (cap.repair[at] ? rp.parse(p) : sp.parse(p)) {
+                ++accepted;
+                if (p.has(PacketFlag_Repair)) {
+                    reader.add_repair(p);
+                } else {
+                    reader.add_source(p);
+                }
+                restored.packets.clear();
+            }
+        }
+        std::printf("%s: %zu of 500000 mutated datagrams parsed, reader dropped %lu, sbn jumps %lu\n",
+                    scheme == FecScheme::rs8m ? "rs8m" : "ldpc", accepted,
+                    (unsigned long)reader.stats().dropped, (unsigned long)reader.stats().sbn_jumps);
+    }
+}
+
+} // namespace
+} // namespace rocd::transport
