@@ -408,7 +408,7 @@ Server::~Server() {
     }
 }
 
-Status Server::start() {
+Status Server::listen() {
     if (options_.tls_cert) {
         try {
             tls_.emplace(asio::ssl::context::tls_server);
@@ -456,8 +456,11 @@ Status Server::start() {
                         ec.message(),
                     "listen");
     }
-    do_accept();
     return {};
+}
+
+void Server::accept() {
+    do_accept();
 }
 
 tcp::endpoint Server::local_endpoint() const {
