@@ -229,9 +229,9 @@ export interface RunResult {
 }
 
 /** Runs rocd to completion (for --version, --rotate-token, start-up errors). */
-export function runRocd(args: string[], timeoutMs = 10000): Promise<RunResult> {
+export function runRocd(args: string[], timeoutMs = 10000, env: NodeJS.ProcessEnv = process.env): Promise<RunResult> {
   return new Promise((resolveRun, reject) => {
-    const child = spawn(rocdBin, args, { stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(rocdBin, args, { stdio: ["ignore", "pipe", "pipe"], env });
     running.add(child);
     let stdout = "";
     let stderr = "";

@@ -75,33 +75,38 @@ describe("config file", () => {
     t.after(() => dir.remove());
     const fromFile = join(dir.path, "state-from-file");
     const fromCli = join(dir.path, "state-from-cli");
-    const config = `listen: 127.0.0.1:0\ndriver: pipewire\nstate_dir: ${fromFile}\nlog_format: json\n`;
+    const noPipeWire = tempDir();
+    t.after(() => noPipeWire.remove());
+    // An environment where no PipeWire server can be reached.
+    const env: NodeJS.ProcessEnv = { ...process.env, XDG_RUNTIME_DIR: noPipeWire.path };
+    delete env.PIPEWIRE_REMOTE;
+    delete env.PIPEWIRE_RUNTIME_DIR;
 
-    // Defaults: mock driver, text logs.
-    const defaults = await startDaemon({ driver: null });
-    try {
-      assert.equal((await defaults.client.GET("/status")).data!.driver, "mock");
-      assert.match(defaults.logs(), /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3} info /m, "text logs by default");
-    } finally {
-      await defaults.stop();
-    }
+    // Defaults: the PipeWire driver (seen here through its start-up error), text logs.
+    const defaults = await runRocd(["--listen", "127.0.0.1:0", "--state-dir", join(dir.path, "state-default")], 10000, env);
+    assert.notEqual(defaults.code, 0);
+    assert.match(defaults.stderr, /PipeWire/);
+    assert.match(defaults.stderr, /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3} error /m, "text logs by default");
 
     // The file overrides the defaults (its listen address is used as well).
+    const config = `listen: 127.0.0.1:0\ndriver: mock\nstate_dir: ${fromFile}\nlog_format: json\n`;
     const file = await startDaemon({ config, driver: null, stateDir: null, listen: false });
     let fileUid: string;
     try {
       const status = (await file.client.GET("/status")).data!;
-      assert.equal(status.driver, "pipewire");
+      assert.equal(status.driver, "mock");
       fileUid = status.peer_uid;
-      const first = JSON.parse(file.logs().split("\n")[0]!) as { msg: string };
-      assert.ok(first.msg.includes(`state ${fromFile}`), first.msg);
+      const lines = file.logs().split("\n").filter((l) => l.length > 0);
+      const messages = lines.map((l) => (JSON.parse(l) as { msg: string }).msg);
+      const listening = messages.find((m) => m.includes("listening on"));
+      assert.ok(listening?.includes(`state ${fromFile}`), file.logs());
     } finally {
       await file.stop();
     }
 
-    // The command line overrides the file.
+    // The command line overrides the file (whose PipeWire driver would fail here).
     const cli = await startDaemon({
-      config,
+      config: config.replace("driver: mock", "driver: pipewire"),
       driver: "mock",
       stateDir: fromCli,
       listen: true,
@@ -174,7 +179,7 @@ describe("command line", () => {
     try {
       const cert = join(dir.path, "cert.pem");
       writeFileSync(cert, "not a certificate\n");
-      const run = await runRocd(["--listen", "127.0.0.1:0", "--state-dir", join(dir.path, "state"), "--tls-cert", cert, "--tls-key", cert]);
+      const run = await runRocd(["--listen", "127.0.0.1:0", "--driver", "mock", "--state-dir", join(dir.path, "state"), "--tls-cert", cert, "--tls-key", cert]);
       assert.notEqual(run.code, 0);
       assert.ok(run.stderr.includes(cert), run.stderr);
     } finally {
