@@ -170,6 +170,7 @@ private:
         if (reply.stream) {
             return start_stream(std::move(reply));
         }
+        head_ = request.method() == http::verb::head;
         write(std::move(reply.response), request.keep_alive());
     }
 
@@ -305,6 +306,13 @@ private:
         response_.set(http::field::server, server_name);
         response_.keep_alive(keep_alive && !closing_);
         response_.prepare_payload();
+        if (head_) {
+            // The header describes the GET body; none follows it.
+            const auto length = response_.body().size();
+            response_.body().clear();
+            response_.content_length(length);
+            head_ = false;
+        }
         beast::get_lowest_layer(stream_).expires_after(server_->options_.header_timeout);
         http::async_write(
             stream_, response_,
@@ -386,6 +394,7 @@ private:
     bool idle_ = false;
     bool closing_ = false;
     bool closed_ = false;
+    bool head_ = false;
     bool linger_ = false;
     std::size_t lingered_ = 0;
 

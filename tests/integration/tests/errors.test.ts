@@ -128,13 +128,26 @@ describe("errors", () => {
     });
   });
 
+  it("HEAD answers like GET without a body", async () => {
+    for (const path of ["/peers/self", "/openapi.yaml", "/openapi.json"]) {
+      const get = await fetch(d.baseUrl + path);
+      const getBody = await get.arrayBuffer();
+      const head = await fetch(d.baseUrl + path, { method: "HEAD" });
+      assert.equal(head.status, 200, path);
+      assert.equal(head.headers.get("content-type"), get.headers.get("content-type"), path);
+      assert.equal(Number(head.headers.get("content-length")), getBody.byteLength, path);
+      assert.equal((await head.arrayBuffer()).byteLength, 0, path);
+    }
+  });
+
   it("405 with Allow for a method a resource does not have", async () => {
     const cases: Array<[string, string, string]> = [
-      ["DELETE", "/status", "GET"],
-      ["POST", "/peers", "GET"],
-      ["PUT", "/peers/self", "GET, PATCH"],
-      ["PATCH", "/streams", "GET"],
-      ["POST", "/openapi.yaml", "GET"],
+      ["DELETE", "/status", "GET, HEAD"],
+      ["POST", "/peers", "GET, HEAD"],
+      ["PUT", "/peers/self", "GET, HEAD, PATCH"],
+      ["PATCH", "/streams", "GET, HEAD"],
+      ["POST", "/openapi.yaml", "GET, HEAD"],
+      ["POST", "/events", "GET"],
     ];
     for (const [method, path, allow] of cases) {
       const res = await fetch(d.baseUrl + path, { method, headers: { "Content-Type": "application/json" }, body: "{}" });
