@@ -29,7 +29,8 @@ ReceiverSession::ReceiverSession(const ReceiverConfig& config)
       mapper_(depacketizer_, 2, config.channels), estimator_(estimator_config(config)),
       resampler_(config.drift_compensation || config.rate != PacketRate
                      ? std::make_unique<audio::Resampler>(config.channels, PacketRate, config.rate,
-                                                          config.resampler_quality, config.max_scaling_delta)
+                                                          config.resampler_quality, config.max_scaling_delta,
+                                                          config.resampler_backend)
                      : nullptr),
       monitor_(mapper_, queue_, depacketizer_, estimator_,
                config.drift_compensation ? resampler_.get() : nullptr,

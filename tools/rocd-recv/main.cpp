@@ -38,6 +38,7 @@ int main(int argc, char** argv) {
         packet_len;
     std::size_t nbsrc = 0, nbrpr = 0;
     unsigned rate = 44100;
+    std::string resampler_backend = "default";
     bool oneshot = false;
     int verbose = 0;
     app.add_option("-o,--output", output, "Output file: WAV path or file: URI")->required();
@@ -51,10 +52,18 @@ int main(int argc, char** argv) {
     app.add_option("--nbsrc", nbsrc, "Source packets per FEC block");
     app.add_option("--nbrpr", nbrpr, "Repair packets per FEC block");
     app.add_option("--rate", rate, "Output sample rate (Hz, default 44100)");
+    app.add_option("--resampler-backend", resampler_backend,
+                   "Drift-compensation resampler: default (= speex, as Roc), speex or builtin")
+        ->check(CLI::IsMember({"default", "speex", "builtin"}));
     app.add_option("--duration", duration, "Stop after this much output (e.g. 5s)");
     app.add_flag("-1,--oneshot", oneshot, "Exit when the last sender goes away");
     app.add_flag("-v", verbose, "More logging (repeat for more)");
-    CLI11_PARSE(app, argc, argv);
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+        // --help prints and exits 0; every usage error exits 1, as roc's tools.
+        return app.exit(e) == 0 ? 0 : 1;
+    }
 
     spdlog::set_level(verbose >= 2   ? spdlog::level::debug
                       : verbose == 1 ? spdlog::level::info
@@ -105,6 +114,9 @@ int main(int argc, char** argv) {
         }
     }
     config.rate = rate;
+    if (resampler_backend == "builtin") {
+        config.resampler_backend = audio::ResamplerBackend::builtin;
+    }
     if (auto st = config.validate(); !st) {
         return die(st.error().message);
     }

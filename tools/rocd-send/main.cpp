@@ -46,7 +46,12 @@ int main(int argc, char** argv) {
     app.add_option("--nbrpr", nbrpr, "Repair packets per FEC block");
     app.add_option("--rate", rate, "Input sample rate (Hz); files carry their own");
     app.add_flag("-v", verbose, "More logging (repeat for more)");
-    CLI11_PARSE(app, argc, argv);
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+        // --help prints and exits 0; every usage error exits 1, as roc's tools.
+        return app.exit(e) == 0 ? 0 : 1;
+    }
 
     spdlog::set_level(verbose >= 2   ? spdlog::level::debug
                       : verbose == 1 ? spdlog::level::info
