@@ -239,44 +239,6 @@ TEST_F(PipewireDriver, null_sink_from_pw_cli_appears_and_goes_away_within_1s) {
     EXPECT_FALSE(has_device("rocd_test_hotplug"));
 }
 
-TEST_F(PipewireDriver, stream_follows_its_device_through_hotplug) {
-    const std::string create = "pw-cli create-node adapter '{ factory.name=support.null-audio-sink "
-                               "node.name=rocd_test_replug media.class=Audio/Sink object.linger=true "
-                               "audio.position=[FL FR] }' 2>&1";
-    int status = 0;
-    test::run_capture(create, &status);
-    ASSERT_EQ(status, 0);
-    ASSERT_TRUE(eventually([&] { return has_device("rocd_test_replug"); }, 1s));
-    auto s = driver_->open_stream({.device = "rocd_test_replug", .kind = StreamKind::capture});
-    ASSERT_TRUE(s) << s.error().message;
-    ASSERT_TRUE(eventually([&] { return (*s)->stats().connected && (*s)->stats().frames > 0; }, 3s));
-    EXPECT_GE((*s)->latency().count(), 0); // a null sink reports no device delay
-
-    auto node_id = [] {
-        for (auto& o : nlohmann::json::parse(test::run_capture("pw-dump"))) {
-            if (o["type"] == "PipeWire:Interface:Node" &&
-                o["info"]["props"].value("node.name", "") == "rocd_test_replug") {
-                return o["id"].get<int>();
-            }
-        }
-        return -1;
-    };
-    test::run_capture("pw-cli destroy " + std::to_string(node_id()) + " 2>&1", &status);
-    ASSERT_EQ(status, 0);
-    ASSERT_TRUE(eventually([&] { return !has_device("rocd_test_replug"); }, 1s));
-    EXPECT_TRUE(eventually([&] { return !(*s)->stats().connected; }, 1s));
-
-    test::run_capture(create, &status);
-    ASSERT_EQ(status, 0);
-    ASSERT_TRUE(eventually([&] { return has_device("rocd_test_replug"); }, 1s));
-    const auto frames = (*s)->stats().frames;
-    EXPECT_TRUE(
-        eventually([&] { return (*s)->stats().connected && (*s)->stats().frames > frames + 4800; }, 3s))
-        << "the stream runs again on the device that came back";
-    (*s)->close();
-    test::run_capture("pw-cli destroy " + std::to_string(node_id()) + " 2>&1");
-}
-
 TEST_F(PipewireDriver, sets_volume_and_mute) {
     ASSERT_TRUE(driver_->set_volume("rocd_sandbox_sink_2", 0.5f));
     EXPECT_TRUE(eventually([&] { return driver_->device("rocd_sandbox_sink_2")->volume == 0.5f; }, 1s));
@@ -530,4 +492,47 @@ TEST_F(PipewireDriver, concurrent_calls_from_many_threads_are_safe) {
     }
     EXPECT_EQ(failures.load(), 0);
     ASSERT_TRUE(driver_->set_mute("rocd_sandbox_sink_2", false));
+}
+
+// Last in this file on purpose: after this test, WirePlumber 0.4.13 of the
+// same session segfaults (libwireplumber, NULL+0x10) when the next stream is
+// linked to a new virtual sink. Under ctest every test has its own sandbox;
+// run as one binary, the fixture's `ensure` restarts a dead WirePlumber.
+// Under investigation (see docs/drivers.md).
+TEST_F(PipewireDriver, stream_follows_its_device_through_hotplug) {
+    const std::string create = "pw-cli create-node adapter '{ factory.name=support.null-audio-sink "
+                               "node.name=rocd_test_replug media.class=Audio/Sink object.linger=true "
+                               "audio.position=[FL FR] }' 2>&1";
+    int status = 0;
+    test::run_capture(create, &status);
+    ASSERT_EQ(status, 0);
+    ASSERT_TRUE(eventually([&] { return has_device("rocd_test_replug"); }, 1s));
+    auto s = driver_->open_stream({.device = "rocd_test_replug", .kind = StreamKind::capture});
+    ASSERT_TRUE(s) << s.error().message;
+    ASSERT_TRUE(eventually([&] { return (*s)->stats().connected && (*s)->stats().frames > 0; }, 3s));
+    EXPECT_GE((*s)->latency().count(), 0); // a null sink reports no device delay
+
+    auto node_id = [] {
+        for (auto& o : nlohmann::json::parse(test::run_capture("pw-dump"))) {
+            if (o["type"] == "PipeWire:Interface:Node" &&
+                o["info"]["props"].value("node.name", "") == "rocd_test_replug") {
+                return o["id"].get<int>();
+            }
+        }
+        return -1;
+    };
+    test::run_capture("pw-cli destroy " + std::to_string(node_id()) + " 2>&1", &status);
+    ASSERT_EQ(status, 0);
+    ASSERT_TRUE(eventually([&] { return !has_device("rocd_test_replug"); }, 1s));
+    EXPECT_TRUE(eventually([&] { return !(*s)->stats().connected; }, 1s));
+
+    test::run_capture(create, &status);
+    ASSERT_EQ(status, 0);
+    ASSERT_TRUE(eventually([&] { return has_device("rocd_test_replug"); }, 1s));
+    const auto frames = (*s)->stats().frames;
+    EXPECT_TRUE(
+        eventually([&] { return (*s)->stats().connected && (*s)->stats().frames > frames + 4800; }, 3s))
+        << "the stream runs again on the device that came back";
+    (*s)->close();
+    test::run_capture("pw-cli destroy " + std::to_string(node_id()) + " 2>&1");
 }
