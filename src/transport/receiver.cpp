@@ -52,6 +52,22 @@ Result<std::unique_ptr<Receiver>> Receiver::create(const ReceiverConfig& config,
         }
         r->repair_registered_ = true;
     }
+    if (config.control) {
+        auto cbind =
+            net::SocketAddress::resolve(config.control->uri.host(), config.control->uri.port_number());
+        if (!cbind) {
+            return tl::unexpected(cbind.error());
+        }
+        auto rep = rtcp::ReceiverReporter::open(*cbind, *r->pipeline_);
+        if (!rep) {
+            return tl::unexpected(rep.error());
+        }
+        r->reporter_ = std::move(*rep);
+        if (auto st = loop.add(*r->reporter_); !st) {
+            return tl::unexpected(st.error());
+        }
+        r->reporter_registered_ = true;
+    }
     return r;
 }
 
@@ -62,6 +78,9 @@ Receiver::~Receiver() {
     if (repair_registered_) {
         loop_.remove(*repair_port_);
     }
+    if (reporter_registered_) {
+        loop_.remove(*reporter_);
+    }
 }
 
 ReceiverMetrics Receiver::metrics() const {
@@ -71,6 +90,9 @@ ReceiverMetrics Receiver::metrics() const {
     m.datagrams = net.datagrams.load(r);
     m.packets_malformed = net.malformed.load(r) + net.oversized.load(r);
     m.packets_overflow += net.overflow.load(r);
+    if (reporter_) {
+        reporter_->fill_metrics(m);
+    }
     if (repair_port_) {
         const auto& rn = repair_port_->metrics();
         m.datagrams += rn.datagrams.load(r);

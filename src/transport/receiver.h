@@ -10,6 +10,7 @@
 #include "transport/net/udp_receiver.h"
 #include "transport/receiver_config.h"
 #include "transport/receiver_pipeline.h"
+#include "transport/rtcp/receiver_reporter.h"
 #include "transport/rtp/parser.h"
 
 namespace rocd::transport {
@@ -32,6 +33,10 @@ public:
     std::uint32_t session_count() const { return pipeline_->session_count(); }
     /// The bound address (useful with port 0).
     const net::SocketAddress& local_address() const { return port_->local_address(); }
+    /// The bound control address (only with a control endpoint).
+    const net::SocketAddress* control_address() const {
+        return reporter_ ? &reporter_->local_address() : nullptr;
+    }
     /// The bound repair address (only with a repair endpoint).
     const net::SocketAddress* repair_address() const {
         return repair_port_ ? &repair_port_->local_address() : nullptr;
@@ -52,6 +57,8 @@ private:
     std::unique_ptr<net::UdpReceiver> port_, repair_port_;
     MergedReader reader_;
     bool repair_registered_ = false;
+    std::unique_ptr<rtcp::ReceiverReporter> reporter_;
+    bool reporter_registered_ = false;
     std::unique_ptr<ReceiverPipeline> pipeline_;
     bool registered_ = false;
 };

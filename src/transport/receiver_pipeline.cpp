@@ -141,6 +141,10 @@ void ReceiverPipeline::publish() {
     pub_.latency_ns.store(first ? first->latency().count() : 0, r);
     pub_.jitter_ns.store(first ? first->jitter().count() : 0, r);
     pub_.scaling.store(first ? first->scaling() : 1.0, r);
+    pub_.ssrc.store(first ? first->ssrc() : 0, r);
+    pub_.ext_first_seq.store(first ? first->ext_first_seq() : 0, r);
+    pub_.ext_highest_seq.store(first ? first->ext_highest_seq() : 0, r);
+    pub_.first_arrived.store(first ? first->stats().packets_received + first->stats().packets_late : 0, r);
     sessions_now_.store(active, r);
 }
 
@@ -165,6 +169,10 @@ ReceiverMetrics ReceiverPipeline::metrics() const {
     m.latency = Duration(pub_.latency_ns.load(r));
     m.jitter = Duration(pub_.jitter_ns.load(r));
     m.scaling = pub_.scaling.load(r);
+    m.ssrc = pub_.ssrc.load(r);
+    m.ext_first_seq = pub_.ext_first_seq.load(r);
+    m.ext_highest_seq = pub_.ext_highest_seq.load(r);
+    m.packets_arrived = pub_.first_arrived.load(r);
     return m;
 }
 

@@ -51,6 +51,8 @@ private:
             packets_recovered {0}, repair_received {0}, fec_dropped {0}, frames_read {0}, frames_missing {0},
             sessions_started {0}, sessions_ended {0};
         std::atomic<std::int64_t> latency_ns {0}, jitter_ns {0};
+        std::atomic<std::uint32_t> ssrc {0}, ext_first_seq {0}, ext_highest_seq {0};
+        std::atomic<std::uint64_t> first_arrived {0};
         std::atomic<double> scaling {1.0};
     } pub_;
     std::atomic<std::uint32_t> sessions_now_ {0};

@@ -60,6 +60,7 @@ void ReceiverSession::start(const Packet& first, const rtp::Encoding& encoding) 
     mapper_.set_in_channels(encoding.channels);
     have_prev_ = false;
     jitter_ns_ = 0;
+    ext_first_seq_ = ext_highest_seq_ = first.rtp.seqnum;
     frames_since_packet_ = 0;
     frames_silent_ = 0;
     frames_played_ = 0;
@@ -144,6 +145,10 @@ void ReceiverSession::write(const Packet& p) {
     if (!filter(p)) {
         ++stats_.packets_rejected;
         return;
+    }
+    const auto step = static_cast<std::int16_t>(static_cast<std::uint16_t>(p.rtp.seqnum - ext_highest_seq_));
+    if (step > 0) {
+        ext_highest_seq_ += static_cast<std::uint32_t>(step);
     }
     const bool queued = insert(p);
     if (fec_ && p.has(PacketFlag_Fec)) {

@@ -64,6 +64,9 @@ public:
     void read(float* out, std::size_t frames);
 
     std::uint32_t ssrc() const { return ssrc_; }
+    /// Extended highest sequence number received and the first one (RFC 3550 A.3).
+    std::uint32_t ext_highest_seq() const { return ext_highest_seq_; }
+    std::uint32_t ext_first_seq() const { return ext_first_seq_; }
     /// Latest queue latency.
     Duration latency() const;
     /// RFC 3550 interarrival jitter estimate.
@@ -103,6 +106,8 @@ private:
     std::unique_ptr<audio::ResamplerReader> resampler_reader_;
     audio::IFrameReader* output_;
 
+    std::uint32_t ext_highest_seq_ = 0;
+    std::uint32_t ext_first_seq_ = 0;
     bool have_prev_ = false;
     std::uint16_t prev_seq_ = 0;
     std::uint32_t prev_ts_ = 0;

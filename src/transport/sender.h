@@ -7,6 +7,7 @@
 #include "transport/metrics.h"
 #include "transport/net/network_loop.h"
 #include "transport/net/udp_sender.h"
+#include "transport/rtcp/sender_reporter.h"
 #include "transport/sender_config.h"
 #include "transport/sender_pipeline.h"
 
@@ -53,6 +54,7 @@ private:
     std::unique_ptr<net::UdpSender> port_;
     std::unique_ptr<Addresser> addresser_;
     std::unique_ptr<SenderPipeline> pipeline_;
+    std::unique_ptr<rtcp::SenderReporter> reporter_;
     bool registered_ = false;
 };
 

@@ -26,6 +26,7 @@ SenderPipeline::SenderPipeline(const SenderConfig& config, IPacketWriter& out,
       counter_(fec_writer_ ? static_cast<IPacketWriter&>(*fec_writer_) : out),
       sequencer_(std::move(sequencer)) {
     const rtp::Encoding enc = *rtp::find_encoding(config.payload_type);
+    sample_rate_ = enc.sample_rate;
     if (!sequencer_) {
         sequencer_ = std::make_unique<rtp::Sequencer>(enc.payload_type);
     }

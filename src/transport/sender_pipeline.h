@@ -2,6 +2,7 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <cstddef>
 #include <memory>
 
@@ -34,6 +35,11 @@ public:
     std::size_t packet_size() const { return packetizer_->packet_size(); }
     std::uint64_t frames_written() const { return frames_written_.load(std::memory_order_relaxed); }
     std::uint64_t packets_produced() const { return counter_.count.load(std::memory_order_relaxed); }
+    std::uint64_t octets_produced() const { return counter_.octets.load(std::memory_order_relaxed); }
+    /// RTP timestamp just past the last packet and the wall time (Unix ns) it was built; 0 before any.
+    std::uint32_t last_timestamp_end() const { return counter_.last_ts_end.load(std::memory_order_relaxed); }
+    std::int64_t last_packet_unix_ns() const { return counter_.last_unix_ns.load(std::memory_order_relaxed); }
+    std::uint32_t sample_rate() const { return sample_rate_; }
     /// The FEC stage, or null without FEC.
     BlockWriter* fec_writer() { return fec_writer_.get(); }
     const BlockWriter* fec_writer() const { return fec_writer_.get(); }
@@ -43,11 +49,20 @@ private:
     struct Counter final : IPacketWriter {
         explicit Counter(IPacketWriter& next) : next(next) {}
         void write(Packet& p) override {
-            count.fetch_add(1, std::memory_order_relaxed);
+            // For RTCP SRs: which RTP timestamp maps to which wall time.
+            last_ts_end.store(p.rtp.timestamp + p.rtp.duration, std::memory_order_relaxed);
+            last_unix_ns.store(std::chrono::duration_cast<std::chrono::nanoseconds>(
+                                   std::chrono::system_clock::now().time_since_epoch())
+                                   .count(),
+                               std::memory_order_relaxed);
+            octets.fetch_add(p.rtp.payload_size, std::memory_order_relaxed);
+            count.fetch_add(1, std::memory_order_release);
             next.write(p);
         }
         IPacketWriter& next;
-        std::atomic<std::uint64_t> count {0};
+        std::atomic<std::uint64_t> count {0}, octets {0};
+        std::atomic<std::uint32_t> last_ts_end {0};
+        std::atomic<std::int64_t> last_unix_ns {0};
     };
 
     std::unique_ptr<BlockWriter> fec_writer_;
@@ -59,6 +74,7 @@ private:
     std::unique_ptr<audio::ChannelMapperWriter> mapper_;
     audio::IFrameWriter* input_;
     std::atomic<std::uint64_t> frames_written_ {0};
+    std::uint32_t sample_rate_ = 44100;
 };
 
 } // namespace rocd::transport

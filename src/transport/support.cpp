@@ -34,9 +34,7 @@ Status check_supported(const std::optional<Endpoint>& source, const std::optiona
                         (*source_fec == fec::FecScheme::rs8m ? "rs8m" : "ldpc") + "://)",
                     "repair");
     }
-    if (control) {
-        return fail(Errc::unsupported, "control endpoints (RTCP) are not supported yet", "control");
-    }
+    (void)control; // parse_endpoint() already checked that it is rtcp://
     return {};
 }
 

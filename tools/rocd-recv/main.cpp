@@ -186,5 +186,9 @@ int main(int argc, char** argv) {
     spdlog::info("received {} packets: {} lost, {} late, {} duplicate, {} malformed; latency {}",
                  m.packets_received, m.packets_lost, m.packets_late, m.packets_duplicate, m.packets_malformed,
                  format_duration(m.latency));
+    if (m.repair_received > 0) {
+        spdlog::info("FEC: {} repair packets, {} source packets recovered", m.repair_received,
+                     m.packets_recovered);
+    }
     return 0;
 }

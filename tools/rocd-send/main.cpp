@@ -152,7 +152,13 @@ int main(int argc, char** argv) {
     sf_close(file);
     const auto m = (*sender)->metrics();
     sender->reset(); // flushes the queue
-    spdlog::info("sent {} packets ({} dropped, {} errors)", m.packets_produced, m.packets_dropped,
-                 m.send_errors);
+    spdlog::info("sent {} packets, {} FEC repair ({} dropped, {} errors)", m.packets_produced,
+                 m.repair_packets, m.packets_dropped, m.send_errors);
+    if (m.have_receiver_report) {
+        spdlog::info("receiver reports: lost {} ({:.1f} % last interval), jitter {:.2f} ms, rtt {:.2f} ms",
+                     m.cumulative_lost, 100 * m.loss_fraction,
+                     std::chrono::duration<double, std::milli>(m.jitter).count(),
+                     std::chrono::duration<double, std::milli>(m.rtt).count());
+    }
     return 0;
 }

@@ -1,7 +1,10 @@
 #include "transport/rtcp/packets.h"
 
 #include <algorithm>
+#include <chrono>
+#include <cstdio>
 #include <cstring>
+#include <random>
 
 namespace rocd::transport::rtcp {
 
@@ -465,6 +468,31 @@ std::size_t compose(const Compound& c, std::span<std::uint8_t> out) {
         }
     }
     return w.ok ? w.pos : 0;
+}
+
+} // namespace rocd::transport::rtcp
+
+namespace rocd::transport::rtcp {
+
+std::string random_cname() {
+    std::random_device rd;
+    std::uint8_t b[16];
+    for (auto& x : b) {
+        x = static_cast<std::uint8_t>(rd());
+    }
+    b[6] = static_cast<std::uint8_t>((b[6] & 0x0F) | 0x40);
+    b[8] = static_cast<std::uint8_t>((b[8] & 0x3F) | 0x80);
+    char out[37];
+    std::snprintf(out, sizeof(out), "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
+                  b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13],
+                  b[14], b[15]);
+    return out;
+}
+
+std::uint64_t ntp_now() {
+    return ntp_from_unix_ns(std::chrono::duration_cast<std::chrono::nanoseconds>(
+                                std::chrono::system_clock::now().time_since_epoch())
+                                .count());
 }
 
 } // namespace rocd::transport::rtcp

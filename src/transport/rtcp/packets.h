@@ -133,3 +133,15 @@ inline std::uint32_t ntp_middle(std::uint64_t ntp) {
 }
 
 } // namespace rocd::transport::rtcp
+
+namespace rocd::transport::rtcp {
+
+/// A random UUID string (36 characters), Roc's CNAME form.
+std::string random_cname();
+/// Current wall clock as NTP 32.32.
+std::uint64_t ntp_now();
+
+/// How often each side reports (Roc: 200 ms).
+inline constexpr std::int64_t ReportIntervalNs = 200'000'000;
+
+} // namespace rocd::transport::rtcp

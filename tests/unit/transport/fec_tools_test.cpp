@@ -39,18 +39,21 @@ int wait_exit(pid_t pid) {
     return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
-TEST(FecTools, rocd_send_to_rocd_recv_with_rs8m_delivers_the_wav) {
+TEST(FecTools, rocd_send_to_rocd_recv_with_rs8m_and_rtcp_delivers_the_wav) {
     const auto dir = std::filesystem::temp_directory_path() / ("rocd-fec-tools-" + std::to_string(getpid()));
     std::filesystem::create_directories(dir);
     const std::string out = (dir / "out.wav").string();
     const int base = 21000 + getpid() % 10000 * 3 % 20000;
     const std::string src = "127.0.0.1:" + std::to_string(base),
-                      rpr = "127.0.0.1:" + std::to_string(base + 1);
-    const pid_t recv_pid = spawn({ROCD_RECV_PATH, "-s", "rtp+rs8m://" + src, "-r", "rs8m://" + rpr, "-o",
-                                  "file:" + out, "--oneshot", "--target-latency", "100ms"});
+                      rpr = "127.0.0.1:" + std::to_string(base + 1),
+                      ctl = "127.0.0.1:" + std::to_string(base + 2);
+    const pid_t recv_pid =
+        spawn({ROCD_RECV_PATH, "-s", "rtp+rs8m://" + src, "-r", "rs8m://" + rpr, "-o", "file:" + out, "-c",
+               "rtcp://" + ctl, "--oneshot", "--target-latency", "100ms"});
     std::this_thread::sleep_for(300ms); // let it bind
     EXPECT_EQ(wait_exit(spawn({ROCD_SEND_PATH, "-i", rocd::test::interop_path("input-44k-stereo.wav"), "-s",
-                               "rtp+rs8m://" + src, "-r", "rs8m://" + rpr, "--nbsrc", "10", "--nbrpr", "5"})),
+                               "rtp+rs8m://" + src, "-r", "rs8m://" + rpr, "-c", "rtcp://" + ctl, "--nbsrc",
+                               "10", "--nbrpr", "5"})),
               0);
     EXPECT_EQ(wait_exit(recv_pid), 0);
     const auto got = test::read_wav(out);

@@ -154,7 +154,7 @@ TEST(Loopback, tools_reject_bad_endpoints_and_unsupported_fec_with_exit_1) {
     EXPECT_EQ(run({ROCD_SEND_PATH, "-i", wav, "-s", "rtp://127.0.0.1:1", "--packet-len", "5"}), 1);
     EXPECT_EQ(run({ROCD_SEND_PATH, "-i", "alsa://default", "-s", "rtp://127.0.0.1:1"}), 1);
     EXPECT_EQ(
-        run({ROCD_RECV_PATH, "-o", "/tmp/x.wav", "-s", "rtp://127.0.0.1:1", "-c", "rtcp://127.0.0.1:3"}), 1);
+        run({ROCD_RECV_PATH, "-o", "/tmp/x.wav", "-s", "rtp://127.0.0.1:1", "-c", "rs8m://127.0.0.1:3"}), 1);
     EXPECT_EQ(run({ROCD_RECV_PATH, "-o", "/tmp/x.wav", "-s", "rtp://127.0.0.1:1", "--target-latency", "1.5"}),
               1);
 }
