@@ -29,7 +29,7 @@ enum class LogFormat { text, json };
 
 struct Config {
     ListenAddress listen;
-    std::string driver = "mock";
+    std::string driver = "pipewire";
     std::filesystem::path state_dir;
     /// 0: info, 1 (-v): debug, 2+ (-vv, -vvv): trace.
     int verbosity = 0;

@@ -16,6 +16,7 @@
 #include "api/routes/peers.h"
 #include "api/routes/status.h"
 #include "core/uri.h"
+#include "drivers/factory.h"
 #include "core/version.h"
 #include "events/event_bus.h"
 #include "peers/peer_service.h"
@@ -66,6 +67,16 @@ Status run(const config::Config& config, const std::filesystem::path& data_dir) 
     if (!token) {
         return tl::unexpected(token.error());
     }
+
+    drivers::DriverOptions driver_options;
+    if (config.mock_fixture) {
+        driver_options.fixture_path = config.mock_fixture->string();
+    }
+    auto driver = drivers::make_driver(config.driver, driver_options);
+    if (!driver) {
+        return tl::unexpected(driver.error());
+    }
+    spdlog::info("driver {}: {} device(s)", (*driver)->name(), (*driver)->devices().size());
 
     boost::asio::io_context io {1};
 

@@ -16,6 +16,8 @@ struct SenderMetrics {
     std::uint64_t bytes_sent = 0;
     std::uint64_t packets_dropped = 0; ///< queue to the network thread was full
     std::uint64_t send_errors = 0;
+    std::uint64_t repair_packets = 0; ///< FEC repair packets built
+    std::uint64_t fec_blocks = 0;     ///< FEC blocks completed
 };
 
 /// A receiver's counters, over all its sessions since it started.
@@ -28,6 +30,9 @@ struct ReceiverMetrics {
     std::uint64_t packets_lost = 0;       ///< never arrived (sequence gaps at play time)
     std::uint64_t packets_late = 0;       ///< arrived after their time
     std::uint64_t packets_duplicate = 0;
+    std::uint64_t packets_recovered = 0; ///< lost source packets restored by FEC in time to play
+    std::uint64_t repair_received = 0;   ///< FEC repair packets routed to a session
+    std::uint64_t fec_dropped = 0;      ///< FEC packets unusable (shape/size mismatch, stale block, SBN jump)
     std::uint64_t packets_rejected = 0; ///< refused by the RTP filter (PT change, seq/ts jump)
     std::uint64_t frames_read = 0;      ///< local frames produced by read()
     std::uint64_t frames_missing = 0;   ///< stream frames played as silence in active sessions

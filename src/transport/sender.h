@@ -26,18 +26,25 @@ public:
     void write(const float* frames, std::size_t count) { pipeline_->write(frames, count); }
 
     SenderMetrics metrics() const;
+    /// FEC block size from the next block on (--nbsrc/--nbrpr); false
+    /// without FEC or for a shape the scheme cannot do.
+    bool set_fec_block_size(std::size_t k, std::size_t r) {
+        return pipeline_->fec_writer() && pipeline_->fec_writer()->set_block_size(k, r);
+    }
     std::uint32_t ssrc() const { return pipeline_->ssrc(); }
 
 private:
-    // Addresses each packet to the source endpoint.
+    // Addresses each packet to the source or (FEC repair) repair endpoint;
+    // all leave from the one socket (WIRE.md §1).
     struct Addresser final : IPacketWriter {
-        Addresser(IPacketWriter& next, const net::SocketAddress& to) : next(next), to(to) {}
+        Addresser(IPacketWriter& next, const net::SocketAddress& to, const net::SocketAddress& repair_to)
+            : next(next), to(to), repair_to(repair_to) {}
         void write(Packet& p) override {
-            p.address = to;
+            p.address = p.has(PacketFlag_Repair) ? repair_to : to;
             next.write(p);
         }
         IPacketWriter& next;
-        net::SocketAddress to;
+        net::SocketAddress to, repair_to;
     };
 
     Sender(net::NetworkLoop& loop) : loop_(loop) {}

@@ -8,6 +8,7 @@
 #include "transport/audio/channel_mapper.h"
 #include "transport/audio/packetizer.h"
 #include "transport/audio/resampler.h"
+#include "transport/fec/block_writer.h"
 #include "transport/packet/packet_io.h"
 #include "transport/rtp/sequencer.h"
 #include "transport/sender_config.h"
@@ -15,14 +16,16 @@
 namespace rocd::transport {
 
 /// channel mapper → resampler (only if the rate differs) → packetizer →
-/// `out`. write() runs on the caller's audio thread: no locks, no allocation.
-/// Packets leave as soon as they are full, so the sender is paced by
-/// whoever calls write() (the audio clock), never by a timer.
+/// FEC block writer (when config.source is rtp+rs8m / rtp+ldpc) → `out`. write() runs on the caller's audio
+/// thread: no locks, no allocation. Packets leave as soon as they are full, so the sender is paced by whoever
+/// calls write() (the audio clock), never by a timer.
 class SenderPipeline {
 public:
-    /// `config` must be valid. A null sequencer means a random identity.
+    /// `config` must be valid. A null sequencer means a random identity;
+    /// no `first_sbn` a random first FEC block number.
     SenderPipeline(const SenderConfig& config, IPacketWriter& out,
-                   std::unique_ptr<rtp::Sequencer> sequencer = nullptr);
+                   std::unique_ptr<rtp::Sequencer> sequencer = nullptr,
+                   std::optional<std::uint16_t> first_sbn = std::nullopt);
 
     void write(const float* frames, std::size_t count);
 
@@ -31,6 +34,9 @@ public:
     std::size_t packet_size() const { return packetizer_->packet_size(); }
     std::uint64_t frames_written() const { return frames_written_.load(std::memory_order_relaxed); }
     std::uint64_t packets_produced() const { return counter_.count.load(std::memory_order_relaxed); }
+    /// The FEC stage, or null without FEC.
+    BlockWriter* fec_writer() { return fec_writer_.get(); }
+    const BlockWriter* fec_writer() const { return fec_writer_.get(); }
 
 private:
     // Counts packets on their way out.
@@ -44,6 +50,7 @@ private:
         std::atomic<std::uint64_t> count {0};
     };
 
+    std::unique_ptr<BlockWriter> fec_writer_;
     Counter counter_;
     std::unique_ptr<rtp::Sequencer> sequencer_;
     std::unique_ptr<audio::Packetizer> packetizer_;

@@ -89,8 +89,11 @@ int main(int argc, char** argv) {
         }
         config.control = *e;
     }
-    if (nbsrc != 0 || nbrpr != 0) {
-        return die("--nbsrc/--nbrpr: FEC is not supported yet");
+    if ((nbsrc != 0 || nbrpr != 0) && !config.repair) {
+        // The receiver learns the block size from the wire; like roc-recv
+        // it only accepts the options with FEC.
+        return die(
+            "--nbsrc/--nbrpr need a FEC source and repair endpoint (-s rtp+rs8m:// -r rs8m://, or ldpc)");
     }
     struct TimeOpt {
         const std::string& text;

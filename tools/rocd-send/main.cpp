@@ -78,7 +78,12 @@ int main(int argc, char** argv) {
         config.control = *e;
     }
     if (nbsrc != 0 || nbrpr != 0) {
-        return die("--nbsrc/--nbrpr: FEC is not supported yet");
+        if (!config.repair) {
+            return die(
+                "--nbsrc/--nbrpr need a FEC source and repair endpoint (-s rtp+rs8m:// -r rs8m://, or ldpc)");
+        }
+        config.fec_source_packets = nbsrc != 0 ? nbsrc : config.fec_source_packets;
+        config.fec_repair_packets = nbrpr != 0 ? nbrpr : config.fec_repair_packets;
     }
     for (const std::string* t : {&target_latency, &latency_tolerance}) {
         if (!t->empty()) {
