@@ -140,6 +140,12 @@ std::string temp_path(const std::string& name) {
     return ::testing::TempDir() + "/" + name;
 }
 
+/// Removes a scratch file when the test ends, passed or failed.
+struct RemoveOnExit {
+    std::string path;
+    ~RemoveOnExit() { std::remove(path.c_str()); }
+};
+
 } // namespace
 
 TEST(PipewireDriverNoServer, reports_how_to_fix_it_when_no_server_is_reachable) {
@@ -264,6 +270,7 @@ TEST_F(PipewireDriver, virtual_speaker_captures_what_pw_play_plays_without_gaps)
 
     // On tmpfs: pw-play reads the file on its real-time thread.
     const std::string wav = "/dev/shm/rocd_tone_1k_" + std::to_string(getpid()) + ".wav";
+    RemoveOnExit cleanup {wav};
     write_wav(wav, sine(1000, 0.5f, 48000, 2, 48000 * 10 + 4800), 48000, 2);
 
     // pw-play is the producer: under heavy CPU contention (several PipeWire
@@ -341,6 +348,7 @@ TEST_F(PipewireDriver, playback_into_null_sink_reaches_its_monitor) {
         }
     });
     const std::string wav = "/dev/shm/rocd_monitor_" + std::to_string(getpid()) + ".wav";
+    RemoveOnExit cleanup {wav};
     test::run_capture("timeout 2 pw-record --target rocd_sandbox_sink_1 -P '{ stream.capture.sink=true }' "
                       "--format f32 --rate 48000 --channels 2 '" +
                       wav + "' 2>&1");
@@ -384,6 +392,7 @@ TEST_F(PipewireDriver, virtual_microphone_delivers_what_rocd_plays) {
         }
     });
     const std::string wav = "/dev/shm/rocd_vmic_" + std::to_string(getpid()) + ".wav";
+    RemoveOnExit cleanup {wav};
     test::run_capture("timeout 2 pw-record --target rocd_test_vmic --format f32 --rate 48000 --channels 1 '" +
                       wav + "' 2>&1");
     done = true;
@@ -434,6 +443,7 @@ TEST_F(PipewireDriver, survives_a_pipewire_restart_and_recreates_devices_and_str
 
     // The re-created virtual speaker still feeds the capture opened before.
     const std::string wav = temp_path("tone_restart_" + std::to_string(getpid()) + ".wav");
+    RemoveOnExit cleanup {wav};
     write_wav(wav, sine(500, 0.5f, 48000, 2, 48000), 48000, 2);
     std::vector<float> drop(48000 * 2);
     while ((*vcap)->read(drop) > 0) {
