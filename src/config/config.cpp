@@ -240,6 +240,7 @@ Result<Config> apply_config_file(const std::filesystem::path& path, Config base)
          }},
         {"header_timeout_ms", millis(base.header_timeout)},
         {"idle_timeout_ms", millis(base.idle_timeout)},
+        {"event_heartbeat_ms", millis(base.event_heartbeat)},
     };
 
     for (const auto& entry : root) {

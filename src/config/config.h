@@ -29,7 +29,7 @@ enum class LogFormat { text, json };
 
 struct Config {
     ListenAddress listen;
-    std::string driver = "mock";
+    std::string driver = "pipewire";
     std::filesystem::path state_dir;
     /// 0: info, 1 (-v): debug, 2+ (-vv, -vvv): trace.
     int verbosity = 0;
@@ -46,6 +46,8 @@ struct Config {
     std::size_t max_connections = 512;
     std::chrono::milliseconds header_timeout {10'000};
     std::chrono::milliseconds idle_timeout {60'000};
+    /// Interval of SSE heartbeats on GET /events.
+    std::chrono::milliseconds event_heartbeat {15'000};
 };
 
 /// $XDG_STATE_HOME/rocd, or ~/.local/state/rocd.

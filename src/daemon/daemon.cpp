@@ -12,9 +12,13 @@
 #include "api/http/server.h"
 #include "api/routes/collections.h"
 #include "api/routes/docs.h"
+#include "api/routes/events.h"
 #include "api/routes/peers.h"
 #include "api/routes/status.h"
+#include "core/uri.h"
+#include "drivers/factory.h"
 #include "core/version.h"
+#include "events/event_bus.h"
 #include "peers/peer_service.h"
 #include "store/store.h"
 
@@ -65,18 +69,7 @@ Status run(const config::Config& config, const std::filesystem::path& data_dir) 
     }
 
     boost::asio::io_context io {1};
-
-    peers::PeerService peers(store->peers(), store->self_uid());
-    const api::DaemonInfo info {config.driver, store->self_uid(), started_at, started};
-
     api::Router router;
-    api::add_status_routes(router, info);
-    api::add_peer_routes(router, peers);
-    api::add_collection_routes(router, peers, *store);
-    if (auto status = api::add_docs_routes(router, data_dir); !status) {
-        return status;
-    }
-
     api::ServerOptions options;
     options.host = config.listen.host;
     options.port = config.listen.port;
@@ -90,9 +83,49 @@ Status run(const config::Config& config, const std::filesystem::path& data_dir) 
         options.required_token = *token;
     }
     api::Server server(io, router, options);
-    if (auto status = server.start(); !status) {
+    if (auto status = server.listen(); !status) {
         return status;
     }
+
+    drivers::DriverOptions driver_options;
+    if (config.mock_fixture) {
+        driver_options.fixture_path = config.mock_fixture->string();
+    }
+    auto driver = drivers::make_driver(config.driver, driver_options);
+    if (!driver) {
+        return tl::unexpected(driver.error());
+    }
+    spdlog::info("driver {}: {} device(s)", (*driver)->name(), (*driver)->devices().size());
+
+    // 1000 ids per millisecond of wall clock: more than the daemon publishes.
+    const auto epoch_ms =
+        std::chrono::duration_cast<std::chrono::milliseconds>(started_at.time_since_epoch()).count();
+    events::EventBus bus(4096, static_cast<std::uint64_t>(epoch_ms) * 1000);
+    peers::PeerService peers(store->peers(), store->self_uid());
+    peers.set_listener([&bus](const store::PeerRecord& peer) {
+        const std::string uri = Uri::peer(PeerRef::of(peer.uid)).str();
+        bus.publish(events::type::peer_updated, uri, api::peer_json(peer));
+    });
+    bus.add_snapshot_source([&peers] {
+        std::vector<events::Snapshot> out;
+        if (auto list = peers.list()) {
+            for (const auto& peer : *list) {
+                out.push_back({"peer", Uri::peer(PeerRef::of(peer.uid)).str(), api::peer_json(peer)});
+            }
+        }
+        return out;
+    });
+    const api::DaemonInfo info {config.driver, store->self_uid(), started_at, started};
+
+    api::add_status_routes(router, info);
+    api::add_peer_routes(router, peers);
+    api::add_collection_routes(router, peers, *store);
+    api::add_event_routes(router, io, bus, {config.event_heartbeat, 1024});
+    if (auto status = api::add_docs_routes(router, data_dir); !status) {
+        return status;
+    }
+
+    server.accept();
     const auto endpoint = server.local_endpoint();
     const bool v6 = endpoint.address().is_v6();
     spdlog::info("rocd {} listening on {}://{}{}{}:{} (peer {}, driver {}, state {})", version,

@@ -96,6 +96,9 @@ Result<store::PeerRecord> PeerService::rename(const PeerRef& peer, const std::st
     if (!record && record.error().code == Errc::not_found) {
         return fail(Errc::not_found, "no peer " + peer.str());
     }
+    if (record && listener_) {
+        listener_(*record);
+    }
     return record;
 }
 

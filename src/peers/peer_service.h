@@ -1,6 +1,7 @@
 // Peers: this daemon and (later) the rocd instances it knows.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -14,6 +15,11 @@ namespace rocd::peers {
 class PeerService {
 public:
     PeerService(store::PeerRepository& repository, Uid self_uid);
+
+    /// Called after every committed change of a peer (the daemon publishes
+    /// it as an event).
+    using Listener = std::function<void(const store::PeerRecord&)>;
+    void set_listener(Listener listener) { listener_ = std::move(listener); }
 
     const Uid& self_uid() const { return self_uid_; }
 
@@ -35,6 +41,7 @@ private:
 
     store::PeerRepository& repository_;
     Uid self_uid_;
+    Listener listener_;
 };
 
 } // namespace rocd::peers

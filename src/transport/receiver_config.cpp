@@ -14,10 +14,10 @@ std::size_t ReceiverConfig::effective_session_packets() const {
     if (session_packets > 0) {
         return session_packets;
     }
-    // Room for twice the largest allowed latency in 2.5 ms packets (half
-    // Roc's default packet length).
-    const auto span = 2 * (target_latency + effective_tolerance());
-    return std::max<std::size_t>(64, static_cast<std::size_t>(span / std::chrono::microseconds(2500)));
+    // Room for the largest allowed latency (+25 %) in 2 ms packets; Roc's
+    // default is 5 ms. Smaller packets at a long latency need more slots.
+    const auto span = (target_latency + effective_tolerance()) * 5 / 4;
+    return std::max<std::size_t>(64, static_cast<std::size_t>(span / std::chrono::milliseconds(2)));
 }
 
 Status ReceiverConfig::validate() const {

@@ -49,7 +49,7 @@ struct ReceiverConfig {
     /// Packets a session's jitter buffer holds (0: derived from the latency).
     std::size_t session_packets = 0;
     /// Ring between the network thread and the audio side, in packets.
-    std::size_t queue_packets = 512;
+    std::size_t queue_packets = 128;
 
     Duration effective_tolerance() const {
         return latency_tolerance.count() > 0 ? latency_tolerance : default_latency_tolerance(target_latency);

@@ -36,7 +36,7 @@ struct SenderConfig {
     /// speex quality for rate conversion when rate ≠ 44100.
     int resampler_quality = 5;
     /// Ring to the network thread, in packets.
-    std::size_t queue_packets = 256;
+    std::size_t queue_packets = 64;
 
     /// Checks ranges; names the offending field.
     Status validate() const;

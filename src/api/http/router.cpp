@@ -75,7 +75,11 @@ std::vector<std::string> Router::split(std::string_view path) {
 }
 
 void Router::add(http::verb method, std::string pattern, Handler handler) {
-    routes_.push_back(Route {method, split(pattern), std::move(handler)});
+    routes_.push_back(Route {method, split(pattern), std::move(handler), nullptr});
+}
+
+void Router::add_stream(std::string pattern, StreamHandler handler) {
+    routes_.push_back(Route {http::verb::get, split(pattern), nullptr, std::move(handler)});
 }
 
 bool Router::match(const Route& route, const std::vector<std::string>& segments, PathParams& params) {
@@ -95,7 +99,7 @@ bool Router::match(const Route& route, const std::vector<std::string>& segments,
     return true;
 }
 
-Response Router::dispatch(const Request& request) const {
+Reply Router::dispatch(const Request& request) const {
     const std::string_view target = request.target();
     const auto question = target.find('?');
     const std::string_view path = target.substr(0, question);
@@ -103,7 +107,8 @@ Response Router::dispatch(const Request& request) const {
     // "/peers", so each resource has exactly one URI.
     if (path.empty() || path.front() != '/' || path.find("//") != std::string_view::npos ||
         (path.size() > 1 && path.back() == '/')) {
-        return problem(http::status::not_found, "not-found", "no resource at " + std::string(path));
+        return {problem(http::status::not_found, "not-found", "no resource at " + std::string(path)),
+                nullptr};
     }
     const auto segments = split(path);
 
@@ -125,11 +130,22 @@ Response Router::dispatch(const Request& request) const {
                                     ? std::map<std::string, std::string>()
                                     : parse_query(target.substr(question + 1))};
         try {
-            return route.handler(context);
+            if (route.stream_handler) {
+                auto source = route.stream_handler(context);
+                if (!source) {
+                    return {std::move(source.error()), nullptr};
+                }
+                Response header {http::status::ok, 11};
+                header.set(http::field::content_type, "text/event-stream");
+                header.set(http::field::cache_control, "no-cache");
+                return {std::move(header), std::move(*source)};
+            }
+            return {route.handler(context), nullptr};
         } catch (const std::exception& e) {
             spdlog::error("{} {}: unhandled exception: {}", request.method_string(), path, e.what());
-            return problem(http::status::internal_server_error, "internal",
-                           "internal error; the daemon's log has the details");
+            return {problem(http::status::internal_server_error, "internal",
+                            "internal error; the daemon's log has the details"),
+                    nullptr};
         }
     }
     if (!allow.empty()) {
@@ -137,9 +153,9 @@ Response Router::dispatch(const Request& request) const {
                                std::string(request.method_string()) + " is not allowed on " +
                                    std::string(path) + " (allowed: " + allow + ")");
         res.set(http::field::allow, allow);
-        return res;
+        return {std::move(res), nullptr};
     }
-    return problem(http::status::not_found, "not-found", "no resource at " + std::string(path));
+    return {problem(http::status::not_found, "not-found", "no resource at " + std::string(path)), nullptr};
 }
 
 } // namespace rocd::api

@@ -5,6 +5,11 @@
 #include <string>
 #include <vector>
 
+#include <memory>
+
+#include <tl/expected.hpp>
+
+#include "api/http/stream_body.h"
 #include "api/http/types.h"
 
 namespace rocd::api {
@@ -19,21 +24,37 @@ struct RequestContext {
 
 using Handler = std::function<Response(const RequestContext&)>;
 
+/// A route whose body is a stream (SSE): returns the source, or an error
+/// response when the request is refused.
+using StreamHandler =
+    std::function<tl::expected<std::shared_ptr<StreamSource>, Response>(const RequestContext&)>;
+
+/// What dispatch produced: a complete response, or (for stream routes) the
+/// response header plus the source of its body.
+struct Reply {
+    Response response;
+    std::shared_ptr<StreamSource> stream;
+};
+
 class Router {
 public:
     /// Registers `handler` for `method` on `pattern` ("/peers/{peer}/ports").
     void add(http::verb method, std::string pattern, Handler handler);
 
+    /// Registers a streaming route (always GET).
+    void add_stream(std::string pattern, StreamHandler handler);
+
     /// Runs the matching handler. No route for the path: 404; a route for
     /// the path but not for the method: 405 with `Allow`. Handler
     /// exceptions become a 500 without internals (and are logged).
-    Response dispatch(const Request& request) const;
+    Reply dispatch(const Request& request) const;
 
 private:
     struct Route {
         http::verb method;
         std::vector<std::string> segments;
         Handler handler;
+        StreamHandler stream_handler;
     };
 
     static std::vector<std::string> split(std::string_view path);

@@ -1,6 +1,8 @@
 #include "api/http/server.h"
 
 #include <algorithm>
+#include <array>
+#include <deque>
 
 #include <boost/asio/ip/address.hpp>
 #include <boost/asio/ssl/error.hpp>
@@ -22,6 +24,13 @@ using Clock = std::chrono::steady_clock;
 namespace {
 
 constexpr std::size_t header_limit = 16 * 1024;
+// After an error answer that ends the connection (413, malformed request),
+// the client may still be sending its body. Closing with unread data makes
+// the kernel send a reset, and the client then loses the answer it has not
+// read yet. So the answer is followed by a half-close, and what the client
+// still sends is read and dropped, within these bounds, before closing.
+constexpr std::chrono::milliseconds linger_timeout {1000};
+constexpr std::size_t linger_limit = 16 * 1024 * 1024;
 constexpr std::string_view server_name = "rocd";
 
 bool token_matches(std::string_view header, const std::string& token) {
@@ -46,7 +55,9 @@ public:
 };
 
 template <class Stream>
-class SessionImpl : public Session, public std::enable_shared_from_this<SessionImpl<Stream>> {
+class SessionImpl : public Session,
+                    public StreamSink,
+                    public std::enable_shared_from_this<SessionImpl<Stream>> {
 public:
     template <class... StreamArgs>
     SessionImpl(Server& server, tcp::socket&& socket, StreamArgs&&... args)
@@ -80,6 +91,9 @@ public:
 
     void stop_when_idle() override {
         closing_ = true;
+        if (source_) {
+            return finish();
+        }
         if (idle_) {
             // Cancels the pending read; its handler closes the connection.
             beast::get_lowest_layer(stream_).cancel();
@@ -146,16 +160,20 @@ private:
             method_ = parser_->get().method_string();
             target_ = parser_->get().target();
             closing_ = true;
+            linger_ = true;
             return write(std::move(res), false);
         }
         const Request& request = parser_->get();
         method_ = request.method_string();
         target_ = request.target();
-        Response res = handle(request);
-        write(std::move(res), request.keep_alive());
+        Reply reply = handle(request);
+        if (reply.stream) {
+            return start_stream(std::move(reply));
+        }
+        write(std::move(reply.response), request.keep_alive());
     }
 
-    Response handle(const Request& request) {
+    Reply handle(const Request& request) {
         const ServerOptions& options = server_->options_;
         const auto origin_it = request.find(http::field::origin);
         const bool cors = origin_it != request.end() && cors_allows(origin_it->value());
@@ -168,27 +186,106 @@ private:
             res.set(http::field::access_control_allow_headers, "Authorization, Content-Type, Last-Event-ID");
             res.set(http::field::access_control_max_age, "600");
             add_cors(res, origin_it->value());
-            return res;
+            return {std::move(res), nullptr};
         }
 
-        Response res;
+        Reply reply;
         if (!options.required_token.empty() &&
             !token_matches(request[http::field::authorization], options.required_token)) {
             const bool missing = request.find(http::field::authorization) == request.end();
             spdlog::warn("http {}: {} {}: rejected, {} bearer token", peer(), request.method_string(),
                          request.target(), missing ? "missing" : "wrong");
-            res = problem(http::status::unauthorized, "unauthorized",
-                          missing ? "this API needs 'Authorization: Bearer <token>' (token file: api-token "
-                                    "in the daemon's state directory)"
-                                  : "wrong bearer token");
-            res.set(http::field::www_authenticate, "Bearer");
+            reply.response = problem(http::status::unauthorized, "unauthorized",
+                                     missing ? "this API needs 'Authorization: Bearer <token>' (token file: "
+                                               "api-token in the daemon's state directory)"
+                                             : "wrong bearer token");
+            reply.response.set(http::field::www_authenticate, "Bearer");
         } else {
-            res = server_->router_.dispatch(request);
+            reply = server_->router_.dispatch(request);
         }
         if (cors) {
-            add_cors(res, origin_it->value());
+            add_cors(reply.response, origin_it->value());
         }
-        return res;
+        return reply;
+    }
+
+    // Server-Sent Events and other streamed bodies: a chunked response that
+    // lasts until the source or the client ends it. No timeouts apply; the
+    // source sends heartbeats.
+    void start_stream(Reply reply) {
+        source_ = std::move(reply.stream);
+        stream_header_.emplace(reply.response.result(), 11);
+        for (const auto& field : reply.response) {
+            stream_header_->set(field.name_string(), field.value());
+        }
+        stream_header_->set(http::field::server, server_name);
+        stream_header_->chunked(true);
+        stream_serializer_.emplace(*stream_header_);
+        beast::get_lowest_layer(stream_).expires_never();
+        spdlog::info("http {} {} {} -> {} (stream)", peer(), method_, target_, stream_header_->result_int());
+        http::async_write_header(stream_, *stream_serializer_,
+                                 [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
+                                     if (ec) {
+                                         return self->close();
+                                     }
+                                     self->watch_client();
+                                     self->source_->start(*self);
+                                     self->write_next_chunk();
+                                 });
+    }
+
+    // The client sends nothing more; a read that completes means it left.
+    void watch_client() {
+        stream_.async_read_some(asio::buffer(discard_),
+                                [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
+                                    if (ec) {
+                                        return self->close();
+                                    }
+                                    self->watch_client();
+                                });
+    }
+
+    void send(std::string data) override {
+        if (closed_ || finishing_) {
+            return;
+        }
+        chunks_.push_back(std::move(data));
+        write_next_chunk();
+    }
+
+    std::size_t queued() const override { return chunks_.size(); }
+
+    void finish() override {
+        if (closed_ || finishing_) {
+            return;
+        }
+        finishing_ = true;
+        write_next_chunk();
+    }
+
+    void write_next_chunk() {
+        if (writing_ || closed_ || !stream_serializer_->is_header_done()) {
+            return;
+        }
+        if (chunks_.empty()) {
+            if (finishing_) {
+                writing_ = true;
+                asio::async_write(
+                    stream_, http::make_chunk_last(),
+                    [self = this->shared_from_this()](beast::error_code, std::size_t) { self->close(); });
+            }
+            return;
+        }
+        writing_ = true;
+        asio::async_write(stream_, http::make_chunk(asio::buffer(chunks_.front())),
+                          [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
+                              self->writing_ = false;
+                              self->chunks_.pop_front();
+                              if (ec) {
+                                  return self->close();
+                              }
+                              self->write_next_chunk();
+                          });
     }
 
     bool cors_allows(std::string_view origin) const {
@@ -222,9 +319,37 @@ private:
         spdlog::log(level, "http {} {} {} -> {} ({}.{:03} ms)", peer(), method_, target_, status,
                     micros / 1000, micros % 1000);
         if (ec || !response_.keep_alive()) {
-            return close();
+            return linger_ && !ec ? linger() : close();
         }
         wait_request();
+    }
+
+    // Half-closes, then drops what the client still sends until it closes
+    // too, linger_limit bytes or linger_timeout, whichever comes first.
+    void linger() {
+        if constexpr (is_tls) {
+            return close();
+        } else {
+            beast::error_code ec;
+            stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+            if (ec) {
+                return close();
+            }
+            stream_.expires_after(linger_timeout);
+            drain();
+        }
+    }
+
+    void drain() {
+        buffer_.consume(buffer_.size());
+        stream_.async_read_some(buffer_.prepare(64 * 1024),
+                                [self = this->shared_from_this()](beast::error_code ec, std::size_t n) {
+                                    self->lingered_ += n;
+                                    if (ec || self->lingered_ > linger_limit) {
+                                        return self->close();
+                                    }
+                                    self->drain();
+                                });
     }
 
     void close() {
@@ -232,6 +357,10 @@ private:
             return;
         }
         closed_ = true;
+        if (source_) {
+            source_->stop();
+            source_.reset();
+        }
         beast::error_code ec;
         if constexpr (is_tls) {
             beast::get_lowest_layer(stream_).expires_after(std::chrono::seconds(1));
@@ -257,6 +386,17 @@ private:
     bool idle_ = false;
     bool closing_ = false;
     bool closed_ = false;
+    bool linger_ = false;
+    std::size_t lingered_ = 0;
+
+    // Streamed body state.
+    std::shared_ptr<StreamSource> source_;
+    std::optional<http::response<http::empty_body>> stream_header_;
+    std::optional<http::response_serializer<http::empty_body>> stream_serializer_;
+    std::deque<std::string> chunks_;
+    std::array<char, 256> discard_ {};
+    bool writing_ = false;
+    bool finishing_ = false;
 };
 
 Server::Server(asio::io_context& io, const Router& router, ServerOptions options)
@@ -268,7 +408,7 @@ Server::~Server() {
     }
 }
 
-Status Server::start() {
+Status Server::listen() {
     if (options_.tls_cert) {
         try {
             tls_.emplace(asio::ssl::context::tls_server);
@@ -316,8 +456,11 @@ Status Server::start() {
                         ec.message(),
                     "listen");
     }
-    do_accept();
     return {};
+}
+
+void Server::accept() {
+    do_accept();
 }
 
 tcp::endpoint Server::local_endpoint() const {

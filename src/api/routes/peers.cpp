@@ -6,8 +6,6 @@
 
 namespace rocd::api {
 
-namespace {
-
 nlohmann::json peer_json(const store::PeerRecord& peer) {
     return {
         {"peer_uri", Uri::peer(PeerRef::of(peer.uid)).str()},
@@ -18,8 +16,6 @@ nlohmann::json peer_json(const store::PeerRecord& peer) {
         {"is_self", peer.is_self},
     };
 }
-
-} // namespace
 
 Result<PeerRef> peer_param(const RequestContext& context) {
     const std::string& text = context.params.at("peer");

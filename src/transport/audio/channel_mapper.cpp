@@ -43,6 +43,10 @@ ChannelMapperReader::ChannelMapperReader(IFrameReader& prev, std::size_t in_ch, 
     : prev_(prev), in_ch_(in_ch), out_ch_(out_ch), chunk_(chunk), buf_(chunk * std::max(in_ch, max_in_ch)) {}
 
 void ChannelMapperReader::read(float* samples, std::size_t frames) {
+    if (in_ch_ == out_ch_) {
+        prev_.read(samples, frames);
+        return;
+    }
     while (frames > 0) {
         const std::size_t n = std::min(frames, chunk_);
         prev_.read(buf_.data(), n);

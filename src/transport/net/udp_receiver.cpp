@@ -16,8 +16,8 @@ UdpReceiver::open(const SocketAddress& address, const IPacketParser& parser, std
     if (r->fd_ < 0) {
         return fail(Errc::io, std::string("udp socket: ") + std::strerror(errno));
     }
-    const int one = 1;
-    setsockopt(r->fd_, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+    // No SO_REUSEADDR: two receivers silently sharing a port would split
+    // its traffic (and with port 0 the kernel may even hand out a shared one).
     const int rcvbuf = 1 << 20;
     setsockopt(r->fd_, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof(rcvbuf));
     if (bind(r->fd_, address.sockaddr_ptr(), address.length()) != 0) {
@@ -41,36 +41,47 @@ bool UdpReceiver::read(Packet& packet) {
 }
 
 void UdpReceiver::on_readable() {
+    std::array<mmsghdr, Batch> msgs {};
+    std::array<iovec, Batch> iovs {};
+    std::array<sockaddr_storage, Batch> from {};
     for (;;) {
-        Packet& p = scratch_;
-        sockaddr_storage from {};
-        iovec iov {p.data.data(), p.data.size()};
-        msghdr msg {};
-        msg.msg_name = &from;
-        msg.msg_namelen = sizeof(from);
-        msg.msg_iov = &iov;
-        msg.msg_iovlen = 1;
-        const ssize_t n = recvmsg(fd_, &msg, MSG_DONTWAIT);
-        if (n < 0) {
+        for (std::size_t i = 0; i < Batch; ++i) {
+            iovs[i] = iovec {batch_[i].data.data(), batch_[i].data.size()};
+            msgs[i].msg_hdr = msghdr {};
+            msgs[i].msg_hdr.msg_name = &from[i];
+            msgs[i].msg_hdr.msg_namelen = sizeof(from[i]);
+            msgs[i].msg_hdr.msg_iov = &iovs[i];
+            msgs[i].msg_hdr.msg_iovlen = 1;
+        }
+        const int n = recvmmsg(fd_, msgs.data(), Batch, MSG_DONTWAIT, nullptr);
+        if (n <= 0) {
             return; // EAGAIN, or an error the next wake-up will show again
         }
-        metrics_.datagrams.fetch_add(1, std::memory_order_relaxed);
-        if ((msg.msg_flags & MSG_TRUNC) != 0) {
-            metrics_.oversized.fetch_add(1, std::memory_order_relaxed);
-            continue;
+        const auto now = std::chrono::duration_cast<std::chrono::nanoseconds>(
+                             std::chrono::steady_clock::now().time_since_epoch())
+                             .count();
+        metrics_.datagrams.fetch_add(static_cast<std::uint64_t>(n), std::memory_order_relaxed);
+        for (int i = 0; i < n; ++i) {
+            const msghdr& msg = msgs[i].msg_hdr;
+            if ((msg.msg_flags & MSG_TRUNC) != 0) {
+                metrics_.oversized.fetch_add(1, std::memory_order_relaxed);
+                continue;
+            }
+            Packet& p = batch_[i];
+            p.reset();
+            p.size = static_cast<std::uint16_t>(msgs[i].msg_len);
+            p.address = SocketAddress::from(reinterpret_cast<sockaddr*>(&from[i]), msg.msg_namelen);
+            p.receive_time_ns = now;
+            if (!parser_.parse(p)) {
+                metrics_.malformed.fetch_add(1, std::memory_order_relaxed);
+                continue;
+            }
+            if (!queue_.push(p)) {
+                metrics_.overflow.fetch_add(1, std::memory_order_relaxed);
+            }
         }
-        p.reset();
-        p.size = static_cast<std::uint16_t>(n);
-        p.address = SocketAddress::from(reinterpret_cast<sockaddr*>(&from), msg.msg_namelen);
-        p.receive_time_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(
-                                std::chrono::steady_clock::now().time_since_epoch())
-                                .count();
-        if (!parser_.parse(p)) {
-            metrics_.malformed.fetch_add(1, std::memory_order_relaxed);
-            continue;
-        }
-        if (!queue_.push(p)) {
-            metrics_.overflow.fetch_add(1, std::memory_order_relaxed);
+        if (static_cast<std::size_t>(n) < Batch) {
+            return; // drained; epoll reports the next arrival
         }
     }
 }

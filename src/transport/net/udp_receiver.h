@@ -2,6 +2,7 @@
 // thread and hands good ones to the audio side through a lock-free ring.
 #pragma once
 
+#include <array>
 #include <atomic>
 #include <cstdint>
 #include <memory>
@@ -32,7 +33,7 @@ class UdpReceiver final : public IPort, public IPacketReader {
 public:
     /// Binds `address` (port 0 picks one: see local_address()).
     static Result<std::unique_ptr<UdpReceiver>>
-    open(const SocketAddress& address, const IPacketParser& parser, std::size_t queue_packets = 512);
+    open(const SocketAddress& address, const IPacketParser& parser, std::size_t queue_packets = 128);
     ~UdpReceiver() override;
 
     bool read(Packet& packet) override;
@@ -52,7 +53,9 @@ private:
     int fd_ = -1;
     SocketAddress local_;
     boost::lockfree::spsc_queue<Packet> queue_;
-    Packet scratch_;
+    // Datagrams are read in batches (one recvmmsg per wake-up).
+    static constexpr std::size_t Batch = 16;
+    std::array<Packet, Batch> batch_;
     UdpReceiverMetrics metrics_;
 };
 

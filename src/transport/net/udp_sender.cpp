@@ -55,16 +55,41 @@ void UdpSender::on_tick() {
     if (control_ != nullptr) {
         control_->on_tick();
     }
-    queue_.consume_all([this](const Packet& p) {
-        const ssize_t rc =
-            sendto(fd_, p.data.data(), p.size, MSG_DONTWAIT, p.address.sockaddr_ptr(), p.address.length());
-        if (rc < 0) {
-            metrics_.send_errors.fetch_add(1, std::memory_order_relaxed);
+    for (;;) {
+        const std::size_t n = queue_.pop(batch_.data(), Batch);
+        if (n == 0) {
             return;
         }
-        metrics_.packets_sent.fetch_add(1, std::memory_order_relaxed);
-        metrics_.bytes_sent.fetch_add(static_cast<std::uint64_t>(rc), std::memory_order_relaxed);
-    });
+        std::array<mmsghdr, Batch> msgs {};
+        std::array<iovec, Batch> iovs {};
+        for (std::size_t i = 0; i < n; ++i) {
+            Packet& p = batch_[i];
+            iovs[i] = iovec {p.data.data(), p.size};
+            msgs[i].msg_hdr.msg_name = const_cast<sockaddr*>(p.address.sockaddr_ptr());
+            msgs[i].msg_hdr.msg_namelen = p.address.length();
+            msgs[i].msg_hdr.msg_iov = &iovs[i];
+            msgs[i].msg_hdr.msg_iovlen = 1;
+        }
+        std::size_t done = 0;
+        while (done < n) {
+            const int rc = sendmmsg(fd_, msgs.data() + done, static_cast<unsigned>(n - done), MSG_DONTWAIT);
+            if (rc <= 0) {
+                // This packet cannot go (unreachable, buffer full): count it, go on.
+                metrics_.send_errors.fetch_add(1, std::memory_order_relaxed);
+                ++done;
+                continue;
+            }
+            for (int i = 0; i < rc; ++i) {
+                metrics_.bytes_sent.fetch_add(msgs[done + static_cast<std::size_t>(i)].msg_len,
+                                              std::memory_order_relaxed);
+            }
+            metrics_.packets_sent.fetch_add(static_cast<std::uint64_t>(rc), std::memory_order_relaxed);
+            done += static_cast<std::size_t>(rc);
+        }
+        if (n < Batch) {
+            return;
+        }
+    }
 }
 
 } // namespace rocd::transport::net

@@ -1,6 +1,7 @@
 // Sends packets from one UDP socket; the audio thread only queues them.
 #pragma once
 
+#include <array>
 #include <atomic>
 #include <cstdint>
 #include <memory>
@@ -41,7 +42,7 @@ struct UdpSenderMetrics {
 class UdpSender final : public IPort, public IPacketWriter {
 public:
     /// family: AF_INET or AF_INET6 (that of the destinations).
-    static Result<std::unique_ptr<UdpSender>> open(int family, std::size_t queue_packets = 256);
+    static Result<std::unique_ptr<UdpSender>> open(int family, std::size_t queue_packets = 64);
     ~UdpSender() override;
 
     void write(Packet& packet) override;
@@ -60,6 +61,9 @@ public:
 private:
     explicit UdpSender(std::size_t queue_packets) : queue_(queue_packets) {}
 
+    // Packets leave in batches (one sendmmsg per tick and socket).
+    static constexpr std::size_t Batch = 16;
+    std::array<Packet, Batch> batch_;
     int fd_ = -1;
     boost::lockfree::spsc_queue<Packet> queue_;
     UdpSenderMetrics metrics_;

@@ -2,9 +2,11 @@
 // datagram held in a fixed buffer, plus the fields parsed from it.
 #pragma once
 
+#include <algorithm>
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <span>
 
 #include "transport/net/socket_address.h"
@@ -54,9 +56,24 @@ struct FecFields {
     std::uint16_t payload_size = 0;
 };
 
-/// One datagram. Fixed-size and trivially copyable, so pools and lock-free
-/// rings hold packets by value and nothing allocates per packet.
+/// One datagram. Fixed-size, so pools and lock-free rings hold packets by
+/// value and nothing allocates per packet. Copies move only the used bytes.
 struct Packet {
+    Packet() = default;
+    Packet(const Packet& other) { *this = other; }
+    Packet& operator=(const Packet& other) {
+        if (this != &other) {
+            size = other.size;
+            flags = other.flags;
+            rtp = other.rtp;
+            fec = other.fec;
+            address = other.address;
+            receive_time_ns = other.receive_time_ns;
+            std::memcpy(data.data(), other.data.data(), std::min<std::size_t>(other.size, MaxPacketSize));
+        }
+        return *this;
+    }
+
     std::array<std::uint8_t, MaxPacketSize> data;
     /// Bytes used in data.
     std::uint16_t size = 0;

@@ -32,19 +32,19 @@ protected:
 };
 
 TEST_F(RouterTest, dispatches_by_method_and_path_with_params) {
-    auto res = router_.dispatch(make(http::verb::get, "/peers/self?x=1&y=a%20b"));
+    auto res = router_.dispatch(make(http::verb::get, "/peers/self?x=1&y=a%20b")).response;
     EXPECT_EQ(res.result(), http::status::ok);
     EXPECT_EQ(body_of(res)["peer"], "self");
     EXPECT_EQ(body_of(res)["query"]["x"], "1");
     EXPECT_EQ(body_of(res)["query"]["y"], "a b");
-    EXPECT_EQ(body_of(router_.dispatch(make(http::verb::patch, "/peers/x"))), "patched");
-    EXPECT_EQ(body_of(router_.dispatch(make(http::verb::get, "/peers"))), "list");
+    EXPECT_EQ(body_of(router_.dispatch(make(http::verb::patch, "/peers/x")).response), "patched");
+    EXPECT_EQ(body_of(router_.dispatch(make(http::verb::get, "/peers")).response), "list");
 }
 
 TEST_F(RouterTest, unknown_paths_are_404_problems) {
     for (const char* target :
          {"/", "/nope", "/peers/self/x", "/peers/", "//peers", "peers", "/peers//self"}) {
-        auto res = router_.dispatch(make(http::verb::get, target));
+        auto res = router_.dispatch(make(http::verb::get, target)).response;
         EXPECT_EQ(res.result(), http::status::not_found) << target;
         EXPECT_EQ(res[http::field::content_type], "application/problem+json");
         EXPECT_EQ(body_of(res)["type"], "urn:rocd:problem:not-found");
@@ -52,14 +52,14 @@ TEST_F(RouterTest, unknown_paths_are_404_problems) {
 }
 
 TEST_F(RouterTest, wrong_method_is_405_with_allow) {
-    auto res = router_.dispatch(make(http::verb::delete_, "/peers/self"));
+    auto res = router_.dispatch(make(http::verb::delete_, "/peers/self")).response;
     EXPECT_EQ(res.result(), http::status::method_not_allowed);
     EXPECT_EQ(res[http::field::allow], "GET, PATCH");
     EXPECT_EQ(body_of(res)["status"], 405);
 }
 
 TEST_F(RouterTest, handler_exceptions_are_500_without_internals) {
-    auto res = router_.dispatch(make(http::verb::get, "/boom"));
+    auto res = router_.dispatch(make(http::verb::get, "/boom")).response;
     EXPECT_EQ(res.result(), http::status::internal_server_error);
     EXPECT_EQ(res.body().find("secret"), std::string::npos);
 }

@@ -161,3 +161,23 @@ TEST(Loopback, tools_reject_bad_endpoints_and_unsupported_fec_with_exit_1) {
 
 } // namespace
 } // namespace rocd::transport
+
+namespace rocd::transport {
+namespace {
+
+TEST(Loopback, second_receiver_on_a_bound_port_is_refused) {
+    auto loop = net::NetworkLoop::create();
+    ASSERT_TRUE(loop);
+    ReceiverConfig rc;
+    rc.source = *parse_endpoint("rtp://127.0.0.1:0", Interface::source);
+    auto first = Receiver::create(rc, **loop);
+    ASSERT_TRUE(first);
+    rc.source = *parse_endpoint("rtp://127.0.0.1:" + std::to_string((*first)->local_address().port()),
+                                Interface::source);
+    auto second = Receiver::create(rc, **loop);
+    ASSERT_FALSE(second);
+    EXPECT_EQ(second.error().code, Errc::unavailable);
+}
+
+} // namespace
+} // namespace rocd::transport

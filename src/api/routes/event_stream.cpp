@@ -1,0 +1,89 @@
+#include "api/routes/event_stream.h"
+
+#include <spdlog/spdlog.h>
+
+namespace rocd::api {
+
+std::string sse_message(std::string_view event, const nlohmann::json& data, std::optional<std::uint64_t> id) {
+    std::string out;
+    if (id) {
+        out += "id: " + std::to_string(*id) + "\n";
+    }
+    out += "event: ";
+    out += event;
+    out += "\ndata: ";
+    // dump() escapes newlines, so the JSON is always one data line.
+    out += data.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    out += "\n\n";
+    return out;
+}
+
+EventStream::EventStream(boost::asio::io_context& io, events::EventBus& bus, EventStreamOptions options,
+                         events::Filter filter, std::optional<std::uint64_t> last_id, bool snapshot)
+    : bus_(bus), options_(options), filter_(std::move(filter)), last_id_(last_id), snapshot_(snapshot),
+      heartbeat_(io) {}
+
+void EventStream::start(StreamSink& sink) {
+    sink_ = &sink;
+    // All of this runs in one go on the control-plane thread, so no event
+    // can slip between the replay/snapshot and the subscription.
+    sink.send("retry: 2000\n\n");
+    if (last_id_) {
+        auto replay = bus_.replay_after(*last_id_, filter_);
+        if (!replay.complete) {
+            sink.send(sse_message("replay_gap", {{"last_event_id", *last_id_}}, std::nullopt));
+        }
+        for (const auto& event : replay.events) {
+            sink.send(sse_message(event.type, event.data, event.id));
+        }
+    }
+    if (snapshot_) {
+        for (const auto& item : bus_.snapshot(filter_)) {
+            sink.send(sse_message(
+                "snapshot", {{"kind", item.kind}, {"uri", item.uri}, {"resource", item.data}}, std::nullopt));
+        }
+        sink.send(sse_message("snapshot_end", {{"last_event_id", bus_.last_id()}}, std::nullopt));
+    }
+    subscription_ = bus_.subscribe(filter_, [this](const events::Event& event) { forward(event); });
+    arm_heartbeat();
+}
+
+void EventStream::stop() {
+    if (subscription_) {
+        bus_.unsubscribe(*subscription_);
+        subscription_.reset();
+    }
+    heartbeat_.cancel();
+    sink_ = nullptr;
+}
+
+void EventStream::forward(const events::Event& event) {
+    if (sink_ == nullptr) {
+        return;
+    }
+    if (sink_->queued() >= options_.max_queued) {
+        spdlog::warn("events: a client fell {} messages behind; disconnecting it", sink_->queued());
+        sink_->send(sse_message("overflow", {{"last_delivered_id", delivered_}, {"dropped_id", event.id}},
+                                std::nullopt));
+        bus_.unsubscribe(*subscription_);
+        subscription_.reset();
+        sink_->finish();
+        return;
+    }
+    sink_->send(sse_message(event.type, event.data, event.id));
+    delivered_ = event.id;
+}
+
+void EventStream::arm_heartbeat() {
+    heartbeat_.expires_after(options_.heartbeat);
+    heartbeat_.async_wait([weak = weak_from_this()](const boost::system::error_code& ec) {
+        auto self = weak.lock();
+        if (ec || !self || self->sink_ == nullptr) {
+            return;
+        }
+        self->sink_->send(": heartbeat\n\n");
+        self->arm_heartbeat();
+    });
+}
+
+} // namespace rocd::api

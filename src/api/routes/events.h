@@ -1,0 +1,24 @@
+// GET /events: Server-Sent Events from the event bus.
+#pragma once
+
+#include <chrono>
+
+#include <boost/asio/io_context.hpp>
+
+#include "api/http/router.h"
+#include "events/event_bus.h"
+
+namespace rocd::api {
+
+struct EventStreamOptions {
+    /// A comment line this often keeps proxies and clients from timing out.
+    std::chrono::milliseconds heartbeat {15'000};
+    /// Messages a client may have queued; one more and it gets `overflow`
+    /// and is disconnected, so a slow client never holds the daemon back.
+    std::size_t max_queued = 1024;
+};
+
+void add_event_routes(Router& router, boost::asio::io_context& io, events::EventBus& bus,
+                      EventStreamOptions options = {});
+
+} // namespace rocd::api

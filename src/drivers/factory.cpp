@@ -1,0 +1,51 @@
+#include "drivers/factory.h"
+
+#include <string>
+
+#include "drivers/mock/mock_driver.h"
+#include "drivers/pipewire/pipewire_driver.h"
+
+namespace rocd::drivers {
+
+namespace {
+
+std::vector<MockDevice> default_mock_devices() {
+    MockDevice speakers;
+    speakers.info = {
+        "mock_speakers", "Mock speakers", Direction::output, 2, {"FL", "FR"}, 48000, false, 1.0f, false};
+    speakers.tone_hz = 440.0;
+    MockDevice mic;
+    mic.info = {
+        "mock_microphone", "Mock microphone", Direction::input, 1, {"MONO"}, 48000, false, 1.0f, false};
+    mic.tone_hz = 1000.0;
+    return {speakers, mic};
+}
+
+} // namespace
+
+Result<std::unique_ptr<DeviceDriver>> make_driver(std::string_view name, const DriverOptions& options) {
+    if (name == "mock") {
+        std::vector<MockDevice> devices;
+        if (options.fixture_path.empty()) {
+            devices = default_mock_devices();
+        } else {
+            auto loaded = load_mock_fixture(options.fixture_path);
+            if (!loaded) {
+                return tl::unexpected(loaded.error());
+            }
+            devices = std::move(*loaded);
+        }
+        return std::make_unique<MockDriver>(std::move(devices), MockDriver::Options {options.mock_realtime});
+    }
+    if (name == "pipewire") {
+        auto driver = PipewireDriver::connect(options);
+        if (!driver) {
+            return tl::unexpected(driver.error());
+        }
+        return std::unique_ptr<DeviceDriver>(std::move(*driver));
+    }
+    return fail(Errc::invalid_argument, "unknown driver \"" + std::string(name) + "\" (use pipewire or mock)",
+                "driver");
+}
+
+} // namespace rocd::drivers

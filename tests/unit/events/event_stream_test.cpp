@@ -1,0 +1,111 @@
+#include <gtest/gtest.h>
+
+#include "api/routes/event_stream.h"
+
+namespace rocd::api {
+namespace {
+
+// A client that reads nothing until told: its queue only grows.
+class FakeSink : public StreamSink {
+public:
+    void send(std::string data) override { messages.push_back(std::move(data)); }
+    std::size_t queued() const override { return messages.size() - drained; }
+    void finish() override { finished = true; }
+
+    std::string all() const {
+        std::string out;
+        for (const auto& m : messages) {
+            out += m;
+        }
+        return out;
+    }
+
+    std::vector<std::string> messages;
+    std::size_t drained = 0;
+    bool finished = false;
+};
+
+class EventStreamTest : public ::testing::Test {
+protected:
+    boost::asio::io_context io_;
+    events::EventBus bus_ {16};
+};
+
+TEST_F(EventStreamTest, formats_events_as_sse_messages) {
+    EXPECT_EQ(sse_message("port_added", {{"a", "x\ny"}}, 7),
+              "id: 7\nevent: port_added\ndata: {\"a\":\"x\\ny\"}\n\n");
+    EXPECT_EQ(sse_message("snapshot_end", {}, std::nullopt), "event: snapshot_end\ndata: null\n\n");
+}
+
+TEST_F(EventStreamTest, replays_then_snapshots_then_forwards_live_events) {
+    bus_.add_snapshot_source([] { return std::vector<events::Snapshot> {{"peer", "/peers/a", {{"n", 1}}}}; });
+    bus_.publish(events::type::peer_updated, "/peers/a", {{"n", 1}});
+    bus_.publish(events::type::peer_updated, "/peers/a", {{"n", 2}});
+
+    auto stream = std::make_shared<EventStream>(io_, bus_, EventStreamOptions {}, events::Filter {}, 1, true);
+    FakeSink sink;
+    stream->start(sink);
+    bus_.publish(events::type::peer_updated, "/peers/a", {{"n", 3}});
+
+    const std::string text = sink.all();
+    const auto replayed = text.find("id: 2\n");
+    const auto snapshot = text.find("event: snapshot\n");
+    const auto end = text.find("event: snapshot_end\ndata: {\"last_event_id\":2}");
+    const auto live = text.find("id: 3\n");
+    ASSERT_NE(replayed, std::string::npos) << text;
+    ASSERT_NE(snapshot, std::string::npos) << text;
+    ASSERT_NE(end, std::string::npos) << text;
+    ASSERT_NE(live, std::string::npos) << text;
+    EXPECT_LT(replayed, snapshot);
+    EXPECT_LT(snapshot, end);
+    EXPECT_LT(end, live);
+    EXPECT_EQ(text.find("id: 1\n"), std::string::npos);
+    stream->stop();
+    EXPECT_EQ(bus_.subscriber_count(), 0u);
+}
+
+TEST_F(EventStreamTest, slow_client_gets_overflow_and_is_disconnected) {
+    EventStreamOptions options;
+    options.max_queued = 5;
+    auto stream = std::make_shared<EventStream>(io_, bus_, options, events::Filter {}, std::nullopt, false);
+    FakeSink sink;
+    stream->start(sink); // queues the retry line
+    for (int i = 0; i < 10; i++) {
+        bus_.publish(events::type::peer_updated, "/peers/a", {});
+    }
+    EXPECT_TRUE(sink.finished);
+    EXPECT_NE(sink.messages.back().find("event: overflow"), std::string::npos);
+    EXPECT_EQ(sink.messages.size(), 6u); // retry + 4 events + overflow
+    EXPECT_EQ(bus_.subscriber_count(), 0u);
+    stream->stop();
+}
+
+TEST_F(EventStreamTest, a_client_that_keeps_up_never_overflows) {
+    EventStreamOptions options;
+    options.max_queued = 2;
+    auto stream = std::make_shared<EventStream>(io_, bus_, options, events::Filter {}, std::nullopt, false);
+    FakeSink sink;
+    stream->start(sink);
+    for (int i = 0; i < 100; i++) {
+        sink.drained = sink.messages.size();
+        bus_.publish(events::type::peer_updated, "/peers/a", {});
+    }
+    EXPECT_FALSE(sink.finished);
+    stream->stop();
+}
+
+TEST_F(EventStreamTest, sends_heartbeats) {
+    EventStreamOptions options;
+    options.heartbeat = std::chrono::milliseconds(1);
+    auto stream = std::make_shared<EventStream>(io_, bus_, options, events::Filter {}, std::nullopt, false);
+    FakeSink sink;
+    stream->start(sink);
+    io_.run_one(); // the first heartbeat timer fires
+    EXPECT_EQ(sink.messages.back(), ": heartbeat\n\n");
+    stream->stop();
+    io_.run(); // the cancelled timer completes; no more heartbeats
+    EXPECT_EQ(sink.messages.back(), ": heartbeat\n\n");
+}
+
+} // namespace
+} // namespace rocd::api
