@@ -58,7 +58,7 @@ TEST(FecTools, rocd_send_to_rocd_recv_with_rs8m_and_rtcp_delivers_the_wav) {
     EXPECT_EQ(wait_exit(recv_pid), 0);
     const auto got = test::read_wav(out);
     ASSERT_EQ(got.channels, 2);
-    EXPECT_GT(got.frames(), 88200u);
+    ASSERT_GT(got.frames(), 88200u); // a short file would end the purity check out of bounds
     const std::size_t from = 4410 + 4410, to = from + 44100;
     EXPECT_GT(test::min_tone_purity(got.samples, 2, 0, from, to, 440, 44100), 0.95);
     EXPECT_GT(test::min_tone_purity(got.samples, 2, 1, from, to, 660, 44100), 0.95);

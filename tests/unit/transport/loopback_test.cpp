@@ -133,7 +133,7 @@ TEST(Loopback, rocd_send_to_rocd_recv_delivers_the_wav) {
     ASSERT_EQ(got.rate, 44100);
     ASSERT_EQ(got.channels, 2);
     // 2 s of audio after 100 ms of buffering, then the watchdog's tail.
-    EXPECT_GT(got.frames(), 88200u);
+    ASSERT_GT(got.frames(), 88200u); // a short file would end the purity check out of bounds
     EXPECT_LT(got.frames(), 88200u + 44100u);
     const std::size_t from = 4410 + 4410, to = from + 44100;
     EXPECT_GT(test::min_tone_purity(got.samples, 2, 0, from, to, 440, 44100), 0.95);
