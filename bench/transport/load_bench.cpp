@@ -5,7 +5,7 @@
 //
 //   transport_load <streams> <seconds> [target_ms] [quality]
 // quality: speex quality of the drift-compensation resampler (Roc: 5), or
-// -1 for no drift compensation (no resampler).
+// -1 for no drift compensation (no resampler), -2 for the builtin resampler.
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -66,7 +66,10 @@ int main(int argc, char** argv) {
         rc.source = *parse_endpoint("rtp://127.0.0.1:0", Interface::source);
         rc.target_latency = std::chrono::milliseconds(target_ms);
         rc.resampler_quality = std::max(0, quality);
-        rc.drift_compensation = quality >= 0; // -1: Roc's "intact" profile, no resampler
+        rc.drift_compensation = quality != -1; // -1: Roc's "intact" profile, no resampler
+        if (quality == -2) {
+            rc.resampler_backend = audio::ResamplerBackend::builtin;
+        }
         rc.max_sessions = 1;
         auto r = Receiver::create(rc, **loop);
         if (!r) {

@@ -61,7 +61,10 @@ void BM_Decode(benchmark::State& state) {
     Ring wire;
     SenderPipeline sender(SenderConfig {}, wire);
     ReceiverConfig rc;
-    rc.drift_compensation = state.range(0) >= 0;
+    rc.drift_compensation = state.range(0) != -1;
+    if (state.range(0) == -2) {
+        rc.resampler_backend = audio::ResamplerBackend::builtin;
+    }
     rc.resampler_quality = static_cast<int>(std::max<std::int64_t>(0, state.range(0)));
     rc.target_latency = std::chrono::milliseconds(50);
     ReceiverPipeline receiver(rc, wire);
@@ -80,14 +83,19 @@ void BM_Decode(benchmark::State& state) {
         benchmark::DoNotOptimize(out.data());
     }
     state.SetItemsProcessed(state.iterations() * 441);
-    state.SetLabel(rc.drift_compensation
-                       ? "drift compensation, speex quality " + std::to_string(rc.resampler_quality)
-                       : "intact (no resampler)");
+    if (!rc.drift_compensation) {
+        state.SetLabel("intact (no resampler)");
+    } else if (state.range(0) == -2) {
+        state.SetLabel("drift compensation, builtin resampler");
+    } else {
+        state.SetLabel("drift compensation, speex quality " + std::to_string(rc.resampler_quality));
+    }
     state.counters["frames/s"] =
         benchmark::Counter(double(state.iterations() * 441), benchmark::Counter::kIsRate);
 }
-// Arg: speex quality, or -1 for no resampler (Roc's intact profile).
-BENCHMARK(BM_Decode)->Arg(-1)->Arg(0)->Arg(1)->Arg(2)->Arg(3)->Arg(5);
+// Arg: speex quality, -1 for no resampler (Roc's intact profile), -2 for
+// the builtin resampler.
+BENCHMARK(BM_Decode)->Arg(-1)->Arg(-2)->Arg(0)->Arg(1)->Arg(2)->Arg(3)->Arg(5);
 
 } // namespace
 

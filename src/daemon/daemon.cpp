@@ -71,6 +71,25 @@ Status run(const config::Config& config, const std::filesystem::path& data_dir) 
         return tl::unexpected(token.error());
     }
 
+    boost::asio::io_context io {1};
+    api::Router router;
+    api::ServerOptions options;
+    options.host = config.listen.host;
+    options.port = config.listen.port;
+    options.max_connections = config.max_connections;
+    options.header_timeout = config.header_timeout;
+    options.idle_timeout = config.idle_timeout;
+    options.cors_allowed_origins = config.cors_allowed_origins;
+    options.tls_cert = config.tls_cert;
+    options.tls_key = config.tls_key;
+    if (config.require_token || !config.listen.is_loopback()) {
+        options.required_token = *token;
+    }
+    api::Server server(io, router, options);
+    if (auto status = server.listen(); !status) {
+        return status;
+    }
+
     drivers::DriverOptions driver_options;
     if (config.mock_fixture) {
         driver_options.fixture_path = config.mock_fixture->string();
@@ -80,8 +99,6 @@ Status run(const config::Config& config, const std::filesystem::path& data_dir) 
         return tl::unexpected(driver.error());
     }
     spdlog::info("driver {}: {} device(s)", (*driver)->name(), (*driver)->devices().size());
-
-    boost::asio::io_context io {1};
 
     // 1000 ids per millisecond of wall clock: more than the daemon publishes.
     const auto epoch_ms =
@@ -114,7 +131,6 @@ Status run(const config::Config& config, const std::filesystem::path& data_dir) 
 
     const api::DaemonInfo info {config.driver, store->self_uid(), started_at, started};
 
-    api::Router router;
     api::add_status_routes(router, info);
     api::add_peer_routes(router, peers);
     api::add_collection_routes(router, peers, *store);
@@ -124,22 +140,7 @@ Status run(const config::Config& config, const std::filesystem::path& data_dir) 
         return status;
     }
 
-    api::ServerOptions options;
-    options.host = config.listen.host;
-    options.port = config.listen.port;
-    options.max_connections = config.max_connections;
-    options.header_timeout = config.header_timeout;
-    options.idle_timeout = config.idle_timeout;
-    options.cors_allowed_origins = config.cors_allowed_origins;
-    options.tls_cert = config.tls_cert;
-    options.tls_key = config.tls_key;
-    if (config.require_token || !config.listen.is_loopback()) {
-        options.required_token = *token;
-    }
-    api::Server server(io, router, options);
-    if (auto status = server.start(); !status) {
-        return status;
-    }
+    server.accept();
     const auto endpoint = server.local_endpoint();
     const bool v6 = endpoint.address().is_v6();
     spdlog::info("rocd {} listening on {}://{}{}{}:{} (peer {}, driver {}, state {})", version,

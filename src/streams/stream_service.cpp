@@ -84,6 +84,8 @@ Error to_api_error(Error error, const StreamSpec& spec) {
         {"target_latency", "settings.target_latency_ms"},
         {"latency_tolerance", "settings.latency_tolerance_ms"},
         {"resampler_quality", "settings.resampler_quality"},
+        {"fec_source_packets", "settings.fec_block_source_packets"},
+        {"fec_repair_packets", "settings.fec_block_repair_packets"},
     };
     for (const auto& [from, to] : settings) {
         if (error.field == from) {
@@ -234,6 +236,12 @@ Result<std::unique_ptr<StreamService::Running>> StreamService::open(const Stream
         }
         if (s.resampler_quality) {
             sender_config.resampler_quality = *s.resampler_quality;
+        }
+        if (s.fec_block_source_packets) {
+            sender_config.fec_source_packets = *s.fec_block_source_packets;
+        }
+        if (s.fec_block_repair_packets) {
+            sender_config.fec_repair_packets = *s.fec_block_repair_packets;
         }
         if (auto st = sender_config.validate(); !st) {
             return tl::unexpected(to_api_error(st.error(), spec));

@@ -16,6 +16,20 @@ struct SenderMetrics {
     std::uint64_t bytes_sent = 0;
     std::uint64_t packets_dropped = 0; ///< queue to the network thread was full
     std::uint64_t send_errors = 0;
+    std::uint64_t repair_packets = 0; ///< FEC repair packets built
+    std::uint64_t fec_blocks = 0;     ///< FEC blocks completed
+    /// What the receiver reports over RTCP (with a control endpoint).
+    std::uint64_t rtcp_received = 0;
+    std::uint64_t rtcp_malformed = 0; ///< unparsable or unknown RTCP, ignored
+    std::uint64_t rtcp_sent = 0;
+    bool have_receiver_report = false;
+    double loss_fraction = 0; ///< receiver-reported, over the last report interval
+    std::int64_t cumulative_lost = 0;
+    Duration jitter {0};       ///< receiver-reported interarrival jitter
+    Duration rtt {-1};         ///< from LSR/DLSR; negative when unknown
+    Duration e2e_latency {-1}; ///< XR Delay Metrics; negative when unknown
+    Duration niq_latency {-1}; ///< receiver's incoming queue (XR BT=220); negative when unknown
+    Duration niq_stalling {-1};
 };
 
 /// A receiver's counters, over all its sessions since it started.
@@ -28,6 +42,9 @@ struct ReceiverMetrics {
     std::uint64_t packets_lost = 0;       ///< never arrived (sequence gaps at play time)
     std::uint64_t packets_late = 0;       ///< arrived after their time
     std::uint64_t packets_duplicate = 0;
+    std::uint64_t packets_recovered = 0; ///< lost source packets restored by FEC in time to play
+    std::uint64_t repair_received = 0;   ///< FEC repair packets routed to a session
+    std::uint64_t fec_dropped = 0;      ///< FEC packets unusable (shape/size mismatch, stale block, SBN jump)
     std::uint64_t packets_rejected = 0; ///< refused by the RTP filter (PT change, seq/ts jump)
     std::uint64_t frames_read = 0;      ///< local frames produced by read()
     std::uint64_t frames_missing = 0;   ///< stream frames played as silence in active sessions
@@ -35,9 +52,17 @@ struct ReceiverMetrics {
     std::uint64_t sessions_ended = 0;
     std::uint32_t sessions = 0; ///< active now
     /// Of the first active session (0 when none):
-    Duration latency {0}; ///< queue latency now
-    Duration jitter {0};  ///< RFC 3550 interarrival jitter
-    double scaling = 1.0; ///< resampler scaling (drift compensation)
+    Duration latency {0};            ///< queue latency now
+    Duration jitter {0};             ///< RFC 3550 interarrival jitter
+    double scaling = 1.0;            ///< resampler scaling (drift compensation)
+    std::uint32_t ssrc = 0;          ///< sender SSRC
+    std::uint32_t ext_first_seq = 0; ///< RFC 3550 extended sequence numbers
+    std::uint32_t ext_highest_seq = 0;
+    std::uint64_t packets_arrived = 0; ///< source packets that arrived (in time or late)
+    /// RTCP (with a control endpoint).
+    std::uint64_t rtcp_received = 0;
+    std::uint64_t rtcp_malformed = 0; ///< unparsable or unknown RTCP, ignored
+    std::uint64_t rtcp_sent = 0;
 };
 
 } // namespace rocd::transport

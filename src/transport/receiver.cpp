@@ -16,22 +16,70 @@ Result<std::unique_ptr<Receiver>> Receiver::create(const ReceiverConfig& config,
         return tl::unexpected(bind.error());
     }
     std::unique_ptr<Receiver> r(new Receiver(loop));
-    auto port = net::UdpReceiver::open(*bind, r->parser_, config.queue_packets);
+    const auto scheme = fec::fec_scheme_from_uri_scheme(protocol_scheme(config.source->protocol));
+    if (scheme) {
+        r->parser_ = std::make_unique<FecSourceParser>(*scheme);
+        r->repair_parser_ = std::make_unique<FecRepairParser>(*scheme);
+    } else {
+        r->parser_ = std::make_unique<rtp::Parser>();
+    }
+    auto port = net::UdpReceiver::open(*bind, *r->parser_, config.queue_packets);
     if (!port) {
         return tl::unexpected(port.error());
     }
     r->port_ = std::move(*port);
-    r->pipeline_ = std::make_unique<ReceiverPipeline>(config, *r->port_);
+    r->reader_.source = r->port_.get();
+    if (config.repair) {
+        auto rbind = net::SocketAddress::resolve(config.repair->uri.host(), config.repair->uri.port_number());
+        if (!rbind) {
+            return tl::unexpected(rbind.error());
+        }
+        auto rport = net::UdpReceiver::open(*rbind, *r->repair_parser_, config.queue_packets);
+        if (!rport) {
+            return tl::unexpected(rport.error());
+        }
+        r->repair_port_ = std::move(*rport);
+        r->reader_.repair = r->repair_port_.get();
+    }
+    r->pipeline_ = std::make_unique<ReceiverPipeline>(config, r->reader_);
     if (auto st = loop.add(*r->port_); !st) {
         return tl::unexpected(st.error());
     }
     r->registered_ = true;
+    if (r->repair_port_) {
+        if (auto st = loop.add(*r->repair_port_); !st) {
+            return tl::unexpected(st.error());
+        }
+        r->repair_registered_ = true;
+    }
+    if (config.control) {
+        auto cbind =
+            net::SocketAddress::resolve(config.control->uri.host(), config.control->uri.port_number());
+        if (!cbind) {
+            return tl::unexpected(cbind.error());
+        }
+        auto rep = rtcp::ReceiverReporter::open(*cbind, *r->pipeline_);
+        if (!rep) {
+            return tl::unexpected(rep.error());
+        }
+        r->reporter_ = std::move(*rep);
+        if (auto st = loop.add(*r->reporter_); !st) {
+            return tl::unexpected(st.error());
+        }
+        r->reporter_registered_ = true;
+    }
     return r;
 }
 
 Receiver::~Receiver() {
     if (registered_) {
         loop_.remove(*port_);
+    }
+    if (repair_registered_) {
+        loop_.remove(*repair_port_);
+    }
+    if (reporter_registered_) {
+        loop_.remove(*reporter_);
     }
 }
 
@@ -42,6 +90,15 @@ ReceiverMetrics Receiver::metrics() const {
     m.datagrams = net.datagrams.load(r);
     m.packets_malformed = net.malformed.load(r) + net.oversized.load(r);
     m.packets_overflow += net.overflow.load(r);
+    if (reporter_) {
+        reporter_->fill_metrics(m);
+    }
+    if (repair_port_) {
+        const auto& rn = repair_port_->metrics();
+        m.datagrams += rn.datagrams.load(r);
+        m.packets_malformed += rn.malformed.load(r) + rn.oversized.load(r);
+        m.packets_overflow += rn.overflow.load(r);
+    }
     return m;
 }
 

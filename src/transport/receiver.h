@@ -4,11 +4,13 @@
 #include <memory>
 
 #include "core/error.h"
+#include "transport/fec/fec_packets.h"
 #include "transport/metrics.h"
 #include "transport/net/network_loop.h"
 #include "transport/net/udp_receiver.h"
 #include "transport/receiver_config.h"
 #include "transport/receiver_pipeline.h"
+#include "transport/rtcp/receiver_reporter.h"
 #include "transport/rtp/parser.h"
 
 namespace rocd::transport {
@@ -31,13 +33,32 @@ public:
     std::uint32_t session_count() const { return pipeline_->session_count(); }
     /// The bound address (useful with port 0).
     const net::SocketAddress& local_address() const { return port_->local_address(); }
+    /// The bound control address (only with a control endpoint).
+    const net::SocketAddress* control_address() const {
+        return reporter_ ? &reporter_->local_address() : nullptr;
+    }
+    /// The bound repair address (only with a repair endpoint).
+    const net::SocketAddress* repair_address() const {
+        return repair_port_ ? &repair_port_->local_address() : nullptr;
+    }
 
 private:
+    // Source packets first, then repair packets: both rings, one reader.
+    struct MergedReader final : IPacketReader {
+        bool read(Packet& p) override { return source->read(p) || (repair && repair->read(p)); }
+        IPacketReader* source = nullptr;
+        IPacketReader* repair = nullptr;
+    };
+
     Receiver(net::NetworkLoop& loop) : loop_(loop) {}
 
     net::NetworkLoop& loop_;
-    rtp::Parser parser_;
-    std::unique_ptr<net::UdpReceiver> port_;
+    std::unique_ptr<IPacketParser> parser_, repair_parser_;
+    std::unique_ptr<net::UdpReceiver> port_, repair_port_;
+    MergedReader reader_;
+    bool repair_registered_ = false;
+    std::unique_ptr<rtcp::ReceiverReporter> reporter_;
+    bool reporter_registered_ = false;
     std::unique_ptr<ReceiverPipeline> pipeline_;
     bool registered_ = false;
 };

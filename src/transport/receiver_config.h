@@ -6,6 +6,7 @@
 #include <optional>
 
 #include "core/error.h"
+#include "transport/audio/resampler.h"
 #include "transport/duration.h"
 #include "transport/endpoint.h"
 
@@ -39,6 +40,8 @@ struct ReceiverConfig {
     /// Resample to hold the latency and absorb clock drift (Roc's default
     /// profile). Off = Roc's "intact": bit-exact when rates match.
     bool drift_compensation = true;
+    /// speex (Roc's default) or the lighter builtin kernel (same rates only).
+    audio::ResamplerBackend resampler_backend = audio::ResamplerBackend::speex;
     /// speex quality 0..10 (Roc "medium" = 5).
     int resampler_quality = 5;
     /// Clamp of the resampler scaling around 1.

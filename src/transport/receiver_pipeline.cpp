@@ -14,6 +14,9 @@ void add_stats(SessionStats& to, const SessionStats& s) {
     to.packets_late += s.packets_late;
     to.packets_rejected += s.packets_rejected;
     to.packets_overflow += s.packets_overflow;
+    to.packets_recovered += s.packets_recovered;
+    to.repair_received += s.repair_received;
+    to.fec_dropped += s.fec_dropped;
 }
 
 void add_stats(audio::DepacketizerStats& to, const audio::DepacketizerStats& s) {
@@ -33,6 +36,18 @@ ReceiverPipeline::ReceiverPipeline(const ReceiverConfig& config, IPacketReader& 
 }
 
 void ReceiverPipeline::route(const Packet& p) {
+    if (p.has(PacketFlag_Repair)) {
+        // No SSRC: routed by the sender's address:port (WIRE.md §1), and a
+        // repair packet never creates a session.
+        for (auto& s : sessions_) {
+            if (s->matches_address(p)) {
+                s->write_repair(p);
+                return;
+            }
+        }
+        ++unroutable_;
+        return;
+    }
     for (auto& s : sessions_) {
         if (s->matches(p)) {
             s->write(p);
@@ -114,6 +129,9 @@ void ReceiverPipeline::publish() {
     pub_.packets_duplicate.store(st.packets_duplicate, r);
     pub_.packets_rejected.store(st.packets_rejected, r);
     pub_.packets_overflow.store(st.packets_overflow, r);
+    pub_.packets_recovered.store(st.packets_recovered, r);
+    pub_.repair_received.store(st.repair_received, r);
+    pub_.fec_dropped.store(st.fec_dropped, r);
     pub_.packets_late.store(st.packets_late + dp.packets_late, r);
     pub_.packets_lost.store(dp.packets_lost, r);
     pub_.frames_missing.store(dp.frames_missing, r);
@@ -123,6 +141,10 @@ void ReceiverPipeline::publish() {
     pub_.latency_ns.store(first ? first->latency().count() : 0, r);
     pub_.jitter_ns.store(first ? first->jitter().count() : 0, r);
     pub_.scaling.store(first ? first->scaling() : 1.0, r);
+    pub_.ssrc.store(first ? first->ssrc() : 0, r);
+    pub_.ext_first_seq.store(first ? first->ext_first_seq() : 0, r);
+    pub_.ext_highest_seq.store(first ? first->ext_highest_seq() : 0, r);
+    pub_.first_arrived.store(first ? first->stats().packets_received + first->stats().packets_late : 0, r);
     sessions_now_.store(active, r);
 }
 
@@ -136,6 +158,9 @@ ReceiverMetrics ReceiverPipeline::metrics() const {
     m.packets_duplicate = pub_.packets_duplicate.load(r);
     m.packets_rejected = pub_.packets_rejected.load(r);
     m.packets_overflow = pub_.packets_overflow.load(r);
+    m.packets_recovered = pub_.packets_recovered.load(r);
+    m.repair_received = pub_.repair_received.load(r);
+    m.fec_dropped = pub_.fec_dropped.load(r);
     m.frames_read = pub_.frames_read.load(r);
     m.frames_missing = pub_.frames_missing.load(r);
     m.sessions_started = pub_.sessions_started.load(r);
@@ -144,6 +169,10 @@ ReceiverMetrics ReceiverPipeline::metrics() const {
     m.latency = Duration(pub_.latency_ns.load(r));
     m.jitter = Duration(pub_.jitter_ns.load(r));
     m.scaling = pub_.scaling.load(r);
+    m.ssrc = pub_.ssrc.load(r);
+    m.ext_first_seq = pub_.ext_first_seq.load(r);
+    m.ext_highest_seq = pub_.ext_highest_seq.load(r);
+    m.packets_arrived = pub_.first_arrived.load(r);
     return m;
 }
 

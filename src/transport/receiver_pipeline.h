@@ -14,7 +14,8 @@
 namespace rocd::transport {
 
 /// Routes packets from `source` to one session per sender (address +
-/// SSRC; a new SSRC is a new session), plays every session and mixes them.
+/// SSRC; a new SSRC is a new session; FEC repair packets by address only),
+/// plays every session and mixes them.
 /// read() runs on the playback thread and neither locks nor allocates;
 /// metrics() may be called from any thread.
 class ReceiverPipeline {
@@ -47,8 +48,11 @@ private:
     struct Published {
         std::atomic<std::uint64_t> packets_unroutable {0}, packets_received {0}, packets_lost {0},
             packets_late {0}, packets_duplicate {0}, packets_rejected {0}, packets_overflow {0},
-            frames_read {0}, frames_missing {0}, sessions_started {0}, sessions_ended {0};
+            packets_recovered {0}, repair_received {0}, fec_dropped {0}, frames_read {0}, frames_missing {0},
+            sessions_started {0}, sessions_ended {0};
         std::atomic<std::int64_t> latency_ns {0}, jitter_ns {0};
+        std::atomic<std::uint32_t> ssrc {0}, ext_first_seq {0}, ext_highest_seq {0};
+        std::atomic<std::uint64_t> first_arrived {0};
         std::atomic<double> scaling {1.0};
     } pub_;
     std::atomic<std::uint32_t> sessions_now_ {0};

@@ -29,12 +29,18 @@ ReceiverSession::ReceiverSession(const ReceiverConfig& config)
       mapper_(depacketizer_, 2, config.channels), estimator_(estimator_config(config)),
       resampler_(config.drift_compensation || config.rate != PacketRate
                      ? std::make_unique<audio::Resampler>(config.channels, PacketRate, config.rate,
-                                                          config.resampler_quality, config.max_scaling_delta)
+                                                          config.resampler_quality, config.max_scaling_delta,
+                                                          config.resampler_backend)
                      : nullptr),
       monitor_(mapper_, queue_, depacketizer_, estimator_,
                config.drift_compensation ? resampler_.get() : nullptr,
                duration_to_samples(std::chrono::milliseconds(5), PacketRate)),
       output_(&monitor_) {
+    if (config.source) {
+        if (auto scheme = fec::fec_scheme_from_uri_scheme(protocol_scheme(config.source->protocol))) {
+            fec_ = std::make_unique<BlockReader>(*scheme, restored_sink_);
+        }
+    }
     if (resampler_) {
         resampler_reader_ = std::make_unique<audio::ResamplerReader>(monitor_, *resampler_, config.channels);
         output_ = resampler_reader_.get();
@@ -54,11 +60,16 @@ void ReceiverSession::start(const Packet& first, const rtp::Encoding& encoding) 
     mapper_.set_in_channels(encoding.channels);
     have_prev_ = false;
     jitter_ns_ = 0;
+    ext_first_seq_ = ext_highest_seq_ = first.rtp.seqnum;
     frames_since_packet_ = 0;
     frames_silent_ = 0;
     frames_played_ = 0;
     stats_ = SessionStats {};
     end_reason_ = "";
+    if (fec_) {
+        fec_->reset();
+        fec_dropped_seen_ = fec_->stats().dropped;
+    }
     monitor_.reset(encoding.sample_rate);
     if (resampler_reader_) {
         resampler_reader_->reset();
@@ -86,6 +97,47 @@ bool ReceiverSession::filter(const Packet& p) {
     return true;
 }
 
+void ReceiverSession::sync_fec_stats() {
+    const std::uint64_t d = fec_->stats().dropped;
+    stats_.fec_dropped += d - fec_dropped_seen_;
+    fec_dropped_seen_ = d;
+}
+
+void ReceiverSession::write_repair(const Packet& p) {
+    if (!active() || !fec_) {
+        return;
+    }
+    ++stats_.repair_received;
+    fec_->add_repair(p);
+    sync_fec_stats();
+}
+
+bool ReceiverSession::insert(const Packet& p) {
+    if (!filter(p)) {
+        ++stats_.packets_rejected;
+        return false;
+    }
+    switch (queue_.insert(p)) {
+    case JitterBuffer::Insert::ok:
+        break;
+    case JitterBuffer::Insert::duplicate:
+        ++stats_.packets_duplicate;
+        return false;
+    case JitterBuffer::Insert::late:
+        ++stats_.packets_late;
+        return false;
+    case JitterBuffer::Insert::overflow:
+        ++stats_.packets_overflow;
+        return false;
+    }
+    if (p.has(PacketFlag_Restored)) {
+        // Not received: keeps out of the arrival statistics (jitter, watchdog).
+        ++stats_.packets_recovered;
+        return false;
+    }
+    return true;
+}
+
 void ReceiverSession::write(const Packet& p) {
     if (!active()) {
         return;
@@ -94,17 +146,17 @@ void ReceiverSession::write(const Packet& p) {
         ++stats_.packets_rejected;
         return;
     }
-    switch (queue_.insert(p)) {
-    case JitterBuffer::Insert::ok:
-        break;
-    case JitterBuffer::Insert::duplicate:
-        ++stats_.packets_duplicate;
-        return;
-    case JitterBuffer::Insert::late:
-        ++stats_.packets_late;
-        return;
-    case JitterBuffer::Insert::overflow:
-        ++stats_.packets_overflow;
+    const auto step = static_cast<std::int16_t>(static_cast<std::uint16_t>(p.rtp.seqnum - ext_highest_seq_));
+    if (step > 0) {
+        ext_highest_seq_ += static_cast<std::uint32_t>(step);
+    }
+    const bool queued = insert(p);
+    if (fec_ && p.has(PacketFlag_Fec)) {
+        // Even a late or duplicate symbol can complete its block.
+        fec_->add_source(p);
+        sync_fec_stats();
+    }
+    if (!queued) {
         return;
     }
     ++stats_.packets_received;

@@ -10,6 +10,7 @@
 #include "transport/audio/freq_estimator.h"
 #include "transport/audio/latency_monitor.h"
 #include "transport/audio/resampler.h"
+#include "transport/fec/block_reader.h"
 #include "transport/packet/jitter_buffer.h"
 #include "transport/receiver_config.h"
 #include "transport/rtp/encoding.h"
@@ -24,10 +25,16 @@ struct SessionStats {
     /// Refused by the RTP filter (payload type change, seq or ts jump).
     std::uint64_t packets_rejected = 0;
     std::uint64_t packets_overflow = 0;
+    /// Lost source packets restored by FEC and queued in time.
+    std::uint64_t packets_recovered = 0;
+    std::uint64_t repair_received = 0;
+    /// FEC packets the block reader could not use.
+    std::uint64_t fec_dropped = 0;
 };
 
 /// jitter buffer → depacketizer → channel mapper → latency monitor →
-/// resampler, plus start-up delay, the RTP filter and the watchdog.
+/// resampler, plus start-up delay, the RTP filter and the watchdog; with a
+/// FEC source endpoint, a FEC block reader in front of the jitter buffer.
 /// Storage is allocated once; start() reuses it for a new sender.
 class ReceiverSession {
 public:
@@ -43,14 +50,23 @@ public:
     State state() const { return state_; }
     bool matches(const Packet& p) const { return active() && p.rtp.ssrc == ssrc_ && p.address == address_; }
 
-    /// Queues a packet of this sender (filter, then jitter buffer).
+    /// Same sender address:port: how repair packets (no SSRC) are routed.
+    bool matches_address(const Packet& p) const { return active() && p.address == address_; }
+
+    /// Queues a packet of this sender (filter, then jitter buffer; its FEC
+    /// symbol also goes to the block reader).
     void write(const Packet& packet);
+    /// A FEC repair packet from this sender's address.
+    void write_repair(const Packet& packet);
 
     /// Produces `frames` frames at the local rate/channels (silence while
     /// buffering). The session may end itself here (watchdog, bounds).
     void read(float* out, std::size_t frames);
 
     std::uint32_t ssrc() const { return ssrc_; }
+    /// Extended highest sequence number received and the first one (RFC 3550 A.3).
+    std::uint32_t ext_highest_seq() const { return ext_highest_seq_; }
+    std::uint32_t ext_first_seq() const { return ext_first_seq_; }
     /// Latest queue latency.
     Duration latency() const;
     /// RFC 3550 interarrival jitter estimate.
@@ -62,7 +78,16 @@ public:
     const char* end_reason() const { return end_reason_; }
 
 private:
+    // Restored packets go back into the session's queue.
+    struct RestoredSink final : IPacketWriter {
+        explicit RestoredSink(ReceiverSession& s) : session(s) {}
+        void write(Packet& p) override { session.insert(p); }
+        ReceiverSession& session;
+    };
+
     bool filter(const Packet& p);
+    bool insert(const Packet& p);
+    void sync_fec_stats();
     void try_start_playing();
     void end(const char* reason);
 
@@ -81,6 +106,8 @@ private:
     std::unique_ptr<audio::ResamplerReader> resampler_reader_;
     audio::IFrameReader* output_;
 
+    std::uint32_t ext_highest_seq_ = 0;
+    std::uint32_t ext_first_seq_ = 0;
     bool have_prev_ = false;
     std::uint16_t prev_seq_ = 0;
     std::uint32_t prev_ts_ = 0;
@@ -94,6 +121,10 @@ private:
     std::size_t frames_since_packet_ = 0;
     std::size_t frames_silent_ = 0;
     std::size_t frames_played_ = 0;
+
+    RestoredSink restored_sink_ {*this};
+    std::unique_ptr<BlockReader> fec_;
+    std::uint64_t fec_dropped_seen_ = 0;
 
     SessionStats stats_;
     const char* end_reason_ = "";

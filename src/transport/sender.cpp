@@ -15,14 +15,38 @@ Result<std::unique_ptr<Sender>> Sender::create(const SenderConfig& config, net::
     if (!to) {
         return tl::unexpected(to.error());
     }
+    net::SocketAddress repair_to = *to;
+    if (config.repair) {
+        auto r = net::SocketAddress::resolve(config.repair->uri.host(), config.repair->uri.port_number());
+        if (!r) {
+            return tl::unexpected(r.error());
+        }
+        if (r->family() != to->family()) {
+            return fail(Errc::invalid_argument,
+                        "source and repair endpoints must be of the same address family", "repair");
+        }
+        repair_to = *r;
+    }
     std::unique_ptr<Sender> s(new Sender(loop));
     auto port = net::UdpSender::open(to->family(), config.queue_packets);
     if (!port) {
         return tl::unexpected(port.error());
     }
     s->port_ = std::move(*port);
-    s->addresser_ = std::make_unique<Addresser>(*s->port_, *to);
+    s->addresser_ = std::make_unique<Addresser>(*s->port_, *to, repair_to);
     s->pipeline_ = std::make_unique<SenderPipeline>(config, *s->addresser_);
+    if (config.control) {
+        auto c = net::SocketAddress::resolve(config.control->uri.host(), config.control->uri.port_number());
+        if (!c) {
+            return tl::unexpected(c.error());
+        }
+        if (c->family() != to->family()) {
+            return fail(Errc::invalid_argument,
+                        "source and control endpoints must be of the same address family", "control");
+        }
+        s->reporter_ = std::make_unique<rtcp::SenderReporter>(*s->port_, *c, *s->pipeline_);
+        s->port_->set_control_handler(s->reporter_.get());
+    }
     if (auto st = loop.add(*s->port_); !st) {
         return tl::unexpected(st.error());
     }
@@ -46,6 +70,13 @@ SenderMetrics Sender::metrics() const {
     m.bytes_sent = net.bytes_sent.load(r);
     m.packets_dropped = net.packets_dropped.load(r);
     m.send_errors = net.send_errors.load(r);
+    if (reporter_) {
+        reporter_->fill_metrics(m);
+    }
+    if (const auto* fec = pipeline_->fec_writer()) {
+        m.repair_packets = fec->stats().repair_packets.load(r);
+        m.fec_blocks = fec->stats().blocks.load(r);
+    }
     return m;
 }
 

@@ -7,6 +7,7 @@
 #include "transport/metrics.h"
 #include "transport/net/network_loop.h"
 #include "transport/net/udp_sender.h"
+#include "transport/rtcp/sender_reporter.h"
 #include "transport/sender_config.h"
 #include "transport/sender_pipeline.h"
 
@@ -26,18 +27,25 @@ public:
     void write(const float* frames, std::size_t count) { pipeline_->write(frames, count); }
 
     SenderMetrics metrics() const;
+    /// FEC block size from the next block on (--nbsrc/--nbrpr); false
+    /// without FEC or for a shape the scheme cannot do.
+    bool set_fec_block_size(std::size_t k, std::size_t r) {
+        return pipeline_->fec_writer() && pipeline_->fec_writer()->set_block_size(k, r);
+    }
     std::uint32_t ssrc() const { return pipeline_->ssrc(); }
 
 private:
-    // Addresses each packet to the source endpoint.
+    // Addresses each packet to the source or (FEC repair) repair endpoint;
+    // all leave from the one socket (WIRE.md §1).
     struct Addresser final : IPacketWriter {
-        Addresser(IPacketWriter& next, const net::SocketAddress& to) : next(next), to(to) {}
+        Addresser(IPacketWriter& next, const net::SocketAddress& to, const net::SocketAddress& repair_to)
+            : next(next), to(to), repair_to(repair_to) {}
         void write(Packet& p) override {
-            p.address = to;
+            p.address = p.has(PacketFlag_Repair) ? repair_to : to;
             next.write(p);
         }
         IPacketWriter& next;
-        net::SocketAddress to;
+        net::SocketAddress to, repair_to;
     };
 
     Sender(net::NetworkLoop& loop) : loop_(loop) {}
@@ -46,6 +54,7 @@ private:
     std::unique_ptr<net::UdpSender> port_;
     std::unique_ptr<Addresser> addresser_;
     std::unique_ptr<SenderPipeline> pipeline_;
+    std::unique_ptr<rtcp::SenderReporter> reporter_;
     bool registered_ = false;
 };
 

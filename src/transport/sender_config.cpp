@@ -1,5 +1,6 @@
 #include "transport/sender_config.h"
 
+#include "transport/fec/block_writer.h"
 #include "transport/packet/packet.h"
 #include "transport/rtp/composer.h"
 #include "transport/rtp/encoding.h"
@@ -23,6 +24,17 @@ Status SenderConfig::validate() const {
     if (samples == 0 || rtp::Composer::HeaderSize + samples * enc->frame_size() + 16 > MaxPacketSize) {
         return fail(Errc::invalid_argument, "packet length gives an empty or oversized packet",
                     "packet_length");
+    }
+    if (source) {
+        if (auto scheme = fec::fec_scheme_from_uri_scheme(protocol_scheme(source->protocol))) {
+            if (!BlockWriter::valid_block_size(*scheme, fec_source_packets, fec_repair_packets)) {
+                return fail(Errc::invalid_argument,
+                            *scheme == fec::FecScheme::rs8m
+                                ? "FEC block must have nbsrc >= 1, nbrpr >= 1 and nbsrc + nbrpr <= 255"
+                                : "LDPC block must have nbsrc >= 2, nbrpr >= 7 and nbsrc + nbrpr <= 255",
+                            "fec_source_packets");
+            }
+        }
     }
     if (queue_packets < 8) {
         return fail(Errc::invalid_argument, "queue too small", "queue_packets");

@@ -15,9 +15,15 @@ struct SenderConfig {
     /// Where source packets go (rtp://host:port). Required for a networked
     /// Sender; ignored by SenderPipeline.
     std::optional<Endpoint> source;
-    /// FEC repair and RTCP control endpoints: not supported yet.
+    /// FEC repair endpoint (rs8m:// or ldpc://): required with, and only
+    /// with, an rtp+rs8m / rtp+ldpc source of the same scheme.
     std::optional<Endpoint> repair;
+    /// RTCP control endpoint (rtcp://).
     std::optional<Endpoint> control;
+
+    /// FEC block: source and repair packets per block (Roc: 18 and 10).
+    std::size_t fec_source_packets = 18;
+    std::size_t fec_repair_packets = 10;
 
     /// The local side: what write() is given.
     std::uint32_t rate = 44100;

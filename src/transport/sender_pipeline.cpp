@@ -2,10 +2,31 @@
 
 namespace rocd::transport {
 
+namespace {
+
+std::unique_ptr<BlockWriter> make_fec_writer(const SenderConfig& config, IPacketWriter& out,
+                                             std::optional<std::uint16_t> first_sbn) {
+    if (!config.source) {
+        return nullptr;
+    }
+    const auto scheme = fec::fec_scheme_from_uri_scheme(protocol_scheme(config.source->protocol));
+    if (!scheme) {
+        return nullptr;
+    }
+    return std::make_unique<BlockWriter>(out, *scheme, config.fec_source_packets, config.fec_repair_packets,
+                                         first_sbn);
+}
+
+} // namespace
+
 SenderPipeline::SenderPipeline(const SenderConfig& config, IPacketWriter& out,
-                               std::unique_ptr<rtp::Sequencer> sequencer)
-    : counter_(out), sequencer_(std::move(sequencer)) {
+                               std::unique_ptr<rtp::Sequencer> sequencer,
+                               std::optional<std::uint16_t> first_sbn)
+    : fec_writer_(make_fec_writer(config, out, first_sbn)),
+      counter_(fec_writer_ ? static_cast<IPacketWriter&>(*fec_writer_) : out),
+      sequencer_(std::move(sequencer)) {
     const rtp::Encoding enc = *rtp::find_encoding(config.payload_type);
+    sample_rate_ = enc.sample_rate;
     if (!sequencer_) {
         sequencer_ = std::make_unique<rtp::Sequencer>(enc.payload_type);
     }

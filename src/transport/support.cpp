@@ -2,6 +2,8 @@
 
 #include <string>
 
+#include "transport/fec/fec_scheme.h"
+
 namespace rocd::transport {
 
 Status check_supported(const std::optional<Endpoint>& source, const std::optional<Endpoint>& repair,
@@ -9,18 +11,30 @@ Status check_supported(const std::optional<Endpoint>& source, const std::optiona
     if (!source) {
         return fail(Errc::invalid_argument, "a source endpoint is required", "source");
     }
-    if (source->protocol != Protocol::rtp) {
-        return fail(Errc::unsupported,
-                    std::string("FEC scheme '") + protocol_scheme(source->protocol) +
-                        "' is not supported yet",
-                    "source");
-    }
+    const auto source_fec = fec::fec_scheme_from_uri_scheme(protocol_scheme(source->protocol));
     if (repair) {
-        return fail(Errc::unsupported, "repair endpoints (FEC) are not supported yet", "repair");
+        const auto repair_fec = fec::fec_scheme_from_uri_scheme(protocol_scheme(repair->protocol));
+        if (!source_fec) {
+            return fail(Errc::invalid_argument,
+                        std::string("repair endpoint '") + protocol_scheme(repair->protocol) +
+                            "' needs a FEC source endpoint (rtp+rs8m:// or rtp+ldpc://), not rtp://",
+                        "repair");
+        }
+        if (repair_fec != source_fec) {
+            return fail(Errc::invalid_argument,
+                        std::string("repair endpoint '") + protocol_scheme(repair->protocol) +
+                            "' does not match the source's FEC scheme '" + protocol_scheme(source->protocol) +
+                            "'",
+                        "repair");
+        }
+    } else if (source_fec) {
+        return fail(Errc::invalid_argument,
+                    std::string("FEC source endpoint '") + protocol_scheme(source->protocol) +
+                        "' needs a repair endpoint (" +
+                        (*source_fec == fec::FecScheme::rs8m ? "rs8m" : "ldpc") + "://)",
+                    "repair");
     }
-    if (control) {
-        return fail(Errc::unsupported, "control endpoints (RTCP) are not supported yet", "control");
-    }
+    (void)control; // parse_endpoint() already checked that it is rtcp://
     return {};
 }
 

@@ -1,4 +1,4 @@
-// What this build of the transport can do yet.
+// Which combinations of endpoints this build of the transport accepts.
 #pragma once
 
 #include <optional>
@@ -8,8 +8,10 @@
 
 namespace rocd::transport {
 
-/// Fails with Errc::unsupported for FEC and RTCP endpoints, which are not
-/// implemented yet, and with invalid_argument when no source is given.
+/// Checks that the endpoints make one consistent stream: a source is
+/// required; a FEC source (rtp+rs8m, rtp+ldpc) needs a repair endpoint of
+/// the same scheme and a repair endpoint needs such a source
+/// (invalid_argument, naming the field).
 Status check_supported(const std::optional<Endpoint>& source, const std::optional<Endpoint>& repair,
                        const std::optional<Endpoint>& control);
 

@@ -38,6 +38,7 @@ int main(int argc, char** argv) {
         packet_len;
     std::size_t nbsrc = 0, nbrpr = 0;
     unsigned rate = 44100;
+    std::string resampler_backend = "default";
     bool oneshot = false;
     int verbose = 0;
     app.add_option("-o,--output", output, "Output file: WAV path or file: URI")->required();
@@ -51,10 +52,18 @@ int main(int argc, char** argv) {
     app.add_option("--nbsrc", nbsrc, "Source packets per FEC block");
     app.add_option("--nbrpr", nbrpr, "Repair packets per FEC block");
     app.add_option("--rate", rate, "Output sample rate (Hz, default 44100)");
+    app.add_option("--resampler-backend", resampler_backend,
+                   "Drift-compensation resampler: default (= speex, as Roc), speex or builtin")
+        ->check(CLI::IsMember({"default", "speex", "builtin"}));
     app.add_option("--duration", duration, "Stop after this much output (e.g. 5s)");
     app.add_flag("-1,--oneshot", oneshot, "Exit when the last sender goes away");
     app.add_flag("-v", verbose, "More logging (repeat for more)");
-    CLI11_PARSE(app, argc, argv);
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+        // --help prints and exits 0; every usage error exits 1, as roc's tools.
+        return app.exit(e) == 0 ? 0 : 1;
+    }
 
     spdlog::set_level(verbose >= 2   ? spdlog::level::debug
                       : verbose == 1 ? spdlog::level::info
@@ -80,8 +89,11 @@ int main(int argc, char** argv) {
         }
         config.control = *e;
     }
-    if (nbsrc != 0 || nbrpr != 0) {
-        return die("--nbsrc/--nbrpr: FEC is not supported yet");
+    if ((nbsrc != 0 || nbrpr != 0) && !config.repair) {
+        // The receiver learns the block size from the wire; like roc-recv
+        // it only accepts the options with FEC.
+        return die(
+            "--nbsrc/--nbrpr need a FEC source and repair endpoint (-s rtp+rs8m:// -r rs8m://, or ldpc)");
     }
     struct TimeOpt {
         const std::string& text;
@@ -102,6 +114,9 @@ int main(int argc, char** argv) {
         }
     }
     config.rate = rate;
+    if (resampler_backend == "builtin") {
+        config.resampler_backend = audio::ResamplerBackend::builtin;
+    }
     if (auto st = config.validate(); !st) {
         return die(st.error().message);
     }
@@ -171,5 +186,9 @@ int main(int argc, char** argv) {
     spdlog::info("received {} packets: {} lost, {} late, {} duplicate, {} malformed; latency {}",
                  m.packets_received, m.packets_lost, m.packets_late, m.packets_duplicate, m.packets_malformed,
                  format_duration(m.latency));
+    if (m.repair_received > 0) {
+        spdlog::info("FEC: {} repair packets, {} source packets recovered", m.repair_received,
+                     m.packets_recovered);
+    }
     return 0;
 }

@@ -46,7 +46,12 @@ int main(int argc, char** argv) {
     app.add_option("--nbrpr", nbrpr, "Repair packets per FEC block");
     app.add_option("--rate", rate, "Input sample rate (Hz); files carry their own");
     app.add_flag("-v", verbose, "More logging (repeat for more)");
-    CLI11_PARSE(app, argc, argv);
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+        // --help prints and exits 0; every usage error exits 1, as roc's tools.
+        return app.exit(e) == 0 ? 0 : 1;
+    }
 
     spdlog::set_level(verbose >= 2   ? spdlog::level::debug
                       : verbose == 1 ? spdlog::level::info
@@ -73,7 +78,12 @@ int main(int argc, char** argv) {
         config.control = *e;
     }
     if (nbsrc != 0 || nbrpr != 0) {
-        return die("--nbsrc/--nbrpr: FEC is not supported yet");
+        if (!config.repair) {
+            return die(
+                "--nbsrc/--nbrpr need a FEC source and repair endpoint (-s rtp+rs8m:// -r rs8m://, or ldpc)");
+        }
+        config.fec_source_packets = nbsrc != 0 ? nbsrc : config.fec_source_packets;
+        config.fec_repair_packets = nbrpr != 0 ? nbrpr : config.fec_repair_packets;
     }
     for (const std::string* t : {&target_latency, &latency_tolerance}) {
         if (!t->empty()) {
@@ -142,7 +152,13 @@ int main(int argc, char** argv) {
     sf_close(file);
     const auto m = (*sender)->metrics();
     sender->reset(); // flushes the queue
-    spdlog::info("sent {} packets ({} dropped, {} errors)", m.packets_produced, m.packets_dropped,
-                 m.send_errors);
+    spdlog::info("sent {} packets, {} FEC repair ({} dropped, {} errors)", m.packets_produced,
+                 m.repair_packets, m.packets_dropped, m.send_errors);
+    if (m.have_receiver_report) {
+        spdlog::info("receiver reports: lost {} ({:.1f} % last interval), jitter {:.2f} ms, rtt {:.2f} ms",
+                     m.cumulative_lost, 100 * m.loss_fraction,
+                     std::chrono::duration<double, std::milli>(m.jitter).count(),
+                     std::chrono::duration<double, std::milli>(m.rtt).count());
+    }
     return 0;
 }

@@ -118,8 +118,14 @@ Reply Router::dispatch(const Request& request) const {
         if (!match(route, segments, params)) {
             continue;
         }
-        if (route.method != request.method()) {
-            const std::string name(http::to_string(route.method));
+        // HEAD is GET without the body (RFC 9110 §9.3.2); the session drops it.
+        const bool head_of_get =
+            request.method() == http::verb::head && route.method == http::verb::get && !route.stream_handler;
+        if (route.method != request.method() && !head_of_get) {
+            std::string name(http::to_string(route.method));
+            if (route.method == http::verb::get && !route.stream_handler) {
+                name += ", HEAD";
+            }
             if (allow.find(name) == std::string::npos) {
                 allow += (allow.empty() ? "" : ", ") + name;
             }

@@ -24,6 +24,13 @@ using Clock = std::chrono::steady_clock;
 namespace {
 
 constexpr std::size_t header_limit = 16 * 1024;
+// After an error answer that ends the connection (413, malformed request),
+// the client may still be sending its body. Closing with unread data makes
+// the kernel send a reset, and the client then loses the answer it has not
+// read yet. So the answer is followed by a half-close, and what the client
+// still sends is read and dropped, within these bounds, before closing.
+constexpr std::chrono::milliseconds linger_timeout {1000};
+constexpr std::size_t linger_limit = 16 * 1024 * 1024;
 constexpr std::string_view server_name = "rocd";
 
 bool token_matches(std::string_view header, const std::string& token) {
@@ -153,6 +160,7 @@ private:
             method_ = parser_->get().method_string();
             target_ = parser_->get().target();
             closing_ = true;
+            linger_ = true;
             return write(std::move(res), false);
         }
         const Request& request = parser_->get();
@@ -162,6 +170,7 @@ private:
         if (reply.stream) {
             return start_stream(std::move(reply));
         }
+        head_ = request.method() == http::verb::head;
         write(std::move(reply.response), request.keep_alive());
     }
 
@@ -297,6 +306,13 @@ private:
         response_.set(http::field::server, server_name);
         response_.keep_alive(keep_alive && !closing_);
         response_.prepare_payload();
+        if (head_) {
+            // The header describes the GET body; none follows it.
+            const auto length = response_.body().size();
+            response_.body().clear();
+            response_.content_length(length);
+            head_ = false;
+        }
         beast::get_lowest_layer(stream_).expires_after(server_->options_.header_timeout);
         http::async_write(
             stream_, response_,
@@ -311,9 +327,37 @@ private:
         spdlog::log(level, "http {} {} {} -> {} ({}.{:03} ms)", peer(), method_, target_, status,
                     micros / 1000, micros % 1000);
         if (ec || !response_.keep_alive()) {
-            return close();
+            return linger_ && !ec ? linger() : close();
         }
         wait_request();
+    }
+
+    // Half-closes, then drops what the client still sends until it closes
+    // too, linger_limit bytes or linger_timeout, whichever comes first.
+    void linger() {
+        if constexpr (is_tls) {
+            return close();
+        } else {
+            beast::error_code ec;
+            stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+            if (ec) {
+                return close();
+            }
+            stream_.expires_after(linger_timeout);
+            drain();
+        }
+    }
+
+    void drain() {
+        buffer_.consume(buffer_.size());
+        stream_.async_read_some(buffer_.prepare(64 * 1024),
+                                [self = this->shared_from_this()](beast::error_code ec, std::size_t n) {
+                                    self->lingered_ += n;
+                                    if (ec || self->lingered_ > linger_limit) {
+                                        return self->close();
+                                    }
+                                    self->drain();
+                                });
     }
 
     void close() {
@@ -350,6 +394,9 @@ private:
     bool idle_ = false;
     bool closing_ = false;
     bool closed_ = false;
+    bool head_ = false;
+    bool linger_ = false;
+    std::size_t lingered_ = 0;
 
     // Streamed body state.
     std::shared_ptr<StreamSource> source_;
@@ -370,7 +417,7 @@ Server::~Server() {
     }
 }
 
-Status Server::start() {
+Status Server::listen() {
     if (options_.tls_cert) {
         try {
             tls_.emplace(asio::ssl::context::tls_server);
@@ -418,8 +465,11 @@ Status Server::start() {
                         ec.message(),
                     "listen");
     }
-    do_accept();
     return {};
+}
+
+void Server::accept() {
+    do_accept();
 }
 
 tcp::endpoint Server::local_endpoint() const {

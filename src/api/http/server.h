@@ -47,9 +47,14 @@ public:
     Server(const Server&) = delete;
     Server& operator=(const Server&) = delete;
 
-    /// Binds and starts accepting. A port in use, a bad address or an
-    /// unreadable TLS file is an error.
-    Status start();
+    /// Loads the TLS files and binds the address, without accepting yet, so
+    /// that a port in use or a bad certificate stops start-up before any
+    /// other work. A port in use, a bad address or an unreadable TLS file
+    /// is an error.
+    Status listen();
+
+    /// Starts accepting connections (after listen() succeeded).
+    void accept();
 
     /// The bound address (useful with port 0).
     boost::asio::ip::tcp::endpoint local_endpoint() const;

@@ -242,7 +242,11 @@ public:
         if (loop == nullptr) {
             return fail(Errc::internal, "pipewire: cannot create the thread loop");
         }
-        context = pw_context_new(pw_thread_loop_get_loop(loop), nullptr, 0);
+        // client-rt.conf loads module-rt: the data thread that runs the
+        // process callbacks gets real-time scheduling (SCHED_FIFO via RTKit
+        // or directly), as pw-play/pw-record do. Plain client.conf does not.
+        context = pw_context_new(pw_thread_loop_get_loop(loop),
+                                 pw_properties_new(PW_KEY_CONFIG_NAME, "client-rt.conf", nullptr), 0);
         if (context == nullptr) {
             return fail(Errc::internal,
                         std::string("pipewire: cannot create a context: ") + std::strerror(errno));

@@ -1,5 +1,6 @@
 #include "drivers/pipewire/pod.h"
 
+#include <charconv>
 #include <cstring>
 
 #include <spa/param/audio/format-utils.h>
@@ -138,7 +139,12 @@ std::string position_name(std::uint32_t id) {
 
 std::uint32_t position_id(const std::string& name) {
     if (name.rfind("AUX", 0) == 0 && name.size() > 3) {
-        return SPA_AUDIO_CHANNEL_AUX0 + static_cast<std::uint32_t>(std::stoul(name.substr(3)));
+        std::uint32_t n = 0;
+        const auto [end, ec] = std::from_chars(name.data() + 3, name.data() + name.size(), n);
+        if (ec == std::errc() && end == name.data() + name.size() && n < 64) {
+            return SPA_AUDIO_CHANNEL_AUX0 + n;
+        }
+        return SPA_AUDIO_CHANNEL_UNKNOWN;
     }
     for (const spa_type_info* t = spa_type_audio_channel; t->name != nullptr; ++t) {
         const char* colon = std::strrchr(t->name, ':');

@@ -20,8 +20,12 @@ double precision_for(std::uint32_t, std::uint32_t) {
 } // namespace
 
 Resampler::Resampler(std::size_t channels, std::uint32_t in_rate, std::uint32_t out_rate, int quality,
-                     double max_scaling_delta)
+                     double max_scaling_delta, ResamplerBackend backend)
     : channels_(channels), in_rate_(in_rate), out_rate_(out_rate), max_delta_(max_scaling_delta) {
+    if (backend == ResamplerBackend::builtin && in_rate == out_rate) {
+        builtin_ = std::make_unique<BuiltinResampler>(channels);
+        return;
+    }
     int err = 0;
     state_ = speex_resampler_init(static_cast<spx_uint32_t>(channels), in_rate, out_rate,
                                   std::clamp(quality, 0, 10), &err);
@@ -45,6 +49,10 @@ Resampler::~Resampler() {
 }
 
 void Resampler::apply(double scaling) {
+    if (builtin_) {
+        builtin_->set_scaling(scaling);
+        return;
+    }
     const double precision = precision_for(in_rate_, out_rate_);
     const double num = std::round(double(in_rate_) * scaling * precision);
     const double den = double(out_rate_) * precision;
@@ -54,7 +62,7 @@ void Resampler::apply(double scaling) {
 
 double Resampler::set_scaling(double scaling) {
     scaling = std::clamp(scaling, 1.0 - max_delta_, 1.0 + max_delta_);
-    if (state_ != nullptr && scaling != scaling_) {
+    if (valid() && scaling != scaling_) {
         apply(scaling);
     }
     scaling_ = scaling;
@@ -62,6 +70,10 @@ double Resampler::set_scaling(double scaling) {
 }
 
 void Resampler::process(const float* in, std::size_t& in_frames, float* out, std::size_t& out_frames) {
+    if (builtin_) {
+        builtin_->process(in, in_frames, out, out_frames);
+        return;
+    }
     if (state_ == nullptr) {
         in_frames = 0;
         out_frames = 0;
@@ -75,6 +87,11 @@ void Resampler::process(const float* in, std::size_t& in_frames, float* out, std
 }
 
 void Resampler::reset() {
+    if (builtin_) {
+        set_scaling(1.0);
+        builtin_->reset();
+        return;
+    }
     if (state_ != nullptr) {
         set_scaling(1.0);
         speex_resampler_reset_mem(state_);
@@ -88,6 +105,9 @@ void ResamplerReader::reset() {
 }
 
 std::size_t Resampler::input_latency() const {
+    if (builtin_) {
+        return BuiltinResampler::HalfTaps;
+    }
     return state_ != nullptr ? static_cast<std::size_t>(speex_resampler_get_input_latency(state_)) : 0;
 }
 

@@ -3,13 +3,22 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <vector>
 
+#include "transport/audio/builtin_resampler.h"
 #include "transport/audio/frame_io.h"
 
 struct SpeexResamplerState_;
 
 namespace rocd::transport::audio {
+
+/// Which implementation converts.
+enum class ResamplerBackend {
+    speex,   ///< speexdsp, any rates (Roc's default backend)
+    builtin, ///< BuiltinResampler: only when in and out rates are equal
+             ///< (drift compensation); falls back to speex otherwise
+};
 
 /// Converts interleaved float audio from `in_rate` to `out_rate`, with the
 /// input rate multiplied by a scaling factor that may change between calls
@@ -19,12 +28,12 @@ class Resampler {
 public:
     /// quality: speex 0..10 (Roc's "medium" profile is 5).
     Resampler(std::size_t channels, std::uint32_t in_rate, std::uint32_t out_rate, int quality = 5,
-              double max_scaling_delta = 0.01);
+              double max_scaling_delta = 0.01, ResamplerBackend backend = ResamplerBackend::speex);
     ~Resampler();
     Resampler(const Resampler&) = delete;
     Resampler& operator=(const Resampler&) = delete;
 
-    bool valid() const { return state_ != nullptr; }
+    bool valid() const { return state_ != nullptr || builtin_ != nullptr; }
 
     /// Scaling > 1 consumes input faster (drains a queue). Clamped to
     /// 1 ± max_scaling_delta. Returns the value applied.
@@ -45,6 +54,7 @@ private:
     void apply(double scaling);
 
     SpeexResamplerState_* state_ = nullptr;
+    std::unique_ptr<BuiltinResampler> builtin_;
     std::size_t channels_;
     std::uint32_t in_rate_, out_rate_;
     double max_delta_;

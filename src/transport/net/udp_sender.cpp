@@ -30,13 +30,31 @@ void UdpSender::write(Packet& packet) {
 }
 
 void UdpSender::on_readable() {
-    // Nothing is expected back yet (RTCP comes later): drain and ignore.
-    std::uint8_t buf[64];
-    while (recv(fd_, buf, sizeof(buf), MSG_DONTWAIT) >= 0) {
+    // Only RTCP comes back; without a handler it is drained and ignored.
+    std::uint8_t buf[MaxPacketSize];
+    for (;;) {
+        sockaddr_storage from {};
+        socklen_t len = sizeof(from);
+        const ssize_t n =
+            recvfrom(fd_, buf, sizeof(buf), MSG_DONTWAIT, reinterpret_cast<sockaddr*>(&from), &len);
+        if (n < 0) {
+            return;
+        }
+        if (control_ != nullptr) {
+            control_->on_datagram(std::span<const std::uint8_t>(buf, static_cast<std::size_t>(n)),
+                                  SocketAddress::from(reinterpret_cast<sockaddr*>(&from), len));
+        }
     }
 }
 
+bool UdpSender::send_now(std::span<const std::uint8_t> data, const SocketAddress& to) {
+    return sendto(fd_, data.data(), data.size(), MSG_DONTWAIT, to.sockaddr_ptr(), to.length()) >= 0;
+}
+
 void UdpSender::on_tick() {
+    if (control_ != nullptr) {
+        control_->on_tick();
+    }
     for (;;) {
         const std::size_t n = queue_.pop(batch_.data(), Batch);
         if (n == 0) {

@@ -5,14 +5,26 @@
 #include <atomic>
 #include <cstdint>
 #include <memory>
+#include <span>
 
 #include <boost/lockfree/spsc_queue.hpp>
 
 #include "core/error.h"
 #include "transport/net/network_loop.h"
+#include "transport/net/socket_address.h"
 #include "transport/packet/packet_io.h"
 
 namespace rocd::transport::net {
+
+/// Control traffic on a sender's socket (RTCP), on the network thread.
+class IControlHandler {
+public:
+    virtual ~IControlHandler() = default;
+    /// A datagram arrived on the socket.
+    virtual void on_datagram(std::span<const std::uint8_t> data, const SocketAddress& from) = 0;
+    /// Every loop tick; may call UdpSender::send_now().
+    virtual void on_tick() = 0;
+};
 
 /// Counters, readable from any thread.
 struct UdpSenderMetrics {
@@ -41,6 +53,11 @@ public:
 
     const UdpSenderMetrics& metrics() const { return metrics_; }
 
+    /// Set before the port is added to the loop.
+    void set_control_handler(IControlHandler* h) { control_ = h; }
+    /// Sends at once (network thread only: control traffic).
+    bool send_now(std::span<const std::uint8_t> data, const SocketAddress& to);
+
 private:
     explicit UdpSender(std::size_t queue_packets) : queue_(queue_packets) {}
 
@@ -50,6 +67,7 @@ private:
     int fd_ = -1;
     boost::lockfree::spsc_queue<Packet> queue_;
     UdpSenderMetrics metrics_;
+    IControlHandler* control_ = nullptr;
 };
 
 } // namespace rocd::transport::net

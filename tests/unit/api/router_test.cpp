@@ -54,8 +54,15 @@ TEST_F(RouterTest, unknown_paths_are_404_problems) {
 TEST_F(RouterTest, wrong_method_is_405_with_allow) {
     auto res = router_.dispatch(make(http::verb::delete_, "/peers/self")).response;
     EXPECT_EQ(res.result(), http::status::method_not_allowed);
-    EXPECT_EQ(res[http::field::allow], "GET, PATCH");
+    EXPECT_EQ(res[http::field::allow], "GET, HEAD, PATCH");
     EXPECT_EQ(body_of(res)["status"], 405);
+}
+
+TEST_F(RouterTest, head_is_answered_by_get_routes) {
+    auto res = router_.dispatch(make(http::verb::head, "/peers")).response;
+    EXPECT_EQ(res.result(), http::status::ok);
+    auto refused = router_.dispatch(make(http::verb::head, "/nope")).response;
+    EXPECT_EQ(refused.result(), http::status::not_found);
 }
 
 TEST_F(RouterTest, handler_exceptions_are_500_without_internals) {

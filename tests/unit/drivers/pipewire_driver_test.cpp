@@ -239,44 +239,6 @@ TEST_F(PipewireDriver, null_sink_from_pw_cli_appears_and_goes_away_within_1s) {
     EXPECT_FALSE(has_device("rocd_test_hotplug"));
 }
 
-TEST_F(PipewireDriver, stream_follows_its_device_through_hotplug) {
-    const std::string create = "pw-cli create-node adapter '{ factory.name=support.null-audio-sink "
-                               "node.name=rocd_test_replug media.class=Audio/Sink object.linger=true "
-                               "audio.position=[FL FR] }' 2>&1";
-    int status = 0;
-    test::run_capture(create, &status);
-    ASSERT_EQ(status, 0);
-    ASSERT_TRUE(eventually([&] { return has_device("rocd_test_replug"); }, 1s));
-    auto s = driver_->open_stream({.device = "rocd_test_replug", .kind = StreamKind::capture});
-    ASSERT_TRUE(s) << s.error().message;
-    ASSERT_TRUE(eventually([&] { return (*s)->stats().connected && (*s)->stats().frames > 0; }, 3s));
-    EXPECT_GE((*s)->latency().count(), 0); // a null sink reports no device delay
-
-    auto node_id = [] {
-        for (auto& o : nlohmann::json::parse(test::run_capture("pw-dump"))) {
-            if (o["type"] == "PipeWire:Interface:Node" &&
-                o["info"]["props"].value("node.name", "") == "rocd_test_replug") {
-                return o["id"].get<int>();
-            }
-        }
-        return -1;
-    };
-    test::run_capture("pw-cli destroy " + std::to_string(node_id()) + " 2>&1", &status);
-    ASSERT_EQ(status, 0);
-    ASSERT_TRUE(eventually([&] { return !has_device("rocd_test_replug"); }, 1s));
-    EXPECT_TRUE(eventually([&] { return !(*s)->stats().connected; }, 1s));
-
-    test::run_capture(create, &status);
-    ASSERT_EQ(status, 0);
-    ASSERT_TRUE(eventually([&] { return has_device("rocd_test_replug"); }, 1s));
-    const auto frames = (*s)->stats().frames;
-    EXPECT_TRUE(
-        eventually([&] { return (*s)->stats().connected && (*s)->stats().frames > frames + 4800; }, 3s))
-        << "the stream runs again on the device that came back";
-    (*s)->close();
-    test::run_capture("pw-cli destroy " + std::to_string(node_id()) + " 2>&1");
-}
-
 TEST_F(PipewireDriver, sets_volume_and_mute) {
     ASSERT_TRUE(driver_->set_volume("rocd_sandbox_sink_2", 0.5f));
     EXPECT_TRUE(eventually([&] { return driver_->device("rocd_sandbox_sink_2")->volume == 0.5f; }, 1s));
@@ -300,7 +262,8 @@ TEST_F(PipewireDriver, virtual_speaker_captures_what_pw_play_plays_without_gaps)
     ASSERT_EQ((*s)->format().rate, 48000u);
     ASSERT_EQ((*s)->format().channels, 2u);
 
-    const std::string wav = temp_path("tone_1k_" + std::to_string(getpid()) + ".wav");
+    // On tmpfs: pw-play reads the file on its real-time thread.
+    const std::string wav = "/dev/shm/rocd_tone_1k_" + std::to_string(getpid()) + ".wav";
     write_wav(wav, sine(1000, 0.5f, 48000, 2, 48000 * 10 + 4800), 48000, 2);
 
     // pw-play is the producer: under heavy CPU contention (several PipeWire
@@ -363,23 +326,28 @@ TEST_F(PipewireDriver, virtual_speaker_captures_what_pw_play_plays_without_gaps)
 }
 
 TEST_F(PipewireDriver, playback_into_null_sink_reaches_its_monitor) {
-    auto s = driver_->open_stream({.device = "rocd_sandbox_sink_1", .kind = StreamKind::playback});
+    // A 1 s ring kept full: the test's writer thread is not real-time and
+    // this machine is shared; an underrun here would be the test's, not rocd's.
+    auto s = driver_->open_stream(
+        {.device = "rocd_sandbox_sink_1", .kind = StreamKind::playback, .ring_duration = 1s});
     ASSERT_TRUE(s) << s.error().message;
     std::atomic<bool> done {false};
     std::thread writer([&] {
         std::size_t pos = 0;
         while (!done.load()) {
-            auto chunk = sine(880, 0.4f, 48000, 2, 480, pos);
+            auto chunk = sine(880, 0.4f, 48000, 2, (*s)->available(), pos);
             pos += (*s)->write(chunk);
             std::this_thread::sleep_for(2ms);
         }
     });
-    const std::string wav = temp_path("monitor.wav");
+    const std::string wav = "/dev/shm/rocd_monitor_" + std::to_string(getpid()) + ".wav";
     test::run_capture("timeout 2 pw-record --target rocd_sandbox_sink_1 -P '{ stream.capture.sink=true }' "
                       "--format f32 --rate 48000 --channels 2 '" +
                       wav + "' 2>&1");
     done = true;
     writer.join();
+    // Counters now: once the writer stopped, the ring drains and underruns.
+    const auto played = (*s)->stats();
     int channels = 0;
     auto rec = read_wav(wav, &channels);
     ASSERT_EQ(channels, 2);
@@ -387,7 +355,12 @@ TEST_F(PipewireDriver, playback_into_null_sink_reaches_its_monitor) {
     auto tone = trim(left, 0.01f);
     ASSERT_GE(tone.size(), 48000u / 2) << "recorded " << left.size() << " frames";
     EXPECT_NEAR(test::dominant_frequency(tone, 48000, 800, 1000), 880, 1);
-    EXPECT_NEAR(test::goertzel_amplitude(tone, 880, 48000), 0.4, 0.02);
+    // "Contains it": frequency and level (RMS, robust to a phase jump
+    // should pw-record, which writes its file on its real-time thread, miss
+    // a cycle on this shared machine). rocd's own side must not underrun.
+    EXPECT_NEAR(test::rms(tone) * std::sqrt(2.0), 0.4, 0.04);
+    EXPECT_EQ(played.underruns, 0u);
+    std::remove(wav.c_str());
     EXPECT_GT((*s)->stats().frames, 0u);
 }
 
@@ -396,7 +369,8 @@ TEST_F(PipewireDriver, virtual_microphone_delivers_what_rocd_plays) {
         {.name = "rocd_test_vmic", .direction = Direction::input, .channels = 1, .rate = 48000});
     ASSERT_TRUE(v) << v.error().message;
     EXPECT_EQ(v->direction, Direction::input);
-    auto s = driver_->open_stream({.device = "rocd_test_vmic", .kind = StreamKind::playback});
+    auto s =
+        driver_->open_stream({.device = "rocd_test_vmic", .kind = StreamKind::playback, .ring_duration = 1s});
     ASSERT_TRUE(s) << s.error().message;
     EXPECT_EQ(driver_->open_stream({.device = "rocd_test_vmic", .kind = StreamKind::playback}).error().code,
               Errc::conflict);
@@ -404,23 +378,27 @@ TEST_F(PipewireDriver, virtual_microphone_delivers_what_rocd_plays) {
     std::thread writer([&] {
         std::size_t pos = 0;
         while (!done.load()) {
-            auto chunk = sine(660, 0.3f, 48000, 1, 480, pos);
+            auto chunk = sine(660, 0.3f, 48000, 1, (*s)->available(), pos);
             pos += (*s)->write(chunk);
             std::this_thread::sleep_for(2ms);
         }
     });
-    const std::string wav = temp_path("vmic.wav");
+    const std::string wav = "/dev/shm/rocd_vmic_" + std::to_string(getpid()) + ".wav";
     test::run_capture("timeout 2 pw-record --target rocd_test_vmic --format f32 --rate 48000 --channels 1 '" +
                       wav + "' 2>&1");
     done = true;
     writer.join();
+    // Counters now: once the writer stopped, the ring drains and underruns.
+    const auto played = (*s)->stats();
     int channels = 0;
     auto rec = read_wav(wav, &channels);
     ASSERT_EQ(channels, 1);
     auto tone = trim(rec, 0.01f);
     ASSERT_GE(tone.size(), 48000u / 2);
     EXPECT_NEAR(test::dominant_frequency(tone, 48000, 600, 700), 660, 1);
-    EXPECT_NEAR(test::goertzel_amplitude(tone, 660, 48000), 0.3, 0.02);
+    EXPECT_NEAR(test::rms(tone) * std::sqrt(2.0), 0.3, 0.03);
+    EXPECT_EQ(played.underruns, 0u);
+    std::remove(wav.c_str());
     (*s)->close();
     ASSERT_TRUE(driver_->destroy_virtual_device("rocd_test_vmic"));
 }
@@ -514,4 +492,47 @@ TEST_F(PipewireDriver, concurrent_calls_from_many_threads_are_safe) {
     }
     EXPECT_EQ(failures.load(), 0);
     ASSERT_TRUE(driver_->set_mute("rocd_sandbox_sink_2", false));
+}
+
+// Last in this file on purpose: after this test, WirePlumber 0.4.13 of the
+// same session segfaults (libwireplumber, NULL+0x10) when the next stream is
+// linked to a new virtual sink. Under ctest every test has its own sandbox;
+// run as one binary, the fixture's `ensure` restarts a dead WirePlumber.
+// Under investigation (see docs/drivers.md).
+TEST_F(PipewireDriver, stream_follows_its_device_through_hotplug) {
+    const std::string create = "pw-cli create-node adapter '{ factory.name=support.null-audio-sink "
+                               "node.name=rocd_test_replug media.class=Audio/Sink object.linger=true "
+                               "audio.position=[FL FR] }' 2>&1";
+    int status = 0;
+    test::run_capture(create, &status);
+    ASSERT_EQ(status, 0);
+    ASSERT_TRUE(eventually([&] { return has_device("rocd_test_replug"); }, 1s));
+    auto s = driver_->open_stream({.device = "rocd_test_replug", .kind = StreamKind::capture});
+    ASSERT_TRUE(s) << s.error().message;
+    ASSERT_TRUE(eventually([&] { return (*s)->stats().connected && (*s)->stats().frames > 0; }, 3s));
+    EXPECT_GE((*s)->latency().count(), 0); // a null sink reports no device delay
+
+    auto node_id = [] {
+        for (auto& o : nlohmann::json::parse(test::run_capture("pw-dump"))) {
+            if (o["type"] == "PipeWire:Interface:Node" &&
+                o["info"]["props"].value("node.name", "") == "rocd_test_replug") {
+                return o["id"].get<int>();
+            }
+        }
+        return -1;
+    };
+    test::run_capture("pw-cli destroy " + std::to_string(node_id()) + " 2>&1", &status);
+    ASSERT_EQ(status, 0);
+    ASSERT_TRUE(eventually([&] { return !has_device("rocd_test_replug"); }, 1s));
+    EXPECT_TRUE(eventually([&] { return !(*s)->stats().connected; }, 1s));
+
+    test::run_capture(create, &status);
+    ASSERT_EQ(status, 0);
+    ASSERT_TRUE(eventually([&] { return has_device("rocd_test_replug"); }, 1s));
+    const auto frames = (*s)->stats().frames;
+    EXPECT_TRUE(
+        eventually([&] { return (*s)->stats().connected && (*s)->stats().frames > frames + 4800; }, 3s))
+        << "the stream runs again on the device that came back";
+    (*s)->close();
+    test::run_capture("pw-cli destroy " + std::to_string(node_id()) + " 2>&1");
 }

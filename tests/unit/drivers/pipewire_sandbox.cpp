@@ -29,9 +29,12 @@ public:
 
 } // namespace
 
-std::string run_capture(const std::string& command, int* status) {
+std::string run_capture(const std::string& command, int* status, bool bounded_time) {
     std::string out;
-    FILE* p = popen(command.c_str(), "r");
+    // Never hang a test: a client waiting for a link that a dead session
+    // manager will never make is killed.
+    const std::string bounded = bounded_time ? "timeout -k 2 30 " + command : command;
+    FILE* p = popen(bounded.c_str(), "r");
     if (p == nullptr) {
         if (status) {
             *status = -1;
@@ -52,6 +55,11 @@ std::string run_capture(const std::string& command, int* status) {
 
 std::string pipewire_sandbox(std::string* error) {
     if (!sandbox_dir.empty()) {
+        // A test may have left the server down, or WirePlumber may have crashed.
+        if (!pipewire_sandbox_command("ensure")) {
+            *error = "scripts/pipewire-sandbox ensure failed";
+            return {};
+        }
         return sandbox_dir;
     }
     if (const char* existing = std::getenv("ROCD_PW_SANDBOX")) {
@@ -59,7 +67,8 @@ std::string pipewire_sandbox(std::string* error) {
         return sandbox_dir;
     }
     int status = 0;
-    const std::string out = run_capture(std::string(ROCD_SANDBOX_SCRIPT) + " start", &status);
+    const std::string out =
+        run_capture(std::string(ROCD_SANDBOX_SCRIPT) + " start", &status, /*bounded_time=*/false);
     if (status != 0) {
         *error = "scripts/pipewire-sandbox start failed (status " + std::to_string(status) + ")";
         return {};

@@ -17,6 +17,8 @@ std::string pipewire_sandbox(std::string* error);
 bool pipewire_sandbox_command(const std::string& command);
 
 /// Runs a shell command in the sandbox environment; returns its stdout.
-std::string run_capture(const std::string& command, int* status = nullptr);
+/// Unless `bounded_time` is false the command is killed after 30 s, so a
+/// client that waits forever (e.g. for a link) cannot hang the test.
+std::string run_capture(const std::string& command, int* status = nullptr, bool bounded_time = true);
 
 } // namespace rocd::test

@@ -22,8 +22,10 @@ struct DriftResult {
     double final_scaling = 1;
 };
 
-DriftResult simulate(double drift, Duration target, Duration settle, Duration total) {
+DriftResult simulate(double drift, Duration target, Duration settle, Duration total,
+                     audio::ResamplerBackend backend = audio::ResamplerBackend::speex) {
     ReceiverConfig rc;
+    rc.resampler_backend = backend;
     rc.target_latency = target;
     rc.resampler_quality = 1; // the control loop is under test, not the filter
     SenderConfig sc;
@@ -90,6 +92,11 @@ TEST(Drift, holds_latency_when_sender_clock_is_half_percent_fast) {
 
 TEST(Drift, holds_latency_when_sender_clock_is_half_percent_slow) {
     const auto r = simulate(-0.005, 200ms, 60s, 600s);
+    expect_held(r, 200ms, -0.005);
+}
+
+TEST(Drift, builtin_resampler_holds_latency_with_drift) {
+    const auto r = simulate(-0.005, 200ms, 60s, 600s, audio::ResamplerBackend::builtin);
     expect_held(r, 200ms, -0.005);
 }
 

@@ -138,13 +138,23 @@ TEST(Loopback, tools_reject_bad_endpoints_and_unsupported_fec_with_exit_1) {
     const std::string wav = rocd::test::interop_path("input-44k-stereo.wav");
     EXPECT_EQ(run({ROCD_SEND_PATH, "-i", wav, "-s", "rtp://127.0.0.1"}), 1);
     EXPECT_EQ(run({ROCD_SEND_PATH, "-i", wav, "-s", "udp://127.0.0.1:1"}), 1);
-    EXPECT_EQ(run({ROCD_SEND_PATH, "-i", wav, "-s", "rtp+rs8m://127.0.0.1:1", "-r", "rs8m://127.0.0.1:2"}),
+    // Inconsistent FEC: LDPC repair for an RS8M source, a FEC source alone,
+    // a repair endpoint without a FEC source, LDPC with fewer than 7 repairs.
+    EXPECT_EQ(run({ROCD_SEND_PATH, "-i", wav, "-s", "rtp+rs8m://127.0.0.1:1", "-r", "ldpc://127.0.0.1:2"}),
               1);
+    EXPECT_EQ(run({ROCD_SEND_PATH, "-i", wav, "-s", "rtp+rs8m://127.0.0.1:1"}), 1);
+    EXPECT_EQ(run({ROCD_SEND_PATH, "-i", wav, "-s", "rtp://127.0.0.1:1", "-r", "rs8m://127.0.0.1:2"}), 1);
+    EXPECT_EQ(run({ROCD_SEND_PATH, "-i", wav, "-s", "rtp+ldpc://127.0.0.1:1", "-r", "ldpc://127.0.0.1:2",
+                   "--nbrpr", "5"}),
+              1);
+    EXPECT_EQ(
+        run({ROCD_RECV_PATH, "-o", "/tmp/x.wav", "-s", "rtp+ldpc://127.0.0.1:1", "-r", "rs8m://127.0.0.1:2"}),
+        1);
     EXPECT_EQ(run({ROCD_SEND_PATH, "-i", wav, "-s", "rtp://127.0.0.1:1", "--nbsrc", "10"}), 1);
     EXPECT_EQ(run({ROCD_SEND_PATH, "-i", wav, "-s", "rtp://127.0.0.1:1", "--packet-len", "5"}), 1);
     EXPECT_EQ(run({ROCD_SEND_PATH, "-i", "alsa://default", "-s", "rtp://127.0.0.1:1"}), 1);
     EXPECT_EQ(
-        run({ROCD_RECV_PATH, "-o", "/tmp/x.wav", "-s", "rtp://127.0.0.1:1", "-c", "rtcp://127.0.0.1:3"}), 1);
+        run({ROCD_RECV_PATH, "-o", "/tmp/x.wav", "-s", "rtp://127.0.0.1:1", "-c", "rs8m://127.0.0.1:3"}), 1);
     EXPECT_EQ(run({ROCD_RECV_PATH, "-o", "/tmp/x.wav", "-s", "rtp://127.0.0.1:1", "--target-latency", "1.5"}),
               1);
 }

@@ -1,9 +1,12 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cmath>
 
 #include "helpers.h"
+#include "tone.h"
 #include "transport/receiver_pipeline.h"
+#include "transport/sender_pipeline.h"
 
 namespace rocd::transport {
 namespace {
@@ -61,6 +64,57 @@ TEST(ReceiverPipeline, decodes_captured_roc_stream_to_the_source_wav_exactly) {
     EXPECT_EQ(m.packets_lost, 0u);
     EXPECT_EQ(m.packets_late, 0u);
     EXPECT_EQ(m.sessions_started, 1u);
+}
+
+} // namespace
+} // namespace rocd::transport
+
+namespace rocd::transport {
+namespace {
+
+// Stamps a fixed source address on each packet, as the network would.
+struct FromAddress final : IPacketWriter {
+    FromAddress(IPacketWriter& next, std::uint16_t port) : next(next) {
+        addr = *net::SocketAddress::resolve("127.0.0.1", port);
+    }
+    void write(Packet& p) override {
+        p.address = addr;
+        next.write(p);
+    }
+    IPacketWriter& next;
+    net::SocketAddress addr;
+};
+
+TEST(ReceiverPipeline, mixes_concurrent_senders_into_one_output) {
+    test::PacketQueue wire;
+    FromAddress a(wire, 5001), b(wire, 5002);
+    SenderPipeline left(SenderConfig {}, a), right(SenderConfig {}, b);
+    ReceiverConfig rc;
+    rc.target_latency = 50ms;
+    ReceiverPipeline receiver(rc, wire);
+    std::vector<float> in_a(441 * 2), in_b(441 * 2), out, buf(441 * 2);
+    double pa = 0, pb = 0;
+    for (int i = 0; i < 200; ++i) {
+        for (std::size_t f = 0; f < 441; ++f) {
+            in_a[2 * f] = in_a[2 * f + 1] = 0.3f * float(std::sin(pa));
+            in_b[2 * f] = in_b[2 * f + 1] = 0.3f * float(std::sin(pb));
+            pa += 2 * 3.14159265358979 * 441 / 44100;
+            pb += 2 * 3.14159265358979 * 661.5 / 44100;
+        }
+        left.write(in_a.data(), 441);
+        right.write(in_b.data(), 441);
+        receiver.read(buf.data(), 441);
+        out.insert(out.end(), buf.begin(), buf.end());
+    }
+    const auto m = receiver.metrics();
+    EXPECT_EQ(m.sessions, 2u);
+    EXPECT_EQ(m.sessions_started, 2u);
+    // Both tones are in the output, each with half of its energy.
+    const std::size_t frames = out.size() / 2;
+    const double p441 = test::tone_purity(out, 2, 0, frames - 4410, frames, 441, 44100);
+    const double p661 = test::tone_purity(out, 2, 0, frames - 4410, frames, 661.5, 44100);
+    EXPECT_NEAR(p441, 0.5, 0.05);
+    EXPECT_NEAR(p661, 0.5, 0.05);
 }
 
 } // namespace

@@ -1,0 +1,104 @@
+#include "transport/fec/fec_packets.h"
+
+#include "transport/fec/payload_id.h"
+#include "transport/rtp/parser.h"
+
+namespace rocd::transport {
+
+bool compose_source_footer(fec::FecScheme scheme, std::uint32_t sbn, std::uint16_t esi, std::uint16_t k,
+                           std::span<std::uint8_t> out) {
+    if (scheme == fec::FecScheme::rs8m) {
+        if (esi > 0xFF) {
+            return false;
+        }
+        return fec::Rs8mPayloadId {sbn, static_cast<std::uint8_t>(esi), k}.compose(out);
+    }
+    if (sbn > 0xFFFF) {
+        return false;
+    }
+    return fec::LdpcSourcePayloadId {static_cast<std::uint16_t>(sbn), esi, k}.compose(out);
+}
+
+bool compose_repair_header(fec::FecScheme scheme, std::uint32_t sbn, std::uint16_t esi, std::uint16_t k,
+                           std::uint16_t n, std::span<std::uint8_t> out) {
+    if (scheme == fec::FecScheme::rs8m) {
+        if (esi > 0xFF) {
+            return false;
+        }
+        return fec::Rs8mPayloadId {sbn, static_cast<std::uint8_t>(esi), k}.compose(out);
+    }
+    if (sbn > 0xFFFF) {
+        return false;
+    }
+    return fec::LdpcRepairPayloadId {static_cast<std::uint16_t>(sbn), esi, k, n}.compose(out);
+}
+
+bool FecSourceParser::parse(Packet& packet) const {
+    packet.flags &= ~(PacketFlag_Fec | PacketFlag_Repair);
+    const std::size_t footer = fec::source_footer_size(scheme_);
+    if (packet.size > MaxPacketSize || packet.size < footer) {
+        return false;
+    }
+    const std::span<const std::uint8_t> tail(packet.data.data() + packet.size - footer, footer);
+    FecFields f;
+    if (scheme_ == fec::FecScheme::rs8m) {
+        const auto id = fec::Rs8mPayloadId::parse_source(tail);
+        if (!id) {
+            return false;
+        }
+        f.source_block_number = id->sbn;
+        f.encoding_symbol_id = id->esi;
+        f.source_block_length = id->k;
+    } else {
+        const auto id = fec::LdpcSourcePayloadId::parse(tail);
+        if (!id) {
+            return false;
+        }
+        f.source_block_number = id->sbn;
+        f.encoding_symbol_id = id->esi;
+        f.source_block_length = id->k;
+    }
+    if (!rtp::Parser(footer).parse(packet)) {
+        return false;
+    }
+    f.payload_offset = 0;
+    f.payload_size = static_cast<std::uint16_t>(packet.size - footer);
+    packet.fec = f;
+    packet.flags |= PacketFlag_Fec;
+    return true;
+}
+
+bool FecRepairParser::parse(Packet& packet) const {
+    packet.flags &= ~(PacketFlag_Rtp | PacketFlag_Audio | PacketFlag_Fec | PacketFlag_Repair);
+    const std::size_t header = fec::repair_header_size(scheme_);
+    if (packet.size > MaxPacketSize || packet.size <= header) {
+        return false;
+    }
+    const std::span<const std::uint8_t> bytes(packet.data.data(), packet.size);
+    FecFields f;
+    if (scheme_ == fec::FecScheme::rs8m) {
+        const auto id = fec::Rs8mPayloadId::parse_repair(bytes);
+        if (!id) {
+            return false;
+        }
+        f.source_block_number = id->sbn;
+        f.encoding_symbol_id = id->esi;
+        f.source_block_length = id->k;
+    } else {
+        const auto id = fec::LdpcRepairPayloadId::parse(bytes);
+        if (!id) {
+            return false;
+        }
+        f.source_block_number = id->sbn;
+        f.encoding_symbol_id = id->esi;
+        f.source_block_length = id->k;
+        f.block_length = id->n;
+    }
+    f.payload_offset = static_cast<std::uint16_t>(header);
+    f.payload_size = static_cast<std::uint16_t>(packet.size - header);
+    packet.fec = f;
+    packet.flags |= PacketFlag_Fec | PacketFlag_Repair;
+    return true;
+}
+
+} // namespace rocd::transport

@@ -1,0 +1,187 @@
+#include "transport/rtcp/receiver_reporter.h"
+
+#include <algorithm>
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+#include <random>
+
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "transport/rtcp/packets.h"
+
+namespace rocd::transport::rtcp {
+
+namespace {
+
+std::int64_t steady_ns() {
+    return std::chrono::duration_cast<std::chrono::nanoseconds>(
+               std::chrono::steady_clock::now().time_since_epoch())
+        .count();
+}
+
+std::uint32_t ns_to_q16(std::int64_t ns) {
+    return static_cast<std::uint32_t>(std::max<std::int64_t>(0, ns) * 65536 / 1'000'000'000);
+}
+
+} // namespace
+
+ReceiverReporter::ReceiverReporter(const ReceiverPipeline& pipeline)
+    : pipeline_(pipeline), cname_(random_cname()), ssrc_(std::random_device {}() | 1u) {}
+
+Result<std::unique_ptr<ReceiverReporter>> ReceiverReporter::open(const net::SocketAddress& bind,
+                                                                 const ReceiverPipeline& pipeline) {
+    std::unique_ptr<ReceiverReporter> r(new ReceiverReporter(pipeline));
+    r->fd_ = socket(bind.family(), SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    if (r->fd_ < 0) {
+        return fail(Errc::io, std::string("udp socket: ") + std::strerror(errno));
+    }
+    const int one = 1;
+    setsockopt(r->fd_, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+    if (::bind(r->fd_, bind.sockaddr_ptr(), bind.length()) != 0) {
+        return fail(Errc::unavailable, "cannot bind " + bind.str() + ": " + std::strerror(errno), "control");
+    }
+    sockaddr_storage ss {};
+    socklen_t len = sizeof(ss);
+    getsockname(r->fd_, reinterpret_cast<sockaddr*>(&ss), &len);
+    r->local_ = net::SocketAddress::from(reinterpret_cast<sockaddr*>(&ss), len);
+    return r;
+}
+
+ReceiverReporter::~ReceiverReporter() {
+    if (fd_ >= 0) {
+        close(fd_);
+    }
+}
+
+void ReceiverReporter::on_readable() {
+    std::uint8_t buf[MaxPacketSize];
+    for (;;) {
+        sockaddr_storage from {};
+        socklen_t len = sizeof(from);
+        const ssize_t n =
+            recvfrom(fd_, buf, sizeof(buf), MSG_DONTWAIT, reinterpret_cast<sockaddr*>(&from), &len);
+        if (n < 0) {
+            return;
+        }
+        handle(std::span<const std::uint8_t>(buf, static_cast<std::size_t>(n)),
+               net::SocketAddress::from(reinterpret_cast<sockaddr*>(&from), len));
+    }
+}
+
+void ReceiverReporter::handle(std::span<const std::uint8_t> data, const net::SocketAddress& from) {
+    const auto c = parse(data);
+    if (!c || (!c->sr && !c->xr && c->sdes.empty() && !c->bye)) {
+        counters_.malformed.fetch_add(1, std::memory_order_relaxed);
+        return;
+    }
+    counters_.received.fetch_add(1, std::memory_order_relaxed);
+    // Report_Back: answer to where the sender's RTCP comes from (its one socket).
+    have_sender_ = true;
+    sender_ = from;
+    if (c->sr) {
+        sender_ssrc_ = c->sr->ssrc;
+        lsr_ = ntp_middle(c->sr->ntp);
+        sr_at_ns_ = steady_ns();
+    }
+    if (c->xr) {
+        for (const auto& e : c->xr->dlrr) {
+            if (e.ssrc == ssrc_ && e.lrr != 0) {
+                rtt_q16_ = ntp_middle(ntp_now()) - e.lrr - e.dlrr;
+            }
+        }
+    }
+    if (c->bye) {
+        // The session itself ends by its watchdog once packets stop.
+        have_sender_ = false;
+    }
+}
+
+void ReceiverReporter::on_tick() {
+    const std::int64_t now = steady_ns();
+    if (now < next_report_ns_) {
+        return;
+    }
+    next_report_ns_ = now + ReportIntervalNs;
+    // A receiver that never got RTCP from the sender sends nothing (like Roc).
+    if (have_sender_) {
+        send_report(now);
+    }
+}
+
+void ReceiverReporter::send_report(std::int64_t now_ns) {
+    const ReceiverMetrics m = pipeline_.metrics();
+    const std::uint64_t ntp = ntp_now();
+    Compound c;
+    ReceiverReport rr;
+    rr.ssrc = ssrc_;
+    const std::uint32_t source = m.ssrc != 0 ? m.ssrc : sender_ssrc_;
+    if (m.sessions > 0) {
+        ReportBlock b;
+        b.ssrc = source;
+        const std::uint64_t expected = std::uint64_t(m.ext_highest_seq - m.ext_first_seq) + 1;
+        const std::uint64_t arrived = m.packets_arrived;
+        b.cumulative_lost = static_cast<std::int32_t>(std::int64_t(expected) - std::int64_t(arrived));
+        // RFC 3550 A.3: fraction over the interval since the last report.
+        const std::int64_t exp_int = std::int64_t(expected) - std::int64_t(prev_expected_);
+        const std::int64_t lost_int = exp_int - (std::int64_t(arrived) - std::int64_t(prev_arrived_));
+        b.fraction_lost =
+            exp_int > 0 && lost_int > 0
+                ? static_cast<std::uint8_t>(std::min<std::int64_t>(255, (lost_int << 8) / exp_int))
+                : 0;
+        prev_expected_ = expected;
+        prev_arrived_ = arrived;
+        b.ext_highest_seq = m.ext_highest_seq;
+        b.jitter = static_cast<std::uint32_t>(m.jitter.count() * 44100 / 1'000'000'000);
+        if (sr_at_ns_ != 0) {
+            b.lsr = lsr_;
+            b.dlsr = ns_to_q16(now_ns - sr_at_ns_);
+        }
+        rr.blocks.push_back(b);
+    }
+    c.rr = rr;
+    c.order.push_back(RR);
+    ExtendedReport xr;
+    xr.ssrc = ssrc_;
+    xr.rrtr = ntp;
+    xr.order.push_back(4);
+    if (m.sessions > 0) {
+        MeasurementInfo mi;
+        mi.ssrc = source;
+        mi.first_seq = m.ext_first_seq & 0xFFFF;
+        mi.ext_first_seq = m.ext_first_seq;
+        mi.ext_last_seq = m.ext_highest_seq;
+        xr.measurement = mi;
+        xr.order.push_back(14);
+        DelayMetrics dm;
+        dm.ssrc = source;
+        dm.rtt_mean = dm.rtt_min = dm.rtt_max = rtt_q16_;
+        xr.delay = dm; // e2e delay: unavailable (needs capture timestamps)
+        xr.order.push_back(16);
+        QueueMetrics qm;
+        qm.ssrc = source;
+        qm.niq_latency = ns_to_q16(m.latency.count());
+        qm.niq_stalling = 0;
+        xr.queue = qm;
+        xr.order.push_back(220);
+    }
+    c.xr = xr;
+    c.order.push_back(XR);
+    c.sdes.push_back(SdesChunk {ssrc_, {SdesItem {1, cname_}}});
+    c.order.push_back(SDES);
+    std::uint8_t buf[512];
+    const std::size_t n = compose(c, buf);
+    if (n > 0 && sendto(fd_, buf, n, MSG_DONTWAIT, sender_.sockaddr_ptr(), sender_.length()) >= 0) {
+        counters_.sent.fetch_add(1, std::memory_order_relaxed);
+    }
+}
+
+void ReceiverReporter::fill_metrics(ReceiverMetrics& m) const {
+    constexpr auto r = std::memory_order_relaxed;
+    m.rtcp_received = counters_.received.load(r);
+    m.rtcp_malformed = counters_.malformed.load(r);
+    m.rtcp_sent = counters_.sent.load(r);
+}
+
+} // namespace rocd::transport::rtcp

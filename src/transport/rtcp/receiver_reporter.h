@@ -1,0 +1,60 @@
+// The receiver's side of RTCP (WIRE.md §6): the control socket takes the
+// sender's SR/SDES and, every 200 ms, answers to the source address of the
+// sender's RTCP with RR + XR (RRTR, Measurement Info, Delay Metrics, Queue
+// Metrics) + SDES, computing loss and jitter properly.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "core/error.h"
+#include "transport/metrics.h"
+#include "transport/net/network_loop.h"
+#include "transport/net/socket_address.h"
+#include "transport/receiver_pipeline.h"
+
+namespace rocd::transport::rtcp {
+
+/// A bound control socket on the network loop. Reads the pipeline's
+/// published metrics (thread-safe); fill_metrics() from any thread.
+class ReceiverReporter final : public net::IPort {
+public:
+    static Result<std::unique_ptr<ReceiverReporter>> open(const net::SocketAddress& bind,
+                                                          const ReceiverPipeline& pipeline);
+    ~ReceiverReporter() override;
+
+    int fd() const override { return fd_; }
+    void on_readable() override;
+    void on_tick() override;
+
+    void fill_metrics(ReceiverMetrics& m) const;
+    const net::SocketAddress& local_address() const { return local_; }
+
+private:
+    explicit ReceiverReporter(const ReceiverPipeline& pipeline);
+    void handle(std::span<const std::uint8_t> data, const net::SocketAddress& from);
+    void send_report(std::int64_t now_ns);
+
+    int fd_ = -1;
+    net::SocketAddress local_;
+    const ReceiverPipeline& pipeline_;
+    std::string cname_;
+    std::uint32_t ssrc_;
+    std::int64_t next_report_ns_ = 0;
+    // Network thread only.
+    bool have_sender_ = false;
+    net::SocketAddress sender_;
+    std::uint32_t sender_ssrc_ = 0;
+    std::uint32_t lsr_ = 0;
+    std::int64_t sr_at_ns_ = 0;
+    std::uint32_t rtt_q16_ = 0xFFFFFFFF;
+    std::uint64_t prev_expected_ = 0, prev_arrived_ = 0;
+
+    struct Counters {
+        std::atomic<std::uint64_t> received {0}, malformed {0}, sent {0};
+    } counters_;
+};
+
+} // namespace rocd::transport::rtcp

@@ -1,0 +1,41 @@
+#include <gtest/gtest.h>
+
+#include "client.h"
+#include "table.h"
+
+namespace rocctl {
+namespace {
+
+TEST(ParseUrl, takes_host_and_port) {
+    auto a = parse_url("http://127.0.0.1:4040");
+    ASSERT_TRUE(a);
+    EXPECT_EQ(a->host, "127.0.0.1");
+    EXPECT_EQ(a->port, "4040");
+    auto b = parse_url("http://[::1]:5000/");
+    ASSERT_TRUE(b);
+    EXPECT_EQ(b->host, "::1");
+    EXPECT_EQ(b->port, "5000");
+    auto c = parse_url("http://studio");
+    ASSERT_TRUE(c);
+    EXPECT_EQ(c->port, "80");
+}
+
+TEST(ParseUrl, rejects_other_forms) {
+    for (const char* url : {"", "127.0.0.1:4040", "https://x:1", "http://", "http://x:1/path"}) {
+        EXPECT_FALSE(parse_url(url)) << url;
+    }
+}
+
+TEST(Table, aligns_columns_and_marks_missing_values) {
+    auto rows = nlohmann::json::parse(R"([{"a":"x","b":{"c":12}},{"a":"longer"}])");
+    const std::string out = render_table(rows, {{"A", "/a"}, {"C", "/b/c"}});
+    EXPECT_EQ(out, "A       C\nx       12\nlonger  -\n");
+}
+
+TEST(Table, renders_nested_objects_indented) {
+    auto object = nlohmann::json::parse(R"({"state":"active","metrics":{"lost":0}})");
+    EXPECT_EQ(render_object(object), "metrics:\n  lost: 0\nstate: active\n");
+}
+
+} // namespace
+} // namespace rocctl

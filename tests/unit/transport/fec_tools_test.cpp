@@ -1,0 +1,102 @@
+// rocd-send → rocd-recv with FEC over real UDP on 127.0.0.1, and the
+// in-process Sender → Receiver with both FEC sockets.
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <filesystem>
+#include <thread>
+
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "helpers.h"
+#include "tone.h"
+#include "transport/receiver.h"
+#include "transport/sender.h"
+
+namespace rocd::transport {
+namespace {
+
+using namespace std::chrono_literals;
+
+pid_t spawn(const std::vector<std::string>& args) {
+    std::vector<char*> argv;
+    for (const auto& a : args) {
+        argv.push_back(const_cast<char*>(a.c_str()));
+    }
+    argv.push_back(nullptr);
+    const pid_t pid = fork();
+    if (pid == 0) {
+        execv(argv[0], argv.data());
+        _exit(127);
+    }
+    return pid;
+}
+
+int wait_exit(pid_t pid) {
+    int status = 0;
+    waitpid(pid, &status, 0);
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+TEST(FecTools, rocd_send_to_rocd_recv_with_rs8m_and_rtcp_delivers_the_wav) {
+    const auto dir = std::filesystem::temp_directory_path() / ("rocd-fec-tools-" + std::to_string(getpid()));
+    std::filesystem::create_directories(dir);
+    const std::string out = (dir / "out.wav").string();
+    const int base = 21000 + getpid() % 10000 * 3 % 20000;
+    const std::string src = "127.0.0.1:" + std::to_string(base),
+                      rpr = "127.0.0.1:" + std::to_string(base + 1),
+                      ctl = "127.0.0.1:" + std::to_string(base + 2);
+    const pid_t recv_pid =
+        spawn({ROCD_RECV_PATH, "-s", "rtp+rs8m://" + src, "-r", "rs8m://" + rpr, "-o", "file:" + out, "-c",
+               "rtcp://" + ctl, "--oneshot", "--target-latency", "100ms"});
+    std::this_thread::sleep_for(300ms); // let it bind
+    EXPECT_EQ(wait_exit(spawn({ROCD_SEND_PATH, "-i", rocd::test::interop_path("input-44k-stereo.wav"), "-s",
+                               "rtp+rs8m://" + src, "-r", "rs8m://" + rpr, "-c", "rtcp://" + ctl, "--nbsrc",
+                               "10", "--nbrpr", "5"})),
+              0);
+    EXPECT_EQ(wait_exit(recv_pid), 0);
+    const auto got = test::read_wav(out);
+    ASSERT_EQ(got.channels, 2);
+    EXPECT_GT(got.frames(), 88200u);
+    const std::size_t from = 4410 + 4410, to = from + 44100;
+    EXPECT_GT(test::min_tone_purity(got.samples, 2, 0, from, to, 440, 44100), 0.95);
+    EXPECT_GT(test::min_tone_purity(got.samples, 2, 1, from, to, 660, 44100), 0.95);
+    std::filesystem::remove_all(dir);
+}
+
+TEST(FecTools, sender_sends_source_and_repair_from_one_socket_to_the_receivers_two_ports) {
+    auto loop = net::NetworkLoop::create();
+    ASSERT_TRUE(loop);
+    ReceiverConfig rc;
+    rc.source = *parse_endpoint("rtp+ldpc://127.0.0.1:0", Interface::source);
+    rc.repair = *parse_endpoint("ldpc://127.0.0.1:0", Interface::repair);
+    rc.target_latency = 100ms;
+    auto receiver = Receiver::create(rc, **loop);
+    ASSERT_TRUE(receiver) << receiver.error().message;
+    SenderConfig sc;
+    sc.source = *parse_endpoint("rtp+ldpc://127.0.0.1:" + std::to_string((*receiver)->local_address().port()),
+                                Interface::source);
+    sc.repair = *parse_endpoint("ldpc://127.0.0.1:" + std::to_string((*receiver)->repair_address()->port()),
+                                Interface::repair);
+    auto sender = Sender::create(sc, **loop);
+    ASSERT_TRUE(sender) << sender.error().message;
+    std::vector<float> buf(441 * 2, 0.25f), out(441 * 2);
+    const auto t0 = std::chrono::steady_clock::now();
+    for (int i = 0; i < 100; ++i) { // 1 s
+        (*sender)->write(buf.data(), 441);
+        std::this_thread::sleep_until(t0 + (i + 1) * 10ms);
+        (*receiver)->read(out.data(), 441);
+    }
+    const auto sm = (*sender)->metrics();
+    const auto m = (*receiver)->metrics();
+    EXPECT_GT(sm.repair_packets, 50u);
+    EXPECT_EQ(m.sessions_started, 1u);
+    // Every repair packet found its session by the sender's address:port.
+    EXPECT_GE(m.repair_received + 10, sm.repair_packets);
+    EXPECT_EQ(m.packets_unroutable, 0u);
+    EXPECT_EQ(m.packets_malformed, 0u);
+}
+
+} // namespace
+} // namespace rocd::transport
