@@ -15,12 +15,15 @@
 #include "api/routes/events.h"
 #include "api/routes/peers.h"
 #include "api/routes/status.h"
+#include "api/routes/streams.h"
 #include "core/uri.h"
 #include "drivers/factory.h"
 #include "core/version.h"
 #include "events/event_bus.h"
 #include "peers/peer_service.h"
 #include "store/store.h"
+#include "streams/stream_service.h"
+#include "transport/net/network_loop.h"
 
 namespace rocd::daemon {
 
@@ -115,11 +118,23 @@ Status run(const config::Config& config, const std::filesystem::path& data_dir) 
         }
         return out;
     });
+    // One network thread for every stream's sockets.
+    auto network = transport::net::NetworkLoop::create();
+    if (!network) {
+        return tl::unexpected(network.error());
+    }
+    streams::StreamService streams(io, **driver, store->streams(), bus, store->self_uid(), **network);
+    if (auto status = streams.start(); !status) {
+        return status;
+    }
+    bus.add_snapshot_source([&streams] { return streams.snapshot(); });
+
     const api::DaemonInfo info {config.driver, store->self_uid(), started_at, started};
 
     api::add_status_routes(router, info);
     api::add_peer_routes(router, peers);
     api::add_collection_routes(router, peers, *store);
+    api::add_stream_routes(router, streams);
     api::add_event_routes(router, io, bus, {config.event_heartbeat, 1024});
     if (auto status = api::add_docs_routes(router, data_dir); !status) {
         return status;

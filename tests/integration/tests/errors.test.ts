@@ -145,7 +145,7 @@ describe("errors", () => {
       ["DELETE", "/status", "GET, HEAD"],
       ["POST", "/peers", "GET, HEAD"],
       ["PUT", "/peers/self", "GET, HEAD, PATCH"],
-      ["PATCH", "/streams", "GET, HEAD"],
+      ["PATCH", "/streams", "GET, HEAD, POST"],
       ["POST", "/openapi.yaml", "GET, HEAD"],
       ["POST", "/events", "GET"],
     ];

@@ -23,7 +23,8 @@ describe("routes", () => {
   });
 
   it("every GET of the document answers 200 with a documented media type", async () => {
-    const gets = operations().filter((op) => op.method === "GET");
+    // Routes of one stream need a stream: tests/streams.test.ts covers them.
+    const gets = operations().filter((op) => op.method === "GET" && !op.path.includes("{stream}"));
     assert.ok(gets.length >= 8, `the document declares the foundation's routes (${gets.length})`);
     for (const op of gets) {
       const res = await fetch(d.baseUrl + op.path);

@@ -1,0 +1,77 @@
+#include "api/routes/streams.h"
+
+#include "api/http/json_body.h"
+#include "api/http/problem.h"
+
+namespace rocd::api {
+
+namespace {
+
+Result<Uid> stream_param(const RequestContext& context) {
+    auto uid = Uid::parse(context.params.at("stream"));
+    if (!uid) {
+        return fail(Errc::invalid_argument, "stream must be a stream uid: " + uid.error().message, "stream");
+    }
+    return uid;
+}
+
+} // namespace
+
+void add_stream_routes(Router& router, streams::StreamService& streams) {
+    router.add(http::verb::get, "/streams", [&streams](const RequestContext&) {
+        nlohmann::json out = nlohmann::json::array();
+        for (auto& item : streams.list()) {
+            out.push_back(std::move(item));
+        }
+        return json_response(out);
+    });
+
+    router.add(http::verb::post, "/streams", [&streams](const RequestContext& context) {
+        auto body = parse_json_object(context.request);
+        if (!body) {
+            return std::move(body.error());
+        }
+        auto stream = streams.create(*body);
+        if (!stream) {
+            return problem(stream.error());
+        }
+        auto response = json_response(*stream, http::status::created);
+        response.set(http::field::location, (*stream)["stream_uri"].get<std::string>());
+        return response;
+    });
+
+    router.add(http::verb::get, "/streams/{stream}", [&streams](const RequestContext& context) {
+        auto uid = stream_param(context);
+        if (!uid) {
+            return problem(uid.error());
+        }
+        auto stream = streams.get(*uid);
+        return stream ? json_response(*stream) : problem(stream.error());
+    });
+
+    router.add(http::verb::patch, "/streams/{stream}", [&streams](const RequestContext& context) {
+        auto uid = stream_param(context);
+        if (!uid) {
+            return problem(uid.error());
+        }
+        auto body = parse_json_object(context.request);
+        if (!body) {
+            return std::move(body.error());
+        }
+        auto stream = streams.update(*uid, *body);
+        return stream ? json_response(*stream) : problem(stream.error());
+    });
+
+    router.add(http::verb::delete_, "/streams/{stream}", [&streams](const RequestContext& context) {
+        auto uid = stream_param(context);
+        if (!uid) {
+            return problem(uid.error());
+        }
+        if (auto st = streams.remove(*uid); !st) {
+            return problem(st.error());
+        }
+        return Response {http::status::no_content, 11};
+    });
+}
+
+} // namespace rocd::api

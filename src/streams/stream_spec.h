@@ -1,0 +1,68 @@
+// What a stream is, as the user defined it: source, destination, settings.
+// This is the JSON the API takes and the store keeps.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "core/error.h"
+#include "core/uid.h"
+
+namespace rocd::streams {
+
+/// Which way a stream moves audio.
+enum class StreamDirection {
+    send,    ///< port -> address
+    receive, ///< address -> port
+};
+
+/// The network side of a stream: remote addresses (send) or local bind
+/// addresses (receive), in Roc's URI scheme.
+struct AddressSpec {
+    std::string media_uri;
+    std::optional<std::string> repair_uri;
+    std::optional<std::string> control_uri;
+};
+
+/// Optional settings; absent = the device's format or the transport's default.
+struct StreamSettings {
+    std::optional<std::uint32_t> rate;
+    std::optional<std::uint32_t> channels;
+    std::optional<double> packet_length_ms;
+    std::optional<std::uint32_t> fec_block_source_packets;
+    std::optional<std::uint32_t> fec_block_repair_packets;
+    std::optional<double> target_latency_ms;
+    std::optional<double> latency_tolerance_ms;
+    std::optional<int> resampler_quality;
+};
+
+/// A stream's definition.
+struct StreamSpec {
+    StreamDirection direction = StreamDirection::send;
+    /// The port side, as given ("/peers/self/ports/<uid>").
+    std::string port_uri;
+    /// The port's uid, parsed from port_uri (always set after parsing).
+    std::optional<Uid> port_uid;
+    AddressSpec address;
+    StreamSettings settings;
+};
+
+/// Parses a POST body (or a stored spec): strict, errors name the field
+/// path ("destination.media_uri"). Checks shapes only; what the URIs and
+/// settings mean is checked when the stream is opened.
+Result<StreamSpec> parse_stream_spec(const nlohmann::json& body);
+
+/// Parses a PATCH body's "settings" over `base`: fields present replace,
+/// `null` resets to the default.
+Status merge_settings(StreamSettings& base, const nlohmann::json& settings);
+
+/// The spec as JSON: {"source", "destination", "settings"}.
+nlohmann::json to_json(const StreamSpec& spec);
+
+/// "send" / "receive".
+const char* direction_name(StreamDirection direction);
+
+} // namespace rocd::streams

@@ -1,0 +1,171 @@
+// /streams: create (send and receive), list, read, change, delete, every
+// validation class, persistence across a restart, through the generated
+// client against the daemon with the mock driver and real UDP on 127.0.0.1.
+import assert from "node:assert/strict";
+import { createHash } from "node:crypto";
+import { createSocket } from "node:dgram";
+import { after, before, describe, it } from "node:test";
+
+import type { components } from "../generated/api.js";
+import { startDaemon, tempDir, type Daemon } from "../harness/daemon.js";
+import { assertFetchProblem, sleep, uidPattern } from "../harness/http.js";
+
+type Stream = components["schemas"]["Stream"];
+type StreamCreate = components["schemas"]["StreamCreate"];
+
+/** Uid::derive("port", "mock:<name>"), as the daemon computes port uids. */
+function portUid(name: string): string {
+  const alphabet = "abcdefghijklmnopqrstuvwxyz0123456789";
+  let digest = createHash("sha256").update(Buffer.from(`port\0mock:${name}`)).digest();
+  let pos = 0;
+  let out = "";
+  for (let n = 0; n < 18; ) {
+    if (pos === digest.length) {
+      digest = createHash("sha256").update(digest).digest();
+      pos = 0;
+    }
+    const byte = digest[pos++]!;
+    if (byte >= 252) continue;
+    if (n > 0 && n % 6 === 0) out += "-";
+    out += alphabet[byte % 36];
+    n++;
+  }
+  return out;
+}
+
+const mic = `/peers/self/ports/${portUid("mock_microphone")}`;
+const speakers = `/peers/self/ports/${portUid("mock_speakers")}`;
+
+async function freeUdpPort(): Promise<number> {
+  const socket = createSocket("udp4");
+  await new Promise<void>((r) => socket.bind(0, "127.0.0.1", r));
+  const port = socket.address().port;
+  await new Promise<void>((r) => socket.close(() => r()));
+  return port;
+}
+
+function sendBody(media: string): StreamCreate {
+  return { source: { type: "port", port_uri: mic }, destination: { type: "address", media_uri: media } };
+}
+
+function receiveBody(media: string): StreamCreate {
+  return {
+    source: { type: "address", media_uri: media },
+    destination: { type: "port", port_uri: speakers },
+    settings: { target_latency_ms: 60 },
+  };
+}
+
+async function waitState(d: Daemon, uid: string, state: string): Promise<Stream> {
+  let last: Stream | undefined;
+  for (let i = 0; i < 100; i++) {
+    const { data } = await d.client.GET("/streams/{stream}", { params: { path: { stream: uid } } });
+    last = data;
+    if (data?.state === state) return data;
+    await sleep(50);
+  }
+  assert.fail(`stream ${uid} never reached ${state}: ${JSON.stringify(last)}`);
+}
+
+describe("streams", () => {
+  let d: Daemon;
+  const state = tempDir();
+  before(async () => {
+    d = await startDaemon({ stateDir: state.path });
+  });
+  after(async () => {
+    const exit = await d.stop();
+    assert.deepEqual(exit, { code: 0, signal: null });
+    state.remove();
+  });
+
+  it("carries audio from a port to an address and from the address to a port", async () => {
+    const media = `rtp://127.0.0.1:${await freeUdpPort()}`;
+    const rx = await d.client.POST("/streams", { body: receiveBody(media) });
+    assert.equal(rx.response.status, 201);
+    assert.match(rx.data!.stream_uid, uidPattern);
+    assert.equal(rx.response.headers.get("location"), `/streams/${rx.data!.stream_uid}`);
+    assert.equal(rx.data!.direction, "receive");
+    const tx = await d.client.POST("/streams", { body: sendBody(media) });
+    assert.equal(tx.response.status, 201);
+    assert.equal(tx.data!.direction, "send");
+
+    const sending = await waitState(d, tx.data!.stream_uid, "active");
+    const receiving = await waitState(d, rx.data!.stream_uid, "active");
+    assert.ok(sending.metrics.packets_sent > 0);
+    assert.ok(receiving.metrics.packets_received > 0);
+
+    const list = await d.client.GET("/streams");
+    assert.equal(list.response.status, 200);
+    assert.deepEqual(list.data!.map((s) => s.stream_uid).sort(), [rx.data!.stream_uid, tx.data!.stream_uid].sort());
+
+    for (const s of [rx.data!, tx.data!]) {
+      const del = await d.client.DELETE("/streams/{stream}", { params: { path: { stream: s.stream_uid } } });
+      assert.equal(del.response.status, 204);
+    }
+    assert.deepEqual((await d.client.GET("/streams")).data, []);
+  });
+
+  it("changes settings with PATCH and keeps the old ones on a bad value", async () => {
+    const media = `rtp://127.0.0.1:${await freeUdpPort()}`;
+    const rx = await d.client.POST("/streams", { body: receiveBody(media) });
+    const path = { params: { path: { stream: rx.data!.stream_uid } } };
+    const ok = await d.client.PATCH("/streams/{stream}", { ...path, body: { settings: { target_latency_ms: 100 } } });
+    assert.equal(ok.response.status, 200);
+    assert.equal(ok.data!.settings.target_latency_ms, 100);
+    const bad = await d.client.PATCH("/streams/{stream}", { ...path, body: { settings: { channels: 99 } } });
+    await assertFetchProblem(bad.response, bad.error, { status: 400, type: "invalid-field", field: "settings.channels" });
+    const now = await d.client.GET("/streams/{stream}", path);
+    assert.equal(now.data!.settings.target_latency_ms, 100);
+    assert.equal((await d.client.DELETE("/streams/{stream}", path)).response.status, 204);
+    const gone = await d.client.GET("/streams/{stream}", path);
+    await assertFetchProblem(gone.response, gone.error, { status: 404, type: "not-found" });
+    const again = await d.client.DELETE("/streams/{stream}", path);
+    await assertFetchProblem(again.response, again.error, { status: 404, type: "not-found" });
+  });
+
+  it("refuses invalid streams with a problem naming the field, creating nothing", async () => {
+    const port = await freeUdpPort();
+    const media = `rtp://127.0.0.1:${port}`;
+    const held = await d.client.POST("/streams", { body: receiveBody(media) });
+    assert.equal(held.response.status, 201);
+    const cases: Array<[unknown, number, string, string]> = [
+      [
+        { source: { type: "port", port_uri: "/peers/self/ports/aaaaaa-bbbbbb-cccccc" }, destination: { type: "address", media_uri: media } },
+        404,
+        "not-found",
+        "source.port_uri",
+      ],
+      [{ ...receiveBody(media), destination: { type: "port", port_uri: mic } }, 400, "invalid-field", "destination.port_uri"],
+      [sendBody("rtp://127.0.0.1"), 400, "invalid-field", "destination.media_uri"],
+      [sendBody("http://127.0.0.1:80"), 400, "invalid-field", "destination.media_uri"],
+      [receiveBody(media), 409, "conflict", "source.media_uri"],
+      [{ source: { type: "port", port_uri: mic }, destination: { type: "port", port_uri: speakers } }, 422, "unsupported", "destination.type"],
+      [{ ...sendBody(media), extra: 1 }, 400, "invalid-field", "extra"],
+      [{ ...sendBody(media), settings: { rate: "fast" } }, 400, "invalid-field", "settings.rate"],
+    ];
+    for (const [body, status, type, field] of cases) {
+      const res = await fetch(d.baseUrl + "/streams", {
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify(body),
+      });
+      await assertFetchProblem(res, await res.json(), { status, type, field });
+    }
+    const list = await d.client.GET("/streams");
+    assert.equal(list.data!.length, 1);
+    await d.client.DELETE("/streams/{stream}", { params: { path: { stream: held.data!.stream_uid } } });
+  });
+
+  it("restores streams after a restart", async () => {
+    const media = `rtp://127.0.0.1:${await freeUdpPort()}`;
+    const rx = await d.client.POST("/streams", { body: receiveBody(media) });
+    assert.equal((await d.stop()).code, 0);
+    d = await startDaemon({ stateDir: state.path });
+    const restored = await d.client.GET("/streams/{stream}", { params: { path: { stream: rx.data!.stream_uid } } });
+    assert.equal(restored.response.status, 200);
+    assert.equal(restored.data!.source.type, "address");
+    assert.ok(["starting", "idle"].includes(restored.data!.state), restored.data!.state);
+    assert.equal(restored.data!.settings.target_latency_ms, 60);
+  });
+});

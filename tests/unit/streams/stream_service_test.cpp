@@ -1,0 +1,336 @@
+#include "streams/stream_service.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cmath>
+#include <filesystem>
+#include <numbers>
+
+#include <gtest/gtest.h>
+
+#include "drivers/mock/mock_driver.h"
+#include "store/store.h"
+
+namespace rocd::streams {
+namespace {
+
+using nlohmann::json;
+using namespace std::chrono_literals;
+
+drivers::MockDevice device(std::string name, drivers::Direction direction, std::uint32_t channels,
+                           double tone_hz) {
+    drivers::MockDevice d;
+    d.info.name = std::move(name);
+    d.info.display_name = d.info.name;
+    d.info.direction = direction;
+    d.info.channels = channels;
+    d.info.rate = 48000;
+    d.tone_hz = tone_hz;
+    return d;
+}
+
+/// A UDP port on 127.0.0.1 that nobody uses right now.
+std::uint16_t free_udp_port() {
+    const int fd = socket(AF_INET, SOCK_DGRAM, 0);
+    sockaddr_in addr {};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
+    socklen_t len = sizeof addr;
+    getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+    close(fd);
+    return ntohs(addr.sin_port);
+}
+
+/// Relative power of `hz` in `samples` (one channel), Goertzel.
+double power_at(const std::vector<float>& samples, std::size_t stride, double hz, double rate) {
+    const double w = 2 * std::numbers::pi * hz / rate;
+    const double coeff = 2 * std::cos(w);
+    double s1 = 0, s2 = 0;
+    for (std::size_t i = 0; i < samples.size(); i += stride) {
+        const double s = samples[i] + coeff * s1 - s2;
+        s2 = s1;
+        s1 = s;
+    }
+    const double n = static_cast<double>(samples.size() / stride);
+    return (s1 * s1 + s2 * s2 - coeff * s1 * s2) / (n * n);
+}
+
+class StreamServiceTest : public ::testing::Test {
+protected:
+    void SetUp() override {
+        dir_ = std::filesystem::temp_directory_path() /
+               ("rocd-streams-" + std::to_string(getpid()) + "-" +
+                ::testing::UnitTest::GetInstance()->current_test_info()->name());
+        std::filesystem::remove_all(dir_);
+        driver_ = std::make_unique<drivers::MockDriver>(
+            std::vector {device("mic_a", drivers::Direction::input, 1, 1000.0),
+                         device("spk_b", drivers::Direction::output, 2, 440.0)},
+            drivers::MockDriver::Options {true, 5ms});
+        auto loop = transport::net::NetworkLoop::create();
+        ASSERT_TRUE(loop);
+        loop_ = std::move(*loop);
+        open_service();
+        bus_.subscribe({}, [this](const events::Event& e) { events_.push_back(e.type); });
+    }
+
+    void TearDown() override {
+        service_.reset();
+        store_.reset();
+        std::filesystem::remove_all(dir_);
+    }
+
+    void open_service() {
+        service_.reset();
+        store_.reset();
+        auto store = store::Store::open(dir_);
+        ASSERT_TRUE(store) << store.error().message;
+        store_ = std::make_unique<store::Store>(std::move(*store));
+        StreamServiceOptions options;
+        options.state_interval = 50ms;
+        options.idle_after = 400ms;
+        service_ = std::make_unique<StreamService>(io_, *driver_, store_->streams(), bus_, store_->self_uid(),
+                                                   *loop_, options);
+        ASSERT_TRUE(service_->start());
+    }
+
+    std::string port_uri(const std::string& name) const {
+        return "/peers/self/ports/" + drivers::port_uid("mock", name).str();
+    }
+
+    json send_body(const std::string& port, const std::string& media) const {
+        return {{"source", {{"type", "port"}, {"port_uri", port_uri(port)}}},
+                {"destination", {{"type", "address"}, {"media_uri", media}}},
+                {"settings", {{"packet_length_ms", 5}}}};
+    }
+
+    json receive_body(const std::string& media, const std::string& port) const {
+        return {{"source", {{"type", "address"}, {"media_uri", media}}},
+                {"destination", {{"type", "port"}, {"port_uri", port_uri(port)}}},
+                {"settings", {{"target_latency_ms", 60}}}};
+    }
+
+    void run_for(std::chrono::milliseconds d) {
+        io_.restart();
+        io_.run_for(d);
+    }
+
+    /// Runs the control plane until `uid`'s state is `state` (at most 5 s).
+    std::string wait_state(const std::string& uid, const std::string& state) {
+        std::string now;
+        for (int i = 0; i < 100; ++i) {
+            now = (*service_->get(*Uid::parse(uid)))["state"];
+            if (now == state) {
+                break;
+            }
+            run_for(50ms);
+        }
+        return now;
+    }
+
+    std::size_t stored() { return store_->streams().list()->size(); }
+
+    std::filesystem::path dir_;
+    boost::asio::io_context io_;
+    events::EventBus bus_;
+    std::vector<std::string> events_;
+    std::unique_ptr<drivers::MockDriver> driver_;
+    std::unique_ptr<transport::net::NetworkLoop> loop_;
+    std::unique_ptr<store::Store> store_;
+    std::unique_ptr<StreamService> service_;
+};
+
+TEST_F(StreamServiceTest, carries_tone_from_capture_port_to_playback_port_over_udp) {
+    const std::string media = "rtp://127.0.0.1:" + std::to_string(free_udp_port());
+    auto rx = service_->create(receive_body(media, "spk_b"));
+    ASSERT_TRUE(rx) << rx.error().message;
+    auto tx = service_->create(send_body("mic_a", media));
+    ASSERT_TRUE(tx) << tx.error().message;
+    EXPECT_EQ((*tx)["state"], "starting");
+    EXPECT_EQ((*tx)["direction"], "send");
+    EXPECT_EQ((*rx)["stream_uri"], "/streams/" + (*rx)["stream_uid"].get<std::string>());
+
+    EXPECT_EQ(wait_state((*tx)["stream_uid"], "active"), "active");
+    EXPECT_EQ(wait_state((*rx)["stream_uid"], "active"), "active");
+    run_for(600ms);
+
+    auto tx_now = *service_->get(*Uid::parse((*tx)["stream_uid"].get<std::string>()));
+    auto rx_now = *service_->get(*Uid::parse((*rx)["stream_uid"].get<std::string>()));
+    EXPECT_GT(tx_now["metrics"]["packets_sent"].get<std::uint64_t>(), 50u);
+    EXPECT_GT(rx_now["metrics"]["packets_received"].get<std::uint64_t>(), 50u);
+    EXPECT_EQ(rx_now["metrics"]["sessions"], 1);
+
+    const auto recording = driver_->recording("spk_b");
+    ASSERT_GT(recording.size(), 48000u); // > 0.5 s of stereo
+    const std::vector<float> tail(recording.end() - 48000, recording.end());
+    const double tone = power_at(tail, 2, 1000.0, 48000);
+    const double other = power_at(tail, 2, 440.0, 48000);
+    EXPECT_GT(tone, 0.01) << "1 kHz tone not received";
+    EXPECT_GT(tone, 100 * other);
+
+    EXPECT_EQ(std::count(events_.begin(), events_.end(), "stream_added"), 2);
+    EXPECT_GE(std::count(events_.begin(), events_.end(), "stream_state_changed"), 2);
+}
+
+TEST_F(StreamServiceTest, waits_for_a_removed_port_and_resumes_when_it_returns) {
+    const std::string media = "rtp://127.0.0.1:" + std::to_string(free_udp_port());
+    auto tx = service_->create(send_body("mic_a", media));
+    ASSERT_TRUE(tx);
+    const std::string uid = (*tx)["stream_uid"];
+    EXPECT_EQ(wait_state(uid, "active"), "active");
+
+    ASSERT_TRUE(driver_->unplug("mic_a"));
+    EXPECT_EQ(wait_state(uid, "waiting_for_port"), "waiting_for_port");
+    EXPECT_EQ(driver_->open_streams(), 0u);
+
+    ASSERT_TRUE(driver_->plug(device("mic_a", drivers::Direction::input, 1, 1000.0)));
+    EXPECT_EQ(wait_state(uid, "active"), "active");
+}
+
+TEST_F(StreamServiceTest, refuses_invalid_streams_and_leaves_nothing_behind) {
+    const std::uint16_t port = free_udp_port();
+    const std::string media = "rtp://127.0.0.1:" + std::to_string(port);
+    struct Case {
+        json body;
+        Errc code;
+        std::string field;
+    };
+    const std::vector<Case> cases = {
+        {[&] {
+             json b = send_body("mic_a", media);
+             b["source"]["port_uri"] = "/peers/self/ports/aaaaaa-bbbbbb-cccccc";
+             return b;
+         }(),
+         Errc::not_found, "source.port_uri"},
+        {receive_body(media, "mic_a"), Errc::invalid_argument, "destination.port_uri"},
+        {send_body("mic_a", "rtp://127.0.0.1"), Errc::invalid_argument, "destination.media_uri"},
+        {send_body("mic_a", "http://127.0.0.1:80"), Errc::invalid_argument, "destination.media_uri"},
+        {receive_body("rtcp://127.0.0.1:4000", "spk_b"), Errc::invalid_argument, "source.media_uri"},
+        {[&] {
+             json b = send_body("mic_a", media);
+             b["settings"]["channels"] = 0;
+             return b;
+         }(),
+         Errc::invalid_argument, "settings.channels"},
+    };
+    for (const auto& c : cases) {
+        auto out = service_->create(c.body);
+        ASSERT_FALSE(out) << c.body.dump();
+        EXPECT_EQ(out.error().code, c.code) << c.body.dump() << ": " << out.error().message;
+        EXPECT_EQ(out.error().field, c.field) << c.body.dump() << ": " << out.error().message;
+    }
+
+    // FEC: refused by the transport until it supports it, accepted after.
+    json fec = send_body("mic_a", "rtp+rs8m://127.0.0.1:" + std::to_string(port));
+    fec["destination"]["repair_uri"] = "rs8m://127.0.0.1:" + std::to_string(port + 1);
+    if (auto out = service_->create(fec); !out) {
+        EXPECT_EQ(out.error().code, Errc::unsupported) << out.error().message;
+        EXPECT_TRUE(out.error().field.starts_with("destination.")) << out.error().field;
+    } else {
+        ASSERT_TRUE(service_->remove(*Uid::parse((*out)["stream_uid"].get<std::string>())));
+    }
+
+    // An address another stream holds.
+    auto rx = service_->create(receive_body(media, "spk_b"));
+    ASSERT_TRUE(rx);
+    auto again = service_->create(receive_body(media, "spk_b"));
+    ASSERT_FALSE(again);
+    EXPECT_EQ(again.error().code, Errc::conflict);
+    EXPECT_EQ(again.error().field, "source.media_uri");
+
+    EXPECT_EQ(service_->size(), 1u);
+    EXPECT_EQ(stored(), 1u);
+    EXPECT_EQ(driver_->open_streams(), 1u);
+}
+
+TEST_F(StreamServiceTest, restores_streams_after_restart) {
+    const std::string media = "rtp://127.0.0.1:" + std::to_string(free_udp_port());
+    auto tx = service_->create(send_body("mic_a", media));
+    ASSERT_TRUE(tx);
+    auto rx = service_->create(receive_body(media, "spk_b"));
+    ASSERT_TRUE(rx);
+
+    open_service();
+    EXPECT_EQ(service_->size(), 2u);
+    auto restored = service_->get(*Uid::parse((*tx)["stream_uid"].get<std::string>()));
+    ASSERT_TRUE(restored);
+    EXPECT_EQ((*restored)["destination"]["media_uri"], media);
+    EXPECT_EQ((*restored)["settings"]["packet_length_ms"], 5);
+    EXPECT_EQ(wait_state((*rx)["stream_uid"], "active"), "active");
+
+    // A port that is gone at start-up: waiting_for_port, then resumes.
+    service_.reset();
+    ASSERT_TRUE(driver_->unplug("mic_a"));
+    open_service();
+    const std::string uid = (*tx)["stream_uid"];
+    EXPECT_EQ((*service_->get(*Uid::parse(uid)))["state"], "waiting_for_port");
+    ASSERT_TRUE(driver_->plug(device("mic_a", drivers::Direction::input, 1, 1000.0)));
+    EXPECT_EQ(wait_state(uid, "active"), "active");
+}
+
+TEST_F(StreamServiceTest, restores_unbindable_stream_in_error) {
+    const std::uint16_t port = free_udp_port();
+    const std::string media = "rtp://127.0.0.1:" + std::to_string(port);
+    auto rx = service_->create(receive_body(media, "spk_b"));
+    ASSERT_TRUE(rx);
+    service_.reset();
+
+    const int fd = socket(AF_INET, SOCK_DGRAM, 0);
+    sockaddr_in addr {};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    addr.sin_port = htons(port);
+    ASSERT_EQ(bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+    open_service();
+    auto restored = *service_->get(*Uid::parse((*rx)["stream_uid"].get<std::string>()));
+    EXPECT_EQ(restored["state"], "error");
+    EXPECT_NE(restored["error"].get<std::string>().find("bind"), std::string::npos) << restored.dump();
+    close(fd);
+}
+
+TEST_F(StreamServiceTest, updates_settings_by_restarting_and_keeps_old_ones_on_failure) {
+    const std::string media = "rtp://127.0.0.1:" + std::to_string(free_udp_port());
+    auto rx = service_->create(receive_body(media, "spk_b"));
+    ASSERT_TRUE(rx);
+    const Uid uid = *Uid::parse((*rx)["stream_uid"].get<std::string>());
+
+    auto changed = service_->update(uid, {{"settings", {{"target_latency_ms", 100}}}});
+    ASSERT_TRUE(changed) << changed.error().message;
+    EXPECT_EQ((*changed)["settings"]["target_latency_ms"], 100);
+    EXPECT_EQ((*changed)["state"], "starting");
+
+    auto bad = service_->update(uid, {{"settings", {{"channels", 99}}}});
+    ASSERT_FALSE(bad);
+    EXPECT_EQ(bad.error().field, "settings.channels");
+    auto bad_field = service_->update(uid, {{"source", json::object()}});
+    ASSERT_FALSE(bad_field);
+    EXPECT_EQ(bad_field.error().field, "source");
+
+    auto now = *service_->get(uid);
+    EXPECT_EQ(now["settings"]["target_latency_ms"], 100);
+    EXPECT_NE(now["state"], "error");
+    EXPECT_EQ(driver_->open_streams(), 1u);
+    auto stored_spec = json::parse(store_->streams().get(uid)->spec);
+    EXPECT_EQ(stored_spec["settings"]["target_latency_ms"], 100);
+    EXPECT_EQ(std::count(events_.begin(), events_.end(), "stream_updated"), 1);
+}
+
+TEST_F(StreamServiceTest, removes_stream_and_frees_its_address) {
+    const std::string media = "rtp://127.0.0.1:" + std::to_string(free_udp_port());
+    auto rx = service_->create(receive_body(media, "spk_b"));
+    ASSERT_TRUE(rx);
+    const Uid uid = *Uid::parse((*rx)["stream_uid"].get<std::string>());
+    ASSERT_TRUE(service_->remove(uid));
+    EXPECT_EQ(service_->remove(uid).error().code, Errc::not_found);
+    EXPECT_EQ(service_->size(), 0u);
+    EXPECT_EQ(stored(), 0u);
+    EXPECT_EQ(driver_->open_streams(), 0u);
+    EXPECT_TRUE(service_->create(receive_body(media, "spk_b")));
+    EXPECT_EQ(std::count(events_.begin(), events_.end(), "stream_removed"), 1);
+}
+
+} // namespace
+} // namespace rocd::streams

@@ -1,0 +1,90 @@
+#include "streams/stream_spec.h"
+
+#include <gtest/gtest.h>
+
+namespace rocd::streams {
+namespace {
+
+using nlohmann::json;
+
+const char* port = "/peers/self/ports/aaaaaa-bbbbbb-cccccc";
+
+TEST(StreamSpec, parses_send_and_round_trips) {
+    const json body = {
+        {"source", {{"type", "port"}, {"port_uri", port}}},
+        {"destination", {{"type", "address"}, {"media_uri", "rtp://127.0.0.1:10001"}}},
+        {"settings", {{"rate", 48000}, {"packet_length_ms", 5}}},
+    };
+    auto spec = parse_stream_spec(body);
+    ASSERT_TRUE(spec) << spec.error().message;
+    EXPECT_EQ(spec->direction, StreamDirection::send);
+    EXPECT_EQ(spec->port_uid->str(), "aaaaaa-bbbbbb-cccccc");
+    EXPECT_EQ(spec->settings.rate, 48000u);
+    auto again = parse_stream_spec(to_json(*spec));
+    ASSERT_TRUE(again);
+    EXPECT_EQ(to_json(*again), to_json(*spec));
+}
+
+TEST(StreamSpec, parses_receive) {
+    const json body = {
+        {"source", {{"type", "address"}, {"media_uri", "rtp://0.0.0.0:10001"}}},
+        {"destination", {{"type", "port"}, {"port_uri", port}}},
+    };
+    auto spec = parse_stream_spec(body);
+    ASSERT_TRUE(spec);
+    EXPECT_EQ(spec->direction, StreamDirection::receive);
+}
+
+TEST(StreamSpec, names_the_offending_field) {
+    const json port_side = {{"type", "port"}, {"port_uri", port}};
+    const json address = {{"type", "address"}, {"media_uri", "rtp://127.0.0.1:1"}};
+    struct Case {
+        json body;
+        std::string field;
+        Errc code;
+    };
+    const Case cases[] = {
+        {{{"destination", address}}, "source", Errc::invalid_argument},
+        {{{"source", port_side}, {"destination", address}, {"extra", 1}}, "extra", Errc::invalid_argument},
+        {{{"source", {{"type", "port"}, {"port_uri", "/streams/x"}}}, {"destination", address}},
+         "source.port_uri",
+         Errc::invalid_argument},
+        {{{"source", port_side}, {"destination", {{"type", "address"}}}},
+         "destination.media_uri",
+         Errc::invalid_argument},
+        {{{"source", port_side}, {"destination", port_side}}, "destination.type", Errc::unsupported},
+        {{{"source", port_side}, {"destination", {{"type", "pipe"}}}},
+         "destination.type",
+         Errc::invalid_argument},
+        {{{"source", port_side}, {"destination", address}, {"settings", {{"rate", "fast"}}}},
+         "settings.rate",
+         Errc::invalid_argument},
+        {{{"source", port_side}, {"destination", address}, {"settings", {{"bogus", 1}}}},
+         "settings.bogus",
+         Errc::invalid_argument},
+        {{{"source", port_side}, {"destination", address}, {"settings", {{"target_latency_ms", -5}}}},
+         "settings.target_latency_ms",
+         Errc::invalid_argument},
+    };
+    for (const auto& c : cases) {
+        auto spec = parse_stream_spec(c.body);
+        ASSERT_FALSE(spec) << c.body.dump();
+        EXPECT_EQ(spec.error().field, c.field) << c.body.dump();
+        EXPECT_EQ(spec.error().code, c.code) << c.body.dump();
+    }
+}
+
+TEST(StreamSpec, merges_settings_and_resets_with_null) {
+    StreamSettings settings;
+    settings.rate = 44100;
+    settings.target_latency_ms = 100;
+    ASSERT_TRUE(merge_settings(settings, json {{"rate", nullptr}, {"channels", 1}}));
+    EXPECT_FALSE(settings.rate);
+    EXPECT_EQ(settings.channels, 1u);
+    EXPECT_EQ(settings.target_latency_ms, 100.0);
+    EXPECT_FALSE(merge_settings(settings, json {{"channels", "two"}}));
+    EXPECT_EQ(settings.channels, 1u);
+}
+
+} // namespace
+} // namespace rocd::streams
