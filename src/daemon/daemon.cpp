@@ -14,12 +14,14 @@
 #include "api/routes/docs.h"
 #include "api/routes/events.h"
 #include "api/routes/peers.h"
+#include "api/routes/ports.h"
 #include "api/routes/status.h"
 #include "core/uri.h"
 #include "drivers/factory.h"
 #include "core/version.h"
 #include "events/event_bus.h"
 #include "peers/peer_service.h"
+#include "ports/port_service.h"
 #include "store/store.h"
 
 namespace rocd::daemon {
@@ -98,11 +100,30 @@ Status run(const config::Config& config, const std::filesystem::path& data_dir) 
         }
         return out;
     });
+    ports::PortService ports(io, **driver, store->ports(), store->self_uid());
+    if (auto status = ports.start(); !status) {
+        return status;
+    }
+    ports.add_listener([&bus](ports::PortService::Change change, const ports::Port& port) {
+        const char* type = change == ports::PortService::Change::added     ? events::type::port_added
+                           : change == ports::PortService::Change::updated ? events::type::port_updated
+                                                                           : events::type::port_removed;
+        bus.publish(type, Uri::port(PeerRef::of(port.peer_uid), port.uid).str(), api::port_json(port));
+    });
+    bus.add_snapshot_source([&ports] {
+        std::vector<events::Snapshot> out;
+        for (const auto& port : ports.list()) {
+            out.push_back(
+                {"port", Uri::port(PeerRef::of(port.peer_uid), port.uid).str(), api::port_json(port)});
+        }
+        return out;
+    });
     const api::DaemonInfo info {config.driver, store->self_uid(), started_at, started};
 
     api::Router router;
     api::add_status_routes(router, info);
     api::add_peer_routes(router, peers);
+    api::add_port_routes(router, peers, ports);
     api::add_collection_routes(router, peers, *store);
     api::add_event_routes(router, io, bus, {config.event_heartbeat, 1024});
     if (auto status = api::add_docs_routes(router, data_dir); !status) {
