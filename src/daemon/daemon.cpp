@@ -10,10 +10,10 @@
 
 #include "api/access_token.h"
 #include "api/http/server.h"
-#include "api/routes/collections.h"
 #include "api/routes/docs.h"
 #include "api/routes/events.h"
 #include "api/routes/peers.h"
+#include "api/routes/ports.h"
 #include "api/routes/status.h"
 #include "api/routes/streams.h"
 #include "core/uri.h"
@@ -21,6 +21,7 @@
 #include "core/version.h"
 #include "events/event_bus.h"
 #include "peers/peer_service.h"
+#include "ports/port_service.h"
 #include "store/store.h"
 #include "streams/stream_service.h"
 #include "transport/net/network_loop.h"
@@ -118,6 +119,25 @@ Status run(const config::Config& config, const std::filesystem::path& data_dir) 
         }
         return out;
     });
+    ports::PortService ports(io, **driver, store->ports(), store->self_uid());
+    if (auto status = ports.start(); !status) {
+        return status;
+    }
+    ports.add_listener([&bus](ports::PortService::Change change, const ports::Port& port) {
+        const char* type = change == ports::PortService::Change::added     ? events::type::port_added
+                           : change == ports::PortService::Change::updated ? events::type::port_updated
+                                                                           : events::type::port_removed;
+        bus.publish(type, Uri::port(PeerRef::of(port.peer_uid), port.uid).str(), api::port_json(port));
+    });
+    bus.add_snapshot_source([&ports] {
+        std::vector<events::Snapshot> out;
+        for (const auto& port : ports.list()) {
+            out.push_back(
+                {"port", Uri::port(PeerRef::of(port.peer_uid), port.uid).str(), api::port_json(port)});
+        }
+        return out;
+    });
+
     // One network thread for every stream's sockets.
     auto network = transport::net::NetworkLoop::create();
     if (!network) {
@@ -133,7 +153,7 @@ Status run(const config::Config& config, const std::filesystem::path& data_dir) 
 
     api::add_status_routes(router, info);
     api::add_peer_routes(router, peers);
-    api::add_collection_routes(router, peers, *store);
+    api::add_port_routes(router, peers, ports);
     api::add_stream_routes(router, streams);
     api::add_event_routes(router, io, bus, {config.event_heartbeat, 1024});
     if (auto status = api::add_docs_routes(router, data_dir); !status) {

@@ -1,0 +1,136 @@
+// Ports: the audio devices of this daemon, system and virtual.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <boost/asio/io_context.hpp>
+
+#include "core/error.h"
+#include "core/uid.h"
+#include "drivers/device_driver.h"
+#include "ports/port.h"
+#include "store/port_repository.h"
+
+namespace rocd::ports {
+
+/// Owns the rules for ports. Merges what the driver lists now (present
+/// devices) with what the store keeps (virtual devices rocd created and
+/// settings the user changed), and publishes every visible change.
+///
+/// Lives on the control-plane thread like every service: no locks. Driver
+/// events arrive on the driver's thread and are posted onto the io_context;
+/// the service then asks the driver for the device's current state, so a
+/// late event never resurrects a device that is gone.
+///
+/// Which ports are listed:
+/// - every device the driver lists now (state present);
+/// - every port with a store row that the driver does not list (state
+///   absent). A row exists for each virtual device, for a system device whose
+///   display name, volume or mute was changed through the API, and for a
+///   port that something retained (see retain()).
+class PortService {
+public:
+    /// What happened to a listed port.
+    enum class Change { added, updated, removed };
+    /// Called on the control-plane thread after a change (a presence change
+    /// is an `updated` with `present` flipped, or an added/removed).
+    using Listener = std::function<void(Change, const Port&)>;
+    using ListenerId = std::uint64_t;
+
+    PortService(boost::asio::io_context& io, drivers::DeviceDriver& driver, store::PortRepository& repository,
+                Uid self_uid);
+    ~PortService();
+    PortService(const PortService&) = delete;
+    PortService& operator=(const PortService&) = delete;
+
+    /// Subscribes to the driver, loads the stored ports, re-creates stored
+    /// virtual devices the driver does not have (same name, so same uid) and
+    /// applies stored volume/mute to present devices. A virtual device that
+    /// cannot be re-created is logged and listed as absent.
+    Status start();
+
+    ListenerId add_listener(Listener listener);
+    void remove_listener(ListenerId id);
+
+    const Uid& self_uid() const { return self_uid_; }
+    std::string_view driver_name() const { return driver_.name(); }
+
+    /// Every listed port, present first is not promised: sorted by uid.
+    std::vector<Port> list() const;
+    /// One port, or nullopt if it is not listed.
+    std::optional<PortView> find(const Uid& uid) const;
+    /// One port; Errc::not_found if it is not listed.
+    Result<Port> get(const Uid& uid) const;
+
+    /// A new virtual device. `direction` output = virtual speaker (apps play
+    /// into it), input = virtual microphone.
+    struct VirtualSpec {
+        store::PortDirection direction = store::PortDirection::output;
+        /// Empty: "Virtual speaker" / "Virtual microphone".
+        std::string display_name;
+        std::uint32_t channels = 2;
+        std::uint32_t rate = 48000;
+    };
+    /// Creates the device and its store row; both or neither (a store
+    /// failure destroys the device again). Errors name the field.
+    Result<Port> create_virtual(const VirtualSpec& spec);
+
+    /// Fields to change; at least one.
+    struct Update {
+        std::optional<std::string> display_name;
+        std::optional<double> volume; ///< linear, 0..max_volume
+        std::optional<bool> mute;
+    };
+    /// Changes and persists settings. On an absent port the settings are
+    /// stored and applied when the device comes back.
+    Result<Port> update(const Uid& uid, const Update& update);
+
+    /// Removes a virtual device (driver and store). A system device:
+    /// Errc::conflict; a retained port: Errc::conflict.
+    Status remove(const Uid& uid);
+
+    /// Marks a port as referenced (e.g. by a stream): it gets a store row,
+    /// so it stays listed (absent) when unplugged and after a restart, and
+    /// remove() refuses it. Counted; pair each retain() with a release().
+    /// The count itself is not persisted: the referrer retains again at
+    /// start-up.
+    Status retain(const Uid& uid);
+    /// Drops one reference. The store row stays (the port stays listed).
+    void release(const Uid& uid);
+    /// Number of references now.
+    int references(const Uid& uid) const;
+
+private:
+    std::optional<Port> compose(const Uid& uid) const;
+    void refresh(const Uid& uid);
+    void handle_device(const std::string& name);
+    void apply_stored_settings(const store::PortRecord& record);
+    void reread_device(const Uid& uid, const std::string& name);
+    store::PortRecord record_of(const Port& port) const;
+
+    boost::asio::io_context& io_;
+    drivers::DeviceDriver& driver_;
+    store::PortRepository& repository_;
+    Uid self_uid_;
+
+    std::map<Uid, store::PortRecord> records_;
+    std::map<Uid, drivers::DeviceInfo> devices_;
+    std::map<Uid, int> references_;
+    /// What listeners last saw, to turn any change into the right event.
+    std::map<Uid, Port> listed_;
+
+    std::map<ListenerId, Listener> listeners_;
+    ListenerId next_listener_ = 1;
+
+    std::optional<drivers::SubscriptionId> subscription_;
+    /// Posted driver events check this, so none runs after destruction.
+    std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
+};
+
+} // namespace rocd::ports

@@ -1,0 +1,429 @@
+// PortService against the real mock driver, a real SQLite store in a
+// temporary directory and a real io_context (driver events are posted there).
+#include <cstdlib>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include <unistd.h>
+
+#include <boost/asio/io_context.hpp>
+#include <gtest/gtest.h>
+
+#include "drivers/mock/mock_driver.h"
+#include "ports/port_service.h"
+#include "store/store.h"
+
+namespace rocd::ports {
+namespace {
+
+using drivers::MockDevice;
+using drivers::MockDriver;
+
+class TempDir {
+public:
+    TempDir() {
+        const char* base = std::getenv("TMPDIR");
+        std::string pattern = std::string(base != nullptr ? base : "/tmp") + "/rocd-ports-test-XXXXXX";
+        if (::mkdtemp(pattern.data()) == nullptr) {
+            throw std::runtime_error("mkdtemp failed");
+        }
+        path_ = pattern;
+    }
+    ~TempDir() {
+        std::error_code ec;
+        std::filesystem::remove_all(path_, ec);
+    }
+    const std::filesystem::path& path() const { return path_; }
+
+private:
+    std::filesystem::path path_;
+};
+
+MockDevice device(std::string name, drivers::Direction direction, std::uint32_t channels) {
+    MockDevice d;
+    d.info.name = std::move(name);
+    d.info.display_name = d.info.name + " (driver)";
+    d.info.direction = direction;
+    d.info.channels = channels;
+    d.info.rate = 48000;
+    return d;
+}
+
+std::vector<MockDevice> fixture() {
+    return {device("alsa_output.speakers", drivers::Direction::output, 2),
+            device("alsa_input.mic", drivers::Direction::input, 1)};
+}
+
+/// A driver that can be told to refuse, wrapping the mock.
+class FlakyDriver final : public drivers::DeviceDriver {
+public:
+    explicit FlakyDriver(drivers::DeviceDriver& inner) : inner_(inner) {}
+    bool fail_create = false;
+    bool fail_destroy = false;
+    bool fail_volume = false;
+
+    std::string_view name() const override { return inner_.name(); }
+    std::vector<drivers::DeviceInfo> devices() const override { return inner_.devices(); }
+    drivers::SubscriptionId subscribe(drivers::DeviceListener l) override {
+        return inner_.subscribe(std::move(l));
+    }
+    void unsubscribe(drivers::SubscriptionId id) override { inner_.unsubscribe(id); }
+    Result<drivers::DeviceInfo> create_virtual_device(const drivers::VirtualDeviceSpec& spec) override {
+        if (fail_create) {
+            return fail(Errc::unavailable, "the audio server refused");
+        }
+        return inner_.create_virtual_device(spec);
+    }
+    Status destroy_virtual_device(std::string_view n) override {
+        if (fail_destroy) {
+            return fail(Errc::unavailable, "the audio server refused");
+        }
+        return inner_.destroy_virtual_device(n);
+    }
+    Result<std::unique_ptr<drivers::AudioStream>> open_stream(const drivers::StreamSpec& spec) override {
+        return inner_.open_stream(spec);
+    }
+    Status set_volume(std::string_view n, float v) override {
+        if (fail_volume) {
+            return fail(Errc::unavailable, "the audio server refused");
+        }
+        return inner_.set_volume(n, v);
+    }
+    Status set_mute(std::string_view n, bool m) override { return inner_.set_mute(n, m); }
+
+private:
+    drivers::DeviceDriver& inner_;
+};
+
+struct Event {
+    PortService::Change change;
+    Port port;
+};
+
+/// One daemon's worth of ports: driver, store, io_context, service.
+class PortServiceTest : public ::testing::Test {
+protected:
+    void SetUp() override { boot(); }
+
+    void boot(std::vector<MockDevice> devices = fixture()) {
+        service.reset();
+        flaky.reset();
+        store.reset();
+        mock = std::make_unique<MockDriver>(std::move(devices), MockDriver::Options {});
+        flaky = std::make_unique<FlakyDriver>(*mock);
+        auto opened = store::Store::open(dir.path());
+        ASSERT_TRUE(opened) << opened.error().message;
+        store.emplace(std::move(*opened));
+        restart_service();
+    }
+
+    /// A new service on the same driver and store (as after a daemon restart
+    /// where the audio server kept running).
+    void restart_service() {
+        service.reset();
+        service = std::make_unique<PortService>(io, *flaky, store->ports(), store->self_uid());
+        auto started = service->start();
+        ASSERT_TRUE(started) << started.error().message;
+        events.clear();
+        service->add_listener([this](PortService::Change c, const Port& p) { events.push_back({c, p}); });
+    }
+
+    void settle() {
+        io.restart();
+        io.poll();
+    }
+
+    Uid uid_of(const std::string& name) const { return drivers::port_uid("mock", name); }
+
+    TempDir dir;
+    boost::asio::io_context io;
+    std::unique_ptr<MockDriver> mock;
+    std::unique_ptr<FlakyDriver> flaky;
+    std::optional<store::Store> store;
+    std::unique_ptr<PortService> service;
+    std::vector<Event> events;
+};
+
+PortService::VirtualSpec speaker(std::string name = "Kitchen") {
+    return {store::PortDirection::output, std::move(name), 2, 48000};
+}
+
+TEST_F(PortServiceTest, lists_driver_devices_as_present_system_ports) {
+    auto ports = service->list();
+    ASSERT_EQ(ports.size(), 2u);
+    auto speakers = service->find(uid_of("alsa_output.speakers"));
+    ASSERT_TRUE(speakers);
+    EXPECT_TRUE(speakers->present);
+    EXPECT_EQ(speakers->port_type, store::PortType::system_device);
+    EXPECT_EQ(speakers->direction, store::PortDirection::output);
+    EXPECT_EQ(speakers->system_name, "alsa_output.speakers");
+    EXPECT_EQ(speakers->display_name, "alsa_output.speakers (driver)");
+    EXPECT_EQ(speakers->channels, 2u);
+    EXPECT_EQ(speakers->rate, 48000u);
+    EXPECT_EQ(speakers->driver, "mock");
+    // Nothing about a present system device is stored until it is changed.
+    EXPECT_TRUE(store->ports().list()->empty());
+}
+
+TEST_F(PortServiceTest, creates_virtual_speaker_in_driver_and_store) {
+    auto port = service->create_virtual(speaker());
+    ASSERT_TRUE(port) << port.error().message;
+    EXPECT_EQ(port->port_type, store::PortType::virtual_device);
+    EXPECT_EQ(port->direction, store::PortDirection::output);
+    EXPECT_EQ(port->display_name, "Kitchen");
+    EXPECT_TRUE(port->present);
+    EXPECT_EQ(port->uid, drivers::port_uid("mock", port->system_name));
+    EXPECT_EQ(port->system_name.rfind("rocd_virtual_", 0), 0u);
+
+    auto info = mock->device(port->system_name);
+    ASSERT_TRUE(info);
+    EXPECT_TRUE(info->is_virtual);
+    EXPECT_EQ(info->direction, drivers::Direction::output);
+    auto row = store->ports().get(port->uid);
+    ASSERT_TRUE(row);
+    EXPECT_EQ(row->port_type, store::PortType::virtual_device);
+
+    ASSERT_EQ(events.size(), 1u);
+    EXPECT_EQ(events[0].change, PortService::Change::added);
+    // The driver's own "added" notification changes nothing visible.
+    settle();
+    EXPECT_EQ(events.size(), 1u);
+}
+
+TEST_F(PortServiceTest, virtual_microphone_is_an_input_device) {
+    auto port = service->create_virtual({store::PortDirection::input, "", 1, 16000});
+    ASSERT_TRUE(port) << port.error().message;
+    EXPECT_EQ(port->display_name, "Virtual microphone");
+    EXPECT_EQ(mock->device(port->system_name)->direction, drivers::Direction::input);
+    EXPECT_EQ(port->rate, 16000u);
+}
+
+TEST_F(PortServiceTest, rejects_bad_virtual_specs_naming_the_field) {
+    struct Case {
+        PortService::VirtualSpec spec;
+        const char* field;
+    };
+    const std::vector<Case> cases {
+        {{store::PortDirection::duplex, "x", 2, 48000}, "direction"},
+        {{store::PortDirection::output, "x", 0, 48000}, "channels"},
+        {{store::PortDirection::output, "x", 33, 48000}, "channels"},
+        {{store::PortDirection::output, "x", 2, 7999}, "rate"},
+        {{store::PortDirection::output, "x", 2, 192001}, "rate"},
+        {{store::PortDirection::output, std::string(65, 'x'), 2, 48000}, "display_name"},
+        {{store::PortDirection::output, "a\nb", 2, 48000}, "display_name"},
+    };
+    for (const auto& c : cases) {
+        auto port = service->create_virtual(c.spec);
+        ASSERT_FALSE(port) << c.field;
+        EXPECT_EQ(port.error().code, Errc::invalid_argument);
+        EXPECT_EQ(port.error().field, c.field);
+    }
+    EXPECT_EQ(mock->devices().size(), 2u);
+    EXPECT_TRUE(store->ports().list()->empty());
+    EXPECT_TRUE(events.empty());
+}
+
+TEST_F(PortServiceTest, driver_failure_stores_nothing) {
+    flaky->fail_create = true;
+    auto port = service->create_virtual(speaker());
+    ASSERT_FALSE(port);
+    EXPECT_EQ(port.error().code, Errc::unavailable);
+    EXPECT_TRUE(store->ports().list()->empty());
+    EXPECT_EQ(service->list().size(), 2u);
+    EXPECT_TRUE(events.empty());
+}
+
+TEST_F(PortServiceTest, store_failure_destroys_the_new_device) {
+    // A service whose peer is not in the store: every insert fails.
+    PortService orphan(io, *flaky, store->ports(), Uid::random());
+    ASSERT_TRUE(orphan.start());
+    auto port = orphan.create_virtual(speaker());
+    ASSERT_FALSE(port);
+    EXPECT_EQ(mock->devices().size(), 2u);
+    EXPECT_EQ(orphan.list().size(), 2u);
+}
+
+TEST_F(PortServiceTest, virtual_device_is_recreated_with_its_uid_after_restart) {
+    auto port = service->create_virtual(speaker());
+    ASSERT_TRUE(port);
+    const Uid uid = port->uid;
+    // A new process: the audio server forgot rocd's virtual devices.
+    boot();
+    auto again = service->find(uid);
+    ASSERT_TRUE(again);
+    EXPECT_TRUE(again->present);
+    EXPECT_EQ(again->display_name, "Kitchen");
+    EXPECT_EQ(again->port_type, store::PortType::virtual_device);
+    EXPECT_TRUE(mock->device(again->system_name));
+    EXPECT_EQ(service->list().size(), 3u);
+}
+
+TEST_F(PortServiceTest, restart_keeps_a_virtual_device_the_driver_still_has) {
+    auto port = service->create_virtual(speaker());
+    ASSERT_TRUE(port);
+    restart_service();
+    EXPECT_EQ(mock->devices().size(), 3u);
+    EXPECT_TRUE(service->find(port->uid)->present);
+}
+
+TEST_F(PortServiceTest, refuses_to_delete_a_system_device) {
+    auto removed = service->remove(uid_of("alsa_output.speakers"));
+    ASSERT_FALSE(removed);
+    EXPECT_EQ(removed.error().code, Errc::conflict);
+    EXPECT_NE(removed.error().message.find("system device"), std::string::npos);
+    EXPECT_TRUE(mock->device("alsa_output.speakers"));
+}
+
+TEST_F(PortServiceTest, deletes_virtual_device_from_driver_and_store) {
+    auto port = service->create_virtual(speaker());
+    ASSERT_TRUE(port);
+    settle();
+    events.clear();
+    ASSERT_TRUE(service->remove(port->uid));
+    EXPECT_FALSE(mock->device(port->system_name));
+    EXPECT_FALSE(store->ports().get(port->uid));
+    EXPECT_FALSE(service->find(port->uid));
+    ASSERT_EQ(events.size(), 1u);
+    EXPECT_EQ(events[0].change, PortService::Change::removed);
+    settle();
+    EXPECT_EQ(events.size(), 1u);
+    EXPECT_EQ(service->remove(port->uid).error().code, Errc::not_found);
+}
+
+TEST_F(PortServiceTest, delete_that_the_driver_refuses_keeps_the_row) {
+    auto port = service->create_virtual(speaker());
+    ASSERT_TRUE(port);
+    flaky->fail_destroy = true;
+    ASSERT_FALSE(service->remove(port->uid));
+    EXPECT_TRUE(store->ports().get(port->uid));
+    EXPECT_TRUE(service->find(port->uid));
+}
+
+TEST_F(PortServiceTest, patch_applies_to_driver_and_persists) {
+    const Uid uid = uid_of("alsa_output.speakers");
+    auto port = service->update(uid, {std::string("Living room"), 0.5, true});
+    ASSERT_TRUE(port) << port.error().message;
+    EXPECT_EQ(port->display_name, "Living room");
+    EXPECT_EQ(port->volume, 0.5);
+    EXPECT_TRUE(port->mute);
+    EXPECT_EQ(mock->device("alsa_output.speakers")->volume, 0.5f);
+    EXPECT_TRUE(mock->device("alsa_output.speakers")->mute);
+    auto row = store->ports().get(uid);
+    ASSERT_TRUE(row);
+    EXPECT_EQ(row->display_name, "Living room");
+    ASSERT_EQ(events.size(), 1u);
+    EXPECT_EQ(events[0].change, PortService::Change::updated);
+
+    // Settings survive a restart and are applied to the device again.
+    boot();
+    auto again = service->find(uid);
+    ASSERT_TRUE(again);
+    EXPECT_EQ(again->display_name, "Living room");
+    EXPECT_EQ(mock->device("alsa_output.speakers")->volume, 0.5f);
+    EXPECT_TRUE(mock->device("alsa_output.speakers")->mute);
+}
+
+TEST_F(PortServiceTest, patch_validates_fields) {
+    const Uid uid = uid_of("alsa_output.speakers");
+    EXPECT_EQ(service->update(uid, {std::nullopt, 4.5, std::nullopt}).error().field, "volume");
+    EXPECT_EQ(service->update(uid, {std::nullopt, -0.1, std::nullopt}).error().field, "volume");
+    EXPECT_EQ(service->update(uid, {std::string(), std::nullopt, std::nullopt}).error().field,
+              "display_name");
+    EXPECT_EQ(service->update(uid, {}).error().code, Errc::invalid_argument);
+    EXPECT_EQ(service->update(Uid::random(), {std::nullopt, 1.0, std::nullopt}).error().code,
+              Errc::not_found);
+    EXPECT_TRUE(store->ports().list()->empty());
+}
+
+TEST_F(PortServiceTest, patch_that_the_driver_refuses_stores_nothing) {
+    flaky->fail_volume = true;
+    auto port = service->update(uid_of("alsa_output.speakers"), {std::nullopt, 0.5, std::nullopt});
+    ASSERT_FALSE(port);
+    EXPECT_TRUE(store->ports().list()->empty());
+}
+
+TEST_F(PortServiceTest, hotplug_events_are_handled_on_the_io_context) {
+    ASSERT_TRUE(mock->plug(device("usb_headset", drivers::Direction::output, 2)));
+    EXPECT_TRUE(events.empty()) << "handled on the driver thread";
+    settle();
+    ASSERT_EQ(events.size(), 1u);
+    EXPECT_EQ(events[0].change, PortService::Change::added);
+    EXPECT_EQ(events[0].port.system_name, "usb_headset");
+
+    ASSERT_TRUE(mock->unplug("usb_headset"));
+    settle();
+    ASSERT_EQ(events.size(), 2u);
+    EXPECT_EQ(events[1].change, PortService::Change::removed);
+    EXPECT_FALSE(service->find(uid_of("usb_headset")));
+}
+
+TEST_F(PortServiceTest, unplugged_device_with_settings_stays_absent_and_gets_them_back) {
+    const Uid uid = uid_of("alsa_output.speakers");
+    ASSERT_TRUE(service->update(uid, {std::string("Living room"), std::nullopt, std::nullopt}));
+    events.clear();
+    ASSERT_TRUE(mock->unplug("alsa_output.speakers"));
+    settle();
+    auto absent = service->find(uid);
+    ASSERT_TRUE(absent);
+    EXPECT_FALSE(absent->present);
+    EXPECT_EQ(absent->display_name, "Living room");
+    ASSERT_EQ(events.size(), 1u);
+    EXPECT_EQ(events[0].change, PortService::Change::updated);
+
+    // Changed while absent: stored, applied when it comes back.
+    auto patched = service->update(uid, {std::nullopt, 0.25, true});
+    ASSERT_TRUE(patched) << patched.error().message;
+    EXPECT_FALSE(patched->present);
+    EXPECT_EQ(patched->volume, 0.25);
+
+    ASSERT_TRUE(mock->plug(device("alsa_output.speakers", drivers::Direction::output, 2)));
+    settle();
+    auto back = service->find(uid);
+    ASSERT_TRUE(back);
+    EXPECT_TRUE(back->present);
+    EXPECT_EQ(back->display_name, "Living room");
+    EXPECT_EQ(mock->device("alsa_output.speakers")->volume, 0.25f);
+    EXPECT_TRUE(mock->device("alsa_output.speakers")->mute);
+}
+
+TEST_F(PortServiceTest, retained_port_stays_listed_when_unplugged_and_cannot_be_deleted) {
+    const Uid mic = uid_of("alsa_input.mic");
+    ASSERT_TRUE(service->retain(mic));
+    EXPECT_EQ(service->references(mic), 1);
+    ASSERT_TRUE(mock->unplug("alsa_input.mic"));
+    settle();
+    auto absent = service->find(mic);
+    ASSERT_TRUE(absent);
+    EXPECT_FALSE(absent->present);
+    EXPECT_EQ(absent->channels, 1u);
+
+    auto port = service->create_virtual(speaker());
+    ASSERT_TRUE(port);
+    ASSERT_TRUE(service->retain(port->uid));
+    EXPECT_EQ(service->remove(port->uid).error().code, Errc::conflict);
+    service->release(port->uid);
+    EXPECT_TRUE(service->remove(port->uid));
+    EXPECT_EQ(service->retain(Uid::random()).error().code, Errc::not_found);
+}
+
+TEST_F(PortServiceTest, late_driver_event_does_not_resurrect_a_deleted_device) {
+    auto port = service->create_virtual(speaker());
+    ASSERT_TRUE(port);
+    // "added" is still queued when the device is deleted.
+    ASSERT_TRUE(service->remove(port->uid));
+    settle();
+    EXPECT_FALSE(service->find(port->uid));
+}
+
+TEST(VirtualDeviceName, is_derived_from_a_uid_and_safe_for_node_names) {
+    auto uid = Uid::parse("rx4sse-w0zas1-gf2s1o");
+    ASSERT_TRUE(uid);
+    EXPECT_EQ(virtual_device_name(*uid), "rocd_virtual_rx4sse_w0zas1_gf2s1o");
+}
+
+} // namespace
+} // namespace rocd::ports
