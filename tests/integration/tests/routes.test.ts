@@ -26,8 +26,11 @@ describe("routes", () => {
     // Routes of one stream need a stream: tests/streams.test.ts covers them.
     const gets = operations().filter((op) => op.method === "GET" && !op.path.includes("{stream}"));
     assert.ok(gets.length >= 8, `the document declares the foundation's routes (${gets.length})`);
+    // Routes of one port take a port of the mock driver's default devices.
+    const ports = (await d.client.GET("/peers/{peer}/ports", { params: { path: { peer: "self" } } })).data!;
+    assert.ok(ports.length > 0, "the mock driver lists devices");
     for (const op of gets) {
-      const res = await fetch(d.baseUrl + op.path);
+      const res = await fetch(d.baseUrl + op.path.replace("{port}", ports[0]!.port_uid));
       const type = (res.headers.get("content-type") ?? "").split(";")[0]!.trim();
       // An event stream never ends: its headers are the answer.
       await (type === "text/event-stream" ? res.body?.cancel() : res.arrayBuffer());
