@@ -10,6 +10,7 @@
 #include <sndfile.h>
 #include <spdlog/spdlog.h>
 
+#include "tool_options.h"
 #include "transport/duration.h"
 #include "transport/io_uri.h"
 #include "transport/receiver.h"
@@ -65,30 +66,16 @@ int main(int argc, char** argv) {
         return app.exit(e) == 0 ? 0 : 1;
     }
 
-    spdlog::set_level(verbose >= 2   ? spdlog::level::debug
-                      : verbose == 1 ? spdlog::level::info
-                                     : spdlog::level::warn);
+    tools::set_verbosity(verbose);
 
     ReceiverConfig config;
-    auto src = parse_endpoint(source, Interface::source);
-    if (!src) {
-        return die(src.error().message);
+    auto endpoints = tools::parse_endpoints(source, repair, control);
+    if (!endpoints) {
+        return die(endpoints.error().message);
     }
-    config.source = *src;
-    if (!repair.empty()) {
-        auto e = parse_endpoint(repair, Interface::repair);
-        if (!e) {
-            return die(e.error().message);
-        }
-        config.repair = *e;
-    }
-    if (!control.empty()) {
-        auto e = parse_endpoint(control, Interface::control);
-        if (!e) {
-            return die(e.error().message);
-        }
-        config.control = *e;
-    }
+    config.source = endpoints->source;
+    config.repair = endpoints->repair;
+    config.control = endpoints->control;
     if ((nbsrc != 0 || nbrpr != 0) && !config.repair) {
         // The receiver learns the block size from the wire; like roc-recv
         // it only accepts the options with FEC.
