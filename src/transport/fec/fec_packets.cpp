@@ -1,5 +1,7 @@
 #include "transport/fec/fec_packets.h"
 
+#include <optional>
+
 #include "transport/fec/payload_id.h"
 #include "transport/rtp/parser.h"
 
@@ -33,6 +35,22 @@ bool compose_repair_header(fec::FecScheme scheme, std::uint32_t sbn, std::uint16
     return fec::LdpcRepairPayloadId {static_cast<std::uint16_t>(sbn), esi, k, n}.compose(out);
 }
 
+namespace {
+
+// The block fields every payload ID carries, whatever its layout.
+template <class PayloadId> std::optional<FecFields> block_fields(const std::optional<PayloadId>& id) {
+    if (!id) {
+        return std::nullopt;
+    }
+    FecFields f;
+    f.source_block_number = id->sbn;
+    f.encoding_symbol_id = id->esi;
+    f.source_block_length = id->k;
+    return f;
+}
+
+} // namespace
+
 bool FecSourceParser::parse(Packet& packet) const {
     packet.flags &= ~(PacketFlag_Fec | PacketFlag_Repair);
     const std::size_t footer = fec::source_footer_size(scheme_);
@@ -40,24 +58,12 @@ bool FecSourceParser::parse(Packet& packet) const {
         return false;
     }
     const std::span<const std::uint8_t> tail(packet.data.data() + packet.size - footer, footer);
-    FecFields f;
-    if (scheme_ == fec::FecScheme::rs8m) {
-        const auto id = fec::Rs8mPayloadId::parse_source(tail);
-        if (!id) {
-            return false;
-        }
-        f.source_block_number = id->sbn;
-        f.encoding_symbol_id = id->esi;
-        f.source_block_length = id->k;
-    } else {
-        const auto id = fec::LdpcSourcePayloadId::parse(tail);
-        if (!id) {
-            return false;
-        }
-        f.source_block_number = id->sbn;
-        f.encoding_symbol_id = id->esi;
-        f.source_block_length = id->k;
+    const auto parsed = scheme_ == fec::FecScheme::rs8m ? block_fields(fec::Rs8mPayloadId::parse_source(tail))
+                                                        : block_fields(fec::LdpcSourcePayloadId::parse(tail));
+    if (!parsed) {
+        return false;
     }
+    FecFields f = *parsed;
     if (!rtp::Parser(footer).parse(packet)) {
         return false;
     }
@@ -75,25 +81,20 @@ bool FecRepairParser::parse(Packet& packet) const {
         return false;
     }
     const std::span<const std::uint8_t> bytes(packet.data.data(), packet.size);
-    FecFields f;
+    std::optional<FecFields> parsed;
     if (scheme_ == fec::FecScheme::rs8m) {
-        const auto id = fec::Rs8mPayloadId::parse_repair(bytes);
-        if (!id) {
-            return false;
-        }
-        f.source_block_number = id->sbn;
-        f.encoding_symbol_id = id->esi;
-        f.source_block_length = id->k;
+        parsed = block_fields(fec::Rs8mPayloadId::parse_repair(bytes));
     } else {
         const auto id = fec::LdpcRepairPayloadId::parse(bytes);
-        if (!id) {
-            return false;
+        parsed = block_fields(id);
+        if (parsed) {
+            parsed->block_length = id->n; // LDPC needs the true n; RS8M does not carry it
         }
-        f.source_block_number = id->sbn;
-        f.encoding_symbol_id = id->esi;
-        f.source_block_length = id->k;
-        f.block_length = id->n;
     }
+    if (!parsed) {
+        return false;
+    }
+    FecFields f = *parsed;
     f.payload_offset = static_cast<std::uint16_t>(header);
     f.payload_size = static_cast<std::uint16_t>(packet.size - header);
     packet.fec = f;

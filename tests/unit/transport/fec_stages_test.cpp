@@ -369,22 +369,7 @@ LossResult run_lossy(FecScheme scheme, double loss, unsigned seed, std::size_t b
     ReceiverPipeline receiver(rc, relay);
     constexpr std::size_t Step = 441;
     const int steps = 1000; // 10 s
-    std::vector<float> in(Step * 2), buf(Step * 2);
-    std::vector<float> out;
-    out.reserve((steps + 40) * Step * 2);
-    double phase = 0;
-    for (int i = 0; i < steps + 40; ++i) {
-        if (i < steps) {
-            for (std::size_t f = 0; f < Step; ++f) {
-                in[2 * f] = in[2 * f + 1] = 0.5f * float(std::sin(phase));
-                phase += 2 * 3.14159265358979 * 440 / 44100;
-            }
-            sender.write(in.data(), Step);
-        }
-        relay.advance(10);
-        receiver.read(buf.data(), Step);
-        out.insert(out.end(), buf.begin(), buf.end());
-    }
+    const std::vector<float> out = test::play_tone_through(sender, relay, receiver, steps, 40);
     const auto m = receiver.metrics();
     LossResult r;
     r.sources = relay.sources_;

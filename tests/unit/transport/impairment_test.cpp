@@ -71,20 +71,7 @@ void run_impaired(unsigned seed) {
     constexpr std::size_t Step = 441;
     const int steps = 2000; // 20 s
     relay.stop_impairing_after(static_cast<std::uint64_t>(steps - 100) * 2);
-    std::vector<float> in(Step * 2), out, buf(Step * 2);
-    double phase = 0;
-    for (int i = 0; i < steps + 60; ++i) {
-        if (i < steps) {
-            for (std::size_t f = 0; f < Step; ++f) {
-                in[2 * f] = in[2 * f + 1] = 0.5f * float(std::sin(phase));
-                phase += 2 * 3.14159265358979 * 440 / 44100;
-            }
-            sender.write(in.data(), Step);
-        }
-        relay.advance(10);
-        receiver.read(buf.data(), Step);
-        out.insert(out.end(), buf.begin(), buf.end());
-    }
+    const std::vector<float> out = test::play_tone_through(sender, relay, receiver, steps, 60);
     const auto m = receiver.metrics();
     // One session from start to end: the stream never broke.
     EXPECT_EQ(m.sessions_started, 1u);

@@ -42,4 +42,28 @@ inline double min_tone_purity(const std::vector<float>& s, std::size_t channels,
     return worst;
 }
 
+/// Drives sender → relay → receiver on the relay's virtual clock: `steps`
+/// times 10 ms of a 440 Hz stereo tone at 44.1 kHz written and 10 ms read,
+/// then `tail` more reads. Returns everything the receiver played.
+template <class Sender, class Relay, class Receiver>
+std::vector<float> play_tone_through(Sender& sender, Relay& relay, Receiver& receiver, int steps, int tail) {
+    constexpr std::size_t step = 441;
+    std::vector<float> in(step * 2), buf(step * 2), out;
+    out.reserve(static_cast<std::size_t>(steps + tail) * step * 2);
+    double phase = 0;
+    for (int i = 0; i < steps + tail; ++i) {
+        if (i < steps) {
+            for (std::size_t f = 0; f < step; ++f) {
+                in[2 * f] = in[2 * f + 1] = 0.5f * float(std::sin(phase));
+                phase += 2 * 3.14159265358979 * 440 / 44100;
+            }
+            sender.write(in.data(), step);
+        }
+        relay.advance(10);
+        receiver.read(buf.data(), step);
+        out.insert(out.end(), buf.begin(), buf.end());
+    }
+    return out;
+}
+
 } // namespace rocd::transport::test
