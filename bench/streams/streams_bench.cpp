@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "drivers/mock/mock_driver.h"
+#include "ports/port_service.h"
 #include "store/store.h"
 #include "streams/stream_service.h"
 
@@ -83,8 +84,9 @@ int main(int argc, char** argv) {
         }
         boost::asio::io_context io;
         events::EventBus bus;
-        streams::StreamService service(io, driver, store->streams(), bus, store->self_uid(), **loop);
-        if (!service.start()) {
+        ports::PortService ports(io, driver, store->ports(), store->self_uid());
+        streams::StreamService service(io, ports, driver, store->streams(), bus, **loop);
+        if (!ports.start() || !service.start()) {
             return 1;
         }
 

@@ -17,8 +17,8 @@
 #include "api/routes/status.h"
 #include "api/routes/streams.h"
 #include "core/uri.h"
-#include "drivers/factory.h"
 #include "core/version.h"
+#include "drivers/factory.h"
 #include "events/event_bus.h"
 #include "peers/peer_service.h"
 #include "ports/port_service.h"
@@ -143,7 +143,7 @@ Status run(const config::Config& config, const std::filesystem::path& data_dir) 
     if (!network) {
         return tl::unexpected(network.error());
     }
-    streams::StreamService streams(io, **driver, store->streams(), bus, store->self_uid(), **network);
+    streams::StreamService streams(io, ports, **driver, store->streams(), bus, **network);
     if (auto status = streams.start(); !status) {
         return status;
     }

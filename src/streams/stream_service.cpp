@@ -38,9 +38,18 @@ struct StreamService::Running {
     PumpSlot slot;
 };
 
+struct StreamService::Plan {
+    ports::Port port;
+    transport::SenderConfig sender;
+    transport::ReceiverConfig receiver;
+};
+
 struct StreamService::Entry {
     explicit Entry(Uid uid) : uid(std::move(uid)) {}
     Uid uid;
+    /// Holds a PortService reference to its port (so the port stays listed
+    /// and cannot be deleted under the stream).
+    bool retained = false;
     /// Set unless the stored spec could not be parsed (then `raw` is shown).
     std::optional<StreamSpec> spec;
     json raw;
@@ -116,33 +125,28 @@ Result<std::optional<transport::Endpoint>> endpoint(const std::optional<std::str
 
 } // namespace
 
-StreamService::StreamService(boost::asio::io_context& io, drivers::DeviceDriver& driver,
-                             store::StreamRepository& repository, events::EventBus& bus, Uid self_uid,
-                             transport::net::NetworkLoop& loop, StreamServiceOptions options)
-    : io_(io), driver_(driver), repository_(repository), bus_(bus), self_uid_(std::move(self_uid)),
-      loop_(loop), options_(options), pump_(options.pump_period), timer_(io) {}
+StreamService::StreamService(boost::asio::io_context& io, ports::PortService& ports,
+                             drivers::DeviceDriver& driver, store::StreamRepository& repository,
+                             events::EventBus& bus, transport::net::NetworkLoop& loop,
+                             StreamServiceOptions options)
+    : io_(io), ports_(ports), driver_(driver), repository_(repository), bus_(bus), loop_(loop),
+      options_(options), pump_(options.pump_period), timer_(io) {}
 
 StreamService::~StreamService() {
-    if (subscribed_) {
-        driver_.unsubscribe(subscription_);
+    if (listener_) {
+        ports_.remove_listener(*listener_);
     }
     timer_.cancel();
     for (auto& entry : streams_) {
         stop(*entry);
+        release_port(*entry);
     }
 }
 
 Status StreamService::start() {
-    std::weak_ptr<int> alive = alive_;
-    subscription_ =
-        driver_.subscribe([this, alive](drivers::DeviceEvent event, const drivers::DeviceInfo& info) {
-            boost::asio::post(io_, [this, alive, event, info] {
-                if (alive.lock()) {
-                    on_device_event(event, info);
-                }
-            });
-        });
-    subscribed_ = true;
+    // PortService calls listeners on this thread, after its own state moved.
+    listener_ = ports_.add_listener(
+        [this](ports::PortService::Change change, const ports::Port& port) { on_port_change(change, port); });
     auto records = repository_.list();
     if (!records) {
         return tl::unexpected(records.error());
@@ -156,6 +160,7 @@ Status StreamService::start() {
             entry->error = "stored definition is invalid: " + spec.error().message;
         } else {
             entry->spec = std::move(*spec);
+            retain_port(*entry);
             start_or_wait(*entry);
         }
         spdlog::info("stream {} restored: {}{}{}", record.uid.str(), state_name(entry->state),
@@ -178,30 +183,26 @@ void StreamService::arm_timer() {
     });
 }
 
-Result<std::unique_ptr<StreamService::Running>> StreamService::open(const StreamSpec& spec) const {
+Result<StreamService::Plan> StreamService::plan(const StreamSpec& spec) const {
     const std::string port_path = port_field(spec);
     auto uri = Uri::parse(spec.port_uri);
     if (!uri || uri->kind() != Uri::Kind::port) {
         return fail(Errc::invalid_argument, "not a port URI: " + spec.port_uri, port_path);
     }
-    if (!uri->peer_ref().is_self() && uri->peer_ref().uid() != self_uid_) {
+    if (!uri->peer_ref().is_self() && uri->peer_ref().uid() != ports_.self_uid()) {
         return fail(Errc::unsupported, "streams of other peers' ports are not supported yet", port_path);
     }
-    std::optional<drivers::DeviceInfo> device;
-    for (auto& info : driver_.devices()) {
-        if (drivers::port_uid(driver_.name(), info.name) == *spec.port_uid) {
-            device = std::move(info);
-        }
-    }
-    if (!device) {
-        return fail(Errc::not_found, "no port " + spec.port_uid->str() + " is present", port_path);
+    auto port = ports_.find(*spec.port_uid);
+    if (!port) {
+        return fail(Errc::not_found, "no port " + spec.port_uid->str(), port_path);
     }
     const bool send = spec.direction == StreamDirection::send;
     // Capture of an output records its monitor (both drivers offer one);
     // playback needs a device applications record from only if rocd made it.
-    if (!send && device->direction == drivers::Direction::input && !device->is_virtual) {
+    if (!send && port->direction == store::PortDirection::input &&
+        port->port_type != store::PortType::virtual_device) {
         return fail(Errc::invalid_argument,
-                    "port " + device->display_name +
+                    "port " + port->display_name +
                         " is an input (a microphone): cannot play a stream into it",
                     port_path);
     }
@@ -221,63 +222,79 @@ Result<std::unique_ptr<StreamService::Running>> StreamService::open(const Stream
     }
 
     const auto& s = spec.settings;
-    const std::uint32_t rate = s.rate.value_or(device->rate != 0 ? device->rate : 48000);
-    const std::uint32_t channels = s.channels.value_or(device->channels != 0 ? device->channels : 2);
-    transport::SenderConfig sender_config;
-    transport::ReceiverConfig receiver_config;
+    Plan out {.port = *port, .sender = {}, .receiver = {}};
+    const std::uint32_t rate = s.rate.value_or(port->rate != 0 ? port->rate : 48000);
+    const std::uint32_t channels = s.channels.value_or(port->channels != 0 ? port->channels : 2);
     if (send) {
-        sender_config.source = *source;
-        sender_config.repair = *repair;
-        sender_config.control = *control;
-        sender_config.rate = rate;
-        sender_config.channels = channels;
+        auto& config = out.sender;
+        config.source = *source;
+        config.repair = *repair;
+        config.control = *control;
+        config.rate = rate;
+        config.channels = channels;
         if (s.packet_length_ms) {
-            sender_config.packet_length = ms(*s.packet_length_ms);
+            config.packet_length = ms(*s.packet_length_ms);
         }
         if (s.resampler_quality) {
-            sender_config.resampler_quality = *s.resampler_quality;
+            config.resampler_quality = *s.resampler_quality;
         }
         if (s.fec_block_source_packets) {
-            sender_config.fec_source_packets = *s.fec_block_source_packets;
+            config.fec_source_packets = *s.fec_block_source_packets;
         }
         if (s.fec_block_repair_packets) {
-            sender_config.fec_repair_packets = *s.fec_block_repair_packets;
+            config.fec_repair_packets = *s.fec_block_repair_packets;
         }
-        if (auto st = sender_config.validate(); !st) {
+        if (auto st = config.validate(); !st) {
             return tl::unexpected(to_api_error(st.error(), spec));
         }
     } else {
-        receiver_config.source = *source;
-        receiver_config.repair = *repair;
-        receiver_config.control = *control;
-        receiver_config.rate = rate;
-        receiver_config.channels = channels;
+        auto& config = out.receiver;
+        config.source = *source;
+        config.repair = *repair;
+        config.control = *control;
+        config.rate = rate;
+        config.channels = channels;
         if (s.target_latency_ms) {
-            receiver_config.target_latency = ms(*s.target_latency_ms);
+            config.target_latency = ms(*s.target_latency_ms);
         }
         if (s.latency_tolerance_ms) {
-            receiver_config.latency_tolerance = ms(*s.latency_tolerance_ms);
+            config.latency_tolerance = ms(*s.latency_tolerance_ms);
         }
         if (s.resampler_quality) {
-            receiver_config.resampler_quality = *s.resampler_quality;
+            config.resampler_quality = *s.resampler_quality;
         }
-        if (auto st = receiver_config.validate(); !st) {
+        if (auto st = config.validate(); !st) {
             return tl::unexpected(to_api_error(st.error(), spec));
         }
     }
+    return out;
+}
 
+Result<std::unique_ptr<StreamService::Running>> StreamService::open(const StreamSpec& spec) const {
+    auto planned = plan(spec);
+    if (!planned) {
+        return tl::unexpected(planned.error());
+    }
+    if (!planned->port.present) {
+        return fail(Errc::not_found, "port " + spec.port_uid->str() + " is absent", port_field(spec));
+    }
+    return open(spec, std::move(*planned));
+}
+
+Result<std::unique_ptr<StreamService::Running>> StreamService::open(const StreamSpec& spec, Plan plan) const {
+    const bool send = spec.direction == StreamDirection::send;
     // The driver converts to the stream's format, so the pump never resamples.
     drivers::StreamSpec stream_spec;
-    stream_spec.device = device->name;
+    stream_spec.device = plan.port.system_name;
     stream_spec.kind = send ? drivers::StreamKind::capture : drivers::StreamKind::playback;
-    stream_spec.rate = rate;
-    stream_spec.channels = channels;
+    stream_spec.rate = send ? plan.sender.rate : plan.receiver.rate;
+    stream_spec.channels = send ? plan.sender.channels : plan.receiver.channels;
     stream_spec.ring_duration = std::chrono::milliseconds(send ? 200 : 100);
     stream_spec.display_name = "rocd stream";
     auto audio = driver_.open_stream(stream_spec);
     if (!audio) {
         Error error = audio.error();
-        error.field = port_path;
+        error.field = port_field(spec);
         return tl::unexpected(error);
     }
     const auto format = (*audio)->format();
@@ -285,18 +302,18 @@ Result<std::unique_ptr<StreamService::Running>> StreamService::open(const Stream
     auto running = std::make_unique<Running>();
     running->audio = std::move(*audio);
     if (send) {
-        sender_config.rate = format.rate;
-        sender_config.channels = format.channels;
-        auto sender = transport::Sender::create(sender_config, loop_);
+        plan.sender.rate = format.rate;
+        plan.sender.channels = format.channels;
+        auto sender = transport::Sender::create(plan.sender, loop_);
         if (!sender) {
             return tl::unexpected(to_api_error(sender.error(), spec));
         }
         running->sender = std::move(*sender);
         running->slot.sender = running->sender.get();
     } else {
-        receiver_config.rate = format.rate;
-        receiver_config.channels = format.channels;
-        auto receiver = transport::Receiver::create(receiver_config, loop_);
+        plan.receiver.rate = format.rate;
+        plan.receiver.channels = format.channels;
+        auto receiver = transport::Receiver::create(plan.receiver, loop_);
         if (!receiver) {
             Error error = to_api_error(receiver.error(), spec);
             if (error.code == Errc::unavailable && error.message.find("cannot bind") != std::string::npos) {
@@ -320,6 +337,20 @@ Result<std::unique_ptr<StreamService::Running>> StreamService::open(const Stream
         slot.target_fill_frames = std::min(fill, slot.ring_frames);
     }
     return running;
+}
+
+void StreamService::retain_port(Entry& entry) {
+    if (entry.retained || !entry.spec) {
+        return;
+    }
+    entry.retained = static_cast<bool>(ports_.retain(*entry.spec->port_uid));
+}
+
+void StreamService::release_port(Entry& entry) {
+    if (entry.retained) {
+        ports_.release(*entry.spec->port_uid);
+        entry.retained = false;
+    }
 }
 
 void StreamService::run(Entry& entry, std::unique_ptr<Running> running) {
@@ -364,18 +395,36 @@ Result<json> StreamService::create(const json& body) {
     if (!spec) {
         return tl::unexpected(spec.error());
     }
-    auto running = open(*spec);
-    if (!running) {
-        return tl::unexpected(running.error());
+    auto planned = plan(*spec);
+    if (!planned) {
+        return tl::unexpected(planned.error());
+    }
+    const bool present = planned->port.present;
+    std::unique_ptr<Running> running;
+    if (present) {
+        auto opened = open(*spec, std::move(*planned));
+        if (!opened) {
+            return tl::unexpected(opened.error());
+        }
+        running = std::move(*opened);
     }
     auto entry = std::make_unique<Entry>(Uid::random());
     entry->raw = to_json(*spec);
+    entry->spec = std::move(*spec);
+    retain_port(*entry);
+    if (!entry->retained) {
+        return fail(Errc::internal, "cannot keep a reference to port " + entry->spec->port_uid->str());
+    }
     auto stored = repository_.insert({entry->uid, entry->raw.dump()});
     if (!stored) {
+        release_port(*entry);
         return tl::unexpected(stored.error()); // `running` closes everything
     }
-    entry->spec = std::move(*spec);
-    run(*entry, std::move(*running));
+    if (running) {
+        run(*entry, std::move(running));
+    } else {
+        entry->state = StreamState::waiting_for_port;
+    }
     streams_.push_back(std::move(entry));
     auto out = json_of(*streams_.back());
     bus_.publish(events::type::stream_added, Uri::stream(streams_.back()->uid).str(), out);
@@ -472,6 +521,7 @@ Status StreamService::remove(const Uid& uid) {
     }
     Entry& entry = **it;
     stop(entry);
+    release_port(entry);
     auto last = json_of(entry);
     const std::string uri = Uri::stream(uid).str();
     streams_.erase(it);
@@ -498,19 +548,19 @@ void StreamService::evaluate_states() {
     }
 }
 
-void StreamService::on_device_event(drivers::DeviceEvent event, const drivers::DeviceInfo& info) {
-    if (event == drivers::DeviceEvent::changed) {
-        return;
-    }
-    const Uid uid = drivers::port_uid(driver_.name(), info.name);
+void StreamService::on_port_change(ports::PortService::Change change, const ports::Port& port) {
+    const bool present = change != ports::PortService::Change::removed && port.present;
     for (auto& entry : streams_) {
-        if (!entry->spec || *entry->spec->port_uid != uid) {
+        if (!entry->spec || *entry->spec->port_uid != port.uid) {
             continue;
         }
-        if (event == drivers::DeviceEvent::removed && entry->state != StreamState::error) {
+        if (change != ports::PortService::Change::removed) {
+            retain_port(*entry); // a restored stream whose port was not listed then
+        }
+        if (!present && entry->running) {
             stop(*entry);
             set_state(*entry, StreamState::waiting_for_port);
-        } else if (event == drivers::DeviceEvent::added && entry->state == StreamState::waiting_for_port) {
+        } else if (present && entry->state == StreamState::waiting_for_port) {
             start_or_wait(*entry);
         }
     }
@@ -551,6 +601,7 @@ json StreamService::json_of(const Entry& entry) const {
             const auto m = r.receiver->metrics();
             metrics["packets_received"] = m.packets_received;
             metrics["packets_lost"] = m.packets_lost;
+            metrics["packets_recovered"] = m.packets_recovered;
             metrics["packets_late"] = m.packets_late;
             metrics["sessions"] = m.sessions;
             metrics["latency_ms"] = std::chrono::duration<double, std::milli>(m.latency).count();

@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -16,6 +17,7 @@
 #include "core/uid.h"
 #include "drivers/device_driver.h"
 #include "events/event_bus.h"
+#include "ports/port_service.h"
 #include "store/stream_repository.h"
 #include "streams/audio_pump.h"
 #include "streams/stream_spec.h"
@@ -48,19 +50,23 @@ struct StreamServiceOptions {
 
 class StreamService {
 public:
-    StreamService(boost::asio::io_context& io, drivers::DeviceDriver& driver,
-                  store::StreamRepository& repository, events::EventBus& bus, Uid self_uid,
+    /// Ports are resolved, watched and retained through `ports`; `driver`
+    /// only opens the audio streams of present ports.
+    StreamService(boost::asio::io_context& io, ports::PortService& ports, drivers::DeviceDriver& driver,
+                  store::StreamRepository& repository, events::EventBus& bus,
                   transport::net::NetworkLoop& loop, StreamServiceOptions options = {});
     ~StreamService();
     StreamService(const StreamService&) = delete;
     StreamService& operator=(const StreamService&) = delete;
 
-    /// Subscribes to device events, restores the stored streams and starts
-    /// the state timer. Fails only if the store cannot be read.
+    /// Watches the ports, restores the stored streams (retaining their ports)
+    /// and starts the state timer. Fails only if the store cannot be read.
+    /// Call after PortService::start().
     Status start();
 
     /// POST /streams: validates, opens transport and device stream, stores,
-    /// and returns the stream's JSON. Nothing is left behind on failure.
+    /// and returns the stream's JSON. Nothing is left behind on failure. A
+    /// stream of a listed but absent port is created waiting_for_port.
     Result<nlohmann::json> create(const nlohmann::json& body);
     Result<nlohmann::json> get(const Uid& uid) const;
     std::vector<nlohmann::json> list() const;
@@ -71,8 +77,8 @@ public:
 
     /// Re-evaluates every stream's state now (the timer's work).
     void evaluate_states();
-    /// A device appeared or went away (on the control plane).
-    void on_device_event(drivers::DeviceEvent event, const drivers::DeviceInfo& info);
+    /// A port changed (PortService's listener; on the control plane).
+    void on_port_change(ports::PortService::Change change, const ports::Port& port);
 
     std::vector<events::Snapshot> snapshot() const;
     std::size_t size() const { return streams_.size(); }
@@ -80,8 +86,18 @@ public:
 private:
     struct Running;
     struct Entry;
+    struct Plan;
 
+    /// Everything about a spec that can be checked without opening anything:
+    /// the port (listed, right direction), addresses, transport settings.
+    Result<Plan> plan(const StreamSpec& spec) const;
+    /// Opens the device stream and the transport of a plan whose port is
+    /// present.
+    Result<std::unique_ptr<Running>> open(const StreamSpec& spec, Plan plan) const;
+    /// plan() + open(); Errc::not_found when the port is absent.
     Result<std::unique_ptr<Running>> open(const StreamSpec& spec) const;
+    void retain_port(Entry& entry);
+    void release_port(Entry& entry);
     void run(Entry& entry, std::unique_ptr<Running> running);
     void stop(Entry& entry);
     void set_state(Entry& entry, StreamState state, std::string error = {});
@@ -91,17 +107,16 @@ private:
     void arm_timer();
 
     boost::asio::io_context& io_;
+    ports::PortService& ports_;
     drivers::DeviceDriver& driver_;
     store::StreamRepository& repository_;
     events::EventBus& bus_;
-    const Uid self_uid_;
     transport::net::NetworkLoop& loop_;
     const StreamServiceOptions options_;
     AudioPump pump_;
     boost::asio::steady_timer timer_;
     std::vector<std::unique_ptr<Entry>> streams_;
-    drivers::SubscriptionId subscription_ = 0;
-    bool subscribed_ = false;
+    std::optional<ports::PortService::ListenerId> listener_;
     std::shared_ptr<int> alive_ = std::make_shared<int>(0);
 };
 

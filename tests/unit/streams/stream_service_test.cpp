@@ -12,6 +12,7 @@
 #include <gtest/gtest.h>
 
 #include "drivers/mock/mock_driver.h"
+#include "ports/port_service.h"
 #include "store/store.h"
 
 namespace rocd::streams {
@@ -79,12 +80,14 @@ protected:
 
     void TearDown() override {
         service_.reset();
+        ports_.reset();
         store_.reset();
         std::filesystem::remove_all(dir_);
     }
 
     void open_service() {
         service_.reset();
+        ports_.reset();
         store_.reset();
         auto store = store::Store::open(dir_);
         ASSERT_TRUE(store) << store.error().message;
@@ -92,8 +95,10 @@ protected:
         StreamServiceOptions options;
         options.state_interval = 50ms;
         options.idle_after = 400ms;
-        service_ = std::make_unique<StreamService>(io_, *driver_, store_->streams(), bus_, store_->self_uid(),
-                                                   *loop_, options);
+        ports_ = std::make_unique<ports::PortService>(io_, *driver_, store_->ports(), store_->self_uid());
+        ASSERT_TRUE(ports_->start());
+        service_ =
+            std::make_unique<StreamService>(io_, *ports_, *driver_, store_->streams(), bus_, *loop_, options);
         ASSERT_TRUE(service_->start());
     }
 
@@ -131,6 +136,8 @@ protected:
         return now;
     }
 
+    Uid port_uid(const std::string& name) const { return drivers::port_uid("mock", name); }
+
     std::size_t stored() { return store_->streams().list()->size(); }
 
     std::filesystem::path dir_;
@@ -140,6 +147,7 @@ protected:
     std::unique_ptr<drivers::MockDriver> driver_;
     std::unique_ptr<transport::net::NetworkLoop> loop_;
     std::unique_ptr<store::Store> store_;
+    std::unique_ptr<ports::PortService> ports_;
     std::unique_ptr<StreamService> service_;
 };
 
@@ -330,6 +338,63 @@ TEST_F(StreamServiceTest, removes_stream_and_frees_its_address) {
     EXPECT_EQ(driver_->open_streams(), 0u);
     EXPECT_TRUE(service_->create(receive_body(media, "spk_b")));
     EXPECT_EQ(std::count(events_.begin(), events_.end(), "stream_removed"), 1);
+}
+
+TEST_F(StreamServiceTest, holds_its_port_so_it_stays_listed_and_cannot_be_deleted) {
+    auto speaker = ports_->create_virtual({.direction = store::PortDirection::output});
+    ASSERT_TRUE(speaker) << speaker.error().message;
+    const std::string media = "rtp://127.0.0.1:" + std::to_string(free_udp_port());
+    json body = send_body("mic_a", media);
+    body["source"]["port_uri"] = "/peers/self/ports/" + speaker->uid.str();
+    auto tx = service_->create(body);
+    ASSERT_TRUE(tx) << tx.error().message;
+    EXPECT_EQ(ports_->references(speaker->uid), 1);
+
+    auto refused = ports_->remove(speaker->uid);
+    ASSERT_FALSE(refused);
+    EXPECT_EQ(refused.error().code, Errc::conflict);
+    EXPECT_TRUE(ports_->find(speaker->uid));
+
+    // A system device a stream uses stays listed (absent) while unplugged,
+    // and after a restart.
+    auto rx = service_->create(receive_body("rtp://127.0.0.1:" + std::to_string(free_udp_port()), "spk_b"));
+    ASSERT_TRUE(rx);
+    ASSERT_TRUE(driver_->unplug("spk_b"));
+    run_for(100ms);
+    auto absent = ports_->find(port_uid("spk_b"));
+    ASSERT_TRUE(absent);
+    EXPECT_FALSE(absent->present);
+    open_service();
+    EXPECT_TRUE(ports_->find(port_uid("spk_b")));
+    EXPECT_EQ(ports_->references(port_uid("spk_b")), 1);
+    EXPECT_EQ(ports_->references(speaker->uid), 1);
+
+    ASSERT_TRUE(service_->remove(*Uid::parse((*tx)["stream_uid"].get<std::string>())));
+    EXPECT_EQ(ports_->references(speaker->uid), 0);
+    EXPECT_TRUE(ports_->remove(speaker->uid));
+}
+
+TEST_F(StreamServiceTest, creates_a_stream_of_an_absent_port_waiting_for_it) {
+    auto rx = service_->create(receive_body("rtp://127.0.0.1:" + std::to_string(free_udp_port()), "spk_b"));
+    ASSERT_TRUE(rx);
+    ASSERT_TRUE(service_->remove(*Uid::parse((*rx)["stream_uid"].get<std::string>())));
+    ASSERT_TRUE(driver_->unplug("spk_b"));
+    run_for(100ms);
+    ASSERT_TRUE(ports_->find(port_uid("spk_b"))); // listed: its row stays
+
+    // Addresses and settings are still checked while the port is absent.
+    auto refused = service_->create(receive_body("rtp://127.0.0.1", "spk_b"));
+    ASSERT_FALSE(refused);
+    EXPECT_EQ(refused.error().field, "source.media_uri");
+
+    auto waiting =
+        service_->create(receive_body("rtp://127.0.0.1:" + std::to_string(free_udp_port()), "spk_b"));
+    ASSERT_TRUE(waiting) << waiting.error().message;
+    EXPECT_EQ((*waiting)["state"], "waiting_for_port");
+    EXPECT_EQ(driver_->open_streams(), 0u);
+    ASSERT_TRUE(driver_->plug(device("spk_b", drivers::Direction::output, 2, 440.0)));
+    EXPECT_EQ(wait_state((*waiting)["stream_uid"], "idle"), "idle");
+    EXPECT_EQ(driver_->open_streams(), 1u);
 }
 
 } // namespace
