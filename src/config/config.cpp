@@ -241,6 +241,15 @@ Result<Config> apply_config_file(const std::filesystem::path& path, Config base)
         {"header_timeout_ms", millis(base.header_timeout)},
         {"idle_timeout_ms", millis(base.idle_timeout)},
         {"event_heartbeat_ms", millis(base.event_heartbeat)},
+        {"event_queue_limit",
+         [&](const YAML::Node& node) -> Status {
+             auto value = integer(node, 16, 1'000'000);
+             if (!value) {
+                 return tl::unexpected(value.error());
+             }
+             base.event_queue_limit = static_cast<std::size_t>(*value);
+             return {};
+         }},
     };
 
     for (const auto& entry : root) {

@@ -48,6 +48,10 @@ struct Config {
     std::chrono::milliseconds idle_timeout {60'000};
     /// Interval of SSE heartbeats on GET /events.
     std::chrono::milliseconds event_heartbeat {15'000};
+    /// Messages an SSE client of GET /events may fall behind before it gets
+    /// `overflow` and is disconnected (at least 16: one change can publish
+    /// several events at once).
+    std::size_t event_queue_limit = 1024;
 };
 
 /// $XDG_STATE_HOME/rocd, or ~/.local/state/rocd.

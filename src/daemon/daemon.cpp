@@ -155,7 +155,8 @@ Status run(const config::Config& config, const std::filesystem::path& data_dir) 
     api::add_peer_routes(router, peers);
     api::add_port_routes(router, peers, ports);
     api::add_stream_routes(router, streams);
-    api::add_event_routes(router, io, bus, {config.event_heartbeat, 1024});
+    api::add_event_routes(router, io, bus,
+                          {config.event_heartbeat, config.event_queue_limit, store->self_uid()});
     if (auto status = api::add_docs_routes(router, data_dir); !status) {
         return status;
     }

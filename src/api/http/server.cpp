@@ -32,6 +32,13 @@ constexpr std::size_t header_limit = 16 * 1024;
 constexpr std::chrono::milliseconds linger_timeout {1000};
 constexpr std::size_t linger_limit = 16 * 1024 * 1024;
 constexpr std::string_view server_name = "rocd";
+// Kernel send buffer of a streamed body (SSE): a trickle of small messages
+// needs little. Left alone, Linux grows it up to tcp_wmem's maximum (4 MiB)
+// for a client that stops reading, which hides that client's backlog from
+// the source (StreamSink::queued()) for thousands of messages and pins the
+// memory per connection. Bounded, the backlog shows up in the session's
+// queue, where the source can give up on the client.
+constexpr int stream_send_buffer = 32 * 1024;
 
 bool token_matches(std::string_view header, const std::string& token) {
     constexpr std::string_view scheme = "Bearer ";
@@ -223,6 +230,9 @@ private:
         stream_header_->chunked(true);
         stream_serializer_.emplace(*stream_header_);
         beast::get_lowest_layer(stream_).expires_never();
+        beast::error_code ignored; // at worst, the kernel's default stays
+        beast::get_lowest_layer(stream_).socket().set_option(
+            asio::socket_base::send_buffer_size(stream_send_buffer), ignored);
         spdlog::info("http {} {} {} -> {} (stream)", peer(), method_, target_, stream_header_->result_int());
         http::async_write_header(stream_, *stream_serializer_,
                                  [self = this->shared_from_this()](beast::error_code ec, std::size_t) {

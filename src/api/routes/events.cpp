@@ -24,6 +24,15 @@ std::vector<std::string> split_list(std::string_view text) {
     return out;
 }
 
+// Events carry `/peers/{uid}/...` URIs; a filter may say `self` instead.
+std::string resolve_self(std::string uri, const std::optional<Uid>& self_uid) {
+    constexpr std::string_view alias = "/peers/self";
+    if (self_uid && uri.starts_with(alias) && (uri.size() == alias.size() || uri[alias.size()] == '/')) {
+        uri.replace(0, alias.size(), "/peers/" + self_uid->str());
+    }
+    return uri;
+}
+
 tl::expected<std::uint64_t, Response> parse_event_id(std::string_view text, std::string_view field) {
     std::uint64_t value = 0;
     const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
@@ -62,7 +71,7 @@ void add_event_routes(Router& router, boost::asio::io_context& io, events::Event
                                                           "uri must be a resource URI such as /streams",
                                                           "uri"));
                         }
-                        filter.uris.push_back(std::move(uri));
+                        filter.uris.push_back(resolve_self(std::move(uri), options.self_uid));
                     }
                 } else if (key == "snapshot") {
                     if (value != "true" && value != "false") {

@@ -70,6 +70,8 @@ cors_allowed_origins: [http://localhost:3000, https://admin.example]
 max_connections: 10
 header_timeout_ms: 500
 idle_timeout_ms: 2000
+event_heartbeat_ms: 250
+event_queue_limit: 16
 )");
     auto cfg = apply_config_file(path, Config {});
     ASSERT_TRUE(cfg) << cfg.error().message;
@@ -86,6 +88,8 @@ idle_timeout_ms: 2000
     EXPECT_EQ(cfg->max_connections, 10u);
     EXPECT_EQ(cfg->header_timeout.count(), 500);
     EXPECT_EQ(cfg->idle_timeout.count(), 2000);
+    EXPECT_EQ(cfg->event_heartbeat.count(), 250);
+    EXPECT_EQ(cfg->event_queue_limit, 16u);
 }
 
 TEST_F(ConfigFile, keeps_base_values_for_absent_keys) {
@@ -125,6 +129,9 @@ TEST_F(ConfigFile, wrong_types_and_values_name_key_and_line) {
              Case {"max_connections: 0\n", "max_connections"},
              Case {"max_connections: 1.5\n", "max_connections"},
              Case {"idle_timeout_ms: -1\n", "idle_timeout_ms"},
+             Case {"event_queue_limit: 15\n", "event_queue_limit"},
+             Case {"event_queue_limit: 1000001\n", "event_queue_limit"},
+             Case {"event_queue_limit: many\n", "event_queue_limit"},
              Case {"cors_allowed_origins: http://x\n", "cors_allowed_origins"},
              Case {"state_dir: {a: 1}\n", "state_dir"},
          }) {

@@ -1,6 +1,8 @@
 #include <gtest/gtest.h>
 
+#include "api/http/router.h"
 #include "api/routes/event_stream.h"
+#include "api/routes/events.h"
 
 namespace rocd::api {
 namespace {
@@ -105,6 +107,50 @@ TEST_F(EventStreamTest, sends_heartbeats) {
     stream->stop();
     io_.run(); // the cancelled timer completes; no more heartbeats
     EXPECT_EQ(sink.messages.back(), ": heartbeat\n\n");
+}
+
+TEST_F(EventStreamTest, a_self_uri_filter_matches_events_named_by_the_self_uid) {
+    const Uid self = Uid::derive("peer", "self");
+    const Uid other = Uid::derive("peer", "other");
+    const std::string mine = "/peers/" + self.str() + "/ports/" + Uid::derive("port", "a").str();
+    const std::string theirs = "/peers/" + other.str() + "/ports/" + Uid::derive("port", "b").str();
+    bus_.add_snapshot_source([&] {
+        return std::vector<events::Snapshot> {{"port", mine, {{"n", "mine"}}},
+                                              {"port", theirs, {{"n", "theirs"}}}};
+    });
+    EventStreamOptions options;
+    options.self_uid = self;
+    Router router;
+    add_event_routes(router, io_, bus_, options);
+
+    for (const char* uri : {"/peers/self/ports", "/peers/self", "/peers/self/ports/,/streams"}) {
+        const std::string target = std::string("/events?snapshot=true&uri=") + uri;
+        Reply reply = router.dispatch(Request {http::verb::get, target, 11});
+        ASSERT_TRUE(reply.stream) << target << ": " << reply.response.body();
+        FakeSink sink;
+        reply.stream->start(sink);
+        bus_.publish(events::type::port_updated, mine, {{"n", "mine"}});
+        bus_.publish(events::type::port_updated, theirs, {{"n", "theirs"}});
+        const std::string text = sink.all();
+        EXPECT_NE(text.find("event: snapshot\ndata: {\"kind\":\"port\",\"resource\":{\"n\":\"mine\"}"),
+                  std::string::npos)
+            << target << ": " << text;
+        EXPECT_NE(text.find("event: port_updated\ndata: {\"n\":\"mine\"}"), std::string::npos)
+            << target << ": " << text;
+        EXPECT_EQ(text.find("theirs"), std::string::npos) << target << ": " << text;
+        reply.stream->stop();
+    }
+
+    // "/peers/selfish" is not self; a stranger's uid still works as given.
+    Reply reply = router.dispatch(Request {http::verb::get, "/events?uri=/peers/selfish," + theirs, 11});
+    ASSERT_TRUE(reply.stream);
+    FakeSink sink;
+    reply.stream->start(sink);
+    bus_.publish(events::type::port_updated, mine, {{"n", "mine"}});
+    bus_.publish(events::type::port_updated, theirs, {{"n", "theirs"}});
+    EXPECT_EQ(sink.all().find("mine"), std::string::npos) << sink.all();
+    EXPECT_NE(sink.all().find("theirs"), std::string::npos) << sink.all();
+    reply.stream->stop();
 }
 
 } // namespace
