@@ -44,6 +44,9 @@ void EventStream::start(StreamSink& sink) {
         }
         sink.send(sse_message("snapshot_end", {{"last_event_id", bus_.last_id()}}, std::nullopt));
     }
+    // The client is now current up to here (replayed, or given the state),
+    // which `overflow` reports if it falls behind before the next event.
+    delivered_ = bus_.last_id();
     subscription_ = bus_.subscribe(filter_, [this](const events::Event& event) { forward(event); });
     arm_heartbeat();
 }

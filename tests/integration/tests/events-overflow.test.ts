@@ -70,11 +70,14 @@ describe("events: overflow", () => {
       assert.deepEqual(steady.messages.map((m) => JSON.parse(m.data).display_name).sort(), [...names].sort());
       assert.equal((d.logs().match(/fell \d+ messages behind/g) ?? []).length, 1, "only the slow client overflowed");
 
-      // New subscribers are served as before.
-      const late = await EventClient.subscribed(d, "?type=peer_updated");
+      // Reconnecting with Last-Event-ID: last_delivered_id resumes where it
+      // stopped: the missed events, then live ones.
+      const resumed = await EventClient.subscribed(d, "?type=peer_updated", { "Last-Event-ID": String(info.last_delivered_id) });
       await rename("late");
-      await late.waitFor((m) => JSON.parse(m.data).display_name === "late");
-      late.close();
+      await resumed.waitFor((m) => JSON.parse(m.data).display_name === "late");
+      await steady.waitFor((m) => JSON.parse(m.data).display_name === "late");
+      assert.deepEqual(resumed.messages, steady.messages.slice(events.length), "exactly what the slow client missed");
+      resumed.close();
     } finally {
       slow.destroy();
       steady.close();

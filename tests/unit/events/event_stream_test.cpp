@@ -82,6 +82,27 @@ TEST_F(EventStreamTest, slow_client_gets_overflow_and_is_disconnected) {
     stream->stop();
 }
 
+TEST_F(EventStreamTest, overflow_before_any_live_event_reports_where_the_client_was_current) {
+    bus_.publish(events::type::peer_updated, "/peers/a", {});
+    const auto replayed = bus_.publish(events::type::peer_updated, "/peers/a", {});
+    EventStreamOptions options;
+    for (std::optional<std::uint64_t> last_id :
+         {std::optional<std::uint64_t> {1}, std::optional<std::uint64_t> {}}) {
+        options.max_queued = last_id ? 2 : 1; // the retry line (and the replayed event): full
+        auto stream = std::make_shared<EventStream>(io_, bus_, options, events::Filter {}, last_id, false);
+        FakeSink sink;
+        stream->start(sink);
+        const auto dropped = bus_.publish(events::type::peer_updated, "/peers/a", {});
+        ASSERT_TRUE(sink.finished);
+        const std::string expected = last_id ? std::to_string(replayed) : std::to_string(dropped - 1);
+        EXPECT_NE(sink.messages.back().find("\"last_delivered_id\":" + expected), std::string::npos)
+            << sink.messages.back();
+        EXPECT_NE(sink.messages.back().find("\"dropped_id\":" + std::to_string(dropped)), std::string::npos)
+            << sink.messages.back();
+        stream->stop();
+    }
+}
+
 TEST_F(EventStreamTest, a_client_that_keeps_up_never_overflows) {
     EventStreamOptions options;
     options.max_queued = 2;
