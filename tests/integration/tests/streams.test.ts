@@ -3,12 +3,12 @@
 // client against the daemon with the mock driver and real UDP on 127.0.0.1.
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
-import { createSocket } from "node:dgram";
 import { after, before, describe, it } from "node:test";
 
 import type { components } from "../generated/api.js";
 import { startDaemon, tempDir, type Daemon } from "../harness/daemon.js";
 import { assertFetchProblem, sleep, uidPattern } from "../harness/http.js";
+import { freeUdpPort } from "../harness/udp.js";
 
 type Stream = components["schemas"]["Stream"];
 type StreamCreate = components["schemas"]["StreamCreate"];
@@ -35,14 +35,6 @@ function portUid(name: string): string {
 
 const mic = `/peers/self/ports/${portUid("mock_microphone")}`;
 const speakers = `/peers/self/ports/${portUid("mock_speakers")}`;
-
-async function freeUdpPort(): Promise<number> {
-  const socket = createSocket("udp4");
-  await new Promise<void>((r) => socket.bind(0, "127.0.0.1", r));
-  const port = socket.address().port;
-  await new Promise<void>((r) => socket.close(() => r()));
-  return port;
-}
 
 function sendBody(media: string): StreamCreate {
   return { source: { type: "port", port_uri: mic }, destination: { type: "address", media_uri: media } };
