@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include <malloc.h>
+
 #include <boost/asio/post.hpp>
 #include <spdlog/spdlog.h>
 
@@ -367,6 +369,9 @@ void StreamService::stop(Entry& entry) {
     }
     pump_.detach(&entry.running->slot);
     entry.running.reset();
+    // A receiver's buffers are megabytes; glibc would otherwise keep the
+    // freed heap, and the daemon's RSS would stay at its peak stream count.
+    malloc_trim(0);
 }
 
 void StreamService::start_or_wait(Entry& entry) {
