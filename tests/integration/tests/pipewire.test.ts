@@ -108,6 +108,24 @@ async function toneShare(pw: Sandbox, sink: string, seconds: number): Promise<{ 
   return { share: best.share, detail: tries.join(" | ") };
 }
 
+/** A null sink made with pw-cli; it stays after pw-cli exits (object.linger). */
+async function createNullSink(pw: Sandbox, name: string) {
+  const out = await pw.run("pw-cli", [
+    "create-node",
+    "adapter",
+    `{ factory.name=support.null-audio-sink node.name=${name} node.description="${name}" ` +
+      `media.class=Audio/Sink audio.position=[ FL FR ] audio.rate=48000 monitor.channel-volumes=true object.linger=true }`,
+  ]);
+  assert.equal(out.code, 0, out.stderr);
+}
+
+async function destroyNode(pw: Sandbox, name: string) {
+  const id = await pw.nodeId(name);
+  assert.ok(id !== undefined, `no node ${name}`);
+  const out = await pw.run("pw-cli", ["destroy", String(id)]);
+  assert.equal(out.code, 0, out.stderr);
+}
+
 describe("streams between two daemons on PipeWire", { timeout: 240_000 }, () => {
   let pw: Sandbox;
   let a: Daemon;
@@ -229,21 +247,32 @@ describe("streams between two daemons on PipeWire", { timeout: 240_000 }, () => 
     assert.ok(plainTone.share >= 0.8, `RTP after restart: ${plainTone.detail}`);
   });
 
+  it("carries the tone from A's virtual speaker to a sink of A (a local stream)", async (t) => {
+    const sinkName = "rocd_it_local_sink";
+    await createNullSink(pw, sinkName);
+    const sink = await portNamed(a, sinkName);
+    const local = await createStream(a, {
+      source: { type: "port", port_uri: speaker.port_uri },
+      destination: { type: "port", port_uri: sink.port_uri },
+      settings: { target_latency_ms: 60 },
+    });
+    try {
+      assert.equal(local.direction, "local");
+      await waitState(a, local.stream_uid, "active");
+      await sleep(1000);
+      const tone = await toneShare(pw, sinkName, 3);
+      t.diagnostic(tone.detail);
+      assert.ok(tone.share >= 0.8, `local stream: ${tone.detail}`);
+    } finally {
+      await a.client.DELETE("/streams/{stream}", one(local.stream_uid));
+      await destroyNode(pw, sinkName);
+    }
+  });
+
   it("waits for the sink B plays into while it is destroyed and resumes when it is re-created, events in order", async (t) => {
     const sinkName = "rocd_it_hotplug_sink";
-    const createSink = () =>
-      pw.run("pw-cli", [
-        "create-node",
-        "adapter",
-        `{ factory.name=support.null-audio-sink node.name=${sinkName} node.description="rocd it sink" ` +
-          `media.class=Audio/Sink audio.position=[ FL FR ] audio.rate=48000 monitor.channel-volumes=true object.linger=true }`,
-      ]);
-    const destroySink = async () => {
-      const id = await pw.nodeId(sinkName);
-      assert.ok(id !== undefined, `no node ${sinkName}`);
-      const out = await pw.run("pw-cli", ["destroy", String(id)]);
-      assert.equal(out.code, 0, out.stderr);
-    };
+    const createSink = () => createNullSink(pw, sinkName);
+    const destroySink = () => destroyNode(pw, sinkName);
     await createSink();
     const sink = await portNamed(b, sinkName);
     const media = await freeUdpPort();

@@ -99,6 +99,17 @@ describe("streams", () => {
     assert.deepEqual((await d.client.GET("/streams")).data, []);
   });
 
+  it("carries audio from a port to a port of this peer (local)", async () => {
+    const res = await d.client.POST("/streams", {
+      body: { source: { type: "port", port_uri: mic }, destination: { type: "port", port_uri: speakers }, settings: { target_latency_ms: 60 } },
+    });
+    assert.equal(res.response.status, 201, JSON.stringify(res.data));
+    assert.equal(res.data!.direction, "local");
+    const active = await waitState(d, res.data!.stream_uid, "active");
+    assert.ok(active.metrics.packets_sent > 0 && active.metrics.packets_received > 0, JSON.stringify(active.metrics));
+    assert.equal((await d.client.DELETE("/streams/{stream}", { params: { path: { stream: res.data!.stream_uid } } })).response.status, 204);
+  });
+
   it("changes settings with PATCH and keeps the old ones on a bad value", async () => {
     const media = `rtp://127.0.0.1:${await freeUdpPort()}`;
     const rx = await d.client.POST("/streams", { body: receiveBody(media) });
@@ -133,7 +144,8 @@ describe("streams", () => {
       [sendBody("rtp://127.0.0.1"), 400, "invalid-field", "destination.media_uri"],
       [sendBody("http://127.0.0.1:80"), 400, "invalid-field", "destination.media_uri"],
       [receiveBody(media), 409, "conflict", "source.media_uri"],
-      [{ source: { type: "port", port_uri: mic }, destination: { type: "port", port_uri: speakers } }, 422, "unsupported", "destination.type"],
+      [{ source: { type: "address", media_uri: media }, destination: { type: "address", media_uri: media } }, 422, "unsupported", "destination.type"],
+      [{ source: { type: "port", port_uri: speakers }, destination: { type: "port", port_uri: mic } }, 400, "invalid-field", "destination.port_uri"],
       [sendBody(`rtp+rs8m://127.0.0.1:${port}`), 400, "invalid-field", "destination.repair_uri"],
       [{ ...sendBody(media), destination: { type: "address", media_uri: media, repair_uri: `rs8m://127.0.0.1:${port + 1}` } }, 400, "invalid-field", "destination.repair_uri"],
       [{ ...sendBody(media), extra: 1 }, 400, "invalid-field", "extra"],
