@@ -1,78 +1,10 @@
 // GET /events: Server-Sent Events of every change (snapshot, live, replay).
 import assert from "node:assert/strict";
-import http from "node:http";
 import { describe, it } from "node:test";
 
-import { startDaemon, tempDir, type Daemon } from "../harness/daemon.js";
+import { startDaemon, tempDir } from "../harness/daemon.js";
 import { assertProblem, sleep } from "../harness/http.js";
-
-interface Message {
-  id?: string;
-  event: string;
-  data: string;
-}
-
-/** A Server-Sent Events client over node:http that keeps every message. */
-class EventClient {
-  messages: Message[] = [];
-  comments: string[] = [];
-  ended = false;
-  status = 0;
-  contentType = "";
-  private req?: http.ClientRequest;
-  private pending = "";
-
-  static async open(d: Daemon, query = "", headers: Record<string, string> = {}): Promise<EventClient> {
-    const c = new EventClient();
-    await new Promise<void>((resolve, reject) => {
-      c.req = http.get({ host: "127.0.0.1", port: d.port, path: `/events${query}`, headers, agent: false }, (res) => {
-        c.status = res.statusCode ?? 0;
-        c.contentType = String(res.headers["content-type"]);
-        res.on("data", (chunk: Buffer) => c.feed(chunk.toString("utf8")));
-        res.on("end", () => (c.ended = true));
-        res.on("error", () => (c.ended = true));
-        resolve();
-      });
-      c.req.on("error", (e) => (c.status ? (c.ended = true) : reject(e)));
-    });
-    return c;
-  }
-
-  private feed(text: string) {
-    this.pending += text;
-    let split: number;
-    while ((split = this.pending.indexOf("\n\n")) >= 0) {
-      const block = this.pending.slice(0, split);
-      this.pending = this.pending.slice(split + 2);
-      const m: Message = { event: "message", data: "" };
-      const data: string[] = [];
-      for (const line of block.split("\n")) {
-        if (line.startsWith(":")) this.comments.push(line.slice(1).trim());
-        else if (line.startsWith("id:")) m.id = line.slice(3).trim();
-        else if (line.startsWith("event:")) m.event = line.slice(6).trim();
-        else if (line.startsWith("data:")) data.push(line.slice(5).replace(/^ /, ""));
-      }
-      m.data = data.join("\n");
-      if (data.length > 0 || m.id !== undefined) this.messages.push(m);
-    }
-  }
-
-  async waitFor(pred: (m: Message) => boolean, timeoutMs = 5000): Promise<Message> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const m = this.messages.find(pred);
-      if (m) return m;
-      if (this.ended || Date.now() > deadline) {
-        throw new Error(`no such event (ended: ${this.ended}); got ${JSON.stringify(this.messages)}`);
-      }
-      await sleep(10);
-    }
-  }
-
-  close() {
-    this.req?.destroy();
-  }
-}
+import { EventClient } from "../harness/sse.js";
 
 const self = { params: { path: { peer: "self" } } } as const;
 
