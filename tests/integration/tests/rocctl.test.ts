@@ -3,7 +3,6 @@
 // daemon's state after each change, problem details on stderr, exit
 // statuses, ROCD_URL / ROCD_TOKEN / --url / --token / the token file.
 import assert from "node:assert/strict";
-import { createSocket } from "node:dgram";
 import { readFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { join } from "node:path";
@@ -13,6 +12,7 @@ import type { components } from "../generated/api.js";
 import { startDaemon, tempDir, type Daemon } from "../harness/daemon.js";
 import { assertFetchProblem, uidPattern } from "../harness/http.js";
 import { runRocctl, spawnRocctl, type RocctlResult } from "../harness/rocctl.js";
+import { freeUdpPort } from "../harness/udp.js";
 
 type Port = components["schemas"]["Port"];
 type Stream = components["schemas"]["Stream"];
@@ -20,14 +20,6 @@ type Stream = components["schemas"]["Stream"];
 const self = { params: { path: { peer: "self" } } } as const;
 const onePort = (port: string) => ({ params: { path: { peer: "self", port } } }) as const;
 const oneStream = (stream: string) => ({ params: { path: { stream } } }) as const;
-
-async function freeUdpPort(): Promise<number> {
-  const socket = createSocket("udp4");
-  await new Promise<void>((r) => socket.bind(0, "127.0.0.1", r));
-  const port = socket.address().port;
-  await new Promise<void>((r) => socket.close(() => r()));
-  return port;
-}
 
 /** A TCP port nobody listens on (bound, then released). */
 async function closedTcpPort(): Promise<number> {
