@@ -255,8 +255,9 @@ int main(int argc, char** argv) {
             return c.call("GET", "/streams/" + stream_uid).map([](auto r) { return r.body; });
         };
     });
-    auto* stream_create =
-        stream->add_subcommand("create", "create a stream from a port to an address or back");
+    auto* stream_create = stream->add_subcommand(
+        "create",
+        "create a stream: port to address (send), address to port (receive) or port to port (local)");
     std::string from;
     std::string to;
     std::string repair;

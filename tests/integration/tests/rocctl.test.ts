@@ -291,8 +291,15 @@ describe("rocctl", () => {
     assert.equal(now.settings.target_latency_ms, 100);
     assert.deepEqual(settled(reset), settled(now));
 
+    // Local: from a port to a port of this peer.
+    const local = JSON.parse(ok(await ctl("stream", "create", "--json", "--from", mic.port_uri, "--to", `/peers/self/ports/${speakers.port_uid}`))) as Stream;
+    assert.equal(local.direction, "local");
+    assert.deepEqual(local.destination, { type: "port", port_uri: `/peers/self/ports/${speakers.port_uid}` });
+    assert.deepEqual(settled(local), settled((await d.client.GET("/streams/{stream}", oneStream(local.stream_uid))).data!));
+    assert.deepEqual(row(ok(await ctl("streams")), local.stream_uid).slice(0, 2), [local.stream_uid, "local"]);
+
     // stream delete.
-    for (const uid of [sent.stream_uid, rxUid]) {
+    for (const uid of [sent.stream_uid, rxUid, local.stream_uid]) {
       assert.equal(ok(await ctl("stream", "delete", uid)), "");
       const gone = await d.client.GET("/streams/{stream}", oneStream(uid));
       await assertFetchProblem(gone.response, gone.error, { status: 404, type: "not-found" });
