@@ -275,6 +275,11 @@ int main(int argc, char** argv) {
         ->add_option("--set", settings, "a setting KEY=VALUE (e.g. target_latency_ms=100); repeatable")
         ->check(key_value);
     stream_create->callback([&] {
+        const auto is_port = [](const std::string& uri) { return !uri.empty() && uri.front() == '/'; };
+        if (is_port(from) && is_port(to) && (!repair.empty() || !control.empty())) {
+            throw CLI::ValidationError("--repair/--control",
+                                       "a port -> port stream has no address side to give them to");
+        }
         action = [&](auto& c) {
             const bool sending = !from.empty() && from.front() == '/';
             json body {{"source", stream_end(from, sending ? "" : repair, sending ? "" : control)},

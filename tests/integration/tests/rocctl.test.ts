@@ -393,6 +393,7 @@ describe("rocctl", () => {
       [["port", "create", "--virtual", "speaker", "--channels", "two"], /--channels/],
       [["port", "get"], /uid is required/],
       [["stream", "create", "--from", mic.port_uri], /--to is required/],
+      [["stream", "create", "--from", mic.port_uri, "--to", mic.port_uri, "--repair", "rs8m://127.0.0.1:1"], /no address side/],
       [["stream", "update", "aaaaaa-bbbbbb-cccccc"], /--set is required/],
       [["stream", "update", "aaaaaa-bbbbbb-cccccc", "--set", "latency"], /--set: takes KEY=VALUE, got 'latency'/],
       [["peers", "--colour"], /--colour/],
