@@ -35,7 +35,11 @@ Result<std::unique_ptr<DeviceDriver>> make_driver(std::string_view name, const D
             }
             devices = std::move(*loaded);
         }
-        return std::make_unique<MockDriver>(std::move(devices), MockDriver::Options {options.mock_realtime});
+        MockDriver::Options mock;
+        mock.realtime = options.mock_realtime;
+        // 10 s of 48 kHz stereo per device: enough to inspect, bounded.
+        mock.max_recording_samples = 10 * 48000 * 2;
+        return std::make_unique<MockDriver>(std::move(devices), mock);
     }
     if (name == "pipewire") {
         auto driver = PipewireDriver::connect(options);

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include <malloc.h>
+
 #include <boost/asio/post.hpp>
 #include <spdlog/spdlog.h>
 
@@ -30,26 +32,36 @@ const char* state_name(StreamState state) {
     return "error";
 }
 
-/// What a running stream owns. Destroyed only after the pump let go of it.
+/// What a running stream owns: a capture side (device capture -> sender),
+/// a playback side (receiver -> device playback), or both (local). Destroyed
+/// only after the pump let go of its slots.
 struct StreamService::Running {
-    std::unique_ptr<drivers::AudioStream> audio;
+    std::unique_ptr<drivers::AudioStream> capture;
     std::unique_ptr<transport::Sender> sender;
+    PumpSlot send_slot;
+    std::unique_ptr<drivers::AudioStream> playback;
     std::unique_ptr<transport::Receiver> receiver;
-    PumpSlot slot;
+    PumpSlot receive_slot;
 };
 
+/// A spec checked against the ports and the transport, before anything opens.
 struct StreamService::Plan {
-    ports::Port port;
+    /// The captured port (send, local).
+    std::optional<ports::Port> capture;
+    /// The port played into (receive, local).
+    std::optional<ports::Port> playback;
     transport::SenderConfig sender;
     transport::ReceiverConfig receiver;
+
+    bool present() const { return (!capture || capture->present) && (!playback || playback->present); }
 };
 
 struct StreamService::Entry {
     explicit Entry(Uid uid) : uid(std::move(uid)) {}
     Uid uid;
-    /// Holds a PortService reference to its port (so the port stays listed
-    /// and cannot be deleted under the stream).
-    bool retained = false;
+    /// PortService references held on the stream's ports (so they stay
+    /// listed and cannot be deleted under the stream).
+    std::vector<Uid> retained;
     /// Set unless the stored spec could not be parsed (then `raw` is shown).
     std::optional<StreamSpec> spec;
     json raw;
@@ -63,14 +75,40 @@ struct StreamService::Entry {
 
 namespace {
 
-/// The API field path of the port and the address sides of a spec.
-std::string port_field(const StreamSpec& spec) {
-    return spec.direction == StreamDirection::send ? "source.port_uri" : "destination.port_uri";
+bool sends(const StreamSpec& spec) {
+    return spec.direction != StreamDirection::receive;
+}
+
+bool receives(const StreamSpec& spec) {
+    return spec.direction != StreamDirection::send;
+}
+
+/// The API field paths of the captured port, the played port and the
+/// address side of a spec.
+std::string capture_field() {
+    return "source.port_uri";
+}
+
+std::string playback_field() {
+    return "destination.port_uri";
 }
 
 std::string address_side(const StreamSpec& spec) {
     return spec.direction == StreamDirection::send ? "destination" : "source";
 }
+
+/// The port uids a spec refers to.
+std::vector<Uid> port_uids(const StreamSpec& spec) {
+    std::vector<Uid> out {*spec.port_uid};
+    if (spec.playback_port_uid) {
+        out.push_back(*spec.playback_port_uid);
+    }
+    return out;
+}
+
+/// A local stream's receiver binds an ephemeral loopback port; its sender
+/// is pointed at whatever port that turned out to be.
+constexpr const char* local_bind_uri = "rtp://127.0.0.1:0";
 
 /// Renames a transport error's field to the API's path.
 Error to_api_error(Error error, const StreamSpec& spec) {
@@ -139,7 +177,7 @@ StreamService::~StreamService() {
     timer_.cancel();
     for (auto& entry : streams_) {
         stop(*entry);
-        release_port(*entry);
+        release_ports(*entry);
     }
 }
 
@@ -160,7 +198,7 @@ Status StreamService::start() {
             entry->error = "stored definition is invalid: " + spec.error().message;
         } else {
             entry->spec = std::move(*spec);
-            retain_port(*entry);
+            retain_ports(*entry);
             start_or_wait(*entry);
         }
         spdlog::info("stream {} restored: {}{}{}", record.uid.str(), state_name(entry->state),
@@ -183,55 +221,87 @@ void StreamService::arm_timer() {
     });
 }
 
-Result<StreamService::Plan> StreamService::plan(const StreamSpec& spec) const {
-    const std::string port_path = port_field(spec);
-    auto uri = Uri::parse(spec.port_uri);
+Result<ports::Port> StreamService::resolve_port(const std::string& text, const Uid& uid,
+                                                const std::string& field) const {
+    auto uri = Uri::parse(text);
     if (!uri || uri->kind() != Uri::Kind::port) {
-        return fail(Errc::invalid_argument, "not a port URI: " + spec.port_uri, port_path);
+        return fail(Errc::invalid_argument, "not a port URI: " + text, field);
     }
     if (!uri->peer_ref().is_self() && uri->peer_ref().uid() != ports_.self_uid()) {
-        return fail(Errc::unsupported, "streams of other peers' ports are not supported yet", port_path);
+        return fail(Errc::unsupported, "streams of other peers' ports are not supported yet", field);
     }
-    auto port = ports_.find(*spec.port_uid);
+    auto port = ports_.find(uid);
     if (!port) {
-        return fail(Errc::not_found, "no port " + spec.port_uid->str(), port_path);
+        return fail(Errc::not_found, "no port " + uid.str(), field);
     }
-    const bool send = spec.direction == StreamDirection::send;
-    // Capture of an output records its monitor (both drivers offer one);
-    // playback needs a device applications record from only if rocd made it.
-    if (!send && port->direction == store::PortDirection::input &&
-        port->port_type != store::PortType::virtual_device) {
-        return fail(Errc::invalid_argument,
-                    "port " + port->display_name +
-                        " is an input (a microphone): cannot play a stream into it",
-                    port_path);
+    return *port;
+}
+
+Result<StreamService::Plan> StreamService::plan(const StreamSpec& spec) const {
+    Plan out;
+    if (sends(spec)) {
+        auto port = resolve_port(spec.port_uri, *spec.port_uid, capture_field());
+        if (!port) {
+            return tl::unexpected(port.error());
+        }
+        // Capture of an output records its monitor (both drivers offer one).
+        out.capture = *port;
+    }
+    if (receives(spec)) {
+        const bool local = spec.direction == StreamDirection::local;
+        auto port = local ? resolve_port(spec.playback_port_uri, *spec.playback_port_uid, playback_field())
+                          : resolve_port(spec.port_uri, *spec.port_uid, playback_field());
+        if (!port) {
+            return tl::unexpected(port.error());
+        }
+        // Playback needs a device applications record from: an output, or
+        // a virtual microphone rocd made.
+        if (port->direction == store::PortDirection::input &&
+            port->port_type != store::PortType::virtual_device) {
+            return fail(Errc::invalid_argument,
+                        "port " + port->display_name +
+                            " is an input (a microphone): cannot play a stream into it",
+                        playback_field());
+        }
+        out.playback = *port;
     }
 
-    const std::string side = address_side(spec);
-    auto source = endpoint(spec.address.media_uri, transport::Interface::source, side + ".media_uri");
-    if (!source) {
-        return tl::unexpected(source.error());
-    }
-    auto repair = endpoint(spec.address.repair_uri, transport::Interface::repair, side + ".repair_uri");
-    if (!repair) {
-        return tl::unexpected(repair.error());
-    }
-    auto control = endpoint(spec.address.control_uri, transport::Interface::control, side + ".control_uri");
-    if (!control) {
-        return tl::unexpected(control.error());
+    std::optional<transport::Endpoint> source, repair, control;
+    if (spec.direction == StreamDirection::local) {
+        source = *transport::parse_endpoint(local_bind_uri, transport::Interface::source);
+    } else {
+        const std::string side = address_side(spec);
+        auto media = endpoint(spec.address.media_uri, transport::Interface::source, side + ".media_uri");
+        if (!media) {
+            return tl::unexpected(media.error());
+        }
+        auto fec = endpoint(spec.address.repair_uri, transport::Interface::repair, side + ".repair_uri");
+        if (!fec) {
+            return tl::unexpected(fec.error());
+        }
+        auto rtcp = endpoint(spec.address.control_uri, transport::Interface::control, side + ".control_uri");
+        if (!rtcp) {
+            return tl::unexpected(rtcp.error());
+        }
+        source = *media;
+        repair = *fec;
+        control = *rtcp;
     }
 
     const auto& s = spec.settings;
-    Plan out {.port = *port, .sender = {}, .receiver = {}};
-    const std::uint32_t rate = s.rate.value_or(port->rate != 0 ? port->rate : 48000);
-    const std::uint32_t channels = s.channels.value_or(port->channels != 0 ? port->channels : 2);
-    if (send) {
+    const auto rate_of = [&](const ports::Port& port) {
+        return s.rate.value_or(port.rate != 0 ? port.rate : 48000);
+    };
+    const auto channels_of = [&](const ports::Port& port) {
+        return s.channels.value_or(port.channels != 0 ? port.channels : 2);
+    };
+    if (out.capture) {
         auto& config = out.sender;
-        config.source = *source;
-        config.repair = *repair;
-        config.control = *control;
-        config.rate = rate;
-        config.channels = channels;
+        config.source = source; // a local stream's is set once its receiver is bound
+        config.repair = repair;
+        config.control = control;
+        config.rate = rate_of(*out.capture);
+        config.channels = channels_of(*out.capture);
         if (s.packet_length_ms) {
             config.packet_length = ms(*s.packet_length_ms);
         }
@@ -247,13 +317,14 @@ Result<StreamService::Plan> StreamService::plan(const StreamSpec& spec) const {
         if (auto st = config.validate(); !st) {
             return tl::unexpected(to_api_error(st.error(), spec));
         }
-    } else {
+    }
+    if (out.playback) {
         auto& config = out.receiver;
-        config.source = *source;
-        config.repair = *repair;
-        config.control = *control;
-        config.rate = rate;
-        config.channels = channels;
+        config.source = source;
+        config.repair = repair;
+        config.control = control;
+        config.rate = rate_of(*out.playback);
+        config.channels = channels_of(*out.playback);
         if (s.target_latency_ms) {
             config.target_latency = ms(*s.target_latency_ms);
         }
@@ -275,42 +346,64 @@ Result<std::unique_ptr<StreamService::Running>> StreamService::open(const Stream
     if (!planned) {
         return tl::unexpected(planned.error());
     }
-    if (!planned->port.present) {
-        return fail(Errc::not_found, "port " + spec.port_uid->str() + " is absent", port_field(spec));
+    if (!planned->present()) {
+        return fail(Errc::not_found, "a port of the stream is absent",
+                    planned->capture && !planned->capture->present ? capture_field() : playback_field());
     }
     return open(spec, std::move(*planned));
 }
 
-Result<std::unique_ptr<StreamService::Running>> StreamService::open(const StreamSpec& spec, Plan plan) const {
-    const bool send = spec.direction == StreamDirection::send;
+namespace {
+
+/// The pump's view of one side of a running stream.
+void prepare_slot(PumpSlot& slot, drivers::AudioStream& audio, bool playback,
+                  std::chrono::milliseconds playback_fill) {
+    const auto format = audio.format();
+    slot.audio = &audio;
+    slot.channels = format.channels;
+    // 40 ms per step: more than a pump cycle or a device period brings.
+    slot.scratch_frames = std::max<std::size_t>(256, format.rate / 25);
+    slot.scratch.assign(slot.scratch_frames * format.channels, 0.0f);
+    if (playback) {
+        slot.ring_frames = audio.available();
+        const auto fill = static_cast<std::size_t>(format.rate * playback_fill.count() / 1000);
+        slot.target_fill_frames = std::min(fill, slot.ring_frames);
+    }
+}
+
+} // namespace
+
+Result<std::unique_ptr<drivers::AudioStream>>
+StreamService::open_audio(const ports::Port& port, drivers::StreamKind kind, std::uint32_t rate,
+                          std::uint32_t channels, const std::string& field) const {
     // The driver converts to the stream's format, so the pump never resamples.
     drivers::StreamSpec stream_spec;
-    stream_spec.device = plan.port.system_name;
-    stream_spec.kind = send ? drivers::StreamKind::capture : drivers::StreamKind::playback;
-    stream_spec.rate = send ? plan.sender.rate : plan.receiver.rate;
-    stream_spec.channels = send ? plan.sender.channels : plan.receiver.channels;
-    stream_spec.ring_duration = std::chrono::milliseconds(send ? 200 : 100);
+    stream_spec.device = port.system_name;
+    stream_spec.kind = kind;
+    stream_spec.rate = rate;
+    stream_spec.channels = channels;
+    stream_spec.ring_duration = std::chrono::milliseconds(kind == drivers::StreamKind::capture ? 200 : 100);
     stream_spec.display_name = "rocd stream";
     auto audio = driver_.open_stream(stream_spec);
     if (!audio) {
         Error error = audio.error();
-        error.field = port_field(spec);
+        error.field = field;
         return tl::unexpected(error);
     }
-    const auto format = (*audio)->format();
+    return std::move(*audio);
+}
 
+Result<std::unique_ptr<StreamService::Running>> StreamService::open(const StreamSpec& spec, Plan plan) const {
     auto running = std::make_unique<Running>();
-    running->audio = std::move(*audio);
-    if (send) {
-        plan.sender.rate = format.rate;
-        plan.sender.channels = format.channels;
-        auto sender = transport::Sender::create(plan.sender, loop_);
-        if (!sender) {
-            return tl::unexpected(to_api_error(sender.error(), spec));
+    // The receiving side first: a local stream's sender needs its address.
+    if (plan.playback) {
+        auto audio = open_audio(*plan.playback, drivers::StreamKind::playback, plan.receiver.rate,
+                                plan.receiver.channels, playback_field());
+        if (!audio) {
+            return tl::unexpected(audio.error());
         }
-        running->sender = std::move(*sender);
-        running->slot.sender = running->sender.get();
-    } else {
+        running->playback = std::move(*audio);
+        const auto format = running->playback->format();
         plan.receiver.rate = format.rate;
         plan.receiver.channels = format.channels;
         auto receiver = transport::Receiver::create(plan.receiver, loop_);
@@ -323,34 +416,52 @@ Result<std::unique_ptr<StreamService::Running>> StreamService::open(const Stream
             return tl::unexpected(error);
         }
         running->receiver = std::move(*receiver);
-        running->slot.receiver = running->receiver.get();
+        running->receive_slot.receiver = running->receiver.get();
+        prepare_slot(running->receive_slot, *running->playback, true, options_.playback_fill);
     }
-    auto& slot = running->slot;
-    slot.audio = running->audio.get();
-    slot.channels = format.channels;
-    // 40 ms per step: more than a pump cycle or a device period brings.
-    slot.scratch_frames = std::max<std::size_t>(256, format.rate / 25);
-    slot.scratch.assign(slot.scratch_frames * format.channels, 0.0f);
-    if (!send) {
-        slot.ring_frames = running->audio->available();
-        const auto fill = static_cast<std::size_t>(format.rate * options_.playback_fill.count() / 1000);
-        slot.target_fill_frames = std::min(fill, slot.ring_frames);
+    if (plan.capture) {
+        if (spec.direction == StreamDirection::local) {
+            const auto bound = running->receiver->local_address().port();
+            plan.sender.source = *transport::parse_endpoint("rtp://127.0.0.1:" + std::to_string(bound),
+                                                            transport::Interface::source);
+        }
+        auto audio = open_audio(*plan.capture, drivers::StreamKind::capture, plan.sender.rate,
+                                plan.sender.channels, capture_field());
+        if (!audio) {
+            return tl::unexpected(audio.error());
+        }
+        running->capture = std::move(*audio);
+        const auto format = running->capture->format();
+        plan.sender.rate = format.rate;
+        plan.sender.channels = format.channels;
+        auto sender = transport::Sender::create(plan.sender, loop_);
+        if (!sender) {
+            return tl::unexpected(to_api_error(sender.error(), spec));
+        }
+        running->sender = std::move(*sender);
+        running->send_slot.sender = running->sender.get();
+        prepare_slot(running->send_slot, *running->capture, false, options_.playback_fill);
     }
     return running;
 }
 
-void StreamService::retain_port(Entry& entry) {
-    if (entry.retained || !entry.spec) {
+void StreamService::retain_ports(Entry& entry) {
+    if (!entry.spec) {
         return;
     }
-    entry.retained = static_cast<bool>(ports_.retain(*entry.spec->port_uid));
+    for (const Uid& uid : port_uids(*entry.spec)) {
+        if (std::find(entry.retained.begin(), entry.retained.end(), uid) == entry.retained.end() &&
+            ports_.retain(uid)) {
+            entry.retained.push_back(uid);
+        }
+    }
 }
 
-void StreamService::release_port(Entry& entry) {
-    if (entry.retained) {
-        ports_.release(*entry.spec->port_uid);
-        entry.retained = false;
+void StreamService::release_ports(Entry& entry) {
+    for (const Uid& uid : entry.retained) {
+        ports_.release(uid);
     }
+    entry.retained.clear();
 }
 
 void StreamService::run(Entry& entry, std::unique_ptr<Running> running) {
@@ -358,15 +469,28 @@ void StreamService::run(Entry& entry, std::unique_ptr<Running> running) {
     entry.last_flow = 0;
     entry.started_at = Clock::now();
     entry.last_flow_at = entry.started_at;
-    pump_.attach(&entry.running->slot);
+    // Playback first: a local stream sends nothing before its receiving
+    // side is pumped.
+    for (PumpSlot* slot : {&entry.running->receive_slot, &entry.running->send_slot}) {
+        if (slot->audio != nullptr) {
+            pump_.attach(slot);
+        }
+    }
 }
 
 void StreamService::stop(Entry& entry) {
     if (!entry.running) {
         return;
     }
-    pump_.detach(&entry.running->slot);
+    for (PumpSlot* slot : {&entry.running->send_slot, &entry.running->receive_slot}) {
+        if (slot->audio != nullptr) {
+            pump_.detach(slot);
+        }
+    }
     entry.running.reset();
+    // A receiver's buffers are megabytes; glibc would otherwise keep the
+    // freed heap, and the daemon's RSS would stay at its peak stream count.
+    malloc_trim(0);
 }
 
 void StreamService::start_or_wait(Entry& entry) {
@@ -399,9 +523,8 @@ Result<json> StreamService::create(const json& body) {
     if (!planned) {
         return tl::unexpected(planned.error());
     }
-    const bool present = planned->port.present;
     std::unique_ptr<Running> running;
-    if (present) {
+    if (planned->present()) {
         auto opened = open(*spec, std::move(*planned));
         if (!opened) {
             return tl::unexpected(opened.error());
@@ -411,13 +534,14 @@ Result<json> StreamService::create(const json& body) {
     auto entry = std::make_unique<Entry>(Uid::random());
     entry->raw = to_json(*spec);
     entry->spec = std::move(*spec);
-    retain_port(*entry);
-    if (!entry->retained) {
-        return fail(Errc::internal, "cannot keep a reference to port " + entry->spec->port_uid->str());
+    retain_ports(*entry);
+    if (entry->retained.size() != port_uids(*entry->spec).size()) {
+        release_ports(*entry);
+        return fail(Errc::internal, "cannot keep a reference to the stream's ports");
     }
     auto stored = repository_.insert({entry->uid, entry->raw.dump()});
     if (!stored) {
-        release_port(*entry);
+        release_ports(*entry);
         return tl::unexpected(stored.error()); // `running` closes everything
     }
     if (running) {
@@ -521,7 +645,7 @@ Status StreamService::remove(const Uid& uid) {
     }
     Entry& entry = **it;
     stop(entry);
-    release_port(entry);
+    release_ports(entry);
     auto last = json_of(entry);
     const std::string uri = Uri::stream(uid).str();
     streams_.erase(it);
@@ -536,8 +660,9 @@ void StreamService::evaluate_states() {
             continue;
         }
         const auto& r = *entry->running;
+        // What arrives, for streams that receive; what leaves otherwise.
         const std::uint64_t flow =
-            r.sender ? r.sender->metrics().packets_sent : r.receiver->metrics().packets_received;
+            r.receiver ? r.receiver->metrics().packets_received : r.sender->metrics().packets_sent;
         if (flow > entry->last_flow) {
             entry->last_flow = flow;
             entry->last_flow_at = now;
@@ -551,17 +676,21 @@ void StreamService::evaluate_states() {
 void StreamService::on_port_change(ports::PortService::Change change, const ports::Port& port) {
     const bool present = change != ports::PortService::Change::removed && port.present;
     for (auto& entry : streams_) {
-        if (!entry->spec || *entry->spec->port_uid != port.uid) {
+        if (!entry->spec) {
+            continue;
+        }
+        const auto uids = port_uids(*entry->spec);
+        if (std::find(uids.begin(), uids.end(), port.uid) == uids.end()) {
             continue;
         }
         if (change != ports::PortService::Change::removed) {
-            retain_port(*entry); // a restored stream whose port was not listed then
+            retain_ports(*entry); // a restored stream whose port was not listed then
         }
         if (!present && entry->running) {
             stop(*entry);
             set_state(*entry, StreamState::waiting_for_port);
         } else if (present && entry->state == StreamState::waiting_for_port) {
-            start_or_wait(*entry);
+            start_or_wait(*entry); // waits on while its other port is absent
         }
     }
 }
@@ -592,12 +721,21 @@ json StreamService::json_of(const Entry& entry) const {
     };
     if (entry.running) {
         const auto& r = *entry.running;
-        const auto stats = r.audio->stats();
-        metrics["frames"] = r.slot.frames.load(std::memory_order_relaxed);
-        metrics["xruns"] = stats.overruns + stats.underruns;
+        std::uint64_t xruns = 0;
+        for (const auto* audio : {r.capture.get(), r.playback.get()}) {
+            if (audio != nullptr) {
+                const auto stats = audio->stats();
+                xruns += stats.overruns + stats.underruns;
+            }
+        }
+        metrics["xruns"] = xruns;
+        // Frames played, for streams that receive; frames captured otherwise.
+        metrics["frames"] =
+            (r.receiver ? r.receive_slot : r.send_slot).frames.load(std::memory_order_relaxed);
         if (r.sender) {
             metrics["packets_sent"] = r.sender->metrics().packets_sent;
-        } else {
+        }
+        if (r.receiver) {
             const auto m = r.receiver->metrics();
             metrics["packets_received"] = m.packets_received;
             metrics["packets_lost"] = m.packets_lost;

@@ -88,16 +88,24 @@ private:
     struct Entry;
     struct Plan;
 
+    /// A listed port of this peer, by the spec's URI text and uid.
+    Result<ports::Port> resolve_port(const std::string& text, const Uid& uid, const std::string& field) const;
     /// Everything about a spec that can be checked without opening anything:
-    /// the port (listed, right direction), addresses, transport settings.
+    /// the ports (listed, right direction), addresses, transport settings.
     Result<Plan> plan(const StreamSpec& spec) const;
-    /// Opens the device stream and the transport of a plan whose port is
+    /// Opens the device streams and the transport of a plan whose ports are
     /// present.
     Result<std::unique_ptr<Running>> open(const StreamSpec& spec, Plan plan) const;
-    /// plan() + open(); Errc::not_found when the port is absent.
+    /// plan() + open(); Errc::not_found when a port is absent.
     Result<std::unique_ptr<Running>> open(const StreamSpec& spec) const;
-    void retain_port(Entry& entry);
-    void release_port(Entry& entry);
+    Result<std::unique_ptr<drivers::AudioStream>> open_audio(const ports::Port& port,
+                                                             drivers::StreamKind kind, std::uint32_t rate,
+                                                             std::uint32_t channels,
+                                                             const std::string& field) const;
+    /// Takes a PortService reference on each of the stream's listed ports
+    /// it does not hold yet; release_ports() drops them all.
+    void retain_ports(Entry& entry);
+    void release_ports(Entry& entry);
     void run(Entry& entry, std::unique_ptr<Running> running);
     void stop(Entry& entry);
     void set_state(Entry& entry, StreamState state, std::string error = {});

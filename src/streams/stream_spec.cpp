@@ -103,7 +103,9 @@ Result<AddressSpec> parse_address(const json& value, const std::string& field) {
     return out;
 }
 
-Status parse_port(const json& value, const std::string& field, StreamSpec& spec) {
+/// A port endpoint's URI text and uid.
+Status parse_port(const json& value, const std::string& field, std::string& uri_text,
+                  std::optional<Uid>& uid) {
     if (auto st = check_object(value, field, {"type", "port_uri"}); !st) {
         return st;
     }
@@ -117,8 +119,8 @@ Status parse_port(const json& value, const std::string& field, StreamSpec& spec)
         return fail(Errc::invalid_argument,
                     path + " must be a port URI (/peers/self/ports/<port_uid>): '" + *text + "'", path);
     }
-    spec.port_uri = *text;
-    spec.port_uid = uri->port_uid();
+    uri_text = *text;
+    uid = uri->port_uid();
     return {};
 }
 
@@ -156,7 +158,15 @@ template <class T> void put(json& out, const char* key, const std::optional<T>& 
 } // namespace
 
 const char* direction_name(StreamDirection direction) {
-    return direction == StreamDirection::send ? "send" : "receive";
+    switch (direction) {
+    case StreamDirection::send:
+        return "send";
+    case StreamDirection::receive:
+        return "receive";
+    case StreamDirection::local:
+        break;
+    }
+    return "local";
 }
 
 Status merge_settings(StreamSettings& base, const json& settings) {
@@ -209,7 +219,7 @@ Result<StreamSpec> parse_stream_spec(const json& body) {
     StreamSpec spec;
     if (*source_type == "port" && *destination_type == "address") {
         spec.direction = StreamDirection::send;
-        if (auto st = parse_port(body.at("source"), "source", spec); !st) {
+        if (auto st = parse_port(body.at("source"), "source", spec.port_uri, spec.port_uid); !st) {
             return tl::unexpected(st.error());
         }
         auto address = parse_address(body.at("destination"), "destination");
@@ -219,7 +229,7 @@ Result<StreamSpec> parse_stream_spec(const json& body) {
         spec.address = *address;
     } else if (*source_type == "address" && *destination_type == "port") {
         spec.direction = StreamDirection::receive;
-        if (auto st = parse_port(body.at("destination"), "destination", spec); !st) {
+        if (auto st = parse_port(body.at("destination"), "destination", spec.port_uri, spec.port_uid); !st) {
             return tl::unexpected(st.error());
         }
         auto address = parse_address(body.at("source"), "source");
@@ -227,10 +237,24 @@ Result<StreamSpec> parse_stream_spec(const json& body) {
             return tl::unexpected(address.error());
         }
         spec.address = *address;
+    } else if (*source_type == "port" && *destination_type == "port") {
+        spec.direction = StreamDirection::local;
+        if (auto st = parse_port(body.at("source"), "source", spec.port_uri, spec.port_uid); !st) {
+            return tl::unexpected(st.error());
+        }
+        if (auto st = parse_port(body.at("destination"), "destination", spec.playback_port_uri,
+                                 spec.playback_port_uid);
+            !st) {
+            return tl::unexpected(st.error());
+        }
+        if (*spec.port_uid == *spec.playback_port_uid) {
+            return fail(Errc::invalid_argument, "a stream cannot play a port into itself",
+                        "destination.port_uri");
+        }
     } else {
         return fail(Errc::unsupported,
-                    "supported streams are port -> address (send) and address -> port (receive); got " +
-                        *source_type + " -> " + *destination_type,
+                    "a stream goes from a port or an address to a port, or from a port to an address; "
+                    "got address -> address",
                     "destination.type");
     }
     if (body.contains("settings")) {
@@ -254,12 +278,16 @@ json to_json(const StreamSpec& spec) {
     put(settings, "target_latency_ms", s.target_latency_ms);
     put(settings, "latency_tolerance_ms", s.latency_tolerance_ms);
     put(settings, "resampler_quality", s.resampler_quality);
-    const bool send = spec.direction == StreamDirection::send;
-    return {
-        {"source", send ? port : address},
-        {"destination", send ? address : port},
-        {"settings", settings},
-    };
+    switch (spec.direction) {
+    case StreamDirection::send:
+        return {{"source", port}, {"destination", address}, {"settings", settings}};
+    case StreamDirection::receive:
+        return {{"source", address}, {"destination", port}, {"settings", settings}};
+    case StreamDirection::local:
+        break;
+    }
+    const json playback {{"type", "port"}, {"port_uri", spec.playback_port_uri}};
+    return {{"source", port}, {"destination", playback}, {"settings", settings}};
 }
 
 } // namespace rocd::streams

@@ -17,6 +17,7 @@ namespace rocd::streams {
 enum class StreamDirection {
     send,    ///< port -> address
     receive, ///< address -> port
+    local,   ///< port -> port on this peer, through the transport on loopback
 };
 
 /// The network side of a stream: remote addresses (send) or local bind
@@ -42,10 +43,15 @@ struct StreamSettings {
 /// A stream's definition.
 struct StreamSpec {
     StreamDirection direction = StreamDirection::send;
-    /// The port side, as given ("/peers/self/ports/<uid>").
+    /// The port side, as given ("/peers/self/ports/<uid>"): the captured
+    /// port (send, local) or the port played into (receive).
     std::string port_uri;
     /// The port's uid, parsed from port_uri (always set after parsing).
     std::optional<Uid> port_uid;
+    /// Local streams only: the port played into.
+    std::string playback_port_uri;
+    std::optional<Uid> playback_port_uid;
+    /// Send and receive streams: the network side.
     AddressSpec address;
     StreamSettings settings;
 };
@@ -62,7 +68,7 @@ Status merge_settings(StreamSettings& base, const nlohmann::json& settings);
 /// The spec as JSON: {"source", "destination", "settings"}.
 nlohmann::json to_json(const StreamSpec& spec);
 
-/// "send" / "receive".
+/// "send" / "receive" / "local".
 const char* direction_name(StreamDirection direction);
 
 } // namespace rocd::streams

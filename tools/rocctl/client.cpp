@@ -16,25 +16,6 @@ using tcp = asio::ip::tcp;
 
 namespace {
 
-rocd::Error problem_error(unsigned status, const std::string& body) {
-    auto json = nlohmann::json::parse(body, nullptr, false);
-    std::string message = "HTTP " + std::to_string(status);
-    std::string field;
-    if (json.is_object()) {
-        if (json.contains("detail") && json["detail"].is_string()) {
-            message += ": " + json["detail"].get<std::string>();
-        }
-        if (json.contains("field") && json["field"].is_string()) {
-            field = json["field"].get<std::string>();
-            message += " (field: " + field + ")";
-        }
-    } else if (!body.empty()) {
-        message += ": " + body;
-    }
-    return rocd::Error {status == 401 ? rocd::Errc::unauthorized : rocd::Errc::invalid_argument, message,
-                        field};
-}
-
 rocd::Result<beast::tcp_stream> connect(asio::io_context& io, const Endpoint& endpoint) {
     beast::error_code ec;
     tcp::resolver resolver(io);
@@ -90,6 +71,31 @@ rocd::Result<Endpoint> parse_url(const std::string& url) {
         out.host = out.host.substr(1, out.host.size() - 2);
     }
     return out;
+}
+
+rocd::Error problem_error(unsigned status, const std::string& body) {
+    auto json = nlohmann::json::parse(body, nullptr, false);
+    std::string message = "HTTP " + std::to_string(status);
+    std::string field;
+    if (json.is_object()) {
+        const auto text = [&](const char* key) {
+            return json.contains(key) && json[key].is_string() ? json[key].get<std::string>() : std::string();
+        };
+        if (!text("title").empty()) {
+            message += " " + text("title");
+        }
+        if (!text("detail").empty()) {
+            message += ": " + text("detail");
+        }
+        field = text("field");
+        if (!field.empty()) {
+            message += " (field: " + field + ")";
+        }
+    } else if (!body.empty()) {
+        message += ": " + body;
+    }
+    return rocd::Error {status == 401 ? rocd::Errc::unauthorized : rocd::Errc::invalid_argument, message,
+                        field};
 }
 
 rocd::Result<Reply> Client::call(const std::string& method, const std::string& target,

@@ -27,6 +27,10 @@ struct Reply {
     nlohmann::json body;
 };
 
+/// The Error of a non-2xx answer: "HTTP <status> <title>: <detail> (field:
+/// <field>)" from an RFC 9457 body, else the status and the body's text.
+rocd::Error problem_error(unsigned status, const std::string& body);
+
 class Client {
 public:
     explicit Client(Endpoint endpoint) : endpoint_(std::move(endpoint)) {}

@@ -22,8 +22,16 @@ const std::vector<Column> port_columns {{"UID", "/port_uid"},        {"TYPE", "/
                                         {"DIRECTION", "/direction"}, {"STATE", "/state"},
                                         {"CH", "/channels"},         {"RATE", "/rate"},
                                         {"NAME", "/display_name"},   {"SYSTEM NAME", "/system_name"}};
-const std::vector<Column> stream_columns {
-    {"UID", "/stream_uid"}, {"STATE", "/state"}, {"SOURCE", "/source"}, {"DESTINATION", "/destination"}};
+const std::vector<Column> stream_columns {{"UID", "/stream_uid"},
+                                          {"DIRECTION", "/direction"},
+                                          {"STATE", "/state"},
+                                          {"SOURCE", "/source"},
+                                          {"DESTINATION", "/destination"}};
+
+// Exit statuses (also in --help).
+constexpr int exit_refused = 1;     // the API answered with a problem, or a transport error
+constexpr int exit_usage = 2;       // bad command line
+constexpr int exit_unreachable = 3; // no daemon at --url
 
 std::string default_token() {
     if (const char* env = std::getenv("ROCD_TOKEN"); env != nullptr) {
@@ -66,7 +74,10 @@ json summarize_streams(const json& streams) {
 
 int fail(const rocd::Error& error) {
     std::fprintf(stderr, "rocctl: %s\n", error.message.c_str());
-    return error.code == rocd::Errc::unavailable ? 3 : 1;
+    if (error.code == rocd::Errc::unauthorized) {
+        std::fprintf(stderr, "rocctl: the token is --token, ROCD_TOKEN or the daemon's api-token file\n");
+    }
+    return error.code == rocd::Errc::unavailable ? exit_unreachable : exit_refused;
 }
 
 // A stream end from a command-line URI: a port URI (/peers/...) or a
@@ -85,11 +96,36 @@ json stream_end(const std::string& uri, const std::string& repair, const std::st
     return end;
 }
 
+// --set KEY=VALUE
+const CLI::Validator key_value(
+    [](const std::string& setting) {
+        return setting.find('=') == std::string::npos ? "takes KEY=VALUE, got '" + setting + "'"
+                                                      : std::string();
+    },
+    "KEY=VALUE");
+
+// The settings object of --set KEY=VALUE...: numbers, booleans and null go
+// as JSON values, anything else as text.
+json settings_object(const std::vector<std::string>& settings) {
+    json out = json::object();
+    for (const auto& setting : settings) {
+        const auto eq = setting.find('=');
+        const std::string value = setting.substr(eq + 1);
+        json parsed = json::parse(value, nullptr, false);
+        out[setting.substr(0, eq)] = parsed.is_discarded() ? json(value) : parsed;
+    }
+    return out;
+}
+
 } // namespace
 
 int main(int argc, char** argv) {
     CLI::App app {"rocctl: control a rocd daemon through its REST API", "rocctl"};
     app.require_subcommand(1);
+    // --url, --token and --json also after the subcommand (rocctl ports --json).
+    app.fallthrough();
+    app.footer("Exit status: 0 done, 1 the API refused (its problem detail is shown), 2 usage error, 3 "
+               "daemon unreachable.");
     std::string url = std::getenv("ROCD_URL") != nullptr ? std::getenv("ROCD_URL") : "http://127.0.0.1:4040";
     std::string token;
     bool as_json = false;
@@ -149,7 +185,7 @@ int main(int argc, char** argv) {
     });
     auto* port_create = port->add_subcommand("create", "create a virtual device");
     std::string virtual_kind;
-    std::string port_name;
+    std::optional<std::string> port_name;
     unsigned channels = 2;
     unsigned rate = 48000;
     port_create
@@ -157,16 +193,18 @@ int main(int argc, char** argv) {
                      "speaker (apps play into it) or microphone (apps record from it)")
         ->required()
         ->check(CLI::IsMember({"speaker", "microphone"}));
-    port_create->add_option("--name", port_name, "display name")->required();
+    port_create->add_option("--name", port_name, "display name (default: Virtual speaker / microphone)");
     port_create->add_option("--channels", channels, "channel count")->capture_default_str();
     port_create->add_option("--rate", rate, "sample rate in Hz")->capture_default_str();
     port_create->callback([&] {
         action = [&](auto& c) {
             json body {{"port_type", "virtual_device"},
                        {"direction", virtual_kind == "speaker" ? "output" : "input"},
-                       {"display_name", port_name},
                        {"channels", channels},
                        {"rate", rate}};
+            if (port_name) {
+                body["display_name"] = *port_name;
+            }
             return c.call("POST", "/peers/self/ports", body).map([](auto r) { return r.body; });
         };
     });
@@ -217,8 +255,9 @@ int main(int argc, char** argv) {
             return c.call("GET", "/streams/" + stream_uid).map([](auto r) { return r.body; });
         };
     });
-    auto* stream_create =
-        stream->add_subcommand("create", "create a stream from a port to an address or back");
+    auto* stream_create = stream->add_subcommand(
+        "create",
+        "create a stream: port to address (send), address to port (receive) or port to port (local)");
     std::string from;
     std::string to;
     std::string repair;
@@ -232,46 +271,34 @@ int main(int argc, char** argv) {
     stream_create->add_option("--repair", repair,
                               "FEC repair address of the address side (rs8m://, ldpc://)");
     stream_create->add_option("--control", control, "RTCP address of the address side (rtcp://)");
-    stream_create->add_option("--set", settings,
-                              "a setting KEY=VALUE (e.g. target_latency_ms=100); repeatable");
+    stream_create
+        ->add_option("--set", settings, "a setting KEY=VALUE (e.g. target_latency_ms=100); repeatable")
+        ->check(key_value);
     stream_create->callback([&] {
-        action = [&](auto& c) -> rocd::Result<json> {
+        const auto is_port = [](const std::string& uri) { return !uri.empty() && uri.front() == '/'; };
+        if (is_port(from) && is_port(to) && (!repair.empty() || !control.empty())) {
+            throw CLI::ValidationError("--repair/--control",
+                                       "a port -> port stream has no address side to give them to");
+        }
+        action = [&](auto& c) {
             const bool sending = !from.empty() && from.front() == '/';
             json body {{"source", stream_end(from, sending ? "" : repair, sending ? "" : control)},
                        {"destination", stream_end(to, sending ? repair : "", sending ? control : "")}};
-            for (const auto& setting : settings) {
-                const auto eq = setting.find('=');
-                if (eq == std::string::npos) {
-                    return rocd::fail(rocd::Errc::invalid_argument,
-                                      "--set takes KEY=VALUE, got '" + setting + "'");
-                }
-                const std::string value = setting.substr(eq + 1);
-                // Numbers and booleans go as JSON values, anything else as text.
-                json parsed = json::parse(value, nullptr, false);
-                body["settings"][setting.substr(0, eq)] = parsed.is_discarded() ? json(value) : parsed;
+            if (!settings.empty()) {
+                body["settings"] = settings_object(settings);
             }
             return c.call("POST", "/streams", body).map([](auto r) { return r.body; });
         };
     });
     auto* stream_update = stream->add_subcommand("update", "change a stream's settings");
     stream_update->add_option("uid", stream_uid, "stream uid")->required();
-    stream_update->add_option("--set", settings, "a setting KEY=VALUE; repeatable")->required();
+    stream_update->add_option("--set", settings, "a setting KEY=VALUE (KEY=null: the default); repeatable")
+        ->required()
+        ->check(key_value);
     stream_update->callback([&] {
-        action = [&](auto& c) -> rocd::Result<json> {
-            json changes = json::object();
-            for (const auto& setting : settings) {
-                const auto eq = setting.find('=');
-                if (eq == std::string::npos) {
-                    return rocd::fail(rocd::Errc::invalid_argument,
-                                      "--set takes KEY=VALUE, got '" + setting + "'");
-                }
-                json parsed = json::parse(setting.substr(eq + 1), nullptr, false);
-                changes[setting.substr(0, eq)] =
-                    parsed.is_discarded() ? json(setting.substr(eq + 1)) : parsed;
-            }
-            return c.call("PATCH", "/streams/" + stream_uid, json {{"settings", changes}}).map([](auto r) {
-                return r.body;
-            });
+        action = [&](auto& c) {
+            return c.call("PATCH", "/streams/" + stream_uid, json {{"settings", settings_object(settings)}})
+                .map([](auto r) { return r.body; });
         };
     });
     auto* stream_delete = stream->add_subcommand("delete", "stop and delete a stream");
@@ -290,11 +317,16 @@ int main(int argc, char** argv) {
     events->add_option("--uri", uris, "comma-separated resource URIs");
     events->add_flag("--snapshot", snapshot, "start with the current state of every matching resource");
 
-    CLI11_PARSE(app, argc, argv);
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+        return app.exit(e) == 0 ? 0 : exit_usage; // --help is a ParseError too
+    }
 
     auto endpoint = rocctl::parse_url(url);
     if (!endpoint) {
-        return fail(endpoint.error());
+        fail(endpoint.error());
+        return exit_usage;
     }
     endpoint->token = token.empty() ? default_token() : token;
     rocctl::Client client(*endpoint);

@@ -247,6 +247,10 @@ void MockDriver::advance(std::chrono::nanoseconds dt) {
                 s->core->playback_period(s->scratch.data(), n);
                 auto& rec = recordings_[s->core->device()];
                 rec.insert(rec.end(), s->scratch.begin(), s->scratch.begin() + std::ptrdiff_t(n) * channels);
+                // Drop the oldest half at once rather than a period each time.
+                if (const auto cap = options_.max_recording_samples; cap != 0 && rec.size() > cap) {
+                    rec.erase(rec.begin(), rec.end() - std::ptrdiff_t(cap / 2));
+                }
             }
             s->frames_done += n;
         }

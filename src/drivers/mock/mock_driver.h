@@ -41,6 +41,10 @@ public:
     struct Options {
         bool realtime = false;
         std::chrono::nanoseconds period = std::chrono::milliseconds(10);
+        /// Samples kept per device's recording; 0 = everything (tests that
+        /// read a whole recording). A daemon running on the mock driver sets
+        /// a bound, or playback would grow its memory without end.
+        std::size_t max_recording_samples = 0;
     };
 
     MockDriver(std::vector<MockDevice> devices, Options options);
@@ -66,7 +70,8 @@ public:
     /// the frames that fit in `dt` at its rate.
     void advance(std::chrono::nanoseconds dt);
     /// Everything played into `device` so far (interleaved, at the playback
-    /// stream's rate and channel count), including silence of underruns.
+    /// stream's rate and channel count), including silence of underruns; or
+    /// its newest part when Options::max_recording_samples bounds it.
     std::vector<float> recording(std::string_view device) const;
     /// Number of streams open now.
     std::size_t open_streams() const;

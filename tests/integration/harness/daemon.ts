@@ -20,6 +20,9 @@ const here = dirname(fileURLToPath(import.meta.url));
 // Works from harness/ (tsc --noEmit) and from out/harness/ (compiled).
 const integrationDir = here.includes(`${join("out", "harness")}`) ? resolve(here, "..", "..") : resolve(here, "..");
 
+/** The root of this repository. */
+export const repoRoot = resolve(integrationDir, "..", "..");
+
 /** The rocd binary under test: $ROCD_BIN, else the release build of this tree. */
 export const rocdBin = process.env.ROCD_BIN ?? resolve(integrationDir, "..", "..", "build", "release", "bin", "rocd");
 
@@ -51,6 +54,8 @@ export interface DaemonOptions {
   token?: string;
   /** How long to wait for the listening line (ms). */
   startTimeoutMs?: number;
+  /** The daemon's environment (default: this process's), e.g. a PipeWire sandbox's. */
+  env?: NodeJS.ProcessEnv;
 }
 
 export interface Daemon {
@@ -119,7 +124,7 @@ export async function startDaemon(opts: DaemonOptions = {}): Promise<Daemon> {
   }
   args.push(...(opts.args ?? []));
 
-  const child = spawn(rocdBin, args, { stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(rocdBin, args, { stdio: ["ignore", "pipe", "pipe"], env: opts.env ?? process.env });
   running.add(child);
   let output = "";
   const waiters: Array<() => void> = [];

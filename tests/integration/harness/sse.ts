@@ -84,6 +84,21 @@ export class EventClient {
     }
   }
 
+  /** The parsed data of the first `event` message whose data satisfies `pred`. */
+  async waitForData(
+    event: string,
+    pred: (data: Record<string, unknown>) => boolean = () => true,
+    timeoutMs = 5000,
+  ): Promise<Record<string, unknown>> {
+    const m = await this.waitFor((x) => x.event === event && pred(JSON.parse(x.data)), timeoutMs);
+    return JSON.parse(m.data) as Record<string, unknown>;
+  }
+
+  /** Parsed data of every `event` message so far. */
+  data(event: string): Record<string, unknown>[] {
+    return this.messages.filter((m) => m.event === event).map((m) => JSON.parse(m.data) as Record<string, unknown>);
+  }
+
   /** Waits until `pred` holds for the messages received so far. */
   async waitUntil(pred: (messages: Message[]) => boolean, what: string, timeoutMs = 5000): Promise<void> {
     const deadline = Date.now() + timeoutMs;

@@ -2,12 +2,12 @@
 // type in order with the resource's JSON, type and uri filters (exact and
 // "or below"), snapshots and replays under filters.
 import assert from "node:assert/strict";
-import { createSocket } from "node:dgram";
 import { after, before, describe, it } from "node:test";
 
 import type { components } from "../generated/api.js";
 import { startDaemon, type Daemon } from "../harness/daemon.js";
 import { EventClient, type Message } from "../harness/sse.js";
+import { freeUdpPort } from "../harness/udp.js";
 
 type Port = components["schemas"]["Port"];
 type Stream = components["schemas"]["Stream"];
@@ -15,14 +15,6 @@ type Stream = components["schemas"]["Stream"];
 const self = { params: { path: { peer: "self" } } } as const;
 const onePort = (port: string) => ({ params: { path: { peer: "self", port } } }) as const;
 const oneStream = (stream: string) => ({ params: { path: { stream } } }) as const;
-
-async function freeUdpPort(): Promise<number> {
-  const socket = createSocket("udp4");
-  await new Promise<void>((r) => socket.bind(0, "127.0.0.1", r));
-  const port = socket.address().port;
-  await new Promise<void>((r) => socket.close(() => r()));
-  return port;
-}
 
 const data = (m: Message) => JSON.parse(m.data) as Record<string, unknown>;
 /** The resource URI an event is about (every resource carries its own). */

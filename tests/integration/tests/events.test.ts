@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 
-import { startDaemon, tempDir, type Daemon } from "../harness/daemon.js";
+import { startDaemon, tempDir } from "../harness/daemon.js";
 import { assertProblem, sleep } from "../harness/http.js";
 import { EventClient } from "../harness/sse.js";
 

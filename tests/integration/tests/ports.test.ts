@@ -1,11 +1,11 @@
 // /peers/{peer}/ports: list, read, create virtual devices, change, delete;
 // validation, persistence across restarts, and port events.
 import assert from "node:assert/strict";
-import http from "node:http";
 import { describe, it } from "node:test";
 
 import { startDaemon, tempDir, type Daemon } from "../harness/daemon.js";
 import { assertFetchProblem, sleep, uidPattern } from "../harness/http.js";
+import { EventClient } from "../harness/sse.js";
 
 const self = { params: { path: { peer: "self" } } } as const;
 const one = (port: string) => ({ params: { path: { peer: "self", port } } }) as const;
@@ -25,43 +25,6 @@ async function send(d: Daemon, method: string, path: string, body: string, conte
   const response = await fetch(`${d.baseUrl}${path}`, { method, headers: { "content-type": contentType }, body });
   const text = await response.text();
   return { response, body: text.length > 0 ? JSON.parse(text) : undefined };
-}
-
-/** Collects SSE messages of GET /events?<query> until closed. */
-function subscribe(d: Daemon, query: string) {
-  const messages: { event: string; data: string }[] = [];
-  let pending = "";
-  const req = http.get({ host: "127.0.0.1", port: d.port, path: `/events?${query}`, agent: false }, (res) => {
-    res.on("data", (chunk: Buffer) => {
-      pending += chunk.toString("utf8");
-      let split: number;
-      while ((split = pending.indexOf("\n\n")) >= 0) {
-        const block = pending.slice(0, split);
-        pending = pending.slice(split + 2);
-        let event = "message";
-        const data: string[] = [];
-        for (const line of block.split("\n")) {
-          if (line.startsWith("event:")) event = line.slice(6).trim();
-          else if (line.startsWith("data:")) data.push(line.slice(5).replace(/^ /, ""));
-        }
-        if (data.length > 0) messages.push({ event, data: data.join("\n") });
-      }
-    });
-  });
-  req.on("error", () => {});
-  return {
-    messages,
-    async waitFor(event: string, pred: (data: Record<string, unknown>) => boolean = () => true) {
-      const deadline = Date.now() + 5000;
-      for (;;) {
-        const m = messages.find((x) => x.event === event && pred(JSON.parse(x.data)));
-        if (m) return JSON.parse(m.data) as Record<string, unknown>;
-        if (Date.now() > deadline) throw new Error(`no ${event}; got ${JSON.stringify(messages)}`);
-        await sleep(10);
-      }
-    },
-    close: () => req.destroy(),
-  };
 }
 
 describe("ports", () => {
@@ -239,24 +202,24 @@ describe("ports", () => {
   it("publishes port_added, port_updated and port_removed with the port as GET returns it", async (t) => {
     const d = await startDaemon();
     t.after(() => d.stop());
-    const events = subscribe(d, "type=port_added,port_updated,port_removed");
+    const events = await EventClient.open(d, "?type=port_added,port_updated,port_removed");
     t.after(() => events.close());
     await sleep(200);
     const { port } = await createSpeaker(d);
-    assert.deepEqual(await events.waitFor("port_added", (p) => p.port_uid === port.port_uid), port);
+    assert.deepEqual(await events.waitForData("port_added", (p) => p.port_uid === port.port_uid), port);
     const patched = (
       await d.client.PATCH("/peers/{peer}/ports/{port}", { ...one(port.port_uid), body: { mute: true } })
     ).data!;
-    assert.deepEqual(await events.waitFor("port_updated", (p) => p.port_uid === port.port_uid), patched);
+    assert.deepEqual(await events.waitForData("port_updated", (p) => p.port_uid === port.port_uid), patched);
     await d.client.DELETE("/peers/{peer}/ports/{port}", one(port.port_uid));
-    assert.deepEqual(await events.waitFor("port_removed", (p) => p.port_uid === port.port_uid), patched);
+    assert.deepEqual(await events.waitForData("port_removed", (p) => p.port_uid === port.port_uid), patched);
     assert.equal(events.messages.filter((m) => m.event === "port_added").length, 1, "one event per change");
 
     // A snapshot lists every port.
-    const snap = subscribe(d, "snapshot=true");
+    const snap = await EventClient.open(d, "?snapshot=true");
     t.after(() => snap.close());
     const first = (await d.client.GET("/peers/{peer}/ports", self)).data![0]!;
-    const s = await snap.waitFor("snapshot", (m) => m.uri === first.port_uri);
+    const s = await snap.waitForData("snapshot", (m) => m.uri === first.port_uri);
     assert.equal(s.kind, "port");
     assert.deepEqual(s.resource, first);
   });

@@ -9,6 +9,7 @@ import { after, before, describe, it } from "node:test";
 import type { components } from "../generated/api.js";
 import { startDaemon, tempDir, type Daemon } from "../harness/daemon.js";
 import { assertFetchProblem, sleep, uidPattern } from "../harness/http.js";
+import { freeUdpPort } from "../harness/udp.js";
 
 type Stream = components["schemas"]["Stream"];
 type StreamCreate = components["schemas"]["StreamCreate"];
@@ -35,14 +36,6 @@ function portUid(name: string): string {
 
 const mic = `/peers/self/ports/${portUid("mock_microphone")}`;
 const speakers = `/peers/self/ports/${portUid("mock_speakers")}`;
-
-async function freeUdpPort(): Promise<number> {
-  const socket = createSocket("udp4");
-  await new Promise<void>((r) => socket.bind(0, "127.0.0.1", r));
-  const port = socket.address().port;
-  await new Promise<void>((r) => socket.close(() => r()));
-  return port;
-}
 
 function sendBody(media: string): StreamCreate {
   return { source: { type: "port", port_uri: mic }, destination: { type: "address", media_uri: media } };
@@ -106,6 +99,17 @@ describe("streams", () => {
     assert.deepEqual((await d.client.GET("/streams")).data, []);
   });
 
+  it("carries audio from a port to a port of this peer (local)", async () => {
+    const res = await d.client.POST("/streams", {
+      body: { source: { type: "port", port_uri: mic }, destination: { type: "port", port_uri: speakers }, settings: { target_latency_ms: 60 } },
+    });
+    assert.equal(res.response.status, 201, JSON.stringify(res.data));
+    assert.equal(res.data!.direction, "local");
+    const active = await waitState(d, res.data!.stream_uid, "active");
+    assert.ok(active.metrics.packets_sent > 0 && active.metrics.packets_received > 0, JSON.stringify(active.metrics));
+    assert.equal((await d.client.DELETE("/streams/{stream}", { params: { path: { stream: res.data!.stream_uid } } })).response.status, 204);
+  });
+
   it("changes settings with PATCH and keeps the old ones on a bad value", async () => {
     const media = `rtp://127.0.0.1:${await freeUdpPort()}`;
     const rx = await d.client.POST("/streams", { body: receiveBody(media) });
@@ -140,7 +144,10 @@ describe("streams", () => {
       [sendBody("rtp://127.0.0.1"), 400, "invalid-field", "destination.media_uri"],
       [sendBody("http://127.0.0.1:80"), 400, "invalid-field", "destination.media_uri"],
       [receiveBody(media), 409, "conflict", "source.media_uri"],
-      [{ source: { type: "port", port_uri: mic }, destination: { type: "port", port_uri: speakers } }, 422, "unsupported", "destination.type"],
+      [{ source: { type: "address", media_uri: media }, destination: { type: "address", media_uri: media } }, 422, "unsupported", "destination.type"],
+      [{ source: { type: "port", port_uri: speakers }, destination: { type: "port", port_uri: mic } }, 400, "invalid-field", "destination.port_uri"],
+      [sendBody(`rtp+rs8m://127.0.0.1:${port}`), 400, "invalid-field", "destination.repair_uri"],
+      [{ ...sendBody(media), destination: { type: "address", media_uri: media, repair_uri: `rs8m://127.0.0.1:${port + 1}` } }, 400, "invalid-field", "destination.repair_uri"],
       [{ ...sendBody(media), extra: 1 }, 400, "invalid-field", "extra"],
       [{ ...sendBody(media), settings: { rate: "fast" } }, 400, "invalid-field", "settings.rate"],
     ];
@@ -155,6 +162,40 @@ describe("streams", () => {
     const list = await d.client.GET("/streams");
     assert.equal(list.data!.length, 1);
     await d.client.DELETE("/streams/{stream}", { params: { path: { stream: held.data!.stream_uid } } });
+  });
+
+  it("refuses an address another process holds (409) and leaves nothing behind", async () => {
+    const holder = createSocket("udp4");
+    await new Promise<void>((r) => holder.bind(0, "127.0.0.1", r));
+    try {
+      const media = `rtp://127.0.0.1:${holder.address().port}`;
+      const res = await d.client.POST("/streams", { body: receiveBody(media) });
+      await assertFetchProblem(res.response, res.error, { status: 409, type: "conflict", field: "source.media_uri" });
+      assert.deepEqual((await d.client.GET("/streams")).data, []);
+    } finally {
+      holder.close();
+    }
+  });
+
+  it("holds the port it uses: a virtual speaker in use cannot be deleted", async () => {
+    const self = { params: { path: { peer: "self" } } } as const;
+    const created = await d.client.POST("/peers/{peer}/ports", {
+      ...self,
+      body: { port_type: "virtual_device", direction: "output", display_name: "In use", channels: 2, rate: 48000 },
+    });
+    assert.equal(created.response.status, 201);
+    const port = created.data!;
+    const tx = await d.client.POST("/streams", {
+      body: { source: { type: "port", port_uri: port.port_uri }, destination: { type: "address", media_uri: `rtp://127.0.0.1:${await freeUdpPort()}` } },
+    });
+    assert.equal(tx.response.status, 201);
+    const portPath = { params: { path: { peer: "self", port: port.port_uid } } };
+    const refused = await d.client.DELETE("/peers/{peer}/ports/{port}", portPath);
+    await assertFetchProblem(refused.response, refused.error, { status: 409, type: "conflict" });
+    assert.equal((await d.client.GET("/peers/{peer}/ports/{port}", portPath)).data!.state, "present");
+
+    assert.equal((await d.client.DELETE("/streams/{stream}", { params: { path: { stream: tx.data!.stream_uid } } })).response.status, 204);
+    assert.equal((await d.client.DELETE("/peers/{peer}/ports/{port}", portPath)).response.status, 204);
   });
 
   it("restores streams after a restart", async () => {

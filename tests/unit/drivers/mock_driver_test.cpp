@@ -143,6 +143,25 @@ TEST(MockDriver, playback_records_what_it_received_and_counts_underruns) {
     EXPECT_EQ(test::longest_silence(std::span(rec).last(960)), 960u);
 }
 
+TEST(MockDriver, bounded_recording_keeps_the_newest_samples) {
+    auto devices = parse_mock_fixture(fixture);
+    ASSERT_TRUE(devices);
+    MockDriver d(std::move(*devices), {.realtime = false, .max_recording_samples = 9600});
+    auto s = d.open_stream({.device = "alsa_output.speakers", .kind = StreamKind::playback});
+    ASSERT_TRUE(s);
+    for (int i = 0; i < 100; ++i) {
+        std::vector<float> period(480 * 2, float(i + 1)); // 10 ms, one value per period
+        ASSERT_EQ((*s)->write(period), 480u);
+        d.advance(10ms);
+    }
+    auto rec = d.recording("alsa_output.speakers");
+    EXPECT_LE(rec.size(), 9600u);
+    EXPECT_GE(rec.size(), 4800u);
+    EXPECT_EQ(rec.back(), 100.0f);
+    EXPECT_EQ(rec[rec.size() - 960], 100.0f);
+    EXPECT_EQ(rec[rec.size() - 961], 99.0f);
+}
+
 TEST(MockDriver, playback_into_a_system_source_is_refused) {
     auto d = make_mock();
     auto s = d->open_stream({.device = "alsa_input.mic", .kind = StreamKind::playback});

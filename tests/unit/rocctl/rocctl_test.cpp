@@ -26,6 +26,22 @@ TEST(ParseUrl, rejects_other_forms) {
     }
 }
 
+TEST(ProblemError, shows_status_title_detail_and_field) {
+    const auto error =
+        problem_error(400, R"({"type":"urn:rocd:problem:invalid-field","title":"Bad Request","status":400,)"
+                           R"("detail":"channels must be 1..8","field":"settings.channels"})");
+    EXPECT_EQ(error.message, "HTTP 400 Bad Request: channels must be 1..8 (field: settings.channels)");
+    EXPECT_EQ(error.field, "settings.channels");
+    EXPECT_EQ(error.code, rocd::Errc::invalid_argument);
+}
+
+TEST(ProblemError, keeps_a_body_that_is_not_a_problem) {
+    EXPECT_EQ(problem_error(502, "bad gateway").message, "HTTP 502: bad gateway");
+    EXPECT_EQ(problem_error(500, "").message, "HTTP 500");
+    EXPECT_EQ(problem_error(401, R"({"title":"Unauthorized","detail":"missing bearer token"})").code,
+              rocd::Errc::unauthorized);
+}
+
 TEST(Table, aligns_columns_and_marks_missing_values) {
     auto rows = nlohmann::json::parse(R"([{"a":"x","b":{"c":12}},{"a":"longer"}])");
     const std::string out = render_table(rows, {{"A", "/a"}, {"C", "/b/c"}});

@@ -397,5 +397,60 @@ TEST_F(StreamServiceTest, creates_a_stream_of_an_absent_port_waiting_for_it) {
     EXPECT_EQ(driver_->open_streams(), 1u);
 }
 
+TEST_F(StreamServiceTest, carries_tone_from_port_to_port_locally_and_waits_for_either_port) {
+    json body = {{"source", {{"type", "port"}, {"port_uri", port_uri("mic_a")}}},
+                 {"destination", {{"type", "port"}, {"port_uri", port_uri("spk_b")}}},
+                 {"settings", {{"target_latency_ms", 60}}}};
+    auto local = service_->create(body);
+    ASSERT_TRUE(local) << local.error().message;
+    EXPECT_EQ((*local)["direction"], "local");
+    EXPECT_EQ((*local)["destination"]["port_uri"], port_uri("spk_b"));
+    const std::string uid = (*local)["stream_uid"];
+    EXPECT_EQ(wait_state(uid, "active"), "active");
+    EXPECT_EQ(driver_->open_streams(), 2u);
+    EXPECT_EQ(ports_->references(port_uid("mic_a")), 1);
+    EXPECT_EQ(ports_->references(port_uid("spk_b")), 1);
+    run_for(600ms);
+
+    auto now = *service_->get(*Uid::parse(uid));
+    EXPECT_GT(now["metrics"]["packets_sent"].get<std::uint64_t>(), 50u);
+    EXPECT_GT(now["metrics"]["packets_received"].get<std::uint64_t>(), 50u);
+    const auto recording = driver_->recording("spk_b");
+    ASSERT_GT(recording.size(), 48000u);
+    const std::vector<float> tail(recording.end() - 48000, recording.end());
+    EXPECT_GT(power_at(tail, 2, 1000.0, 48000), 0.01) << "1 kHz tone not played";
+    EXPECT_GT(power_at(tail, 2, 1000.0, 48000), 100 * power_at(tail, 2, 440.0, 48000));
+
+    // Either port going away stops both sides; both back: it resumes.
+    ASSERT_TRUE(driver_->unplug("spk_b"));
+    EXPECT_EQ(wait_state(uid, "waiting_for_port"), "waiting_for_port");
+    EXPECT_EQ(driver_->open_streams(), 0u);
+    ASSERT_TRUE(driver_->unplug("mic_a"));
+    ASSERT_TRUE(driver_->plug(device("spk_b", drivers::Direction::output, 2, 440.0)));
+    run_for(200ms);
+    EXPECT_EQ((*service_->get(*Uid::parse(uid)))["state"], "waiting_for_port");
+    ASSERT_TRUE(driver_->plug(device("mic_a", drivers::Direction::input, 1, 1000.0)));
+    EXPECT_EQ(wait_state(uid, "active"), "active");
+
+    // Restored as a local stream; deleting it frees both ports.
+    open_service();
+    EXPECT_EQ(wait_state(uid, "active"), "active");
+    ASSERT_TRUE(service_->remove(*Uid::parse(uid)));
+    EXPECT_EQ(ports_->references(port_uid("mic_a")), 0);
+    EXPECT_EQ(ports_->references(port_uid("spk_b")), 0);
+    EXPECT_EQ(driver_->open_streams(), 0u);
+}
+
+TEST_F(StreamServiceTest, refuses_a_local_stream_into_a_microphone) {
+    json body = {{"source", {{"type", "port"}, {"port_uri", port_uri("spk_b")}}},
+                 {"destination", {{"type", "port"}, {"port_uri", port_uri("mic_a")}}}};
+    auto out = service_->create(body);
+    ASSERT_FALSE(out);
+    EXPECT_EQ(out.error().field, "destination.port_uri");
+    EXPECT_EQ(service_->size(), 0u);
+    EXPECT_EQ(driver_->open_streams(), 0u);
+    EXPECT_EQ(ports_->references(port_uid("spk_b")), 0);
+}
+
 } // namespace
 } // namespace rocd::streams

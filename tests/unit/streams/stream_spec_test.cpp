@@ -35,6 +35,21 @@ TEST(StreamSpec, parses_receive) {
     EXPECT_EQ(spec->direction, StreamDirection::receive);
 }
 
+TEST(StreamSpec, parses_port_to_port_as_local_and_round_trips) {
+    const json body = {
+        {"source", {{"type", "port"}, {"port_uri", port}}},
+        {"destination", {{"type", "port"}, {"port_uri", "/peers/self/ports/dddddd-eeeeee-ffffff"}}},
+        {"settings", {{"target_latency_ms", 40}}},
+    };
+    auto spec = parse_stream_spec(body);
+    ASSERT_TRUE(spec) << spec.error().message;
+    EXPECT_EQ(spec->direction, StreamDirection::local);
+    EXPECT_EQ(spec->port_uid->str(), "aaaaaa-bbbbbb-cccccc");
+    EXPECT_EQ(spec->playback_port_uid->str(), "dddddd-eeeeee-ffffff");
+    EXPECT_EQ(to_json(*spec), body);
+    EXPECT_STREQ(direction_name(spec->direction), "local");
+}
+
 TEST(StreamSpec, names_the_offending_field) {
     const json port_side = {{"type", "port"}, {"port_uri", port}};
     const json address = {{"type", "address"}, {"media_uri", "rtp://127.0.0.1:1"}};
@@ -52,7 +67,8 @@ TEST(StreamSpec, names_the_offending_field) {
         {{{"source", port_side}, {"destination", {{"type", "address"}}}},
          "destination.media_uri",
          Errc::invalid_argument},
-        {{{"source", port_side}, {"destination", port_side}}, "destination.type", Errc::unsupported},
+        {{{"source", port_side}, {"destination", port_side}}, "destination.port_uri", Errc::invalid_argument},
+        {{{"source", address}, {"destination", address}}, "destination.type", Errc::unsupported},
         {{{"source", port_side}, {"destination", {{"type", "pipe"}}}},
          "destination.type",
          Errc::invalid_argument},

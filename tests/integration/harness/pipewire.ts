@@ -1,0 +1,101 @@
+// A private PipeWire session for the tests that move real audio: D-Bus,
+// PipeWire and WirePlumber started by scripts/pipewire-sandbox in a temporary
+// XDG_RUNTIME_DIR, plus the command-line tools (pw-play, pw-record, pw-cli,
+// pw-dump) run inside it.
+//
+// stop() ends exactly the processes the sandbox started (by the PIDs it
+// recorded); a watcher started with it does the same if this test process
+// dies first.
+import { execFile, spawn } from "node:child_process";
+import { resolve } from "node:path";
+
+import { repoRoot } from "./daemon.js";
+
+const script = resolve(repoRoot, "scripts", "pipewire-sandbox");
+
+export interface RunOutput {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+export interface Sandbox {
+  /** The sandbox's XDG_RUNTIME_DIR. */
+  dir: string;
+  /** This process's environment plus the sandbox's (for rocd and the pw-* tools). */
+  env: NodeJS.ProcessEnv;
+  /** Runs a program inside the sandbox; a timeout ends it with SIGTERM (not an error). */
+  run(program: string, args: string[], timeoutMs?: number): Promise<RunOutput>;
+  /** The id of the node called `name` in pw-dump, or undefined. */
+  nodeId(name: string): Promise<number | undefined>;
+  /** Restarts PipeWire and WirePlumber if either died (WirePlumber 0.4.13 can segfault). */
+  ensure(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+function execScript(args: string[], env: NodeJS.ProcessEnv = process.env): Promise<string> {
+  return new Promise((resolveRun, reject) => {
+    execFile(script, args, { env, timeout: 60_000 }, (error, stdout, stderr) => {
+      if (error) reject(new Error(`pipewire-sandbox ${args.join(" ")}: ${error.message}\n${stderr}`));
+      else resolveRun(stdout);
+    });
+  });
+}
+
+export async function startSandbox(): Promise<Sandbox> {
+  const exports = await execScript(["start"]);
+  const vars: Record<string, string> = {};
+  for (const line of exports.split("\n")) {
+    const m = line.match(/^export ([A-Z_]+)=(.*)$/);
+    if (m) vars[m[1]!] = m[2]!;
+  }
+  const dir = vars["ROCD_PW_SANDBOX"];
+  if (!dir) throw new Error(`pipewire-sandbox start printed no ROCD_PW_SANDBOX:\n${exports}`);
+  const env: NodeJS.ProcessEnv = { ...process.env, ...vars };
+  delete env["PIPEWIRE_REMOTE"];
+
+  const watcher = spawn(script, ["watch", String(process.pid), dir], { stdio: "ignore", detached: true });
+  watcher.unref();
+
+  const run = (program: string, args: string[], timeoutMs = 20_000): Promise<RunOutput> =>
+    new Promise((resolveRun, reject) => {
+      const child = spawn(program, args, { env, stdio: ["ignore", "pipe", "pipe"] });
+      let stdout = "";
+      let stderr = "";
+      child.stdout.on("data", (c: Buffer) => (stdout += c.toString("utf8")));
+      child.stderr.on("data", (c: Buffer) => (stderr += c.toString("utf8")));
+      const timer = setTimeout(() => child.kill("SIGTERM"), timeoutMs);
+      child.on("error", (e) => {
+        clearTimeout(timer);
+        reject(e);
+      });
+      child.on("close", (code) => {
+        clearTimeout(timer);
+        resolveRun({ code, stdout, stderr });
+      });
+    });
+
+  return {
+    dir,
+    env,
+    run,
+    nodeId: async (name) => {
+      const dump = await run("pw-dump", []);
+      const objects = JSON.parse(dump.stdout) as Array<{
+        id: number;
+        type: string;
+        info?: { props?: Record<string, unknown> };
+      }>;
+      const node = objects.find(
+        (o) => o.type === "PipeWire:Interface:Node" && o.info?.props?.["node.name"] === name,
+      );
+      return node?.id;
+    },
+    ensure: async () => {
+      await execScript(["ensure", dir]);
+    },
+    stop: async () => {
+      await execScript(["stop", dir]);
+    },
+  };
+}
