@@ -74,6 +74,12 @@ function report(what, values) {
 
 const rss = () => readFileSync(`/proc/${daemon.pid}/status`, "utf8").match(/VmRSS:\s+(\d+ kB)/)[1];
 
+/** CPU seconds (user + system) the daemon has used so far. */
+const cpu = () => {
+  const fields = readFileSync(`/proc/${daemon.pid}/stat`, "utf8").split(") ")[1].split(" ");
+  return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ = 100)
+};
+
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 const ports = await call("GET", "/peers/self/ports");
@@ -165,6 +171,7 @@ await Promise.all(
 );
 console.log(`rocd RSS with ${clients} SSE clients open: ${rss()}`);
 const t0 = process.hrtime.bigint();
+const cpu0 = cpu();
 let next = 0;
 await Promise.all(
   Array.from({ length: 4 }, async () => {
@@ -178,10 +185,12 @@ const target = clients * events;
 const deadline = Date.now() + 60_000;
 while (delivered < target && overflowed === 0 && Date.now() < deadline) await sleep(5);
 const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+const daemonCpu = cpu() - cpu0;
 console.log(
   `SSE: ${events} events x ${clients} clients: ${delivered} delivered in ${seconds.toFixed(2)} s = ` +
     `${Math.round(delivered / seconds)} events/s; publishing rate ${Math.round(events / seconds)}/s; ` +
-    `overflowed clients: ${overflowed}; min per client ${Math.min(...counts)}`,
+    `overflowed clients: ${overflowed}; min per client ${Math.min(...counts)}; ` +
+    `rocd CPU ${daemonCpu.toFixed(2)} s (${Math.round((daemonCpu / seconds) * 100)} % of a core)`,
 );
 console.log(`rocd RSS with ${clients} SSE clients: ${rss()}`);
 for (const req of requests) req.destroy();

@@ -16,6 +16,9 @@ struct Event {
     std::string type;
     std::string uri;
     nlohmann::json data;
+    /// `data` as compact JSON, serialized once at publish for every
+    /// subscriber (an SSE client would otherwise dump it again each).
+    std::string text;
     std::chrono::system_clock::time_point time;
 };
 

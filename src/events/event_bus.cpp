@@ -38,8 +38,9 @@ EventBus::EventBus(std::size_t history, std::uint64_t first_id)
     : history_capacity_(std::max<std::size_t>(history, 1)), next_id_(std::max<std::uint64_t>(first_id, 1)) {}
 
 std::uint64_t EventBus::publish(std::string type, std::string uri, nlohmann::json data) {
-    Event event {next_id_++, std::move(type), std::move(uri), std::move(data),
-                 std::chrono::system_clock::now()};
+    std::string text = data.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    Event event {next_id_++,      std::move(type), std::move(uri),
+                 std::move(data), std::move(text), std::chrono::system_clock::now()};
     if (history_.size() == history_capacity_) {
         history_.pop_front();
     }

@@ -4,18 +4,23 @@
 
 namespace rocd::api {
 
-std::string sse_message(std::string_view event, const nlohmann::json& data, std::optional<std::uint64_t> id) {
+std::string sse_frame(std::string_view event, std::string_view data_text, std::optional<std::uint64_t> id) {
     std::string out;
+    out.reserve(data_text.size() + event.size() + 40);
     if (id) {
         out += "id: " + std::to_string(*id) + "\n";
     }
     out += "event: ";
     out += event;
     out += "\ndata: ";
-    // dump() escapes newlines, so the JSON is always one data line.
-    out += data.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    out += data_text;
     out += "\n\n";
     return out;
+}
+
+std::string sse_message(std::string_view event, const nlohmann::json& data, std::optional<std::uint64_t> id) {
+    // dump() escapes newlines, so the JSON is always one data line.
+    return sse_frame(event, data.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace), id);
 }
 
 EventStream::EventStream(boost::asio::io_context& io, events::EventBus& bus, EventStreamOptions options,
@@ -34,7 +39,7 @@ void EventStream::start(StreamSink& sink) {
             sink.send(sse_message("replay_gap", {{"last_event_id", *last_id_}}, std::nullopt));
         }
         for (const auto& event : replay.events) {
-            sink.send(sse_message(event.type, event.data, event.id));
+            sink.send(sse_frame(event.type, event.text, event.id));
         }
     }
     if (snapshot_) {
@@ -73,7 +78,7 @@ void EventStream::forward(const events::Event& event) {
         sink_->finish();
         return;
     }
-    sink_->send(sse_message(event.type, event.data, event.id));
+    sink_->send(sse_frame(event.type, event.text, event.id));
     delivered_ = event.id;
 }
 
