@@ -309,13 +309,16 @@ int main(int argc, char** argv) {
         };
     });
 
-    auto* events = app.add_subcommand("events", "follow events until interrupted");
+    auto* events = app.add_subcommand("events", "follow events until interrupted (or --count)");
     std::string types;
     std::string uris;
     bool snapshot = false;
+    std::uint64_t count = 0;
     events->add_option("--type", types, "comma-separated event types");
     events->add_option("--uri", uris, "comma-separated resource URIs");
     events->add_flag("--snapshot", snapshot, "start with the current state of every matching resource");
+    events->add_option("--count", count, "exit 0 after printing this many messages (snapshot ones included)")
+        ->check(CLI::PositiveNumber);
 
     try {
         app.parse(argc, argv);
@@ -351,7 +354,7 @@ int main(int argc, char** argv) {
                     std::cout << (id.empty() ? std::string("-") : id) << "  " << event << "  " << data
                               << std::endl;
                 }
-                return true;
+                return count == 0 || --count > 0;
             });
         return status ? 0 : fail(status.error());
     }

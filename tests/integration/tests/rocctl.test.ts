@@ -346,6 +346,15 @@ describe("rocctl", () => {
     }
   });
 
+  it("events --count N exits 0 after N messages", async () => {
+    const r = await ctl("events", "--json", "--snapshot", "--type", "peer_updated", "--count", "2");
+    assert.equal(r.code, 0, r.stderr);
+    const lines = r.stdout.trim().split("\n").map((l) => JSON.parse(l) as { event: string; data: { uri?: string } });
+    assert.deepEqual(lines.map((l) => l.event), ["snapshot", "snapshot_end"]);
+    const bad = await ctl("events", "--count", "0");
+    assert.equal(bad.code, 2, bad.stderr);
+  });
+
   it("shows a 4xx as the API's problem detail on stderr, exit status 1, and changes nothing", async () => {
     const missing = "aaaaaa-bbbbbb-cccccc";
     const notFound = await d.client.GET("/streams/{stream}", oneStream(missing));
