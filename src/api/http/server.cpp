@@ -40,6 +40,17 @@ constexpr std::string_view server_name = "rocd";
 // queue, where the source can give up on the client.
 constexpr int stream_send_buffer = 32 * 1024;
 
+/// TLS connections over the limit that still get their 503; beyond these a
+/// connection is closed without one.
+constexpr std::size_t max_refusing = 16;
+
+Response too_many_connections() {
+    Response res = problem(http::status::service_unavailable, "too-many-connections",
+                           "the daemon has too many open connections; retry later");
+    res.keep_alive(false);
+    return res;
+}
+
 bool token_matches(std::string_view header, const std::string& token) {
     constexpr std::string_view scheme = "Bearer ";
     if (header.size() != scheme.size() + token.size() || header.substr(0, scheme.size()) != scheme) {
@@ -76,8 +87,18 @@ public:
 
     ~SessionImpl() override {
         if (server_ != nullptr) {
+            if (refuse_) {
+                --server_->refusing_;
+            }
             server_->on_session_closed(this);
         }
+    }
+
+    /// Answers the first request 503 and closes (a TLS connection over the
+    /// limit). Call before run().
+    void refuse() {
+        refuse_ = true;
+        ++server_->refusing_;
     }
 
     void run() {
@@ -173,6 +194,10 @@ private:
         const Request& request = parser_->get();
         method_ = request.method_string();
         target_ = request.target();
+        if (refuse_) {
+            closing_ = true;
+            return write(too_many_connections(), false);
+        }
         Reply reply = handle(request);
         if (reply.stream) {
             return start_stream(std::move(reply));
@@ -403,6 +428,7 @@ private:
     std::string target_;
     bool idle_ = false;
     bool closing_ = false;
+    bool refuse_ = false;
     bool closed_ = false;
     bool head_ = false;
     bool linger_ = false;
@@ -499,17 +525,24 @@ void Server::do_accept() {
                 // socket's send buffer always takes this one small write.
                 spdlog::warn("http: connection limit ({}) reached; refusing a connection",
                              options_.max_connections);
-                Response res = problem(http::status::service_unavailable, "too-many-connections",
-                                       "the daemon has too many open connections; retry later");
-                res.keep_alive(false);
-                res.prepare_payload();
-                socket.non_blocking(true, ec);
-                http::serializer<false, http::string_body> sr {res};
-                beast::error_code wec;
                 if (!tls_) {
+                    Response res = too_many_connections();
+                    res.prepare_payload();
+                    socket.non_blocking(true, ec);
+                    http::serializer<false, http::string_body> sr {res};
+                    beast::error_code wec;
                     http::write(socket, sr, wec);
+                    socket.close(ec);
+                } else if (refusing_ < max_refusing) {
+                    // The 503 needs a handshake first: a short-lived session
+                    // under the header timeout does both.
+                    auto session = std::make_shared<SessionImpl<beast::ssl_stream<beast::tcp_stream>>>(
+                        *this, std::move(socket), *tls_);
+                    session->refuse();
+                    session->run();
+                } else {
+                    socket.close(ec);
                 }
-                socket.close(ec);
             } else if (tls_) {
                 std::make_shared<SessionImpl<beast::ssl_stream<beast::tcp_stream>>>(*this, std::move(socket),
                                                                                     *tls_)

@@ -79,6 +79,9 @@ private:
     boost::asio::ip::tcp::acceptor acceptor_;
     std::optional<boost::asio::ssl::context> tls_;
     std::set<Session*> sessions_;
+    /// TLS connections over the limit being told 503 (a TLS client needs a
+    /// handshake before it can read one); counted in sessions_ too.
+    std::size_t refusing_ = 0;
     bool stopping_ = false;
     std::function<void()> on_drained_;
 };

@@ -296,4 +296,43 @@ describe("HTTP behaviour", () => {
       assert.deepEqual(await d.stop(), { code: 0, signal: null });
     }
   });
+
+  it("TLS over max_connections: the extra client gets its 503 after the handshake", async (t) => {
+    const dir = tempDir();
+    t.after(() => dir.remove());
+    const cert = join(dir.path, "cert.pem");
+    const key = join(dir.path, "key.pem");
+    execFileSync("openssl", [
+      "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
+      "-keyout", key, "-out", cert, "-days", "1", "-subj", "/CN=localhost",
+      "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost",
+    ], { stdio: "ignore" });
+    const ca = readFileSync(cert);
+    const d = await startDaemon({ args: ["--tls-cert", cert, "--tls-key", key], config: "max_connections: 1\n" });
+    // One TLS exchange on its own connection: what came back, and whether the server closed it.
+    const exchange = (request: string) =>
+      new Promise<{ data: string; closed: boolean; socket: import("node:tls").TLSSocket }>((resolve, reject) => {
+        const s = tls.connect({ host: "127.0.0.1", port: d.port, ca, servername: "localhost" }, () => s.write(request));
+        let data = "";
+        const timer = setTimeout(() => resolve({ data, closed: false, socket: s }), 5000);
+        s.on("data", (c: Buffer) => {
+          data += c.toString("utf8");
+          if (data.includes("\r\n\r\n") && request.includes("keep-alive")) (clearTimeout(timer), resolve({ data, closed: false, socket: s }));
+        });
+        s.on("close", () => (clearTimeout(timer), resolve({ data, closed: true, socket: s })));
+        s.on("error", (e: NodeJS.ErrnoException) => (e.code === "ECONNRESET" ? undefined : reject(e)));
+      });
+    const held = await exchange("GET /status HTTP/1.1\r\nHost: x\r\nConnection: keep-alive\r\n\r\n");
+    try {
+      assert.match(held.data, /^HTTP\/1\.1 200/);
+      const extra = await exchange("GET /status HTTP/1.1\r\nHost: x\r\n\r\n");
+      assert.ok(extra.closed, "the extra connection is closed after its answer");
+      const res = parseRawResponse(extra.data);
+      assert.equal(res.status, 503, extra.data);
+      assertProblem(res.headers.get("content-type"), JSON.parse(res.body), { status: 503, type: "too-many-connections" });
+    } finally {
+      held.socket.destroy();
+      assert.deepEqual(await d.stop(), { code: 0, signal: null });
+    }
+  });
 });
