@@ -20,6 +20,7 @@
 #include "ports/port_service.h"
 #include "store/stream_repository.h"
 #include "streams/audio_pump.h"
+#include "streams/stream_opener.h"
 #include "streams/stream_spec.h"
 #include "transport/net/network_loop.h"
 
@@ -84,29 +85,13 @@ public:
     std::size_t size() const { return streams_.size(); }
 
 private:
-    struct Running;
     struct Entry;
-    struct Plan;
 
-    /// A listed port of this peer, by the spec's URI text and uid.
-    Result<ports::Port> resolve_port(const std::string& text, const Uid& uid, const std::string& field) const;
-    /// Everything about a spec that can be checked without opening anything:
-    /// the ports (listed, right direction), addresses, transport settings.
-    Result<Plan> plan(const StreamSpec& spec) const;
-    /// Opens the device streams and the transport of a plan whose ports are
-    /// present.
-    Result<std::unique_ptr<Running>> open(const StreamSpec& spec, Plan plan) const;
-    /// plan() + open(); Errc::not_found when a port is absent.
-    Result<std::unique_ptr<Running>> open(const StreamSpec& spec) const;
-    Result<std::unique_ptr<drivers::AudioStream>> open_audio(const ports::Port& port,
-                                                             drivers::StreamKind kind, std::uint32_t rate,
-                                                             std::uint32_t channels,
-                                                             const std::string& field) const;
     /// Takes a PortService reference on each of the stream's listed ports
     /// it does not hold yet; release_ports() drops them all.
     void retain_ports(Entry& entry);
     void release_ports(Entry& entry);
-    void run(Entry& entry, std::unique_ptr<Running> running);
+    void run(Entry& entry, std::unique_ptr<RunningStream> running);
     void stop(Entry& entry);
     void set_state(Entry& entry, StreamState state, std::string error = {});
     void start_or_wait(Entry& entry);
@@ -116,11 +101,10 @@ private:
 
     boost::asio::io_context& io_;
     ports::PortService& ports_;
-    drivers::DeviceDriver& driver_;
     store::StreamRepository& repository_;
     events::EventBus& bus_;
-    transport::net::NetworkLoop& loop_;
     const StreamServiceOptions options_;
+    const StreamOpener opener_;
     AudioPump pump_;
     boost::asio::steady_timer timer_;
     std::vector<std::unique_ptr<Entry>> streams_;

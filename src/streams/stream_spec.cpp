@@ -157,6 +157,14 @@ template <class T> void put(json& out, const char* key, const std::optional<T>& 
 
 } // namespace
 
+std::vector<Uid> port_uids(const StreamSpec& spec) {
+    std::vector<Uid> out {*spec.port_uid};
+    if (spec.playback_port_uid) {
+        out.push_back(*spec.playback_port_uid);
+    }
+    return out;
+}
+
 const char* direction_name(StreamDirection direction) {
     switch (direction) {
     case StreamDirection::send:

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -67,6 +68,9 @@ Status merge_settings(StreamSettings& base, const nlohmann::json& settings);
 
 /// The spec as JSON: {"source", "destination", "settings"}.
 nlohmann::json to_json(const StreamSpec& spec);
+
+/// The uids of the ports a spec refers to (one, or two for a local stream).
+std::vector<Uid> port_uids(const StreamSpec& spec);
 
 /// "send" / "receive" / "local".
 const char* direction_name(StreamDirection direction);

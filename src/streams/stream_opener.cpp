@@ -1,0 +1,320 @@
+#include "streams/stream_opener.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "core/uri.h"
+#include "transport/endpoint.h"
+
+namespace rocd::streams {
+
+namespace {
+
+bool sends(const StreamSpec& spec) {
+    return spec.direction != StreamDirection::receive;
+}
+
+bool receives(const StreamSpec& spec) {
+    return spec.direction != StreamDirection::send;
+}
+
+/// The API field paths of the captured port, the played port and the
+/// address side of a spec.
+std::string capture_field() {
+    return "source.port_uri";
+}
+
+std::string playback_field() {
+    return "destination.port_uri";
+}
+
+std::string address_side(const StreamSpec& spec) {
+    return spec.direction == StreamDirection::send ? "destination" : "source";
+}
+
+/// A local stream's receiver binds an ephemeral loopback port; its sender
+/// is pointed at whatever port that turned out to be.
+constexpr const char* local_bind_uri = "rtp://127.0.0.1:0";
+
+/// Renames a transport error's field to the API's path.
+Error to_api_error(Error error, const StreamSpec& spec) {
+    const std::string side = address_side(spec);
+    static const std::pair<const char*, const char*> names[] = {
+        {"source", "media_uri"},
+        {"repair", "repair_uri"},
+        {"control", "control_uri"},
+    };
+    for (const auto& [from, to] : names) {
+        if (error.field == from) {
+            error.field = side + "." + to;
+            return error;
+        }
+    }
+    static const std::pair<const char*, const char*> settings[] = {
+        {"rate", "settings.rate"},
+        {"channels", "settings.channels"},
+        {"packet_length", "settings.packet_length_ms"},
+        {"target_latency", "settings.target_latency_ms"},
+        {"latency_tolerance", "settings.latency_tolerance_ms"},
+        {"resampler_quality", "settings.resampler_quality"},
+        {"fec_source_packets", "settings.fec_block_source_packets"},
+        {"fec_repair_packets", "settings.fec_block_repair_packets"},
+    };
+    for (const auto& [from, to] : settings) {
+        if (error.field == from) {
+            error.field = to;
+            return error;
+        }
+    }
+    return error;
+}
+
+transport::Duration ms(double value) {
+    return transport::Duration(static_cast<std::int64_t>(std::llround(value * 1e6)));
+}
+
+Result<std::optional<transport::Endpoint>> endpoint(const std::optional<std::string>& text,
+                                                    transport::Interface iface, const std::string& field) {
+    if (!text) {
+        return std::optional<transport::Endpoint>();
+    }
+    auto parsed = transport::parse_endpoint(*text, iface);
+    if (!parsed) {
+        Error error = parsed.error();
+        error.field = field;
+        return tl::unexpected(error);
+    }
+    return std::optional<transport::Endpoint>(*parsed);
+}
+
+} // namespace
+
+StreamOpener::StreamOpener(ports::PortService& ports, drivers::DeviceDriver& driver,
+                           transport::net::NetworkLoop& loop, std::chrono::milliseconds playback_fill)
+    : ports_(ports), driver_(driver), loop_(loop), playback_fill_(playback_fill) {}
+
+Result<ports::Port> StreamOpener::resolve_port(const std::string& text, const Uid& uid,
+                                               const std::string& field) const {
+    auto uri = Uri::parse(text);
+    if (!uri || uri->kind() != Uri::Kind::port) {
+        return fail(Errc::invalid_argument, "not a port URI: " + text, field);
+    }
+    if (!uri->peer_ref().is_self() && uri->peer_ref().uid() != ports_.self_uid()) {
+        return fail(Errc::unsupported, "streams of other peers' ports are not supported yet", field);
+    }
+    auto port = ports_.find(uid);
+    if (!port) {
+        return fail(Errc::not_found, "no port " + uid.str(), field);
+    }
+    return *port;
+}
+
+Result<StreamPlan> StreamOpener::plan(const StreamSpec& spec) const {
+    StreamPlan out;
+    if (sends(spec)) {
+        auto port = resolve_port(spec.port_uri, *spec.port_uid, capture_field());
+        if (!port) {
+            return tl::unexpected(port.error());
+        }
+        // Capture of an output records its monitor (both drivers offer one).
+        out.capture = *port;
+    }
+    if (receives(spec)) {
+        const bool local = spec.direction == StreamDirection::local;
+        auto port = local ? resolve_port(spec.playback_port_uri, *spec.playback_port_uid, playback_field())
+                          : resolve_port(spec.port_uri, *spec.port_uid, playback_field());
+        if (!port) {
+            return tl::unexpected(port.error());
+        }
+        // Playback needs a device applications record from: an output, or
+        // a virtual microphone rocd made.
+        if (port->direction == store::PortDirection::input &&
+            port->port_type != store::PortType::virtual_device) {
+            return fail(Errc::invalid_argument,
+                        "port " + port->display_name +
+                            " is an input (a microphone): cannot play a stream into it",
+                        playback_field());
+        }
+        out.playback = *port;
+    }
+
+    std::optional<transport::Endpoint> source, repair, control;
+    if (spec.direction == StreamDirection::local) {
+        source = *transport::parse_endpoint(local_bind_uri, transport::Interface::source);
+    } else {
+        const std::string side = address_side(spec);
+        auto media = endpoint(spec.address.media_uri, transport::Interface::source, side + ".media_uri");
+        if (!media) {
+            return tl::unexpected(media.error());
+        }
+        auto fec = endpoint(spec.address.repair_uri, transport::Interface::repair, side + ".repair_uri");
+        if (!fec) {
+            return tl::unexpected(fec.error());
+        }
+        auto rtcp = endpoint(spec.address.control_uri, transport::Interface::control, side + ".control_uri");
+        if (!rtcp) {
+            return tl::unexpected(rtcp.error());
+        }
+        source = *media;
+        repair = *fec;
+        control = *rtcp;
+    }
+
+    const auto& s = spec.settings;
+    const auto rate_of = [&](const ports::Port& port) {
+        return s.rate.value_or(port.rate != 0 ? port.rate : 48000);
+    };
+    const auto channels_of = [&](const ports::Port& port) {
+        return s.channels.value_or(port.channels != 0 ? port.channels : 2);
+    };
+    if (out.capture) {
+        auto& config = out.sender;
+        config.source = source; // a local stream's is set once its receiver is bound
+        config.repair = repair;
+        config.control = control;
+        config.rate = rate_of(*out.capture);
+        config.channels = channels_of(*out.capture);
+        if (s.packet_length_ms) {
+            config.packet_length = ms(*s.packet_length_ms);
+        }
+        if (s.resampler_quality) {
+            config.resampler_quality = *s.resampler_quality;
+        }
+        if (s.fec_block_source_packets) {
+            config.fec_source_packets = *s.fec_block_source_packets;
+        }
+        if (s.fec_block_repair_packets) {
+            config.fec_repair_packets = *s.fec_block_repair_packets;
+        }
+        if (auto st = config.validate(); !st) {
+            return tl::unexpected(to_api_error(st.error(), spec));
+        }
+    }
+    if (out.playback) {
+        auto& config = out.receiver;
+        config.source = source;
+        config.repair = repair;
+        config.control = control;
+        config.rate = rate_of(*out.playback);
+        config.channels = channels_of(*out.playback);
+        if (s.target_latency_ms) {
+            config.target_latency = ms(*s.target_latency_ms);
+        }
+        if (s.latency_tolerance_ms) {
+            config.latency_tolerance = ms(*s.latency_tolerance_ms);
+        }
+        if (s.resampler_quality) {
+            config.resampler_quality = *s.resampler_quality;
+        }
+        if (auto st = config.validate(); !st) {
+            return tl::unexpected(to_api_error(st.error(), spec));
+        }
+    }
+    return out;
+}
+
+Result<std::unique_ptr<RunningStream>> StreamOpener::open(const StreamSpec& spec) const {
+    auto planned = plan(spec);
+    if (!planned) {
+        return tl::unexpected(planned.error());
+    }
+    if (!planned->present()) {
+        return fail(Errc::not_found, "a port of the stream is absent",
+                    planned->capture && !planned->capture->present ? capture_field() : playback_field());
+    }
+    return open(spec, std::move(*planned));
+}
+
+namespace {
+
+/// The pump's view of one side of a running stream.
+void prepare_slot(PumpSlot& slot, drivers::AudioStream& audio, bool playback,
+                  std::chrono::milliseconds playback_fill) {
+    const auto format = audio.format();
+    slot.audio = &audio;
+    slot.channels = format.channels;
+    // 40 ms per step: more than a pump cycle or a device period brings.
+    slot.scratch_frames = std::max<std::size_t>(256, format.rate / 25);
+    slot.scratch.assign(slot.scratch_frames * format.channels, 0.0f);
+    if (playback) {
+        slot.ring_frames = audio.available();
+        const auto fill = static_cast<std::size_t>(format.rate * playback_fill.count() / 1000);
+        slot.target_fill_frames = std::min(fill, slot.ring_frames);
+    }
+}
+
+} // namespace
+
+Result<std::unique_ptr<drivers::AudioStream>>
+StreamOpener::open_audio(const ports::Port& port, drivers::StreamKind kind, std::uint32_t rate,
+                         std::uint32_t channels, const std::string& field) const {
+    // The driver converts to the stream's format, so the pump never resamples.
+    drivers::StreamSpec stream_spec;
+    stream_spec.device = port.system_name;
+    stream_spec.kind = kind;
+    stream_spec.rate = rate;
+    stream_spec.channels = channels;
+    stream_spec.ring_duration = std::chrono::milliseconds(kind == drivers::StreamKind::capture ? 200 : 100);
+    stream_spec.display_name = "rocd stream";
+    auto audio = driver_.open_stream(stream_spec);
+    if (!audio) {
+        Error error = audio.error();
+        error.field = field;
+        return tl::unexpected(error);
+    }
+    return std::move(*audio);
+}
+
+Result<std::unique_ptr<RunningStream>> StreamOpener::open(const StreamSpec& spec, StreamPlan plan) const {
+    auto running = std::make_unique<RunningStream>();
+    // The receiving side first: a local stream's sender needs its address.
+    if (plan.playback) {
+        auto audio = open_audio(*plan.playback, drivers::StreamKind::playback, plan.receiver.rate,
+                                plan.receiver.channels, playback_field());
+        if (!audio) {
+            return tl::unexpected(audio.error());
+        }
+        running->playback = std::move(*audio);
+        const auto format = running->playback->format();
+        plan.receiver.rate = format.rate;
+        plan.receiver.channels = format.channels;
+        auto receiver = transport::Receiver::create(plan.receiver, loop_);
+        if (!receiver) {
+            Error error = to_api_error(receiver.error(), spec);
+            if (error.code == Errc::unavailable && error.message.find("cannot bind") != std::string::npos) {
+                error.code = Errc::conflict;
+                error.field = address_side(spec) + ".media_uri";
+            }
+            return tl::unexpected(error);
+        }
+        running->receiver = std::move(*receiver);
+        running->receive_slot.receiver = running->receiver.get();
+        prepare_slot(running->receive_slot, *running->playback, true, playback_fill_);
+    }
+    if (plan.capture) {
+        if (spec.direction == StreamDirection::local) {
+            const auto bound = running->receiver->local_address().port();
+            plan.sender.source = *transport::parse_endpoint("rtp://127.0.0.1:" + std::to_string(bound),
+                                                            transport::Interface::source);
+        }
+        auto audio = open_audio(*plan.capture, drivers::StreamKind::capture, plan.sender.rate,
+                                plan.sender.channels, capture_field());
+        if (!audio) {
+            return tl::unexpected(audio.error());
+        }
+        running->capture = std::move(*audio);
+        const auto format = running->capture->format();
+        plan.sender.rate = format.rate;
+        plan.sender.channels = format.channels;
+        auto sender = transport::Sender::create(plan.sender, loop_);
+        if (!sender) {
+            return tl::unexpected(to_api_error(sender.error(), spec));
+        }
+        running->sender = std::move(*sender);
+        running->send_slot.sender = running->sender.get();
+        prepare_slot(running->send_slot, *running->capture, false, playback_fill_);
+    }
+    return running;
+}
+
+} // namespace rocd::streams

@@ -1,0 +1,78 @@
+// Turns a stream's definition into running parts: resolves its ports
+// through the port service, checks addresses and settings against the
+// transport, then opens the device streams and the sender / receiver and
+// prepares the audio pump's slots. Nothing here keeps state between calls.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "core/error.h"
+#include "drivers/device_driver.h"
+#include "ports/port_service.h"
+#include "streams/audio_pump.h"
+#include "streams/stream_spec.h"
+#include "transport/net/network_loop.h"
+#include "transport/receiver.h"
+#include "transport/sender.h"
+
+namespace rocd::streams {
+
+/// What a running stream owns: a capture side (device capture -> sender),
+/// a playback side (receiver -> device playback), or both (local). Destroyed
+/// only after the pump let go of its slots.
+struct RunningStream {
+    std::unique_ptr<drivers::AudioStream> capture;
+    std::unique_ptr<transport::Sender> sender;
+    PumpSlot send_slot;
+    std::unique_ptr<drivers::AudioStream> playback;
+    std::unique_ptr<transport::Receiver> receiver;
+    PumpSlot receive_slot;
+};
+
+/// A spec checked against the ports and the transport, before anything opens.
+struct StreamPlan {
+    /// The captured port (send, local).
+    std::optional<ports::Port> capture;
+    /// The port played into (receive, local).
+    std::optional<ports::Port> playback;
+    transport::SenderConfig sender;
+    transport::ReceiverConfig receiver;
+
+    bool present() const { return (!capture || capture->present) && (!playback || playback->present); }
+};
+
+class StreamOpener {
+public:
+    /// `playback_fill`: how full the pump keeps a playback ring.
+    StreamOpener(ports::PortService& ports, drivers::DeviceDriver& driver, transport::net::NetworkLoop& loop,
+                 std::chrono::milliseconds playback_fill);
+
+    /// Everything about a spec that can be checked without opening anything:
+    /// the ports (listed, right direction), addresses, transport settings.
+    /// Errors name the API field.
+    Result<StreamPlan> plan(const StreamSpec& spec) const;
+    /// Opens the device streams and the transport of a plan whose ports are
+    /// present; on failure whatever was opened is closed again.
+    Result<std::unique_ptr<RunningStream>> open(const StreamSpec& spec, StreamPlan plan) const;
+    /// plan() + open(); Errc::not_found when a port is absent.
+    Result<std::unique_ptr<RunningStream>> open(const StreamSpec& spec) const;
+
+private:
+    /// A listed port of this peer, by the spec's URI text and uid.
+    Result<ports::Port> resolve_port(const std::string& text, const Uid& uid, const std::string& field) const;
+    Result<std::unique_ptr<drivers::AudioStream>> open_audio(const ports::Port& port,
+                                                             drivers::StreamKind kind, std::uint32_t rate,
+                                                             std::uint32_t channels,
+                                                             const std::string& field) const;
+
+    ports::PortService& ports_;
+    drivers::DeviceDriver& driver_;
+    transport::net::NetworkLoop& loop_;
+    const std::chrono::milliseconds playback_fill_;
+};
+
+} // namespace rocd::streams
