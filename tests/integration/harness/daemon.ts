@@ -5,7 +5,6 @@
 // fresh temporary state directory. stop()/kill9() end exactly the process
 // that startDaemon() spawned (by its pid) and remove what the harness
 // created.
-import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
@@ -15,6 +14,9 @@ import createClient, { type Client } from "openapi-fetch";
 
 import type { paths } from "../generated/api.js";
 import { contractMiddleware } from "./contract.js";
+import { runProgram, spawnTracked, type RunResult } from "./process.js";
+
+export type { RunResult } from "./process.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
 // Works from harness/ (tsc --noEmit) and from out/harness/ (compiled).
@@ -92,20 +94,6 @@ export function tempDir(prefix = "rocd-it-"): { path: string; remove(): void } {
   return { path, remove: () => rmSync(path, { recursive: true, force: true }) };
 }
 
-const running = new Set<ChildProcess>();
-process.on("exit", () => {
-  // A failing test must not leave its daemon behind.
-  for (const child of running) {
-    if (child.pid !== undefined && child.exitCode === null && child.signalCode === null) {
-      try {
-        process.kill(child.pid, "SIGKILL");
-      } catch {
-        // already gone
-      }
-    }
-  }
-});
-
 export async function startDaemon(opts: DaemonOptions = {}): Promise<Daemon> {
   const scratch = tempDir();
   const stateDir = opts.stateDir === undefined ? join(scratch.path, "state") : opts.stateDir;
@@ -124,8 +112,7 @@ export async function startDaemon(opts: DaemonOptions = {}): Promise<Daemon> {
   }
   args.push(...(opts.args ?? []));
 
-  const child = spawn(rocdBin, args, { stdio: ["ignore", "pipe", "pipe"], env: opts.env ?? process.env });
-  running.add(child);
+  const child = spawnTracked(rocdBin, args, opts.env ?? process.env);
   let output = "";
   const waiters: Array<() => void> = [];
   const onData = (chunk: Buffer) => {
@@ -137,7 +124,6 @@ export async function startDaemon(opts: DaemonOptions = {}): Promise<Daemon> {
 
   const exited = new Promise<Exit>((resolveExit) => {
     child.on("exit", (code, signal) => {
-      running.delete(child);
       for (const w of waiters.slice()) w();
       resolveExit({ code, signal });
     });
@@ -226,34 +212,7 @@ export async function startDaemon(opts: DaemonOptions = {}): Promise<Daemon> {
   };
 }
 
-export interface RunResult {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  stdout: string;
-  stderr: string;
-}
-
 /** Runs rocd to completion (for --version, --rotate-token, start-up errors). */
 export function runRocd(args: string[], timeoutMs = 10000, env: NodeJS.ProcessEnv = process.env): Promise<RunResult> {
-  return new Promise((resolveRun, reject) => {
-    const child = spawn(rocdBin, args, { stdio: ["ignore", "pipe", "pipe"], env });
-    running.add(child);
-    let stdout = "";
-    let stderr = "";
-    child.stdout!.on("data", (c: Buffer) => (stdout += c.toString("utf8")));
-    child.stderr!.on("data", (c: Buffer) => (stderr += c.toString("utf8")));
-    const timer = setTimeout(() => {
-      child.kill("SIGKILL");
-      reject(new Error(`rocd ${args.join(" ")} still running after ${timeoutMs} ms:\n${stderr}`));
-    }, timeoutMs);
-    child.on("error", (e) => {
-      clearTimeout(timer);
-      reject(e);
-    });
-    child.on("close", (code, signal) => {
-      clearTimeout(timer);
-      running.delete(child);
-      resolveRun({ code, signal, stdout, stderr });
-    });
-  });
+  return runProgram(rocdBin, args, { env, timeoutMs });
 }

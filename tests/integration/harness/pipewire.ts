@@ -10,6 +10,7 @@ import { execFile, spawn } from "node:child_process";
 import { resolve } from "node:path";
 
 import { repoRoot } from "./daemon.js";
+import { runProgram } from "./process.js";
 
 const script = resolve(repoRoot, "scripts", "pipewire-sandbox");
 
@@ -58,22 +59,7 @@ export async function startSandbox(): Promise<Sandbox> {
   watcher.unref();
 
   const run = (program: string, args: string[], timeoutMs = 20_000): Promise<RunOutput> =>
-    new Promise((resolveRun, reject) => {
-      const child = spawn(program, args, { env, stdio: ["ignore", "pipe", "pipe"] });
-      let stdout = "";
-      let stderr = "";
-      child.stdout.on("data", (c: Buffer) => (stdout += c.toString("utf8")));
-      child.stderr.on("data", (c: Buffer) => (stderr += c.toString("utf8")));
-      const timer = setTimeout(() => child.kill("SIGTERM"), timeoutMs);
-      child.on("error", (e) => {
-        clearTimeout(timer);
-        reject(e);
-      });
-      child.on("close", (code) => {
-        clearTimeout(timer);
-        resolveRun({ code, stdout, stderr });
-      });
-    });
+    runProgram(program, args, { env, timeoutMs, onTimeout: "stop" });
 
   return {
     dir,

@@ -3,22 +3,17 @@
 // `rocctl events`). The environment is the caller's `env` on top of a clean
 // one: no ROCD_URL / ROCD_TOKEN from the shell, and HOME / XDG_STATE_HOME in
 // an empty directory so that no token file of the user is picked up.
-import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 
 import { rocdBin } from "./daemon.js";
+import { runProgram, spawnTracked, type RunResult } from "./process.js";
 
 /** The rocctl binary under test: $ROCCTL_BIN, else the one next to rocd. */
 export const rocctlBin = process.env.ROCCTL_BIN ?? join(dirname(rocdBin), "rocctl");
 
-export interface RocctlResult {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  stdout: string;
-  stderr: string;
-}
+export type RocctlResult = RunResult;
 
 const emptyHome = mkdtempSync(join(tmpdir(), "rocctl-home-"));
 
@@ -33,46 +28,13 @@ function environment(env: Record<string, string | undefined>): NodeJS.ProcessEnv
   return out;
 }
 
-const running = new Set<ChildProcess>();
-process.on("exit", () => {
-  for (const child of running) {
-    if (child.pid !== undefined && child.exitCode === null && child.signalCode === null) {
-      try {
-        process.kill(child.pid, "SIGKILL");
-      } catch {
-        // already gone
-      }
-    }
-  }
-});
-
 /** Runs `rocctl args...` to completion; fails if it takes longer than timeoutMs. */
 export function runRocctl(
   args: string[],
   env: Record<string, string | undefined> = {},
   timeoutMs = 5000,
 ): Promise<RocctlResult> {
-  return new Promise((resolveRun, reject) => {
-    const child = spawn(rocctlBin, args, { stdio: ["ignore", "pipe", "pipe"], env: environment(env) });
-    running.add(child);
-    let stdout = "";
-    let stderr = "";
-    child.stdout!.on("data", (c: Buffer) => (stdout += c.toString("utf8")));
-    child.stderr!.on("data", (c: Buffer) => (stderr += c.toString("utf8")));
-    const timer = setTimeout(() => {
-      child.kill("SIGKILL");
-      reject(new Error(`rocctl ${args.join(" ")} still running after ${timeoutMs} ms:\n${stdout}\n${stderr}`));
-    }, timeoutMs);
-    child.on("error", (e) => {
-      clearTimeout(timer);
-      reject(e);
-    });
-    child.on("close", (code, signal) => {
-      clearTimeout(timer);
-      running.delete(child);
-      resolveRun({ code, signal, stdout, stderr });
-    });
-  });
+  return runProgram(rocctlBin, args, { env: environment(env), timeoutMs });
 }
 
 export interface RocctlProcess {
@@ -90,8 +52,7 @@ export interface RocctlProcess {
 
 /** Starts `rocctl args...` and leaves it running (e.g. `rocctl events`). */
 export function spawnRocctl(args: string[], env: Record<string, string | undefined> = {}): RocctlProcess {
-  const child = spawn(rocctlBin, args, { stdio: ["ignore", "pipe", "pipe"], env: environment(env) });
-  running.add(child);
+  const child = spawnTracked(rocctlBin, args, environment(env));
   let stdout = "";
   let stderr = "";
   const waiters: Array<() => void> = [];
@@ -105,7 +66,6 @@ export function spawnRocctl(args: string[], env: Record<string, string | undefin
   child.stderr!.on("data", (c: Buffer) => (stderr += c.toString("utf8")));
   const closed = new Promise<RocctlResult>((resolveClose) => {
     child.on("close", (code, signal) => {
-      running.delete(child);
       wake();
       resolveClose({ code, signal, stdout, stderr });
     });

@@ -61,6 +61,18 @@ async function accessLogPorts(d: Daemon, pattern: RegExp, count: number): Promis
   return ports;
 }
 
+/** A self-signed certificate for 127.0.0.1 / localhost in `dir`: its files and the PEM to trust. */
+function selfSignedCert(dir: string): { cert: string; key: string; ca: Buffer } {
+  const cert = join(dir, "cert.pem");
+  const key = join(dir, "key.pem");
+  execFileSync("openssl", [
+    "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
+    "-keyout", key, "-out", cert, "-days", "1", "-subj", "/CN=localhost",
+    "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost",
+  ], { stdio: "ignore" });
+  return { cert, key, ca: readFileSync(cert) };
+}
+
 describe("HTTP behaviour", () => {
   it("keep-alive: consecutive requests share one connection", async () => {
     const d = await startDaemon();
@@ -232,14 +244,7 @@ describe("HTTP behaviour", () => {
   it("TLS with a self-signed certificate", async (t) => {
     const dir = tempDir();
     t.after(() => dir.remove());
-    const cert = join(dir.path, "cert.pem");
-    const key = join(dir.path, "key.pem");
-    execFileSync("openssl", [
-      "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
-      "-keyout", key, "-out", cert, "-days", "1", "-subj", "/CN=localhost",
-      "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost",
-    ], { stdio: "ignore" });
-    const ca = readFileSync(cert);
+    const { cert, key, ca } = selfSignedCert(dir.path);
 
     const d = await startDaemon({ args: ["--tls-cert", cert, "--tls-key", key], config: "header_timeout_ms: 500\n" });
     try {
@@ -300,14 +305,7 @@ describe("HTTP behaviour", () => {
   it("TLS over max_connections: the extra client gets its 503 after the handshake", async (t) => {
     const dir = tempDir();
     t.after(() => dir.remove());
-    const cert = join(dir.path, "cert.pem");
-    const key = join(dir.path, "key.pem");
-    execFileSync("openssl", [
-      "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
-      "-keyout", key, "-out", cert, "-days", "1", "-subj", "/CN=localhost",
-      "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost",
-    ], { stdio: "ignore" });
-    const ca = readFileSync(cert);
+    const { cert, key, ca } = selfSignedCert(dir.path);
     const d = await startDaemon({ args: ["--tls-cert", cert, "--tls-key", key], config: "max_connections: 1\n" });
     // One TLS exchange on its own connection: what came back, and whether the server closed it.
     const exchange = (request: string) =>
