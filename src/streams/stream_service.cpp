@@ -30,6 +30,14 @@ const char* state_name(StreamState state) {
     return "error";
 }
 
+namespace {
+
+double ms_of(transport::Duration d) {
+    return std::chrono::duration<double, std::milli>(d).count();
+}
+
+} // namespace
+
 struct StreamService::Entry {
     explicit Entry(Uid uid) : uid(std::move(uid)) {}
     Uid uid;
@@ -393,7 +401,20 @@ json StreamService::json_of(const Entry& entry) const {
         metrics["frames"] =
             (r.receiver ? r.receive_slot : r.send_slot).frames.load(std::memory_order_relaxed);
         if (r.sender) {
-            metrics["packets_sent"] = r.sender->metrics().packets_sent;
+            const auto m = r.sender->metrics();
+            metrics["packets_sent"] = m.packets_sent;
+            // A send stream with a control address learns the far end's
+            // view over RTCP; a local one reads its own receiver below.
+            if (!r.receiver && m.have_receiver_report) {
+                metrics["packets_lost"] = std::max<std::int64_t>(0, m.cumulative_lost);
+                metrics["jitter_ms"] = ms_of(m.jitter);
+                if (m.niq_latency.count() >= 0) {
+                    metrics["latency_ms"] = ms_of(m.niq_latency);
+                }
+            }
+            if (m.rtt.count() >= 0) {
+                metrics["rtt_ms"] = ms_of(m.rtt);
+            }
         }
         if (r.receiver) {
             const auto m = r.receiver->metrics();
@@ -402,8 +423,8 @@ json StreamService::json_of(const Entry& entry) const {
             metrics["packets_recovered"] = m.packets_recovered;
             metrics["packets_late"] = m.packets_late;
             metrics["sessions"] = m.sessions;
-            metrics["latency_ms"] = std::chrono::duration<double, std::milli>(m.latency).count();
-            metrics["jitter_ms"] = std::chrono::duration<double, std::milli>(m.jitter).count();
+            metrics["latency_ms"] = ms_of(m.latency);
+            metrics["jitter_ms"] = ms_of(m.jitter);
             metrics["scaling"] = m.scaling;
         }
     }

@@ -397,6 +397,34 @@ TEST_F(StreamServiceTest, creates_a_stream_of_an_absent_port_waiting_for_it) {
     EXPECT_EQ(driver_->open_streams(), 1u);
 }
 
+TEST_F(StreamServiceTest, a_send_stream_with_a_control_address_shows_the_receivers_report) {
+    const std::string media = "rtp://127.0.0.1:" + std::to_string(free_udp_port());
+    const std::string control = "rtcp://127.0.0.1:" + std::to_string(free_udp_port());
+    json rx_body = receive_body(media, "spk_b");
+    rx_body["source"]["control_uri"] = control;
+    auto rx = service_->create(rx_body);
+    ASSERT_TRUE(rx) << rx.error().message;
+    json tx_body = send_body("mic_a", media);
+    tx_body["destination"]["control_uri"] = control;
+    auto tx = service_->create(tx_body);
+    ASSERT_TRUE(tx) << tx.error().message;
+    EXPECT_FALSE((*tx)["metrics"].contains("rtt_ms")) << "no report yet";
+
+    // Reports go both ways every 200 ms; the RTT needs a sender report
+    // echoed back in a receiver report.
+    const Uid uid = *Uid::parse((*tx)["stream_uid"].get<std::string>());
+    json metrics;
+    for (int i = 0; i < 60 && !metrics.contains("rtt_ms"); ++i) {
+        run_for(50ms);
+        metrics = (*service_->get(uid))["metrics"];
+    }
+    ASSERT_TRUE(metrics.contains("rtt_ms")) << metrics.dump();
+    EXPECT_GE(metrics["rtt_ms"].get<double>(), 0.0);
+    EXPECT_LT(metrics["rtt_ms"].get<double>(), 1000.0);
+    EXPECT_EQ(metrics["packets_lost"], 0);
+    EXPECT_GE(metrics["jitter_ms"].get<double>(), 0.0);
+}
+
 TEST_F(StreamServiceTest, carries_tone_from_port_to_port_locally_and_waits_for_either_port) {
     json body = {{"source", {{"type", "port"}, {"port_uri", port_uri("mic_a")}}},
                  {"destination", {{"type", "port"}, {"port_uri", port_uri("spk_b")}}},
