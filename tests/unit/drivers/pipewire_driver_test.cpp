@@ -140,6 +140,26 @@ std::string temp_path(const std::string& name) {
     return ::testing::TempDir() + "/" + name;
 }
 
+/// Keeps a playback stream fed with a sine while `record` (a shell command,
+/// e.g. a bounded pw-record) runs. The ring is kept full by a writer thread
+/// that is not real-time, on a shared machine: an underrun would be the
+/// test's, not rocd's.
+void play_sine_while(AudioStream& stream, double hz, float level, std::uint32_t channels,
+                     const std::string& record) {
+    std::atomic<bool> done {false};
+    std::thread writer([&] {
+        std::size_t pos = 0;
+        while (!done.load()) {
+            auto chunk = sine(hz, level, 48000, channels, stream.available(), pos);
+            pos += stream.write(chunk);
+            std::this_thread::sleep_for(2ms);
+        }
+    });
+    test::run_capture(record);
+    done = true;
+    writer.join();
+}
+
 /// Removes a scratch file when the test ends, passed or failed.
 struct RemoveOnExit {
     std::string path;
@@ -333,27 +353,16 @@ TEST_F(PipewireDriver, virtual_speaker_captures_what_pw_play_plays_without_gaps)
 }
 
 TEST_F(PipewireDriver, playback_into_null_sink_reaches_its_monitor) {
-    // A 1 s ring kept full: the test's writer thread is not real-time and
-    // this machine is shared; an underrun here would be the test's, not rocd's.
+    // A 1 s ring kept full (see play_sine_while).
     auto s = driver_->open_stream(
         {.device = "rocd_sandbox_sink_1", .kind = StreamKind::playback, .ring_duration = 1s});
     ASSERT_TRUE(s) << s.error().message;
-    std::atomic<bool> done {false};
-    std::thread writer([&] {
-        std::size_t pos = 0;
-        while (!done.load()) {
-            auto chunk = sine(880, 0.4f, 48000, 2, (*s)->available(), pos);
-            pos += (*s)->write(chunk);
-            std::this_thread::sleep_for(2ms);
-        }
-    });
     const std::string wav = "/dev/shm/rocd_monitor_" + std::to_string(getpid()) + ".wav";
     RemoveOnExit cleanup {wav};
-    test::run_capture("timeout 2 pw-record --target rocd_sandbox_sink_1 -P '{ stream.capture.sink=true }' "
-                      "--format f32 --rate 48000 --channels 2 '" +
-                      wav + "' 2>&1");
-    done = true;
-    writer.join();
+    play_sine_while(**s, 880, 0.4f, 2,
+                    "timeout 2 pw-record --target rocd_sandbox_sink_1 -P '{ stream.capture.sink=true }' "
+                    "--format f32 --rate 48000 --channels 2 '" +
+                        wav + "' 2>&1");
     // Counters now: once the writer stopped, the ring drains and underruns.
     const auto played = (*s)->stats();
     int channels = 0;
@@ -382,21 +391,11 @@ TEST_F(PipewireDriver, virtual_microphone_delivers_what_rocd_plays) {
     ASSERT_TRUE(s) << s.error().message;
     EXPECT_EQ(driver_->open_stream({.device = "rocd_test_vmic", .kind = StreamKind::playback}).error().code,
               Errc::conflict);
-    std::atomic<bool> done {false};
-    std::thread writer([&] {
-        std::size_t pos = 0;
-        while (!done.load()) {
-            auto chunk = sine(660, 0.3f, 48000, 1, (*s)->available(), pos);
-            pos += (*s)->write(chunk);
-            std::this_thread::sleep_for(2ms);
-        }
-    });
     const std::string wav = "/dev/shm/rocd_vmic_" + std::to_string(getpid()) + ".wav";
     RemoveOnExit cleanup {wav};
-    test::run_capture("timeout 2 pw-record --target rocd_test_vmic --format f32 --rate 48000 --channels 1 '" +
-                      wav + "' 2>&1");
-    done = true;
-    writer.join();
+    play_sine_while(**s, 660, 0.3f, 1,
+                    "timeout 2 pw-record --target rocd_test_vmic --format f32 --rate 48000 --channels 1 '" +
+                        wav + "' 2>&1");
     // Counters now: once the writer stopped, the ring drains and underruns.
     const auto played = (*s)->stats();
     int channels = 0;

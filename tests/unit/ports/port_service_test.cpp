@@ -16,6 +16,7 @@
 #include "drivers/mock/mock_driver.h"
 #include "ports/port_service.h"
 #include "store/store.h"
+#include "support/temp_dir.h"
 
 namespace rocd::ports {
 namespace {
@@ -23,25 +24,7 @@ namespace {
 using drivers::MockDevice;
 using drivers::MockDriver;
 
-class TempDir {
-public:
-    TempDir() {
-        const char* base = std::getenv("TMPDIR");
-        std::string pattern = std::string(base != nullptr ? base : "/tmp") + "/rocd-ports-test-XXXXXX";
-        if (::mkdtemp(pattern.data()) == nullptr) {
-            throw std::runtime_error("mkdtemp failed");
-        }
-        path_ = pattern;
-    }
-    ~TempDir() {
-        std::error_code ec;
-        std::filesystem::remove_all(path_, ec);
-    }
-    const std::filesystem::path& path() const { return path_; }
-
-private:
-    std::filesystem::path path_;
-};
+using test::TempDir;
 
 MockDevice device(std::string name, drivers::Direction direction, std::uint32_t channels) {
     MockDevice d;

@@ -14,6 +14,7 @@
 #include "drivers/mock/mock_driver.h"
 #include "ports/port_service.h"
 #include "store/store.h"
+#include "support/temp_dir.h"
 
 namespace rocd::streams {
 namespace {
@@ -63,10 +64,6 @@ double power_at(const std::vector<float>& samples, std::size_t stride, double hz
 class StreamServiceTest : public ::testing::Test {
 protected:
     void SetUp() override {
-        dir_ = std::filesystem::temp_directory_path() /
-               ("rocd-streams-" + std::to_string(getpid()) + "-" +
-                ::testing::UnitTest::GetInstance()->current_test_info()->name());
-        std::filesystem::remove_all(dir_);
         driver_ = std::make_unique<drivers::MockDriver>(
             std::vector {device("mic_a", drivers::Direction::input, 1, 1000.0),
                          device("spk_b", drivers::Direction::output, 2, 440.0)},
@@ -82,14 +79,13 @@ protected:
         service_.reset();
         ports_.reset();
         store_.reset();
-        std::filesystem::remove_all(dir_);
     }
 
     void open_service() {
         service_.reset();
         ports_.reset();
         store_.reset();
-        auto store = store::Store::open(dir_);
+        auto store = store::Store::open(dir_.path());
         ASSERT_TRUE(store) << store.error().message;
         store_ = std::make_unique<store::Store>(std::move(*store));
         StreamServiceOptions options;
@@ -140,7 +136,7 @@ protected:
 
     std::size_t stored() { return store_->streams().list()->size(); }
 
-    std::filesystem::path dir_;
+    test::TempDir dir_ {"rocd-streams"};
     boost::asio::io_context io_;
     events::EventBus bus_;
     std::vector<std::string> events_;

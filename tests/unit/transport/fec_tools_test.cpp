@@ -3,13 +3,13 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
-#include <filesystem>
 #include <thread>
 
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "helpers.h"
+#include "support/program.h"
+#include "support/temp_dir.h"
 #include "tone.h"
 #include "transport/receiver.h"
 #include "transport/sender.h"
@@ -19,41 +19,24 @@ namespace {
 
 using namespace std::chrono_literals;
 
-pid_t spawn(const std::vector<std::string>& args) {
-    std::vector<char*> argv;
-    for (const auto& a : args) {
-        argv.push_back(const_cast<char*>(a.c_str()));
-    }
-    argv.push_back(nullptr);
-    const pid_t pid = fork();
-    if (pid == 0) {
-        execv(argv[0], argv.data());
-        _exit(127);
-    }
-    return pid;
-}
-
-int wait_exit(pid_t pid) {
-    int status = 0;
-    waitpid(pid, &status, 0);
-    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
+using rocd::test::run_program;
+using rocd::test::start_program;
+using rocd::test::wait_exit;
 
 TEST(FecTools, rocd_send_to_rocd_recv_with_rs8m_and_rtcp_delivers_the_wav) {
-    const auto dir = std::filesystem::temp_directory_path() / ("rocd-fec-tools-" + std::to_string(getpid()));
-    std::filesystem::create_directories(dir);
+    const rocd::test::TempDir dir("rocd-fec-tools");
     const std::string out = (dir / "out.wav").string();
     const int base = 21000 + getpid() % 10000 * 3 % 20000;
     const std::string src = "127.0.0.1:" + std::to_string(base),
                       rpr = "127.0.0.1:" + std::to_string(base + 1),
                       ctl = "127.0.0.1:" + std::to_string(base + 2);
     const pid_t recv_pid =
-        spawn({ROCD_RECV_PATH, "-s", "rtp+rs8m://" + src, "-r", "rs8m://" + rpr, "-o", "file:" + out, "-c",
-               "rtcp://" + ctl, "--oneshot", "--target-latency", "100ms"});
+        start_program({ROCD_RECV_PATH, "-s", "rtp+rs8m://" + src, "-r", "rs8m://" + rpr, "-o", "file:" + out,
+                       "-c", "rtcp://" + ctl, "--oneshot", "--target-latency", "100ms"});
     std::this_thread::sleep_for(300ms); // let it bind
-    EXPECT_EQ(wait_exit(spawn({ROCD_SEND_PATH, "-i", rocd::test::interop_path("input-44k-stereo.wav"), "-s",
-                               "rtp+rs8m://" + src, "-r", "rs8m://" + rpr, "-c", "rtcp://" + ctl, "--nbsrc",
-                               "10", "--nbrpr", "5"})),
+    EXPECT_EQ(run_program({ROCD_SEND_PATH, "-i", rocd::test::interop_path("input-44k-stereo.wav"), "-s",
+                           "rtp+rs8m://" + src, "-r", "rs8m://" + rpr, "-c", "rtcp://" + ctl, "--nbsrc", "10",
+                           "--nbrpr", "5"}),
               0);
     EXPECT_EQ(wait_exit(recv_pid), 0);
     const auto got = test::read_wav(out);
@@ -62,7 +45,6 @@ TEST(FecTools, rocd_send_to_rocd_recv_with_rs8m_and_rtcp_delivers_the_wav) {
     const std::size_t from = 4410 + 4410, to = from + 44100;
     EXPECT_GT(test::min_tone_purity(got.samples, 2, 0, from, to, 440, 44100), 0.95);
     EXPECT_GT(test::min_tone_purity(got.samples, 2, 1, from, to, 660, 44100), 0.95);
-    std::filesystem::remove_all(dir);
 }
 
 TEST(FecTools, sender_sends_source_and_repair_from_one_socket_to_the_receivers_two_ports) {

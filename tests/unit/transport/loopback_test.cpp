@@ -4,13 +4,13 @@
 
 #include <chrono>
 #include <cstdlib>
-#include <filesystem>
 #include <thread>
 
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "helpers.h"
+#include "support/program.h"
+#include "support/temp_dir.h"
 #include "tone.h"
 #include "transport/receiver.h"
 #include "transport/sender.h"
@@ -88,44 +88,19 @@ TEST(Loopback, sender_to_receiver_keeps_tone_and_latency_at_target) {
     EXPECT_GE(clean_r * 10, windows * 9);
 }
 
-int run(const std::vector<std::string>& args, pid_t* pid_out = nullptr) {
-    std::vector<char*> argv;
-    for (const auto& a : args) {
-        argv.push_back(const_cast<char*>(a.c_str()));
-    }
-    argv.push_back(nullptr);
-    const pid_t pid = fork();
-    if (pid == 0) {
-        execv(argv[0], argv.data());
-        _exit(127);
-    }
-    if (pid_out != nullptr) {
-        *pid_out = pid;
-        return 0;
-    }
-    int status = 0;
-    waitpid(pid, &status, 0);
-    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
-
-int wait_exit(pid_t pid) {
-    int status = 0;
-    waitpid(pid, &status, 0);
-    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
+using rocd::test::run_program;
+using rocd::test::start_program;
+using rocd::test::wait_exit;
 
 TEST(Loopback, rocd_send_to_rocd_recv_delivers_the_wav) {
-    const auto dir = std::filesystem::temp_directory_path() / ("rocd-loopback-" + std::to_string(getpid()));
-    std::filesystem::create_directories(dir);
+    const rocd::test::TempDir dir("rocd-loopback");
     const std::string out = (dir / "out.wav").string();
     const std::string port = std::to_string(20000 + getpid() % 20000);
-    pid_t recv_pid = 0;
-    run({ROCD_RECV_PATH, "-s", "rtp://127.0.0.1:" + port, "-o", "file:" + out, "--oneshot",
-         "--target-latency", "100ms"},
-        &recv_pid);
+    const pid_t recv_pid = start_program({ROCD_RECV_PATH, "-s", "rtp://127.0.0.1:" + port, "-o",
+                                          "file:" + out, "--oneshot", "--target-latency", "100ms"});
     std::this_thread::sleep_for(300ms); // let it bind
-    EXPECT_EQ(run({ROCD_SEND_PATH, "-i", rocd::test::interop_path("input-44k-stereo.wav"), "-s",
-                   "rtp://127.0.0.1:" + port}),
+    EXPECT_EQ(run_program({ROCD_SEND_PATH, "-i", rocd::test::interop_path("input-44k-stereo.wav"), "-s",
+                           "rtp://127.0.0.1:" + port}),
               0);
     EXPECT_EQ(wait_exit(recv_pid), 0); // --oneshot: exits once the sender is gone
 
@@ -138,31 +113,34 @@ TEST(Loopback, rocd_send_to_rocd_recv_delivers_the_wav) {
     const std::size_t from = 4410 + 4410, to = from + 44100;
     EXPECT_GT(test::min_tone_purity(got.samples, 2, 0, from, to, 440, 44100), 0.95);
     EXPECT_GT(test::min_tone_purity(got.samples, 2, 1, from, to, 660, 44100), 0.95);
-    std::filesystem::remove_all(dir);
 }
 
 TEST(Loopback, tools_reject_bad_endpoints_and_unsupported_fec_with_exit_1) {
     const std::string wav = rocd::test::interop_path("input-44k-stereo.wav");
-    EXPECT_EQ(run({ROCD_SEND_PATH, "-i", wav, "-s", "rtp://127.0.0.1"}), 1);
-    EXPECT_EQ(run({ROCD_SEND_PATH, "-i", wav, "-s", "udp://127.0.0.1:1"}), 1);
+    EXPECT_EQ(run_program({ROCD_SEND_PATH, "-i", wav, "-s", "rtp://127.0.0.1"}), 1);
+    EXPECT_EQ(run_program({ROCD_SEND_PATH, "-i", wav, "-s", "udp://127.0.0.1:1"}), 1);
     // Inconsistent FEC: LDPC repair for an RS8M source, a FEC source alone,
     // a repair endpoint without a FEC source, LDPC with fewer than 7 repairs.
-    EXPECT_EQ(run({ROCD_SEND_PATH, "-i", wav, "-s", "rtp+rs8m://127.0.0.1:1", "-r", "ldpc://127.0.0.1:2"}),
-              1);
-    EXPECT_EQ(run({ROCD_SEND_PATH, "-i", wav, "-s", "rtp+rs8m://127.0.0.1:1"}), 1);
-    EXPECT_EQ(run({ROCD_SEND_PATH, "-i", wav, "-s", "rtp://127.0.0.1:1", "-r", "rs8m://127.0.0.1:2"}), 1);
-    EXPECT_EQ(run({ROCD_SEND_PATH, "-i", wav, "-s", "rtp+ldpc://127.0.0.1:1", "-r", "ldpc://127.0.0.1:2",
-                   "--nbrpr", "5"}),
-              1);
     EXPECT_EQ(
-        run({ROCD_RECV_PATH, "-o", "/tmp/x.wav", "-s", "rtp+ldpc://127.0.0.1:1", "-r", "rs8m://127.0.0.1:2"}),
+        run_program({ROCD_SEND_PATH, "-i", wav, "-s", "rtp+rs8m://127.0.0.1:1", "-r", "ldpc://127.0.0.1:2"}),
         1);
-    EXPECT_EQ(run({ROCD_SEND_PATH, "-i", wav, "-s", "rtp://127.0.0.1:1", "--nbsrc", "10"}), 1);
-    EXPECT_EQ(run({ROCD_SEND_PATH, "-i", wav, "-s", "rtp://127.0.0.1:1", "--packet-len", "5"}), 1);
-    EXPECT_EQ(run({ROCD_SEND_PATH, "-i", "alsa://default", "-s", "rtp://127.0.0.1:1"}), 1);
-    EXPECT_EQ(
-        run({ROCD_RECV_PATH, "-o", "/tmp/x.wav", "-s", "rtp://127.0.0.1:1", "-c", "rs8m://127.0.0.1:3"}), 1);
-    EXPECT_EQ(run({ROCD_RECV_PATH, "-o", "/tmp/x.wav", "-s", "rtp://127.0.0.1:1", "--target-latency", "1.5"}),
+    EXPECT_EQ(run_program({ROCD_SEND_PATH, "-i", wav, "-s", "rtp+rs8m://127.0.0.1:1"}), 1);
+    EXPECT_EQ(run_program({ROCD_SEND_PATH, "-i", wav, "-s", "rtp://127.0.0.1:1", "-r", "rs8m://127.0.0.1:2"}),
+              1);
+    EXPECT_EQ(run_program({ROCD_SEND_PATH, "-i", wav, "-s", "rtp+ldpc://127.0.0.1:1", "-r",
+                           "ldpc://127.0.0.1:2", "--nbrpr", "5"}),
+              1);
+    EXPECT_EQ(run_program({ROCD_RECV_PATH, "-o", "/tmp/x.wav", "-s", "rtp+ldpc://127.0.0.1:1", "-r",
+                           "rs8m://127.0.0.1:2"}),
+              1);
+    EXPECT_EQ(run_program({ROCD_SEND_PATH, "-i", wav, "-s", "rtp://127.0.0.1:1", "--nbsrc", "10"}), 1);
+    EXPECT_EQ(run_program({ROCD_SEND_PATH, "-i", wav, "-s", "rtp://127.0.0.1:1", "--packet-len", "5"}), 1);
+    EXPECT_EQ(run_program({ROCD_SEND_PATH, "-i", "alsa://default", "-s", "rtp://127.0.0.1:1"}), 1);
+    EXPECT_EQ(run_program({ROCD_RECV_PATH, "-o", "/tmp/x.wav", "-s", "rtp://127.0.0.1:1", "-c",
+                           "rs8m://127.0.0.1:3"}),
+              1);
+    EXPECT_EQ(run_program(
+                  {ROCD_RECV_PATH, "-o", "/tmp/x.wav", "-s", "rtp://127.0.0.1:1", "--target-latency", "1.5"}),
               1);
 }
 
