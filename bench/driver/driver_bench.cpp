@@ -48,17 +48,17 @@ void BM_driver_8_capture_8_playback(benchmark::State& state) {
     const char* sinks[] = {"rocd_sandbox_sink_1", "rocd_sandbox_sink_2"};
     const char* captures[] = {"rocd_sandbox_sink_1", "rocd_sandbox_sink_2", "rocd_sandbox_source_1"};
     for (auto _ : state) {
-        std::vector<std::unique_ptr<AudioStream>> streams;
+        std::vector<std::unique_ptr<DeviceIo>> streams;
         for (int i = 0; i < 16; ++i) {
-            StreamSpec spec;
-            spec.kind = i < 8 ? StreamKind::capture : StreamKind::playback;
+            DeviceIoSpec spec;
+            spec.kind = i < 8 ? IoKind::capture : IoKind::playback;
             spec.device = i < 8 ? captures[i % 3] : sinks[i % 2];
             spec.rate = 48000;
             spec.channels = 2;
             spec.period_frames = period_frames();
             spec.measure_callback_cost = true;
             spec.display_name = "rocd-bench-" + std::to_string(i);
-            auto s = (*driver)->open_stream(spec);
+            auto s = (*driver)->open_io(spec);
             if (!s) {
                 state.SkipWithError(s.error().message.c_str());
                 return;
@@ -70,9 +70,9 @@ void BM_driver_8_capture_8_playback(benchmark::State& state) {
         costs.reserve(std::size_t(seconds.count()) * 48000 / 64 * 16);
         std::vector<std::uint32_t> chunk(8192);
         std::vector<std::size_t> phase(16, 0);
-        auto fill = [&](std::size_t i, AudioStream& s) {
+        auto fill = [&](std::size_t i, DeviceIo& s) {
             // Keep the playback ring topped up with a 440 Hz tone.
-            const std::size_t room = std::min<std::size_t>(s.available(), buf.size() / 2);
+            const std::size_t room = std::min<std::size_t>(s.writable_frames(), buf.size() / 2);
             for (std::size_t f = 0; f < room; ++f) {
                 const float v =
                     0.2f * static_cast<float>(std::sin(2 * 3.14159265 * 440 * double(phase[i] + f) / 48000));
@@ -87,7 +87,7 @@ void BM_driver_8_capture_8_playback(benchmark::State& state) {
         while (std::chrono::steady_clock::now() < end) {
             for (std::size_t i = 0; i < streams.size(); ++i) {
                 auto& s = *streams[i];
-                if (s.kind() == StreamKind::capture) {
+                if (s.kind() == IoKind::capture) {
                     while (s.read(buf) > 0) {
                     }
                 } else {

@@ -25,21 +25,21 @@ std::vector<MockDevice> default_mock_devices() {
 
 Result<std::unique_ptr<DeviceDriver>> make_driver(std::string_view name, const DriverOptions& options) {
     if (name == "mock") {
-        std::vector<MockDevice> devices;
-        if (options.fixture_path.empty()) {
-            devices = default_mock_devices();
-        } else {
+        MockFixture fixture {default_mock_devices(), std::nullopt};
+        if (!options.fixture_path.empty()) {
             auto loaded = load_mock_fixture(options.fixture_path);
             if (!loaded) {
                 return tl::unexpected(loaded.error());
             }
-            devices = std::move(*loaded);
+            fixture = std::move(*loaded);
         }
         MockDriver::Options mock;
         mock.realtime = options.mock_realtime;
+        // The fixture's key wins: an integration test sets it per daemon.
+        mock.create_delay = fixture.create_delay.value_or(options.mock_create_delay);
         // 10 s of 48 kHz stereo per device: enough to inspect, bounded.
         mock.max_recording_samples = 10 * 48000 * 2;
-        return std::make_unique<MockDriver>(std::move(devices), mock);
+        return std::make_unique<MockDriver>(std::move(fixture.devices), mock);
     }
     if (name == "pipewire") {
         auto driver = PipewireDriver::connect(options);

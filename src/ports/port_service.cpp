@@ -1,6 +1,8 @@
 #include "ports/port_service.h"
 
 #include <cmath>
+#include <future>
+#include <memory>
 
 #include <boost/asio/post.hpp>
 #include <spdlog/spdlog.h>
@@ -37,6 +39,33 @@ drivers::VirtualDeviceSpec virtual_spec(const store::PortRecord& record) {
     spec.channels = record.channels;
     spec.rate = record.rate;
     return spec;
+}
+
+// TODO(lead): async. These wait on the control thread for the driver's
+// completion, which runs on a driver thread, so they cannot deadlock.
+template <class T, class Start> Result<T> wait_for(Start start) {
+    auto promise = std::make_shared<std::promise<Result<T>>>();
+    auto future = promise->get_future();
+    start([promise](Result<T> result) { promise->set_value(std::move(result)); });
+    return future.get();
+}
+
+Result<drivers::DeviceInfo> create_blocking(drivers::DeviceDriver& driver,
+                                            const drivers::VirtualDeviceSpec& spec) {
+    return wait_for<drivers::DeviceInfo>(
+        [&](auto done) { driver.create_virtual_device(spec, std::move(done)); });
+}
+
+Status destroy_blocking(drivers::DeviceDriver& driver, const std::string& name) {
+    return wait_for<void>([&](auto done) { driver.destroy_virtual_device(name, std::move(done)); });
+}
+
+Status set_volume_blocking(drivers::DeviceDriver& driver, const std::string& name, float volume) {
+    return wait_for<void>([&](auto done) { driver.set_volume(name, volume, std::move(done)); });
+}
+
+Status set_mute_blocking(drivers::DeviceDriver& driver, const std::string& name, bool mute) {
+    return wait_for<void>([&](auto done) { driver.set_mute(name, mute, std::move(done)); });
 }
 
 } // namespace
@@ -79,7 +108,7 @@ Status PortService::start() {
         if (driver_.device(record.system_name)) {
             continue;
         }
-        if (auto created = driver_.create_virtual_device(virtual_spec(record)); !created) {
+        if (auto created = create_blocking(driver_, virtual_spec(record)); !created) {
             spdlog::warn("cannot re-create virtual device {} ({}): {}", record.system_name, uid.str(),
                          created.error().message);
         } else {
@@ -175,7 +204,7 @@ Result<Port> PortService::create_virtual(const VirtualSpec& spec) {
     record.channels = spec.channels;
     record.rate = spec.rate;
 
-    auto device = driver_.create_virtual_device(virtual_spec(record));
+    auto device = create_blocking(driver_, virtual_spec(record));
     if (!device) {
         // The driver's field names ("name") mean nothing to the API client.
         auto error = device.error();
@@ -186,7 +215,7 @@ Result<Port> PortService::create_virtual(const VirtualSpec& spec) {
     }
     auto stored = repository_.insert(record);
     if (!stored) {
-        if (auto undone = driver_.destroy_virtual_device(record.system_name); !undone) {
+        if (auto undone = destroy_blocking(driver_, record.system_name); !undone) {
             spdlog::error("cannot destroy virtual device {} after a store failure: {}", record.system_name,
                           undone.error().message);
         }
@@ -239,21 +268,22 @@ Result<Port> PortService::update(const Uid& uid, const Update& update) {
     // driver back as it was.
     const bool apply = port->present;
     if (apply && update.volume && *update.volume != port->volume) {
-        if (auto done = driver_.set_volume(port->system_name, static_cast<float>(*update.volume)); !done) {
+        if (auto done = set_volume_blocking(driver_, port->system_name, static_cast<float>(*update.volume));
+            !done) {
             return tl::unexpected(done.error());
         }
     }
     if (apply && update.mute && *update.mute != port->mute) {
-        if (auto done = driver_.set_mute(port->system_name, *update.mute); !done) {
-            (void)driver_.set_volume(port->system_name, static_cast<float>(port->volume));
+        if (auto done = set_mute_blocking(driver_, port->system_name, *update.mute); !done) {
+            (void)set_volume_blocking(driver_, port->system_name, static_cast<float>(port->volume));
             return tl::unexpected(done.error());
         }
     }
     auto stored = existing != records_.end() ? repository_.update(record) : repository_.insert(record);
     if (!stored) {
         if (apply) {
-            (void)driver_.set_volume(port->system_name, static_cast<float>(port->volume));
-            (void)driver_.set_mute(port->system_name, port->mute);
+            (void)set_volume_blocking(driver_, port->system_name, static_cast<float>(port->volume));
+            (void)set_mute_blocking(driver_, port->system_name, port->mute);
         }
         return tl::unexpected(stored.error());
     }
@@ -289,7 +319,7 @@ Status PortService::remove(const Uid& uid) {
         }
     }
     if (port->present) {
-        auto destroyed = driver_.destroy_virtual_device(port->system_name);
+        auto destroyed = destroy_blocking(driver_, port->system_name);
         if (!destroyed && destroyed.error().code != Errc::not_found) {
             if (record != records_.end()) {
                 if (auto back = repository_.insert(record->second); back) {
@@ -422,12 +452,12 @@ void PortService::apply_stored_settings(const store::PortRecord& record) {
     }
     const auto& info = device->second;
     if (static_cast<float>(record.volume) != info.volume) {
-        if (auto done = driver_.set_volume(info.name, static_cast<float>(record.volume)); !done) {
+        if (auto done = set_volume_blocking(driver_, info.name, static_cast<float>(record.volume)); !done) {
             spdlog::warn("port {}: cannot restore volume: {}", record.uid.str(), done.error().message);
         }
     }
     if (record.mute != info.mute) {
-        if (auto done = driver_.set_mute(info.name, record.mute); !done) {
+        if (auto done = set_mute_blocking(driver_, info.name, record.mute); !done) {
             spdlog::warn("port {}: cannot restore mute: {}", record.uid.str(), done.error().message);
         }
     }

@@ -98,7 +98,7 @@ void AudioPump::pump(PumpSlot& slot) {
     }
     // Playback: keep the ring at its target so that the device's clock
     // paces the receiver and the added latency stays bounded.
-    const std::size_t room = slot.audio->available();
+    const std::size_t room = slot.audio->writable_frames();
     const std::size_t queued = slot.ring_frames > room ? slot.ring_frames - room : 0;
     if (queued >= slot.target_fill_frames) {
         return;

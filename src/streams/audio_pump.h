@@ -9,7 +9,7 @@
 #include <thread>
 #include <vector>
 
-#include "drivers/audio_stream.h"
+#include "drivers/device_io.h"
 #include "transport/receiver.h"
 #include "transport/sender.h"
 
@@ -18,7 +18,7 @@ namespace rocd::streams {
 /// One running stream as the pump sees it. Owned by the control plane; the
 /// pump only uses it between attach() and the return of detach().
 struct PumpSlot {
-    drivers::AudioStream* audio = nullptr;
+    drivers::DeviceIo* audio = nullptr;
     /// Exactly one of sender (capture -> network) or receiver (network ->
     /// playback) is set.
     transport::Sender* sender = nullptr;

@@ -228,7 +228,7 @@ Result<std::unique_ptr<RunningStream>> StreamOpener::open(const StreamSpec& spec
 namespace {
 
 /// The pump's view of one side of a running stream.
-void prepare_slot(PumpSlot& slot, drivers::AudioStream& audio, bool playback,
+void prepare_slot(PumpSlot& slot, drivers::DeviceIo& audio, bool playback,
                   std::chrono::milliseconds playback_fill) {
     const auto format = audio.format();
     slot.audio = &audio;
@@ -237,7 +237,7 @@ void prepare_slot(PumpSlot& slot, drivers::AudioStream& audio, bool playback,
     slot.scratch_frames = std::max<std::size_t>(256, format.rate / 25);
     slot.scratch.assign(slot.scratch_frames * format.channels, 0.0f);
     if (playback) {
-        slot.ring_frames = audio.available();
+        slot.ring_frames = audio.writable_frames();
         const auto fill = static_cast<std::size_t>(format.rate * playback_fill.count() / 1000);
         slot.target_fill_frames = std::min(fill, slot.ring_frames);
     }
@@ -245,18 +245,19 @@ void prepare_slot(PumpSlot& slot, drivers::AudioStream& audio, bool playback,
 
 } // namespace
 
-Result<std::unique_ptr<drivers::AudioStream>>
-StreamOpener::open_audio(const ports::Port& port, drivers::StreamKind kind, std::uint32_t rate,
-                         std::uint32_t channels, const std::string& field) const {
+Result<std::unique_ptr<drivers::DeviceIo>> StreamOpener::open_audio(const ports::Port& port,
+                                                                    drivers::IoKind kind, std::uint32_t rate,
+                                                                    std::uint32_t channels,
+                                                                    const std::string& field) const {
     // The driver converts to the stream's format, so the pump never resamples.
-    drivers::StreamSpec stream_spec;
+    drivers::DeviceIoSpec stream_spec;
     stream_spec.device = port.system_name;
     stream_spec.kind = kind;
     stream_spec.rate = rate;
     stream_spec.channels = channels;
-    stream_spec.ring_duration = std::chrono::milliseconds(kind == drivers::StreamKind::capture ? 200 : 100);
+    stream_spec.ring_duration = std::chrono::milliseconds(kind == drivers::IoKind::capture ? 200 : 100);
     stream_spec.display_name = "rocd stream";
-    auto audio = driver_.open_stream(stream_spec);
+    auto audio = driver_.open_io(stream_spec);
     if (!audio) {
         Error error = audio.error();
         error.field = field;
@@ -269,7 +270,7 @@ Result<std::unique_ptr<RunningStream>> StreamOpener::open(const StreamSpec& spec
     auto running = std::make_unique<RunningStream>();
     // The receiving side first: a local stream's sender needs its address.
     if (plan.playback) {
-        auto audio = open_audio(*plan.playback, drivers::StreamKind::playback, plan.receiver.rate,
+        auto audio = open_audio(*plan.playback, drivers::IoKind::playback, plan.receiver.rate,
                                 plan.receiver.channels, playback_field());
         if (!audio) {
             return tl::unexpected(audio.error());
@@ -297,7 +298,7 @@ Result<std::unique_ptr<RunningStream>> StreamOpener::open(const StreamSpec& spec
             plan.sender.source = *transport::parse_endpoint("rtp://127.0.0.1:" + std::to_string(bound),
                                                             transport::Interface::source);
         }
-        auto audio = open_audio(*plan.capture, drivers::StreamKind::capture, plan.sender.rate,
+        auto audio = open_audio(*plan.capture, drivers::IoKind::capture, plan.sender.rate,
                                 plan.sender.channels, capture_field());
         if (!audio) {
             return tl::unexpected(audio.error());

@@ -25,10 +25,10 @@ namespace rocd::streams {
 /// a playback side (receiver -> device playback), or both (local). Destroyed
 /// only after the pump let go of its slots.
 struct RunningStream {
-    std::unique_ptr<drivers::AudioStream> capture;
+    std::unique_ptr<drivers::DeviceIo> capture;
     std::unique_ptr<transport::Sender> sender;
     PumpSlot send_slot;
-    std::unique_ptr<drivers::AudioStream> playback;
+    std::unique_ptr<drivers::DeviceIo> playback;
     std::unique_ptr<transport::Receiver> receiver;
     PumpSlot receive_slot;
 };
@@ -64,10 +64,9 @@ public:
 private:
     /// A listed port of this peer, by the spec's URI text and uid.
     Result<ports::Port> resolve_port(const std::string& text, const Uid& uid, const std::string& field) const;
-    Result<std::unique_ptr<drivers::AudioStream>> open_audio(const ports::Port& port,
-                                                             drivers::StreamKind kind, std::uint32_t rate,
-                                                             std::uint32_t channels,
-                                                             const std::string& field) const;
+    Result<std::unique_ptr<drivers::DeviceIo>> open_audio(const ports::Port& port, drivers::IoKind kind,
+                                                          std::uint32_t rate, std::uint32_t channels,
+                                                          const std::string& field) const;
 
     ports::PortService& ports_;
     drivers::DeviceDriver& driver_;

@@ -4,7 +4,8 @@
 #include <cmath>
 #include <numbers>
 
-#include "drivers/ring_audio_stream.h"
+#include "drivers/device_checks.h"
+#include "drivers/ring_device_io.h"
 
 namespace rocd::drivers {
 
@@ -14,8 +15,8 @@ constexpr std::size_t chunk_frames = 1024;
 
 } // namespace
 
-struct MockDriver::Stream {
-    std::shared_ptr<StreamCore> core;
+struct MockDriver::Io {
+    std::shared_ptr<IoCore> core;
     std::chrono::nanoseconds elapsed {0};
     std::uint64_t frames_done = 0;
     std::vector<float> scratch;
@@ -26,12 +27,19 @@ MockDriver::MockDriver(std::vector<MockDevice> devices, Options options) : optio
         std::string key = d.info.name;
         devices_.emplace(std::move(key), Entry {std::move(d), true});
     }
+    worker_ = std::thread([this] { run_worker(); });
     if (options_.realtime) {
         clock_ = std::thread([this] { run_clock(); });
     }
 }
 
 MockDriver::~MockDriver() {
+    {
+        std::lock_guard lock(worker_mutex_);
+        worker_stopping_ = true;
+    }
+    worker_cv_.notify_all();
+    worker_.join();
     if (clock_.joinable()) {
         {
             std::lock_guard lock(clock_mutex_);
@@ -52,6 +60,45 @@ void MockDriver::run_clock() {
         }
         lock.unlock();
         advance(options_.period);
+        lock.lock();
+    }
+}
+
+void MockDriver::schedule(std::chrono::steady_clock::time_point due, std::function<void(bool)> run) {
+    {
+        std::lock_guard lock(worker_mutex_);
+        tasks_.emplace(due, std::move(run));
+    }
+    worker_cv_.notify_all();
+}
+
+void MockDriver::run_worker() {
+    std::unique_lock lock(worker_mutex_);
+    while (true) {
+        if (worker_stopping_) {
+            // Every completion runs exactly once: what is still waiting
+            // learns that the driver went away.
+            auto left = std::move(tasks_);
+            tasks_.clear();
+            lock.unlock();
+            for (auto& [_, run] : left) {
+                run(true);
+            }
+            return;
+        }
+        if (tasks_.empty()) {
+            worker_cv_.wait(lock);
+            continue;
+        }
+        auto first = tasks_.begin();
+        if (first->first > std::chrono::steady_clock::now()) {
+            worker_cv_.wait_until(lock, first->first);
+            continue;
+        }
+        auto run = std::move(first->second);
+        tasks_.erase(first);
+        lock.unlock();
+        run(false);
         lock.lock();
     }
 }
@@ -85,9 +132,9 @@ Status MockDriver::plug(MockDevice device) {
         }
         std::string key = device.info.name;
         devices_.insert_or_assign(std::move(key), Entry {std::move(device), true});
-        for (auto& s : streams_) {
-            if (s->core->device() == info.name) {
-                s->core->set_connected(true);
+        for (auto& io : ios_) {
+            if (io->core->device() == info.name) {
+                io->core->set_connected(true);
             }
         }
     }
@@ -104,11 +151,11 @@ Status MockDriver::unplug(std::string_view name) {
             return fail(Errc::not_found, "no device named \"" + std::string(name) + "\"", "name");
         }
         info = it->second.device.info;
-        // Kept (not present) so that its streams resume when it is plugged back.
+        // Kept (not present) so that its I/O resumes when it is plugged back.
         it->second.present = false;
-        for (auto& s : streams_) {
-            if (s->core->device() == name) {
-                s->core->set_connected(false);
+        for (auto& io : ios_) {
+            if (io->core->device() == name) {
+                io->core->set_connected(false);
             }
         }
     }
@@ -116,20 +163,7 @@ Status MockDriver::unplug(std::string_view name) {
     return {};
 }
 
-Result<DeviceInfo> MockDriver::create_virtual_device(const VirtualDeviceSpec& spec) {
-    if (spec.name.empty()) {
-        return fail(Errc::invalid_argument, "a virtual device needs a name", "name");
-    }
-    if (spec.direction == Direction::duplex) {
-        return fail(Errc::invalid_argument,
-                    "a virtual device is an output (speaker) or an input (microphone)", "direction");
-    }
-    if (spec.channels < 1 || spec.channels > 64) {
-        return fail(Errc::invalid_argument, "channels must be 1..64", "channels");
-    }
-    if (spec.rate < 1000 || spec.rate > 768000) {
-        return fail(Errc::invalid_argument, "rate must be 1000..768000", "rate");
-    }
+Result<DeviceInfo> MockDriver::plug_virtual(const VirtualDeviceSpec& spec) {
     MockDevice d;
     d.info.name = spec.name;
     d.info.display_name = spec.display_name.empty() ? spec.name : spec.display_name;
@@ -149,7 +183,40 @@ Result<DeviceInfo> MockDriver::create_virtual_device(const VirtualDeviceSpec& sp
     return info;
 }
 
-Status MockDriver::destroy_virtual_device(std::string_view name) {
+void MockDriver::create_virtual_device(const VirtualDeviceSpec& spec, Completion<DeviceInfo> done) {
+    if (auto st = check_virtual_device_spec(spec); !st) {
+        return complete<DeviceInfo>(std::move(done), tl::unexpected(st.error()));
+    }
+    if (options_.create_delay.count() <= 0) {
+        return complete(std::move(done), plug_virtual(spec));
+    }
+    {
+        std::lock_guard lock(mutex_);
+        auto it = devices_.find(spec.name);
+        if ((it != devices_.end() && it->second.present) || creating_.contains(spec.name)) {
+            return complete<DeviceInfo>(
+                std::move(done), fail(Errc::conflict, "device \"" + spec.name + "\" already exists", "name"));
+        }
+        // Reserved now, so that a second create of the name fails at once
+        // as it would on a server that already has the node.
+        creating_.insert(spec.name);
+    }
+    schedule(std::chrono::steady_clock::now() + options_.create_delay,
+             [this, spec, done = std::move(done)](bool shutting_down) {
+                 {
+                     std::lock_guard lock(mutex_);
+                     creating_.erase(spec.name);
+                 }
+                 if (shutting_down) {
+                     done(fail(Errc::unavailable,
+                               "the mock driver shut down before \"" + spec.name + "\" was created"));
+                     return;
+                 }
+                 done(plug_virtual(spec));
+             });
+}
+
+Status MockDriver::destroy_now(std::string_view name) {
     {
         std::lock_guard lock(mutex_);
         auto it = devices_.find(name);
@@ -166,61 +233,65 @@ Status MockDriver::destroy_virtual_device(std::string_view name) {
         return st;
     }
     std::lock_guard lock(mutex_);
-    // A destroyed virtual device does not come back: its streams stop.
-    for (auto& s : streams_) {
-        if (s->core->device() == name) {
-            s->core->close();
+    // A destroyed virtual device does not come back: its I/O stops.
+    for (auto& io : ios_) {
+        if (io->core->device() == name) {
+            io->core->close();
         }
     }
     devices_.erase(devices_.find(name));
     return {};
 }
 
-Result<std::unique_ptr<AudioStream>> MockDriver::open_stream(const StreamSpec& spec) {
+void MockDriver::destroy_virtual_device(std::string name, Completion<void> done) {
+    complete(std::move(done), destroy_now(name));
+}
+
+Result<std::unique_ptr<DeviceIo>> MockDriver::open_io(const DeviceIoSpec& spec) {
     std::lock_guard lock(mutex_);
     auto it = devices_.find(spec.device);
     if (it == devices_.end() || !it->second.present) {
         return fail(Errc::not_found, "no device named \"" + spec.device + "\"", "device");
     }
     const DeviceInfo& info = it->second.device.info;
-    if (spec.kind == StreamKind::playback && info.direction == Direction::input && !info.is_virtual) {
+    if (spec.kind == IoKind::playback && info.direction == Direction::input && !info.is_virtual) {
         return fail(Errc::invalid_argument,
                     "cannot play into \"" + spec.device + "\": it is a source (input device)", "device");
     }
     const std::uint32_t rate = spec.rate ? spec.rate : info.rate;
     const std::uint32_t channels = spec.channels ? spec.channels : info.channels;
-    if (channels > 64 || rate > 768000 || rate < 1000) {
-        return fail(Errc::invalid_argument, "unsupported rate or channel count", "rate");
+    if (auto st = check_io_format(rate, channels); !st) {
+        return tl::unexpected(st.error());
     }
     const auto capacity = static_cast<std::size_t>(
         std::max<std::int64_t>(1, spec.ring_duration.count() * rate / 1'000'000'000));
-    auto stream = std::make_unique<Stream>();
-    stream->core = std::make_shared<StreamCore>(spec.kind, spec.device, rate, channels, capacity);
-    stream->core->set_connected(true);
-    stream->scratch.resize(chunk_frames * channels);
-    Stream* raw = stream.get();
-    auto core = stream->core;
-    streams_.push_back(std::move(stream));
+    auto io = std::make_unique<Io>();
+    io->core = std::make_shared<IoCore>(spec.kind, spec.device, rate, channels, capacity);
+    io->core->set_connected(true);
+    io->scratch.resize(chunk_frames * channels);
+    Io* raw = io.get();
+    auto core = io->core;
+    ios_.push_back(std::move(io));
     auto latency = [rate] {
         return std::chrono::nanoseconds(std::int64_t(chunk_frames) * 1'000'000'000 / rate);
     };
-    return std::make_unique<RingAudioStream>(
-        core, [this, raw] { close_stream(raw); }, latency);
+    return std::make_unique<RingDeviceIo>(
+        core, [this, raw] { close_io(raw); }, latency);
 }
 
-void MockDriver::close_stream(Stream* stream) {
+void MockDriver::close_io(Io* io) {
     std::lock_guard lock(mutex_);
-    std::erase_if(streams_, [stream](auto& s) { return s.get() == stream; });
+    std::erase_if(ios_, [io](auto& i) { return i.get() == io; });
 }
 
-std::size_t MockDriver::open_streams() const {
+std::size_t MockDriver::open_io_count() const {
     std::lock_guard lock(mutex_);
-    return streams_.size();
+    return ios_.size();
 }
 
 void MockDriver::advance(std::chrono::nanoseconds dt) {
     std::lock_guard lock(mutex_);
-    for (auto& s : streams_) {
+    for (auto& s : ios_) {
         auto it = devices_.find(s->core->device());
         if (it == devices_.end() || !it->second.present || !s->core->is_open()) {
             continue; // an unplugged device's clock stands still
@@ -233,7 +304,7 @@ void MockDriver::advance(std::chrono::nanoseconds dt) {
         while (s->frames_done < target) {
             const auto n =
                 static_cast<std::uint32_t>(std::min<std::uint64_t>(target - s->frames_done, chunk_frames));
-            if (s->core->kind() == StreamKind::capture) {
+            if (s->core->kind() == IoKind::capture) {
                 const float gain = dev.info.mute ? 0.0f : dev.tone_level * dev.info.volume;
                 const double w = 2.0 * std::numbers::pi * dev.tone_hz / rate;
                 for (std::uint32_t i = 0; i < n; ++i) {
@@ -282,17 +353,17 @@ Result<DeviceInfo> MockDriver::update(std::string_view name, const std::function
     return info;
 }
 
-Status MockDriver::set_volume(std::string_view name, float volume) {
-    if (!(volume >= 0.0f && volume <= 10.0f)) {
-        return fail(Errc::invalid_argument, "volume must be between 0 and 10 (linear gain)", "volume");
+void MockDriver::set_volume(std::string name, float volume, Completion<void> done) {
+    if (auto st = check_volume(volume); !st) {
+        return complete(std::move(done), st);
     }
     auto r = update(name, [volume](DeviceInfo& d) { d.volume = volume; });
-    return r ? Status {} : tl::unexpected(r.error());
+    complete(std::move(done), r ? Status {} : tl::unexpected(r.error()));
 }
 
-Status MockDriver::set_mute(std::string_view name, bool mute) {
+void MockDriver::set_mute(std::string name, bool mute, Completion<void> done) {
     auto r = update(name, [mute](DeviceInfo& d) { d.mute = mute; });
-    return r ? Status {} : tl::unexpected(r.error());
+    complete(std::move(done), r ? Status {} : tl::unexpected(r.error()));
 }
 
 } // namespace rocd::drivers

@@ -9,13 +9,15 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "drivers/device_driver.h"
+#include "drivers/io_core.h"
 #include "drivers/listeners.h"
-#include "drivers/stream_core.h"
 
 namespace rocd::drivers {
 
@@ -27,11 +29,21 @@ struct MockDevice {
     float tone_level = 0.5f;
 };
 
-/// Parses a fixture: {"devices": [{"name", "display_name", "direction",
-/// "channels", "positions", "rate", "volume", "mute", "virtual", "tone_hz",
-/// "tone_level"}, ...]}. Errors name the offending field ("devices[1].rate").
+/// A whole fixture: the devices, and optionally how slow the mock is.
+struct MockFixture {
+    std::vector<MockDevice> devices;
+    /// "create_delay_ms": see MockDriver::Options::create_delay.
+    std::optional<std::chrono::milliseconds> create_delay;
+};
+
+/// Parses a fixture: {"create_delay_ms": 0, "devices": [{"name",
+/// "display_name", "direction", "channels", "positions", "rate", "volume",
+/// "mute", "virtual", "tone_hz", "tone_level"}, ...]}. Errors name the
+/// offending field ("devices[1].rate").
+Result<MockFixture> parse_mock_fixture_document(std::string_view json);
+/// Only the devices of a fixture.
 Result<std::vector<MockDevice>> parse_mock_fixture(std::string_view json);
-Result<std::vector<MockDevice>> load_mock_fixture(const std::string& path);
+Result<MockFixture> load_mock_fixture(const std::string& path);
 
 /// The mock driver. Time either runs on its own thread (realtime, in
 /// `period` steps, what the daemon uses) or only when a test calls
@@ -45,6 +57,10 @@ public:
         /// read a whole recording). A daemon running on the mock driver sets
         /// a bound, or playback would grow its memory without end.
         std::size_t max_recording_samples = 0;
+        /// How long create_virtual_device() takes: the device is plugged and
+        /// the completion runs this long after the call, from the mock's
+        /// worker thread (a slow audio server). 0 = at once, in the call.
+        std::chrono::milliseconds create_delay {0};
     };
 
     MockDriver(std::vector<MockDevice> devices, Options options);
@@ -54,43 +70,55 @@ public:
     std::vector<DeviceInfo> devices() const override;
     SubscriptionId subscribe(DeviceListener listener) override;
     void unsubscribe(SubscriptionId id) override;
-    Result<DeviceInfo> create_virtual_device(const VirtualDeviceSpec& spec) override;
-    Status destroy_virtual_device(std::string_view name) override;
-    Result<std::unique_ptr<AudioStream>> open_stream(const StreamSpec& spec) override;
-    Status set_volume(std::string_view name, float volume) override;
-    Status set_mute(std::string_view name, bool mute) override;
+    /// Completions run on the mock's worker thread, never in the call.
+    void create_virtual_device(const VirtualDeviceSpec& spec, Completion<DeviceInfo> done) override;
+    void destroy_virtual_device(std::string name, Completion<void> done) override;
+    Result<std::unique_ptr<DeviceIo>> open_io(const DeviceIoSpec& spec) override;
+    void set_volume(std::string name, float volume, Completion<void> done) override;
+    void set_mute(std::string name, bool mute, Completion<void> done) override;
 
     // --- test controls
 
     /// Hotplug: adds a device (Errc::conflict if the name exists).
     Status plug(MockDevice device);
-    /// Hot-unplug: removes a device; its open streams stall until it is back.
+    /// Hot-unplug: removes a device; its open I/O stalls until it is back.
     Status unplug(std::string_view name);
-    /// Moves the clock forward: every running stream produces / consumes
+    /// Moves the clock forward: every open I/O produces / consumes
     /// the frames that fit in `dt` at its rate.
     void advance(std::chrono::nanoseconds dt);
     /// Everything played into `device` so far (interleaved, at the playback
-    /// stream's rate and channel count), including silence of underruns; or
+    /// I/O's rate and channel count), including silence of underruns; or
     /// its newest part when Options::max_recording_samples bounds it.
     std::vector<float> recording(std::string_view device) const;
-    /// Number of streams open now.
-    std::size_t open_streams() const;
+    /// Number of device I/Os open now.
+    std::size_t open_io_count() const;
 
 private:
-    struct Stream;
+    struct Io;
     struct Entry {
         MockDevice device;
         bool present = true;
     };
 
-    void close_stream(Stream* stream);
+    void close_io(Io* io);
     void run_clock();
+    void run_worker();
+    void schedule(std::chrono::steady_clock::time_point due, std::function<void(bool)> run);
+    /// Delivers an outcome already known from the worker thread.
+    template <class T> void complete(Completion<T> done, Result<T> result) {
+        schedule(std::chrono::steady_clock::now(), [done = std::move(done), result = std::move(result)](
+                                                       bool) mutable { done(std::move(result)); });
+    }
+    Result<DeviceInfo> plug_virtual(const VirtualDeviceSpec& spec);
+    Status destroy_now(std::string_view name);
     Result<DeviceInfo> update(std::string_view name, const std::function<void(DeviceInfo&)>& change);
 
     const Options options_;
     mutable std::mutex mutex_;
     std::map<std::string, Entry, std::less<>> devices_;
-    std::vector<std::unique_ptr<Stream>> streams_;
+    std::vector<std::unique_ptr<Io>> ios_;
+    /// Names of virtual devices whose delayed creation is under way.
+    std::set<std::string, std::less<>> creating_;
     std::map<std::string, std::vector<float>, std::less<>> recordings_;
     Listeners listeners_;
 
@@ -98,6 +126,12 @@ private:
     std::condition_variable clock_cv_;
     bool stopping_ = false;
     std::thread clock_;
+
+    std::mutex worker_mutex_;
+    std::condition_variable worker_cv_;
+    std::multimap<std::chrono::steady_clock::time_point, std::function<void(bool)>> tasks_;
+    bool worker_stopping_ = false;
+    std::thread worker_;
 };
 
 } // namespace rocd::drivers

@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "drivers/device_checks.h"
 #include "drivers/mock/mock_driver.h"
 
 namespace rocd::drivers {
@@ -64,12 +65,17 @@ Result<MockDevice> parse_device(const json& obj, const std::string& path) {
     d.info.direction = *dir;
     d.info.channels = obj.value("channels", 2u);
     d.info.rate = obj.value("rate", 48000u);
-    if (d.info.channels < 1 || d.info.channels > 64) {
-        return fail(Errc::invalid_argument, "mock fixture: " + path + ".channels must be 1..64",
+    // A fixture describes hardware, which may be wider than what rocd
+    // creates (see device_checks.h).
+    if (d.info.channels < 1 || d.info.channels > max_hardware_channels) {
+        return fail(Errc::invalid_argument,
+                    "mock fixture: " + path + ".channels must be 1.." + std::to_string(max_hardware_channels),
                     path + ".channels");
     }
-    if (d.info.rate < 1000 || d.info.rate > 768000) {
-        return fail(Errc::invalid_argument, "mock fixture: " + path + ".rate must be 1000..768000",
+    if (d.info.rate < min_hardware_rate || d.info.rate > max_hardware_rate) {
+        return fail(Errc::invalid_argument,
+                    "mock fixture: " + path + ".rate must be " + std::to_string(min_hardware_rate) + ".." +
+                        std::to_string(max_hardware_rate),
                     path + ".rate");
     }
     if (obj.contains("positions")) {
@@ -104,7 +110,7 @@ Result<MockDevice> parse_device(const json& obj, const std::string& path) {
 
 } // namespace
 
-Result<std::vector<MockDevice>> parse_mock_fixture(std::string_view text) {
+Result<MockFixture> parse_mock_fixture_document(std::string_view text) {
     json doc = json::parse(text, nullptr, /*allow_exceptions=*/false);
     if (doc.is_discarded()) {
         return fail(Errc::invalid_argument, "mock fixture: not valid JSON");
@@ -112,7 +118,16 @@ Result<std::vector<MockDevice>> parse_mock_fixture(std::string_view text) {
     if (!doc.is_object() || !doc.contains("devices") || !doc["devices"].is_array()) {
         return fail(Errc::invalid_argument, "mock fixture: expected {\"devices\": [...]}", "devices");
     }
-    std::vector<MockDevice> out;
+    MockFixture out;
+    if (doc.contains("create_delay_ms")) {
+        // A test knob, bounded so that a typo cannot hang a suite for hours.
+        const auto& v = doc["create_delay_ms"];
+        if (!v.is_number_integer() || v.get<std::int64_t>() < 0 || v.get<std::int64_t>() > 60000) {
+            return fail(Errc::invalid_argument, "mock fixture: create_delay_ms must be an integer 0..60000",
+                        "create_delay_ms");
+        }
+        out.create_delay = std::chrono::milliseconds(v.get<std::int64_t>());
+    }
     std::set<std::string> names;
     for (std::size_t i = 0; i < doc["devices"].size(); ++i) {
         const std::string path = "devices[" + std::to_string(i) + "]";
@@ -124,19 +139,27 @@ Result<std::vector<MockDevice>> parse_mock_fixture(std::string_view text) {
             return fail(Errc::invalid_argument,
                         "mock fixture: duplicate device name \"" + d->info.name + "\"", path + ".name");
         }
-        out.push_back(std::move(*d));
+        out.devices.push_back(std::move(*d));
     }
     return out;
 }
 
-Result<std::vector<MockDevice>> load_mock_fixture(const std::string& path) {
+Result<std::vector<MockDevice>> parse_mock_fixture(std::string_view text) {
+    auto doc = parse_mock_fixture_document(text);
+    if (!doc) {
+        return tl::unexpected(doc.error());
+    }
+    return std::move(doc->devices);
+}
+
+Result<MockFixture> load_mock_fixture(const std::string& path) {
     std::ifstream in(path);
     if (!in) {
         return fail(Errc::io, "mock fixture: cannot read \"" + path + "\"", "fixture_path");
     }
     std::stringstream buffer;
     buffer << in.rdbuf();
-    return parse_mock_fixture(buffer.str());
+    return parse_mock_fixture_document(buffer.str());
 }
 
 } // namespace rocd::drivers

@@ -4,14 +4,16 @@
 #include <memory>
 
 #include "drivers/device_driver.h"
-#include "drivers/factory.h"
+#include "drivers/driver_options.h"
 
 namespace rocd::drivers {
 
 /// Devices are PipeWire nodes of media class Audio/Sink, Audio/Source,
-/// Audio/Source/Virtual and Audio/Duplex. Virtual devices and open streams
-/// are pw_streams; they are re-created when the server comes back after
-/// going away (reconnection with backoff). See docs/drivers.md.
+/// Audio/Source/Virtual and Audio/Duplex. Virtual devices and open device
+/// I/O are pw_streams; they are re-created when the server comes back after
+/// going away (reconnection with backoff). Completions run on the driver's
+/// pw_thread_loop thread, from a loop event (never inside the call). See
+/// docs/drivers.md.
 class PipewireDriver final : public DeviceDriver {
 public:
     /// Connects; fails fast (Errc::unavailable, with how to fix it) when no
@@ -23,11 +25,11 @@ public:
     std::vector<DeviceInfo> devices() const override;
     SubscriptionId subscribe(DeviceListener listener) override;
     void unsubscribe(SubscriptionId id) override;
-    Result<DeviceInfo> create_virtual_device(const VirtualDeviceSpec& spec) override;
-    Status destroy_virtual_device(std::string_view name) override;
-    Result<std::unique_ptr<AudioStream>> open_stream(const StreamSpec& spec) override;
-    Status set_volume(std::string_view name, float volume) override;
-    Status set_mute(std::string_view name, bool mute) override;
+    void create_virtual_device(const VirtualDeviceSpec& spec, Completion<DeviceInfo> done) override;
+    void destroy_virtual_device(std::string name, Completion<void> done) override;
+    Result<std::unique_ptr<DeviceIo>> open_io(const DeviceIoSpec& spec) override;
+    void set_volume(std::string name, float volume, Completion<void> done) override;
+    void set_mute(std::string name, bool mute, Completion<void> done) override;
 
     /// True while connected to the server (false while reconnecting).
     bool connected() const;

@@ -1,10 +1,14 @@
 #include <chrono>
 #include <cstdio>
 #include <fstream>
+#include <future>
+#include <optional>
+#include <thread>
 #include <vector>
 
 #include <gtest/gtest.h>
 
+#include "completion_wait.h"
 #include "drivers/factory.h"
 #include "drivers/mock/mock_driver.h"
 #include "signal.h"
@@ -28,8 +32,8 @@ std::unique_ptr<MockDriver> make_mock() {
     return std::make_unique<MockDriver>(std::move(*devices), MockDriver::Options {});
 }
 
-std::vector<float> read_all(AudioStream& s) {
-    std::vector<float> out(s.available() * s.format().channels);
+std::vector<float> read_all(DeviceIo& s) {
+    std::vector<float> out(s.readable_frames() * s.format().channels);
     out.resize(s.read(out) * s.format().channels);
     return out;
 }
@@ -87,7 +91,7 @@ TEST(MockDriver, port_uid_is_stable_and_driver_scoped) {
 
 TEST(MockDriver, capture_yields_the_device_tone_at_its_level) {
     auto d = make_mock();
-    auto s = d->open_stream({.device = "alsa_input.mic", .kind = StreamKind::capture});
+    auto s = d->open_io({.device = "alsa_input.mic", .kind = IoKind::capture});
     ASSERT_TRUE(s) << s.error().message;
     EXPECT_EQ((*s)->format().rate, 44100u);
     EXPECT_EQ((*s)->format().channels, 1u);
@@ -107,8 +111,7 @@ TEST(MockDriver, capture_yields_the_device_tone_at_its_level) {
 
 TEST(MockDriver, capture_counts_overruns_when_nobody_reads) {
     auto d = make_mock();
-    auto s = d->open_stream(
-        {.device = "alsa_output.speakers", .kind = StreamKind::capture, .ring_duration = 100ms});
+    auto s = d->open_io({.device = "alsa_output.speakers", .kind = IoKind::capture, .ring_duration = 100ms});
     ASSERT_TRUE(s);
     for (int i = 0; i < 20; ++i) {
         d->advance(10ms);
@@ -116,12 +119,12 @@ TEST(MockDriver, capture_counts_overruns_when_nobody_reads) {
     auto st = (*s)->stats();
     EXPECT_EQ(st.overruns, 10u);
     EXPECT_EQ(st.xrun_frames, 4800u);
-    EXPECT_EQ((*s)->available(), 4800u);
+    EXPECT_EQ((*s)->readable_frames(), 4800u);
 }
 
 TEST(MockDriver, playback_records_what_it_received_and_counts_underruns) {
     auto d = make_mock();
-    auto s = d->open_stream({.device = "alsa_output.speakers", .kind = StreamKind::playback});
+    auto s = d->open_io({.device = "alsa_output.speakers", .kind = IoKind::playback});
     ASSERT_TRUE(s);
     std::vector<float> tone(4800 * 2);
     for (std::size_t i = 0; i < 4800; ++i) {
@@ -147,7 +150,7 @@ TEST(MockDriver, bounded_recording_keeps_the_newest_samples) {
     auto devices = parse_mock_fixture(fixture);
     ASSERT_TRUE(devices);
     MockDriver d(std::move(*devices), {.realtime = false, .max_recording_samples = 9600});
-    auto s = d.open_stream({.device = "alsa_output.speakers", .kind = StreamKind::playback});
+    auto s = d.open_io({.device = "alsa_output.speakers", .kind = IoKind::playback});
     ASSERT_TRUE(s);
     for (int i = 0; i < 100; ++i) {
         std::vector<float> period(480 * 2, float(i + 1)); // 10 ms, one value per period
@@ -164,10 +167,10 @@ TEST(MockDriver, bounded_recording_keeps_the_newest_samples) {
 
 TEST(MockDriver, playback_into_a_system_source_is_refused) {
     auto d = make_mock();
-    auto s = d->open_stream({.device = "alsa_input.mic", .kind = StreamKind::playback});
+    auto s = d->open_io({.device = "alsa_input.mic", .kind = IoKind::playback});
     ASSERT_FALSE(s);
     EXPECT_EQ(s.error().code, Errc::invalid_argument);
-    auto missing = d->open_stream({.device = "nope"});
+    auto missing = d->open_io({.device = "nope"});
     ASSERT_FALSE(missing);
     EXPECT_EQ(missing.error().code, Errc::not_found);
 }
@@ -182,21 +185,21 @@ TEST(MockDriver, hotplug_notifies_listeners_and_stalls_streams) {
     usb.info.rate = 48000;
     ASSERT_TRUE(d->plug(usb));
     EXPECT_EQ(d->plug(usb).error().code, Errc::conflict);
-    auto s = d->open_stream({.device = "usb_headset", .kind = StreamKind::capture});
+    auto s = d->open_io({.device = "usb_headset", .kind = IoKind::capture});
     ASSERT_TRUE(s);
     d->advance(10ms);
-    EXPECT_EQ((*s)->available(), 480u);
+    EXPECT_EQ((*s)->readable_frames(), 480u);
     ASSERT_TRUE(d->unplug("usb_headset"));
     EXPECT_FALSE((*s)->stats().connected);
     d->advance(10ms);
-    EXPECT_EQ((*s)->available(), 480u);
+    EXPECT_EQ((*s)->readable_frames(), 480u);
     ASSERT_TRUE(d->plug(usb));
     EXPECT_TRUE((*s)->stats().connected);
     d->advance(10ms);
-    EXPECT_EQ((*s)->available(), 960u);
-    ASSERT_TRUE(d->set_volume("usb_headset", 0.5f));
-    ASSERT_TRUE(d->set_volume("usb_headset", 0.5f)); // no change, no event
-    ASSERT_TRUE(d->set_mute("usb_headset", true));
+    EXPECT_EQ((*s)->readable_frames(), 960u);
+    ASSERT_TRUE(test::set_volume(*d, "usb_headset", 0.5f));
+    ASSERT_TRUE(test::set_volume(*d, "usb_headset", 0.5f)); // no change, no event
+    ASSERT_TRUE(test::set_mute(*d, "usb_headset", true));
     d->unsubscribe(id);
     ASSERT_TRUE(d->unplug("usb_headset"));
     using E = DeviceEvent;
@@ -210,18 +213,18 @@ TEST(MockDriver, hotplug_notifies_listeners_and_stalls_streams) {
 
 TEST(MockDriver, virtual_devices_are_created_marked_and_destroyed) {
     auto d = make_mock();
-    auto v = d->create_virtual_device({.name = "rocd_vspk", .display_name = "rocd speaker"});
+    auto v = test::create_virtual(*d, {.name = "rocd_vspk", .display_name = "rocd speaker"});
     ASSERT_TRUE(v) << v.error().message;
     EXPECT_TRUE(v->is_virtual);
     EXPECT_EQ(v->direction, Direction::output);
     EXPECT_EQ(d->device("rocd_vspk")->display_name, "rocd speaker");
-    EXPECT_EQ(d->create_virtual_device({.name = "rocd_vspk"}).error().code, Errc::conflict);
-    auto mic = d->create_virtual_device({.name = "rocd_vmic", .direction = Direction::input, .channels = 1});
+    EXPECT_EQ(test::create_virtual(*d, {.name = "rocd_vspk"}).error().code, Errc::conflict);
+    auto mic = test::create_virtual(*d, {.name = "rocd_vmic", .direction = Direction::input, .channels = 1});
     ASSERT_TRUE(mic);
-    auto feed = d->open_stream({.device = "rocd_vmic", .kind = StreamKind::playback});
+    auto feed = d->open_io({.device = "rocd_vmic", .kind = IoKind::playback});
     ASSERT_TRUE(feed) << "rocd feeds its virtual microphone";
-    EXPECT_EQ(d->destroy_virtual_device("alsa_input.mic").error().code, Errc::invalid_argument);
-    ASSERT_TRUE(d->destroy_virtual_device("rocd_vmic"));
+    EXPECT_EQ(test::destroy_virtual(*d, "alsa_input.mic").error().code, Errc::invalid_argument);
+    ASSERT_TRUE(test::destroy_virtual(*d, "rocd_vmic"));
     EXPECT_EQ((*feed)->write(std::vector<float>(10)), 0u) << "a destroyed device's stream stops";
     EXPECT_EQ(d->devices().size(), 3u);
 }
@@ -229,24 +232,95 @@ TEST(MockDriver, virtual_devices_are_created_marked_and_destroyed) {
 TEST(MockDriver, closing_a_stream_detaches_it) {
     auto d = make_mock();
     {
-        auto s = d->open_stream({.device = "alsa_output.speakers"});
+        auto s = d->open_io({.device = "alsa_output.speakers"});
         ASSERT_TRUE(s);
-        EXPECT_EQ(d->open_streams(), 1u);
+        EXPECT_EQ(d->open_io_count(), 1u);
         (*s)->close();
-        EXPECT_EQ(d->open_streams(), 0u);
+        EXPECT_EQ(d->open_io_count(), 0u);
         std::vector<float> buf(10);
         EXPECT_EQ((*s)->read(buf), 0u);
     }
-    EXPECT_EQ(d->open_streams(), 0u);
+    EXPECT_EQ(d->open_io_count(), 0u);
 }
 
 TEST(MockDriver, realtime_clock_runs_streams_without_advance) {
     auto devices = parse_mock_fixture(fixture);
     MockDriver d(std::move(*devices), MockDriver::Options {.realtime = true, .period = 2ms});
-    auto s = d.open_stream({.device = "alsa_output.speakers"});
+    auto s = d.open_io({.device = "alsa_output.speakers"});
     ASSERT_TRUE(s);
-    for (int i = 0; i < 500 && (*s)->available() == 0; ++i) {
+    for (int i = 0; i < 500 && (*s)->readable_frames() == 0; ++i) {
         std::this_thread::sleep_for(2ms);
     }
-    EXPECT_GT((*s)->available(), 0u);
+    EXPECT_GT((*s)->readable_frames(), 0u);
+}
+
+TEST(MockDriver, completions_run_on_the_worker_and_carry_errors_as_values) {
+    auto d = make_mock();
+    std::promise<std::pair<Status, std::thread::id>> got;
+    d->set_volume("nope", 1.0f, [&](Status st) { got.set_value({st, std::this_thread::get_id()}); });
+    auto [st, thread] = got.get_future().get();
+    ASSERT_FALSE(st);
+    EXPECT_EQ(st.error().code, Errc::not_found);
+    EXPECT_NE(thread, std::this_thread::get_id()) << "never inside the call";
+    EXPECT_EQ(test::set_volume(*d, "alsa_input.mic", 4.5f).error().field, "volume");
+    EXPECT_EQ(test::create_virtual(*d, {.name = "wide", .channels = 33}).error().field, "channels");
+    EXPECT_EQ(test::create_virtual(*d, {.name = "slow", .rate = 7999}).error().field, "rate");
+    EXPECT_EQ(test::destroy_virtual(*d, "nope").error().code, Errc::not_found);
+}
+
+TEST(MockDriver, slow_create_returns_at_once_and_completes_later) {
+    auto devices = parse_mock_fixture(fixture);
+    ASSERT_TRUE(devices);
+    MockDriver d(std::move(*devices), {.create_delay = 200ms});
+    std::atomic<bool> returned {false};
+    std::promise<std::pair<Result<DeviceInfo>, bool>> got;
+    d.create_virtual_device({.name = "rocd_slow"}, [&](Result<DeviceInfo> r) {
+        // Ordering, not timing: the call had returned before this ran.
+        got.set_value({std::move(r), returned.load()});
+    });
+    returned = true;
+    EXPECT_FALSE(d.device("rocd_slow")) << "not listed before its completion";
+    EXPECT_EQ(test::create_virtual(d, {.name = "rocd_slow"}).error().code, Errc::conflict)
+        << "the name is taken while it is being created";
+    auto [info, after_return] = got.get_future().get();
+    ASSERT_TRUE(info) << info.error().message;
+    EXPECT_TRUE(after_return);
+    EXPECT_TRUE(info->is_virtual);
+    EXPECT_TRUE(d.device("rocd_slow")) << "listed once completed";
+}
+
+TEST(MockDriver, pending_slow_create_fails_when_the_driver_goes_away) {
+    auto devices = parse_mock_fixture(fixture);
+    ASSERT_TRUE(devices);
+    std::optional<Status> outcome;
+    {
+        MockDriver d(std::move(*devices), {.create_delay = std::chrono::milliseconds(60000)});
+        d.create_virtual_device({.name = "rocd_never"}, [&](Result<DeviceInfo> r) {
+            outcome = r ? Status {} : Status {tl::unexpected(r.error())};
+        });
+    }
+    ASSERT_TRUE(outcome) << "exactly once, also at shutdown";
+    EXPECT_EQ(outcome->error().code, Errc::unavailable);
+}
+
+TEST(MockDriver, fixture_and_options_set_the_create_delay) {
+    auto doc = parse_mock_fixture_document(R"({"create_delay_ms": 150, "devices": []})");
+    ASSERT_TRUE(doc) << doc.error().message;
+    EXPECT_EQ(doc->create_delay, std::chrono::milliseconds(150));
+    EXPECT_FALSE(parse_mock_fixture_document(R"({"devices": []})")->create_delay);
+    auto bad = parse_mock_fixture_document(R"({"create_delay_ms": -1, "devices": []})");
+    ASSERT_FALSE(bad);
+    EXPECT_EQ(bad.error().field, "create_delay_ms");
+
+    DriverOptions opts;
+    opts.mock_realtime = false;
+    opts.mock_create_delay = 100ms;
+    auto driver = make_driver("mock", opts);
+    ASSERT_TRUE(driver);
+    std::atomic<bool> returned {false};
+    std::promise<bool> got;
+    (*driver)->create_virtual_device({.name = "rocd_opt"},
+                                     [&](Result<DeviceInfo> r) { got.set_value(r.has_value() && returned); });
+    returned = true;
+    EXPECT_TRUE(got.get_future().get());
 }

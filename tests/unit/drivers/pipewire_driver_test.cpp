@@ -4,6 +4,7 @@
 #include <condition_variable>
 #include <cstdio>
 #include <cstdlib>
+#include <future>
 #include <iostream>
 #include <mutex>
 #include <thread>
@@ -14,20 +15,21 @@
 #include <nlohmann/json.hpp>
 #include <sndfile.h>
 
+#include "completion_wait.h"
 #include "drivers/factory.h"
 #include "drivers/pipewire/pipewire_driver.h"
 #include "pipewire_sandbox.h"
 #include "signal.h"
 
 using namespace rocd;
-using rocd::drivers::AudioStream;
 using rocd::drivers::DeviceEvent;
 using rocd::drivers::DeviceInfo;
+using rocd::drivers::DeviceIo;
 using rocd::drivers::DeviceListener;
 using rocd::drivers::Direction;
 using rocd::drivers::DriverOptions;
+using rocd::drivers::IoKind;
 using rocd::drivers::make_driver;
-using rocd::drivers::StreamKind;
 using namespace std::chrono_literals;
 
 namespace {
@@ -144,13 +146,13 @@ std::string temp_path(const std::string& name) {
 /// e.g. a bounded pw-record) runs. The ring is kept full by a writer thread
 /// that is not real-time, on a shared machine: an underrun would be the
 /// test's, not rocd's.
-void play_sine_while(AudioStream& stream, double hz, float level, std::uint32_t channels,
+void play_sine_while(DeviceIo& stream, double hz, float level, std::uint32_t channels,
                      const std::string& record) {
     std::atomic<bool> done {false};
     std::thread writer([&] {
         std::size_t pos = 0;
         while (!done.load()) {
-            auto chunk = sine(hz, level, 48000, channels, stream.available(), pos);
+            auto chunk = sine(hz, level, 48000, channels, stream.writable_frames(), pos);
             pos += stream.write(chunk);
             std::this_thread::sleep_for(2ms);
         }
@@ -266,24 +268,24 @@ TEST_F(PipewireDriver, null_sink_from_pw_cli_appears_and_goes_away_within_1s) {
 }
 
 TEST_F(PipewireDriver, sets_volume_and_mute) {
-    ASSERT_TRUE(driver_->set_volume("rocd_sandbox_sink_2", 0.5f));
+    ASSERT_TRUE(test::set_volume(*driver_, "rocd_sandbox_sink_2", 0.5f));
     EXPECT_TRUE(eventually([&] { return driver_->device("rocd_sandbox_sink_2")->volume == 0.5f; }, 1s));
-    ASSERT_TRUE(driver_->set_mute("rocd_sandbox_sink_2", true));
+    ASSERT_TRUE(test::set_mute(*driver_, "rocd_sandbox_sink_2", true));
     EXPECT_TRUE(eventually([&] { return driver_->device("rocd_sandbox_sink_2")->mute; }, 1s));
-    ASSERT_TRUE(driver_->set_mute("rocd_sandbox_sink_2", false));
-    ASSERT_TRUE(driver_->set_volume("rocd_sandbox_sink_2", 1.0f));
-    EXPECT_EQ(driver_->set_volume("nope", 1.0f).error().code, Errc::not_found);
-    EXPECT_EQ(driver_->set_volume("rocd_sandbox_sink_2", -1.0f).error().code, Errc::invalid_argument);
+    ASSERT_TRUE(test::set_mute(*driver_, "rocd_sandbox_sink_2", false));
+    ASSERT_TRUE(test::set_volume(*driver_, "rocd_sandbox_sink_2", 1.0f));
+    EXPECT_EQ(test::set_volume(*driver_, "nope", 1.0f).error().code, Errc::not_found);
+    EXPECT_EQ(test::set_volume(*driver_, "rocd_sandbox_sink_2", -1.0f).error().code, Errc::invalid_argument);
 }
 
 TEST_F(PipewireDriver, virtual_speaker_captures_what_pw_play_plays_without_gaps) {
-    auto v = driver_->create_virtual_device({.name = "rocd_test_vspk", .display_name = "rocd test speaker"});
+    auto v = test::create_virtual(*driver_, {.name = "rocd_test_vspk", .display_name = "rocd test speaker"});
     ASSERT_TRUE(v) << v.error().message;
     EXPECT_TRUE(v->is_virtual);
     EXPECT_EQ(v->direction, Direction::output);
-    EXPECT_EQ(driver_->create_virtual_device({.name = "rocd_test_vspk"}).error().code, Errc::conflict);
+    EXPECT_EQ(test::create_virtual(*driver_, {.name = "rocd_test_vspk"}).error().code, Errc::conflict);
 
-    auto s = driver_->open_stream({.device = "rocd_test_vspk", .kind = StreamKind::capture});
+    auto s = driver_->open_io({.device = "rocd_test_vspk", .kind = IoKind::capture});
     ASSERT_TRUE(s) << s.error().message;
     ASSERT_EQ((*s)->format().rate, 48000u);
     ASSERT_EQ((*s)->format().channels, 2u);
@@ -348,14 +350,14 @@ TEST_F(PipewireDriver, virtual_speaker_captures_what_pw_play_plays_without_gaps)
     }
     std::remove(wav.c_str());
     (*s)->close();
-    ASSERT_TRUE(driver_->destroy_virtual_device("rocd_test_vspk"));
+    ASSERT_TRUE(test::destroy_virtual(*driver_, "rocd_test_vspk"));
     EXPECT_FALSE(has_device("rocd_test_vspk"));
 }
 
 TEST_F(PipewireDriver, playback_into_null_sink_reaches_its_monitor) {
     // A 1 s ring kept full (see play_sine_while).
-    auto s = driver_->open_stream(
-        {.device = "rocd_sandbox_sink_1", .kind = StreamKind::playback, .ring_duration = 1s});
+    auto s =
+        driver_->open_io({.device = "rocd_sandbox_sink_1", .kind = IoKind::playback, .ring_duration = 1s});
     ASSERT_TRUE(s) << s.error().message;
     const std::string wav = "/dev/shm/rocd_monitor_" + std::to_string(getpid()) + ".wav";
     RemoveOnExit cleanup {wav};
@@ -382,14 +384,13 @@ TEST_F(PipewireDriver, playback_into_null_sink_reaches_its_monitor) {
 }
 
 TEST_F(PipewireDriver, virtual_microphone_delivers_what_rocd_plays) {
-    auto v = driver_->create_virtual_device(
-        {.name = "rocd_test_vmic", .direction = Direction::input, .channels = 1, .rate = 48000});
+    auto v = test::create_virtual(
+        *driver_, {.name = "rocd_test_vmic", .direction = Direction::input, .channels = 1, .rate = 48000});
     ASSERT_TRUE(v) << v.error().message;
     EXPECT_EQ(v->direction, Direction::input);
-    auto s =
-        driver_->open_stream({.device = "rocd_test_vmic", .kind = StreamKind::playback, .ring_duration = 1s});
+    auto s = driver_->open_io({.device = "rocd_test_vmic", .kind = IoKind::playback, .ring_duration = 1s});
     ASSERT_TRUE(s) << s.error().message;
-    EXPECT_EQ(driver_->open_stream({.device = "rocd_test_vmic", .kind = StreamKind::playback}).error().code,
+    EXPECT_EQ(driver_->open_io({.device = "rocd_test_vmic", .kind = IoKind::playback}).error().code,
               Errc::conflict);
     const std::string wav = "/dev/shm/rocd_vmic_" + std::to_string(getpid()) + ".wav";
     RemoveOnExit cleanup {wav};
@@ -408,19 +409,19 @@ TEST_F(PipewireDriver, virtual_microphone_delivers_what_rocd_plays) {
     EXPECT_EQ(played.underruns, 0u);
     std::remove(wav.c_str());
     (*s)->close();
-    ASSERT_TRUE(driver_->destroy_virtual_device("rocd_test_vmic"));
+    ASSERT_TRUE(test::destroy_virtual(*driver_, "rocd_test_vmic"));
 }
 
 TEST_F(PipewireDriver, survives_a_pipewire_restart_and_recreates_devices_and_streams) {
     EventLog log;
     driver_->subscribe(log.listener());
-    auto v = driver_->create_virtual_device({.name = "rocd_test_restart_vspk"});
+    auto v = test::create_virtual(*driver_, {.name = "rocd_test_restart_vspk"});
     ASSERT_TRUE(v) << v.error().message;
-    auto s = driver_->open_stream({.device = "rocd_sandbox_sink_2", .kind = StreamKind::capture});
+    auto s = driver_->open_io({.device = "rocd_sandbox_sink_2", .kind = IoKind::capture});
     ASSERT_TRUE(s) << s.error().message;
     ASSERT_TRUE(eventually([&] { return (*s)->stats().frames > 0; }, 3s));
-    auto vcap = driver_->open_stream(
-        {.device = "rocd_test_restart_vspk", .kind = StreamKind::capture, .ring_duration = 3s});
+    auto vcap =
+        driver_->open_io({.device = "rocd_test_restart_vspk", .kind = IoKind::capture, .ring_duration = 3s});
     ASSERT_TRUE(vcap) << vcap.error().message;
 
     ASSERT_TRUE(test::pipewire_sandbox_command("kill-server"));
@@ -460,12 +461,12 @@ TEST_F(PipewireDriver, survives_a_pipewire_restart_and_recreates_devices_and_str
         EXPECT_NEAR(test::goertzel_amplitude(tone, 500, 48000), 0.5, 0.05);
     }
     std::remove(wav.c_str());
-    auto late = driver_->create_virtual_device({.name = "rocd_test_after_restart", .channels = 1});
+    auto late = test::create_virtual(*driver_, {.name = "rocd_test_after_restart", .channels = 1});
     ASSERT_TRUE(late) << late.error().message;
-    ASSERT_TRUE(driver_->destroy_virtual_device("rocd_test_after_restart"));
+    ASSERT_TRUE(test::destroy_virtual(*driver_, "rocd_test_after_restart"));
     (*vcap)->close();
     (*s)->close();
-    ASSERT_TRUE(driver_->destroy_virtual_device("rocd_test_restart_vspk"));
+    ASSERT_TRUE(test::destroy_virtual(*driver_, "rocd_test_restart_vspk"));
 }
 
 TEST_F(PipewireDriver, concurrent_calls_from_many_threads_are_safe) {
@@ -478,13 +479,12 @@ TEST_F(PipewireDriver, concurrent_calls_from_many_threads_are_safe) {
                 if (driver_->devices().size() < 3) {
                     ++failures;
                 }
-                auto s =
-                    driver_->open_stream({.device = t % 2 ? "rocd_sandbox_sink_1" : "rocd_sandbox_source_1",
-                                          .kind = StreamKind::capture});
+                auto s = driver_->open_io({.device = t % 2 ? "rocd_sandbox_sink_1" : "rocd_sandbox_source_1",
+                                           .kind = IoKind::capture});
                 if (!s) {
                     ++failures;
                 }
-                if (!driver_->set_mute("rocd_sandbox_sink_2", i % 2 == 0)) {
+                if (!test::set_mute(*driver_, "rocd_sandbox_sink_2", i % 2 == 0)) {
                     ++failures;
                 }
                 std::vector<float> buf(1024);
@@ -500,7 +500,7 @@ TEST_F(PipewireDriver, concurrent_calls_from_many_threads_are_safe) {
         th.join();
     }
     EXPECT_EQ(failures.load(), 0);
-    ASSERT_TRUE(driver_->set_mute("rocd_sandbox_sink_2", false));
+    ASSERT_TRUE(test::set_mute(*driver_, "rocd_sandbox_sink_2", false));
 }
 
 // Last in this file on purpose: after this test, WirePlumber 0.4.13 of the
@@ -516,7 +516,7 @@ TEST_F(PipewireDriver, stream_follows_its_device_through_hotplug) {
     test::run_capture(create, &status);
     ASSERT_EQ(status, 0);
     ASSERT_TRUE(eventually([&] { return has_device("rocd_test_replug"); }, 1s));
-    auto s = driver_->open_stream({.device = "rocd_test_replug", .kind = StreamKind::capture});
+    auto s = driver_->open_io({.device = "rocd_test_replug", .kind = IoKind::capture});
     ASSERT_TRUE(s) << s.error().message;
     ASSERT_TRUE(eventually([&] { return (*s)->stats().connected && (*s)->stats().frames > 0; }, 3s));
     EXPECT_GE((*s)->latency().count(), 0); // a null sink reports no device delay
@@ -544,4 +544,49 @@ TEST_F(PipewireDriver, stream_follows_its_device_through_hotplug) {
         << "the stream runs again on the device that came back";
     (*s)->close();
     test::run_capture("pw-cli destroy " + std::to_string(node_id()) + " 2>&1");
+}
+
+TEST_F(PipewireDriver, operations_complete_on_the_loop_thread) {
+    // Each completion records which thread ran it. Whether the call had
+    // returned is not asserted: the contract lets a completion win that race.
+    struct Outcome {
+        bool ok = false;
+        Errc code = Errc::internal;
+        std::thread::id thread;
+    };
+    auto run = [](auto start) {
+        auto got = std::make_shared<std::promise<Outcome>>();
+        start([got](auto result) {
+            got->set_value({result.has_value(), result ? Errc::internal : result.error().code,
+                            std::this_thread::get_id()});
+        });
+        auto f = got->get_future();
+        EXPECT_EQ(f.wait_for(10s), std::future_status::ready);
+        return f.get();
+    };
+    const auto caller = std::this_thread::get_id();
+
+    auto created = run([&](auto done) { driver_->create_virtual_device({.name = "rocd_test_async"}, done); });
+    EXPECT_TRUE(created.ok);
+    EXPECT_NE(created.thread, caller);
+    EXPECT_TRUE(has_device("rocd_test_async")) << "listed when the completion runs";
+
+    auto volume = run([&](auto done) { driver_->set_volume("rocd_sandbox_sink_2", 0.5f, done); });
+    EXPECT_TRUE(volume.ok);
+    EXPECT_NE(volume.thread, caller);
+    EXPECT_TRUE(run([&](auto done) { driver_->set_volume("rocd_sandbox_sink_2", 1.0f, done); }).ok);
+    auto bad = run([&](auto done) { driver_->set_volume("rocd_test_async", 5.0f, done); });
+    EXPECT_EQ(bad.code, Errc::invalid_argument);
+    EXPECT_NE(bad.thread, caller) << "errors too arrive from the loop, never inside the call";
+    auto missing = run([&](auto done) { driver_->set_mute("nope", true, done); });
+    EXPECT_EQ(missing.code, Errc::not_found);
+    auto twice = run([&](auto done) { driver_->create_virtual_device({.name = "rocd_test_async"}, done); });
+    EXPECT_EQ(twice.code, Errc::conflict);
+    auto system = run([&](auto done) { driver_->destroy_virtual_device("rocd_sandbox_sink_1", done); });
+    EXPECT_EQ(system.code, Errc::invalid_argument);
+
+    auto destroyed = run([&](auto done) { driver_->destroy_virtual_device("rocd_test_async", done); });
+    EXPECT_TRUE(destroyed.ok);
+    EXPECT_NE(destroyed.thread, caller);
+    EXPECT_FALSE(has_device("rocd_test_async")) << "gone when the completion runs";
 }

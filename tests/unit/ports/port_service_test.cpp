@@ -55,28 +55,31 @@ public:
         return inner_.subscribe(std::move(l));
     }
     void unsubscribe(drivers::SubscriptionId id) override { inner_.unsubscribe(id); }
-    Result<drivers::DeviceInfo> create_virtual_device(const drivers::VirtualDeviceSpec& spec) override {
+    void create_virtual_device(const drivers::VirtualDeviceSpec& spec,
+                               drivers::Completion<drivers::DeviceInfo> done) override {
         if (fail_create) {
-            return fail(Errc::unavailable, "the audio server refused");
+            return done(fail(Errc::unavailable, "the audio server refused"));
         }
-        return inner_.create_virtual_device(spec);
+        inner_.create_virtual_device(spec, std::move(done));
     }
-    Status destroy_virtual_device(std::string_view n) override {
+    void destroy_virtual_device(std::string n, drivers::Completion<void> done) override {
         if (fail_destroy) {
-            return fail(Errc::unavailable, "the audio server refused");
+            return done(fail(Errc::unavailable, "the audio server refused"));
         }
-        return inner_.destroy_virtual_device(n);
+        inner_.destroy_virtual_device(std::move(n), std::move(done));
     }
-    Result<std::unique_ptr<drivers::AudioStream>> open_stream(const drivers::StreamSpec& spec) override {
-        return inner_.open_stream(spec);
+    Result<std::unique_ptr<drivers::DeviceIo>> open_io(const drivers::DeviceIoSpec& spec) override {
+        return inner_.open_io(spec);
     }
-    Status set_volume(std::string_view n, float v) override {
+    void set_volume(std::string n, float v, drivers::Completion<void> done) override {
         if (fail_volume) {
-            return fail(Errc::unavailable, "the audio server refused");
+            return done(fail(Errc::unavailable, "the audio server refused"));
         }
-        return inner_.set_volume(n, v);
+        inner_.set_volume(std::move(n), v, std::move(done));
     }
-    Status set_mute(std::string_view n, bool m) override { return inner_.set_mute(n, m); }
+    void set_mute(std::string n, bool m, drivers::Completion<void> done) override {
+        inner_.set_mute(std::move(n), m, std::move(done));
+    }
 
 private:
     drivers::DeviceDriver& inner_;

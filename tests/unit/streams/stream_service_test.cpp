@@ -188,7 +188,7 @@ TEST_F(StreamServiceTest, waits_for_a_removed_port_and_resumes_when_it_returns) 
 
     ASSERT_TRUE(driver_->unplug("mic_a"));
     EXPECT_EQ(wait_state(uid, "waiting_for_port"), "waiting_for_port");
-    EXPECT_EQ(driver_->open_streams(), 0u);
+    EXPECT_EQ(driver_->open_io_count(), 0u);
 
     ASSERT_TRUE(driver_->plug(device("mic_a", drivers::Direction::input, 1, 1000.0)));
     EXPECT_EQ(wait_state(uid, "active"), "active");
@@ -247,7 +247,7 @@ TEST_F(StreamServiceTest, refuses_invalid_streams_and_leaves_nothing_behind) {
 
     EXPECT_EQ(service_->size(), 1u);
     EXPECT_EQ(stored(), 1u);
-    EXPECT_EQ(driver_->open_streams(), 1u);
+    EXPECT_EQ(driver_->open_io_count(), 1u);
 }
 
 TEST_F(StreamServiceTest, restores_streams_after_restart) {
@@ -316,7 +316,7 @@ TEST_F(StreamServiceTest, updates_settings_by_restarting_and_keeps_old_ones_on_f
     auto now = *service_->get(uid);
     EXPECT_EQ(now["settings"]["target_latency_ms"], 100);
     EXPECT_NE(now["state"], "error");
-    EXPECT_EQ(driver_->open_streams(), 1u);
+    EXPECT_EQ(driver_->open_io_count(), 1u);
     auto stored_spec = json::parse(store_->streams().get(uid)->spec);
     EXPECT_EQ(stored_spec["settings"]["target_latency_ms"], 100);
     EXPECT_EQ(std::count(events_.begin(), events_.end(), "stream_updated"), 1);
@@ -331,7 +331,7 @@ TEST_F(StreamServiceTest, removes_stream_and_frees_its_address) {
     EXPECT_EQ(service_->remove(uid).error().code, Errc::not_found);
     EXPECT_EQ(service_->size(), 0u);
     EXPECT_EQ(stored(), 0u);
-    EXPECT_EQ(driver_->open_streams(), 0u);
+    EXPECT_EQ(driver_->open_io_count(), 0u);
     EXPECT_TRUE(service_->create(receive_body(media, "spk_b")));
     EXPECT_EQ(std::count(events_.begin(), events_.end(), "stream_removed"), 1);
 }
@@ -387,10 +387,10 @@ TEST_F(StreamServiceTest, creates_a_stream_of_an_absent_port_waiting_for_it) {
         service_->create(receive_body("rtp://127.0.0.1:" + std::to_string(free_udp_port()), "spk_b"));
     ASSERT_TRUE(waiting) << waiting.error().message;
     EXPECT_EQ((*waiting)["state"], "waiting_for_port");
-    EXPECT_EQ(driver_->open_streams(), 0u);
+    EXPECT_EQ(driver_->open_io_count(), 0u);
     ASSERT_TRUE(driver_->plug(device("spk_b", drivers::Direction::output, 2, 440.0)));
     EXPECT_EQ(wait_state((*waiting)["stream_uid"], "idle"), "idle");
-    EXPECT_EQ(driver_->open_streams(), 1u);
+    EXPECT_EQ(driver_->open_io_count(), 1u);
 }
 
 TEST_F(StreamServiceTest, a_send_stream_with_a_control_address_shows_the_receivers_report) {
@@ -431,7 +431,7 @@ TEST_F(StreamServiceTest, carries_tone_from_port_to_port_locally_and_waits_for_e
     EXPECT_EQ((*local)["destination"]["port_uri"], port_uri("spk_b"));
     const std::string uid = (*local)["stream_uid"];
     EXPECT_EQ(wait_state(uid, "active"), "active");
-    EXPECT_EQ(driver_->open_streams(), 2u);
+    EXPECT_EQ(driver_->open_io_count(), 2u);
     EXPECT_EQ(ports_->references(port_uid("mic_a")), 1);
     EXPECT_EQ(ports_->references(port_uid("spk_b")), 1);
     run_for(600ms);
@@ -448,7 +448,7 @@ TEST_F(StreamServiceTest, carries_tone_from_port_to_port_locally_and_waits_for_e
     // Either port going away stops both sides; both back: it resumes.
     ASSERT_TRUE(driver_->unplug("spk_b"));
     EXPECT_EQ(wait_state(uid, "waiting_for_port"), "waiting_for_port");
-    EXPECT_EQ(driver_->open_streams(), 0u);
+    EXPECT_EQ(driver_->open_io_count(), 0u);
     ASSERT_TRUE(driver_->unplug("mic_a"));
     ASSERT_TRUE(driver_->plug(device("spk_b", drivers::Direction::output, 2, 440.0)));
     run_for(200ms);
@@ -462,7 +462,7 @@ TEST_F(StreamServiceTest, carries_tone_from_port_to_port_locally_and_waits_for_e
     ASSERT_TRUE(service_->remove(*Uid::parse(uid)));
     EXPECT_EQ(ports_->references(port_uid("mic_a")), 0);
     EXPECT_EQ(ports_->references(port_uid("spk_b")), 0);
-    EXPECT_EQ(driver_->open_streams(), 0u);
+    EXPECT_EQ(driver_->open_io_count(), 0u);
 }
 
 TEST_F(StreamServiceTest, refuses_a_local_stream_into_a_microphone) {
@@ -472,7 +472,7 @@ TEST_F(StreamServiceTest, refuses_a_local_stream_into_a_microphone) {
     ASSERT_FALSE(out);
     EXPECT_EQ(out.error().field, "destination.port_uri");
     EXPECT_EQ(service_->size(), 0u);
-    EXPECT_EQ(driver_->open_streams(), 0u);
+    EXPECT_EQ(driver_->open_io_count(), 0u);
     EXPECT_EQ(ports_->references(port_uid("spk_b")), 0);
 }
 

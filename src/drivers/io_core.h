@@ -1,4 +1,4 @@
-// The state one open stream shares between the audio thread and rocd.
+// The state one open device I/O shares between the audio thread and rocd.
 #pragma once
 
 #include <atomic>
@@ -11,7 +11,7 @@
 
 #include <boost/lockfree/spsc_queue.hpp>
 
-#include "drivers/audio_stream.h"
+#include "drivers/device_io.h"
 
 namespace rocd::drivers {
 
@@ -19,13 +19,13 @@ namespace rocd::drivers {
 /// counters. The audio-thread side (capture_period / playback_period) never
 /// locks, allocates, logs or makes syscalls; the ring is sized at open.
 /// It outlives reconnections of the audio server, so a consumer never sees
-/// the stream object change under it.
-class StreamCore {
+/// the DeviceIo object change under it.
+class IoCore {
 public:
-    StreamCore(StreamKind kind, std::string device, std::uint32_t rate, std::uint32_t channels,
-               std::size_t capacity_frames);
+    IoCore(IoKind kind, std::string device, std::uint32_t rate, std::uint32_t channels,
+           std::size_t capacity_frames);
 
-    StreamKind kind() const { return kind_; }
+    IoKind kind() const { return kind_; }
     const std::string& device() const { return device_; }
     std::uint32_t rate() const { return rate_; }
     std::uint32_t channels() const { return channels_; }
@@ -43,14 +43,17 @@ public:
 
     std::size_t read(std::span<float> samples) noexcept;
     std::size_t write(std::span<const float> samples) noexcept;
-    std::size_t available() const noexcept;
+    /// Capture: frames read() can return; playback: 0.
+    std::size_t readable_frames() const noexcept;
+    /// Playback: frames write() can accept; capture: 0.
+    std::size_t writable_frames() const noexcept;
     /// Drops everything queued (consumer side only, capture).
     void drain() noexcept;
 
-    StreamStats stats() const noexcept;
+    IoStats stats() const noexcept;
 
     /// Diagnostics (bench/driver): keep up to `capacity` audio-callback
-    /// durations. Call before the stream starts; allocation happens here.
+    /// durations. Call before the I/O starts; allocation happens here.
     void enable_cost_probe(std::size_t capacity);
     bool cost_probe_enabled() const noexcept { return costs_ != nullptr; }
     /// Audio thread: records one callback duration (dropped when full).
@@ -70,7 +73,7 @@ public:
     bool is_open() const noexcept { return open_.load(std::memory_order_acquire); }
 
 private:
-    const StreamKind kind_;
+    const IoKind kind_;
     const std::string device_;
     const std::uint32_t rate_;
     const std::uint32_t channels_;

@@ -1,16 +1,16 @@
-#include "drivers/stream_core.h"
+#include "drivers/io_core.h"
 
 #include <algorithm>
 #include <cstring>
 
 namespace rocd::drivers {
 
-StreamCore::StreamCore(StreamKind kind, std::string device, std::uint32_t rate, std::uint32_t channels,
-                       std::size_t capacity_frames)
+IoCore::IoCore(IoKind kind, std::string device, std::uint32_t rate, std::uint32_t channels,
+               std::size_t capacity_frames)
     : kind_(kind), device_(std::move(device)), rate_(rate), channels_(std::max<std::uint32_t>(channels, 1)),
       capacity_frames_(std::max<std::size_t>(capacity_frames, 1)), ring_(capacity_frames_ * channels_) {}
 
-void StreamCore::capture_period(const float* samples, std::uint32_t frames) noexcept {
+void IoCore::capture_period(const float* samples, std::uint32_t frames) noexcept {
     periods_.fetch_add(1, std::memory_order_relaxed);
     frames_.fetch_add(frames, std::memory_order_relaxed);
     if (!open_.load(std::memory_order_relaxed)) {
@@ -28,7 +28,7 @@ void StreamCore::capture_period(const float* samples, std::uint32_t frames) noex
     }
 }
 
-void StreamCore::playback_period(float* samples, std::uint32_t frames) noexcept {
+void IoCore::playback_period(float* samples, std::uint32_t frames) noexcept {
     periods_.fetch_add(1, std::memory_order_relaxed);
     frames_.fetch_add(frames, std::memory_order_relaxed);
     std::size_t n = 0;
@@ -47,8 +47,8 @@ void StreamCore::playback_period(float* samples, std::uint32_t frames) noexcept 
     }
 }
 
-std::size_t StreamCore::read(std::span<float> samples) noexcept {
-    if (kind_ != StreamKind::capture || !is_open()) {
+std::size_t IoCore::read(std::span<float> samples) noexcept {
+    if (kind_ != IoKind::capture || !is_open()) {
         return 0;
     }
     const std::size_t n = std::min(ring_.read_available() / channels_, samples.size() / channels_);
@@ -58,8 +58,8 @@ std::size_t StreamCore::read(std::span<float> samples) noexcept {
     return n;
 }
 
-std::size_t StreamCore::write(std::span<const float> samples) noexcept {
-    if (kind_ != StreamKind::playback || !is_open()) {
+std::size_t IoCore::write(std::span<const float> samples) noexcept {
+    if (kind_ != IoKind::playback || !is_open()) {
         return 0;
     }
     const std::size_t n = std::min(ring_.write_available() / channels_, samples.size() / channels_);
@@ -70,23 +70,26 @@ std::size_t StreamCore::write(std::span<const float> samples) noexcept {
     return n;
 }
 
-std::size_t StreamCore::available() const noexcept {
-    return kind_ == StreamKind::capture ? ring_.read_available() / channels_
-                                        : ring_.write_available() / channels_;
+std::size_t IoCore::readable_frames() const noexcept {
+    return kind_ == IoKind::capture ? ring_.read_available() / channels_ : 0;
 }
 
-void StreamCore::drain() noexcept {
-    if (kind_ == StreamKind::capture) {
+std::size_t IoCore::writable_frames() const noexcept {
+    return kind_ == IoKind::playback ? ring_.write_available() / channels_ : 0;
+}
+
+void IoCore::drain() noexcept {
+    if (kind_ == IoKind::capture) {
         ring_.consume_all([](float) {});
     }
 }
 
-void StreamCore::enable_cost_probe(std::size_t capacity) {
+void IoCore::enable_cost_probe(std::size_t capacity) {
     costs_ = std::make_unique<boost::lockfree::spsc_queue<std::uint32_t>>(capacity);
 }
 
-StreamStats StreamCore::stats() const noexcept {
-    StreamStats s;
+IoStats IoCore::stats() const noexcept {
+    IoStats s;
     s.frames = frames_.load(std::memory_order_relaxed);
     s.periods = periods_.load(std::memory_order_relaxed);
     s.overruns = overruns_.load(std::memory_order_relaxed);

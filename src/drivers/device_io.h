@@ -1,4 +1,6 @@
-// Audio I/O on one device: interleaved float frames through a lock-free ring.
+// Audio I/O on one device: interleaved float frames through a lock-free
+// ring. "Stream" is the API's resource; a device's capture or playback is
+// device I/O.
 #pragma once
 
 #include <chrono>
@@ -9,17 +11,17 @@
 
 namespace rocd::drivers {
 
-/// Which way a stream moves frames, seen from rocd.
-enum class StreamKind {
+/// Which way device I/O moves frames, seen from rocd.
+enum class IoKind {
     capture,  ///< device -> rocd: from a source, or from a sink's monitor
     playback, ///< rocd -> device: into a sink (or a virtual microphone)
 };
 
 /// What to open.
-struct StreamSpec {
+struct DeviceIoSpec {
     /// Stable device name (DeviceInfo::name).
     std::string device;
-    StreamKind kind = StreamKind::capture;
+    IoKind kind = IoKind::capture;
     /// 0 = the device's rate / channel count.
     std::uint32_t rate = 0;
     std::uint32_t channels = 0;
@@ -27,20 +29,20 @@ struct StreamSpec {
     std::chrono::nanoseconds ring_duration = std::chrono::milliseconds(200);
     /// Requested period (PipeWire node.latency); 0 = server default.
     std::uint32_t period_frames = 0;
-    /// Human name of the stream on the server (media.name).
+    /// Human name of the I/O on the server (PipeWire media.name).
     std::string display_name = "rocd";
     /// Diagnostics: record each audio callback's duration (bench/driver).
     bool measure_callback_cost = false;
 };
 
 /// Format the server and rocd agreed on: interleaved 32-bit float.
-struct StreamFormat {
+struct IoFormat {
     std::uint32_t rate = 0;
     std::uint32_t channels = 0;
 };
 
-/// Counters of a stream, read from any thread.
-struct StreamStats {
+/// Counters of device I/O, read from any thread.
+struct IoStats {
     /// Frames moved by the audio thread since open.
     std::uint64_t frames = 0;
     /// Capture: periods whose frames did not all fit in the ring (consumer too slow).
@@ -52,21 +54,21 @@ struct StreamStats {
     std::uint64_t xrun_frames = 0;
     /// Audio-thread callbacks run.
     std::uint64_t periods = 0;
-    /// True while the server is connected and the stream is running.
+    /// True while the server is connected and the I/O is running.
     bool connected = false;
 };
 
-/// An open capture or playback stream. read() / write() are for ONE consumer
-/// (resp. producer) thread: the ring is single-producer single-consumer.
-/// Everything else may be called from any thread. Close (or destroy) every
-/// stream before destroying the driver that opened it.
-class AudioStream {
+/// An open capture or playback on a device. read() / write() are for ONE
+/// consumer (resp. producer) thread: the ring is single-producer
+/// single-consumer. Everything else may be called from any thread. Close
+/// (or destroy) every DeviceIo before destroying the driver that opened it.
+class DeviceIo {
 public:
-    virtual ~AudioStream() = default;
+    virtual ~DeviceIo() = default;
 
-    virtual StreamKind kind() const = 0;
+    virtual IoKind kind() const = 0;
     virtual const std::string& device() const = 0;
-    virtual StreamFormat format() const = 0;
+    virtual IoFormat format() const = 0;
     /// The device's reported latency plus what the server has queued.
     virtual std::chrono::nanoseconds latency() const = 0;
 
@@ -76,16 +78,18 @@ public:
     /// Playback: pushes up to `frames.size() / channels` whole frames;
     /// returns how many frames fit. Never blocks.
     virtual std::size_t write(std::span<const float> frames) = 0;
-    /// Frames that read() can return now / write() can accept now.
-    virtual std::size_t available() const = 0;
+    /// Capture: frames read() can return now (0 for playback).
+    virtual std::size_t readable_frames() const = 0;
+    /// Playback: frames write() can accept now (0 for capture).
+    virtual std::size_t writable_frames() const = 0;
 
-    virtual StreamStats stats() const = 0;
+    virtual IoStats stats() const = 0;
 
     /// Diagnostics: durations in ns of the audio-thread callbacks since the
-    /// last call, when StreamSpec::measure_callback_cost was set.
+    /// last call, when DeviceIoSpec::measure_callback_cost was set.
     virtual std::size_t read_callback_costs(std::span<std::uint32_t> /*ns*/) { return 0; }
 
-    /// Stops the stream on the server; read()/write() return 0 afterwards.
+    /// Stops the I/O on the server; read()/write() return 0 afterwards.
     /// Idempotent; the destructor calls it.
     virtual void close() = 0;
 };
