@@ -54,8 +54,13 @@ CREATE TABLE settings (
 ) STRICT;
 )sql";
 
+// Nothing ever read or wrote the settings table: the daemon's settings are
+// its config file, and each resource has its own table.
+constexpr const char* v2_drop_settings = "DROP TABLE settings;";
+
 constexpr std::array migrations {
     Migration {1, "peers, ports, streams and settings", v1_initial},
+    Migration {2, "drop the unused settings table", v2_drop_settings},
 };
 
 } // namespace

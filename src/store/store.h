@@ -10,7 +10,6 @@
 #include "store/database.h"
 #include "store/peer_repository.h"
 #include "store/port_repository.h"
-#include "store/settings_repository.h"
 #include "store/state_lock.h"
 #include "store/stream_repository.h"
 #include "store/timestamp.h"
@@ -59,7 +58,6 @@ public:
     PeerRepository& peers() { return peers_; }
     PortRepository& ports() { return ports_; }
     StreamRepository& streams() { return streams_; }
-    SettingsRepository& settings() { return settings_; }
 
     /// Starts a transaction grouping several repository calls.
     Result<Transaction> begin() { return Transaction::begin(*db_); }
@@ -84,7 +82,6 @@ private:
     PeerRepository peers_;
     PortRepository ports_;
     StreamRepository streams_;
-    SettingsRepository settings_;
     Uid self_uid_;
 };
 

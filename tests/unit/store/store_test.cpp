@@ -94,7 +94,7 @@ TEST(Store, a_second_open_in_the_same_process_fails_clearly) {
                                           " is in use by another rocd (pid " + std::to_string(::getpid()) +
                                           ")");
     // The first one is unharmed.
-    EXPECT_TRUE(first->settings().set("k", "v"));
+    EXPECT_TRUE(first->streams().insert({Uid::random(), "{}"}));
 }
 
 TEST(Store, an_open_by_another_process_fails_clearly_until_it_exits) {
@@ -189,15 +189,15 @@ TEST(Store, groups_repository_calls_in_a_transaction) {
     {
         auto txn = store->begin();
         ASSERT_TRUE(txn);
-        ASSERT_TRUE(store->settings().set("a", "1"));
-        ASSERT_TRUE(store->settings().set("b", "2"));
+        ASSERT_TRUE(store->streams().insert({Uid::random(), "{}"}));
+        ASSERT_TRUE(store->streams().insert({Uid::random(), "{}"}));
     }
-    EXPECT_TRUE(store->settings().list()->empty());
+    EXPECT_TRUE(store->streams().list()->empty());
     auto txn = store->begin();
-    ASSERT_TRUE(store->settings().set("a", "1"));
-    ASSERT_TRUE(store->settings().set("b", "2"));
+    ASSERT_TRUE(store->streams().insert({Uid::random(), "{}"}));
+    ASSERT_TRUE(store->streams().insert({Uid::random(), "{}"}));
     ASSERT_TRUE(txn->commit());
-    EXPECT_EQ(store->settings().list()->size(), 2u);
+    EXPECT_EQ(store->streams().list()->size(), 2u);
 }
 
 TEST(Store, stays_usable_after_a_move) {
@@ -205,12 +205,13 @@ TEST(Store, stays_usable_after_a_move) {
     auto opened = Store::open(dir.path());
     ASSERT_TRUE(opened);
     Store store = std::move(*opened);
-    ASSERT_TRUE(store.settings().set("k", "v"));
+    const Uid kept = Uid::random();
+    ASSERT_TRUE(store.streams().insert({kept, "{\"k\":\"v\"}"}));
     TempDir other;
     auto replaced = Store::open(other.path());
     ASSERT_TRUE(replaced);
     *replaced = std::move(store);
-    EXPECT_EQ(replaced->settings().get("k").value(), "v");
+    EXPECT_EQ(replaced->streams().get(kept).value().spec, "{\"k\":\"v\"}");
     // The directory the assigned-over store held is free again.
     EXPECT_TRUE(Store::open(other.path()));
 }
