@@ -13,6 +13,7 @@
 #include <thread>
 #include <vector>
 
+#include "api/representation/stream_json.h"
 #include "drivers/mock/mock_driver.h"
 #include "ports/port_service.h"
 #include "store/store.h"
@@ -24,7 +25,7 @@ using Clock = std::chrono::steady_clock;
 
 namespace {
 
-drivers::MockDevice device(std::string name, drivers::Direction direction, std::uint32_t channels) {
+drivers::MockDevice device(std::string name, PortDirection direction, std::uint32_t channels) {
     drivers::MockDevice d;
     d.info.name = std::move(name);
     d.info.display_name = d.info.name;
@@ -74,7 +75,7 @@ int main(int argc, char** argv) {
     std::filesystem::remove_all(dir);
     {
         drivers::MockDriver driver(
-            {device("mic_a", drivers::Direction::input, 1), device("spk_b", drivers::Direction::output, 2)},
+            {device("mic_a", PortDirection::input, 1), device("spk_b", PortDirection::output, 2)},
             {true, 5ms});
         auto loop = transport::net::NetworkLoop::create();
         auto store = store::Store::open(dir);
@@ -83,9 +84,20 @@ int main(int argc, char** argv) {
             return 1;
         }
         boost::asio::io_context io;
-        events::EventBus bus;
         ports::PortService ports(io, driver, store->ports(), store->self_uid());
-        streams::StreamService service(io, ports, driver, store->streams(), bus, **loop);
+        streams::StreamService service(io, ports, driver, store->streams(), api::stream_spec_codec(), **loop);
+        // What a REST call does: JSON in, JSON out.
+        const auto create = [&service](const nlohmann::json& body) -> Result<nlohmann::json> {
+            auto spec = api::parse_stream_spec(body);
+            if (!spec) {
+                return tl::unexpected(spec.error());
+            }
+            auto stream = service.create(*spec);
+            if (!stream) {
+                return tl::unexpected(stream.error());
+            }
+            return api::stream_json(*stream);
+        };
         if (!ports.start() || !service.start()) {
             return 1;
         }
@@ -95,7 +107,7 @@ int main(int argc, char** argv) {
         for (int i = 0; i < n; ++i) {
             const std::string media = "rtp://127.0.0.1:" + std::to_string(base_port + 10000 + i);
             const auto t = Clock::now();
-            auto out = service.create(i % 2 == 0 ? send_body(media) : receive_body(media, 200));
+            auto out = create(i % 2 == 0 ? send_body(media) : receive_body(media, 200));
             create_us.push_back(since_us(t));
             if (!out) {
                 std::fprintf(stderr, "create: %s\n", out.error().message.c_str());
@@ -105,10 +117,13 @@ int main(int argc, char** argv) {
         }
         for (int i = 0; i < n; ++i) {
             auto t = Clock::now();
-            auto all = service.list();
+            nlohmann::json all = nlohmann::json::array();
+            for (const auto& stream : service.list()) {
+                all.push_back(api::stream_json(stream));
+            }
             list_us.push_back(since_us(t));
             t = Clock::now();
-            auto one = service.get(uids[i]);
+            auto one = api::stream_json(*service.get(uids[i]));
             get_us.push_back(since_us(t));
         }
         for (const auto& uid : uids) {
@@ -130,7 +145,7 @@ int main(int argc, char** argv) {
             std::vector<double> first_us;
             for (int run = 0; run < 10; ++run) {
                 const std::string media = "rtp://127.0.0.1:" + std::to_string(base_port + run);
-                auto rx = service.create(receive_body(media, latency));
+                auto rx = create(receive_body(media, latency));
                 if (!rx) {
                     std::fprintf(stderr, "create: %s\n", rx.error().message.c_str());
                     return 1;
@@ -138,7 +153,7 @@ int main(int argc, char** argv) {
                 std::this_thread::sleep_for(50ms);
                 std::size_t seen = driver.recording("spk_b").size();
                 const auto t = Clock::now();
-                auto tx = service.create(send_body(media));
+                auto tx = create(send_body(media));
                 bool heard = false;
                 while (!heard && Clock::now() - t < 3s) {
                     const auto rec = driver.recording("spk_b");

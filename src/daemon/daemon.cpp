@@ -10,14 +10,15 @@
 
 #include "api/access_token.h"
 #include "api/http/server.h"
+#include "api/representation/stream_json.h"
 #include "api/routes/docs.h"
 #include "api/routes/events.h"
 #include "api/routes/peers.h"
 #include "api/routes/ports.h"
 #include "api/routes/status.h"
 #include "api/routes/streams.h"
-#include "core/uri.h"
 #include "core/version.h"
+#include "daemon/event_wiring.h"
 #include "drivers/factory.h"
 #include "events/event_bus.h"
 #include "peers/peer_service.h"
@@ -106,48 +107,24 @@ Status run(const config::Config& config, const std::filesystem::path& data_dir) 
         std::chrono::duration_cast<std::chrono::milliseconds>(started_at.time_since_epoch()).count();
     events::EventBus bus(4096, static_cast<std::uint64_t>(epoch_ms) * 1000);
     peers::PeerService peers(store->peers(), store->self_uid());
-    peers.set_listener([&bus](const store::PeerRecord& peer) {
-        const std::string uri = Uri::peer(PeerRef::of(peer.uid)).str();
-        bus.publish(events::type::peer_updated, uri, api::peer_json(peer));
-    });
-    bus.add_snapshot_source([&peers] {
-        std::vector<events::Snapshot> out;
-        if (auto list = peers.list()) {
-            for (const auto& peer : *list) {
-                out.push_back({"peer", Uri::peer(PeerRef::of(peer.uid)).str(), api::peer_json(peer)});
-            }
-        }
-        return out;
-    });
+    wire_events(bus, peers);
     ports::PortService ports(io, **driver, store->ports(), store->self_uid());
+    wire_events(bus, ports);
     if (auto status = ports.start(); !status) {
         return status;
     }
-    ports.add_listener([&bus](ports::PortService::Change change, const ports::Port& port) {
-        const char* type = change == ports::PortService::Change::added     ? events::type::port_added
-                           : change == ports::PortService::Change::updated ? events::type::port_updated
-                                                                           : events::type::port_removed;
-        bus.publish(type, Uri::port(PeerRef::of(port.peer_uid), port.uid).str(), api::port_json(port));
-    });
-    bus.add_snapshot_source([&ports] {
-        std::vector<events::Snapshot> out;
-        for (const auto& port : ports.list()) {
-            out.push_back(
-                {"port", Uri::port(PeerRef::of(port.peer_uid), port.uid).str(), api::port_json(port)});
-        }
-        return out;
-    });
 
     // One network thread for every stream's sockets.
     auto network = transport::net::NetworkLoop::create();
     if (!network) {
         return tl::unexpected(network.error());
     }
-    streams::StreamService streams(io, ports, **driver, store->streams(), bus, **network);
+    streams::StreamService streams(io, ports, **driver, store->streams(), api::stream_spec_codec(),
+                                   **network);
+    wire_events(bus, streams);
     if (auto status = streams.start(); !status) {
         return status;
     }
-    bus.add_snapshot_source([&streams] { return streams.snapshot(); });
 
     const api::DaemonInfo info {config.driver, store->self_uid(), started_at, started};
 

@@ -8,21 +8,10 @@
 #include <vector>
 
 #include "core/error.h"
+#include "core/port.h"
 #include "core/uid.h"
 
 namespace rocd::drivers {
-
-/// Which way audio flows through a device, seen from applications.
-enum class Direction {
-    output, ///< a sink: applications play into it (speakers, a virtual speaker)
-    input,  ///< a source: applications record from it (microphone, a virtual microphone)
-    duplex, ///< both (PipeWire's Audio/Duplex)
-};
-
-/// Stable lower-case name ("output", "input", "duplex").
-const char* direction_name(Direction direction);
-/// Inverse of direction_name().
-Result<Direction> parse_direction(std::string_view text);
 
 /// One device as the driver sees it now.
 struct DeviceInfo {
@@ -31,7 +20,7 @@ struct DeviceInfo {
     std::string name;
     /// Human name (node.description), falls back to `name`.
     std::string display_name;
-    Direction direction = Direction::output;
+    PortDirection direction = PortDirection::output;
     std::uint32_t channels = 0;
     /// Channel positions in order ("FL", "FR", "MONO"...); may be empty if unknown.
     std::vector<std::string> positions;
@@ -71,7 +60,7 @@ struct VirtualDeviceSpec {
     std::string display_name;
     /// output: a virtual speaker (apps play into it, rocd captures what they
     /// play); input: a virtual microphone (rocd plays into it, apps record).
-    Direction direction = Direction::output;
+    PortDirection direction = PortDirection::output;
     std::uint32_t channels = 2;
     std::uint32_t rate = 48000;
     /// Period the device asks the server for (PipeWire node.latency); the

@@ -8,7 +8,7 @@ Status check_virtual_device_spec(const VirtualDeviceSpec& spec) {
     if (spec.name.empty()) {
         return fail(Errc::invalid_argument, "a virtual device needs a name", "name");
     }
-    if (spec.direction == Direction::duplex) {
+    if (spec.direction == PortDirection::duplex) {
         return fail(Errc::invalid_argument,
                     "a virtual device is an output (speaker) or an input (microphone)", "direction");
     }

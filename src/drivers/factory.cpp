@@ -12,11 +12,11 @@ namespace {
 std::vector<MockDevice> default_mock_devices() {
     MockDevice speakers;
     speakers.info = {
-        "mock_speakers", "Mock speakers", Direction::output, 2, {"FL", "FR"}, 48000, false, 1.0f, false};
+        "mock_speakers", "Mock speakers", PortDirection::output, 2, {"FL", "FR"}, 48000, false, 1.0f, false};
     speakers.tone_hz = 440.0;
     MockDevice mic;
     mic.info = {
-        "mock_microphone", "Mock microphone", Direction::input, 1, {"MONO"}, 48000, false, 1.0f, false};
+        "mock_microphone", "Mock microphone", PortDirection::input, 1, {"MONO"}, 48000, false, 1.0f, false};
     mic.tone_hz = 1000.0;
     return {speakers, mic};
 }

@@ -59,20 +59,24 @@ long count_printable_utf8(const std::string& text) {
 PeerService::PeerService(store::PeerRepository& repository, Uid self_uid)
     : repository_(repository), self_uid_(std::move(self_uid)) {}
 
-Result<store::PeerRecord> PeerService::get(const PeerRef& peer) {
+Result<Peer> PeerService::get(const PeerRef& peer) {
     auto record = repository_.get(resolve(peer));
-    if (!record && record.error().code == Errc::not_found) {
-        return fail(Errc::not_found, "no peer " + peer.str());
+    if (!record) {
+        if (record.error().code == Errc::not_found) {
+            return fail(Errc::not_found, "no peer " + peer.str());
+        }
+        return tl::unexpected(record.error());
     }
-    return record;
+    return Peer {*record};
 }
 
-Result<std::vector<store::PeerRecord>> PeerService::list() {
-    auto peers = repository_.list();
-    if (peers) {
-        std::stable_partition(peers->begin(), peers->end(),
-                              [](const store::PeerRecord& p) { return p.is_self; });
+Result<std::vector<Peer>> PeerService::list() {
+    auto records = repository_.list();
+    if (!records) {
+        return tl::unexpected(records.error());
     }
+    std::vector<Peer> peers(records->begin(), records->end());
+    std::stable_partition(peers.begin(), peers.end(), [](const Peer& p) { return p.is_self; });
     return peers;
 }
 
@@ -88,18 +92,20 @@ Status PeerService::validate_display_name(const std::string& name, const std::st
     return {};
 }
 
-Result<store::PeerRecord> PeerService::rename(const PeerRef& peer, const std::string& display_name) {
+Result<Peer> PeerService::rename(const PeerRef& peer, const std::string& display_name) {
     if (auto valid = validate_display_name(display_name, "display_name"); !valid) {
         return tl::unexpected(valid.error());
     }
     auto record = repository_.update_display_name(resolve(peer), display_name);
-    if (!record && record.error().code == Errc::not_found) {
-        return fail(Errc::not_found, "no peer " + peer.str());
+    if (!record) {
+        if (record.error().code == Errc::not_found) {
+            return fail(Errc::not_found, "no peer " + peer.str());
+        }
+        return tl::unexpected(record.error());
     }
-    if (record && listener_) {
-        listener_(*record);
-    }
-    return record;
+    const Peer renamed = *record;
+    listeners_.notify(renamed);
+    return renamed;
 }
 
 } // namespace rocd::peers

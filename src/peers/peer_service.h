@@ -1,11 +1,12 @@
 // Peers: this daemon and (later) the rocd instances it knows.
 #pragma once
 
-#include <functional>
 #include <string>
 #include <vector>
 
 #include "core/error.h"
+#include "core/listener_list.h"
+#include "core/peer.h"
 #include "core/uri.h"
 #include "store/peer_repository.h"
 
@@ -18,20 +19,21 @@ public:
 
     /// Called after every committed change of a peer (the daemon publishes
     /// it as an event).
-    using Listener = std::function<void(const store::PeerRecord&)>;
-    void set_listener(Listener listener) { listener_ = std::move(listener); }
+    using Listeners = ListenerList<Peer>;
+    Listeners::Id add_listener(Listeners::Listener listener) { return listeners_.add(std::move(listener)); }
+    void remove_listener(Listeners::Id id) { listeners_.remove(id); }
 
     const Uid& self_uid() const { return self_uid_; }
 
     /// `self` or a known uid; Errc::not_found otherwise.
-    Result<store::PeerRecord> get(const PeerRef& peer);
+    Result<Peer> get(const PeerRef& peer);
 
     /// Every known peer, this daemon first.
-    Result<std::vector<store::PeerRecord>> list();
+    Result<std::vector<Peer>> list();
 
     /// Renames a peer (committed when it returns). The name must be 1 to 64
     /// characters of valid UTF-8 without control characters.
-    Result<store::PeerRecord> rename(const PeerRef& peer, const std::string& display_name);
+    Result<Peer> rename(const PeerRef& peer, const std::string& display_name);
 
     /// Checks a display name; the error names `field`.
     static Status validate_display_name(const std::string& name, const std::string& field);
@@ -41,7 +43,7 @@ private:
 
     store::PeerRepository& repository_;
     Uid self_uid_;
-    Listener listener_;
+    Listeners listeners_;
 };
 
 } // namespace rocd::peers

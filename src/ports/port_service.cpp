@@ -1,41 +1,23 @@
 #include "ports/port_service.h"
 
-#include <cmath>
 #include <future>
 #include <memory>
 
 #include <boost/asio/post.hpp>
 #include <spdlog/spdlog.h>
 
+#include "core/audio_limits.h"
 #include "peers/peer_service.h"
 
 namespace rocd::ports {
 
 namespace {
 
-store::PortDirection to_port_direction(drivers::Direction direction) {
-    switch (direction) {
-    case drivers::Direction::output:
-        return store::PortDirection::output;
-    case drivers::Direction::input:
-        return store::PortDirection::input;
-    case drivers::Direction::duplex:
-        break;
-    }
-    return store::PortDirection::duplex;
-}
-
-drivers::Direction to_driver_direction(store::PortDirection direction) {
-    return direction == store::PortDirection::output  ? drivers::Direction::output
-           : direction == store::PortDirection::input ? drivers::Direction::input
-                                                      : drivers::Direction::duplex;
-}
-
 drivers::VirtualDeviceSpec virtual_spec(const store::PortRecord& record) {
     drivers::VirtualDeviceSpec spec;
     spec.name = record.system_name;
     spec.display_name = record.display_name;
-    spec.direction = to_driver_direction(record.direction);
+    spec.direction = record.direction;
     spec.channels = record.channels;
     spec.rate = record.rate;
     return spec;
@@ -102,7 +84,7 @@ Status PortService::start() {
     }
 
     for (const auto& [uid, record] : records_) {
-        if (record.port_type != store::PortType::virtual_device || record.driver != driver_.name()) {
+        if (record.port_type != PortType::virtual_device || record.driver != driver_.name()) {
             continue;
         }
         if (driver_.device(record.system_name)) {
@@ -136,13 +118,11 @@ Status PortService::start() {
 }
 
 PortService::ListenerId PortService::add_listener(Listener listener) {
-    const ListenerId id = next_listener_++;
-    listeners_.emplace(id, std::move(listener));
-    return id;
+    return listeners_.add(std::move(listener));
 }
 
 void PortService::remove_listener(ListenerId id) {
-    listeners_.erase(id);
+    listeners_.remove(id);
 }
 
 std::vector<Port> PortService::list() const {
@@ -154,7 +134,7 @@ std::vector<Port> PortService::list() const {
     return out;
 }
 
-std::optional<PortView> PortService::find(const Uid& uid) const {
+std::optional<Port> PortService::find(const Uid& uid) const {
     auto it = listed_.find(uid);
     if (it == listed_.end()) {
         return std::nullopt;
@@ -170,34 +150,29 @@ Result<Port> PortService::get(const Uid& uid) const {
 }
 
 Result<Port> PortService::create_virtual(const VirtualSpec& spec) {
-    if (spec.direction == store::PortDirection::duplex) {
+    if (spec.direction == PortDirection::duplex) {
         return fail(Errc::invalid_argument,
                     "a virtual device is an output (virtual speaker) or an input (virtual microphone)",
                     "direction");
     }
-    if (spec.channels < min_channels || spec.channels > max_channels) {
-        return fail(Errc::invalid_argument,
-                    "channels must be " + std::to_string(min_channels) + ".." + std::to_string(max_channels),
-                    "channels");
+    if (auto valid = limits::check_device_channels(spec.channels); !valid) {
+        return tl::unexpected(valid.error());
     }
-    if (spec.rate < min_rate || spec.rate > max_rate) {
-        return fail(Errc::invalid_argument,
-                    "rate must be " + std::to_string(min_rate) + ".." + std::to_string(max_rate) + " Hz",
-                    "rate");
+    if (auto valid = limits::check_rate(spec.rate); !valid) {
+        return tl::unexpected(valid.error());
     }
     std::string display_name = spec.display_name;
     if (display_name.empty()) {
-        display_name =
-            spec.direction == store::PortDirection::output ? "Virtual speaker" : "Virtual microphone";
+        display_name = spec.direction == PortDirection::output ? "Virtual speaker" : "Virtual microphone";
     }
     if (auto valid = peers::PeerService::validate_display_name(display_name, "display_name"); !valid) {
         return tl::unexpected(valid.error());
     }
 
     const std::string system_name = virtual_device_name(Uid::random());
-    store::PortRecord record {.uid = drivers::port_uid(driver_.name(), system_name), .peer_uid = self_uid_};
+    store::PortRecord record {{drivers::port_uid(driver_.name(), system_name), self_uid_}};
     record.system_name = system_name;
-    record.port_type = store::PortType::virtual_device;
+    record.port_type = PortType::virtual_device;
     record.direction = spec.direction;
     record.driver = std::string(driver_.name());
     record.display_name = display_name;
@@ -241,10 +216,10 @@ Result<Port> PortService::update(const Uid& uid, const Update& update) {
             return tl::unexpected(valid.error());
         }
     }
-    if (update.volume &&
-        !(std::isfinite(*update.volume) && *update.volume >= 0 && *update.volume <= max_volume)) {
-        return fail(Errc::invalid_argument, "volume must be a number from 0 to 4 (linear gain, 1 = unity)",
-                    "volume");
+    if (update.volume) {
+        if (auto valid = limits::check_volume(*update.volume); !valid) {
+            return tl::unexpected(valid.error());
+        }
     }
 
     auto existing = records_.find(uid);
@@ -300,7 +275,7 @@ Status PortService::remove(const Uid& uid) {
     if (!port) {
         return tl::unexpected(port.error());
     }
-    if (port->port_type != store::PortType::virtual_device) {
+    if (port->port_type != PortType::virtual_device) {
         return fail(
             Errc::conflict,
             "port " + uid.str() + " is a system device (" + port->system_name +
@@ -376,9 +351,9 @@ std::optional<Port> PortService::compose(const Uid& uid) const {
     auto device = devices_.find(uid);
     if (device != devices_.end()) {
         const auto& info = device->second;
-        Port port {.uid = uid, .peer_uid = self_uid_};
-        port.port_type = info.is_virtual ? store::PortType::virtual_device : store::PortType::system_device;
-        port.direction = to_port_direction(info.direction);
+        Port port {uid, self_uid_};
+        port.port_type = info.is_virtual ? PortType::virtual_device : PortType::system_device;
+        port.direction = info.direction;
         port.driver = std::string(driver_.name());
         port.system_name = info.name;
         port.display_name = info.display_name;
@@ -398,10 +373,9 @@ std::optional<Port> PortService::compose(const Uid& uid) const {
         return port;
     }
     if (record != records_.end()) {
-        const auto& row = record->second;
-        return Port {row.uid,    row.peer_uid,    row.port_type,    row.direction,
-                     row.driver, row.system_name, row.display_name, row.channels,
-                     row.rate,   row.volume,      row.mute,         false};
+        Port port = record->second;
+        port.present = false;
+        return port;
     }
     return std::nullopt;
 }
@@ -423,11 +397,7 @@ void PortService::refresh(const Uid& uid) {
     if (!event) {
         return;
     }
-    // A listener may add or remove listeners.
-    auto listeners = listeners_;
-    for (const auto& [id, listener] : listeners) {
-        listener(event->first, event->second);
-    }
+    listeners_.notify(event->first, event->second);
 }
 
 void PortService::handle_device(const std::string& name) {
@@ -471,16 +441,9 @@ void PortService::reread_device(const Uid& uid, const std::string& name) {
 }
 
 store::PortRecord PortService::record_of(const Port& port) const {
-    store::PortRecord record {.uid = port.uid, .peer_uid = self_uid_};
-    record.port_type = port.port_type;
-    record.direction = port.direction;
-    record.driver = port.driver;
-    record.system_name = port.system_name;
-    record.display_name = port.display_name;
-    record.channels = port.channels;
-    record.rate = port.rate;
-    record.volume = port.volume;
-    record.mute = port.mute;
+    store::PortRecord record {port};
+    record.peer_uid = self_uid_;
+    record.present = false;
     return record;
 }
 

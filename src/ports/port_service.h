@@ -2,7 +2,6 @@
 #pragma once
 
 #include <cstdint>
-#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -12,6 +11,8 @@
 #include <boost/asio/io_context.hpp>
 
 #include "core/error.h"
+#include "core/listener_list.h"
+#include "core/port.h"
 #include "core/uid.h"
 #include "drivers/device_driver.h"
 #include "ports/port.h"
@@ -40,8 +41,9 @@ public:
     enum class Change { added, updated, removed };
     /// Called on the control-plane thread after a change (a presence change
     /// is an `updated` with `present` flipped, or an added/removed).
-    using Listener = std::function<void(Change, const Port&)>;
-    using ListenerId = std::uint64_t;
+    using Listeners = ListenerList<Change, Port>;
+    using Listener = Listeners::Listener;
+    using ListenerId = Listeners::Id;
 
     PortService(boost::asio::io_context& io, drivers::DeviceDriver& driver, store::PortRepository& repository,
                 Uid self_uid);
@@ -64,14 +66,14 @@ public:
     /// Every listed port, present first is not promised: sorted by uid.
     std::vector<Port> list() const;
     /// One port, or nullopt if it is not listed.
-    std::optional<PortView> find(const Uid& uid) const;
+    std::optional<Port> find(const Uid& uid) const;
     /// One port; Errc::not_found if it is not listed.
     Result<Port> get(const Uid& uid) const;
 
     /// A new virtual device. `direction` output = virtual speaker (apps play
     /// into it), input = virtual microphone.
     struct VirtualSpec {
-        store::PortDirection direction = store::PortDirection::output;
+        PortDirection direction = PortDirection::output;
         /// Empty: "Virtual speaker" / "Virtual microphone".
         std::string display_name;
         std::uint32_t channels = 2;
@@ -84,7 +86,7 @@ public:
     /// Fields to change; at least one.
     struct Update {
         std::optional<std::string> display_name;
-        std::optional<double> volume; ///< linear, 0..max_volume
+        std::optional<double> volume; ///< linear gain, limits::check_volume()
         std::optional<bool> mute;
     };
     /// Changes and persists settings. On an absent port the settings are
@@ -125,8 +127,7 @@ private:
     /// What listeners last saw, to turn any change into the right event.
     std::map<Uid, Port> listed_;
 
-    std::map<ListenerId, Listener> listeners_;
-    ListenerId next_listener_ = 1;
+    Listeners listeners_;
 
     std::optional<drivers::SubscriptionId> subscription_;
     /// Posted driver events check this, so none runs after destruction.

@@ -14,7 +14,8 @@ Result<PeerRecord> read_peer(const Statement& stmt) {
     if (!uid) {
         return tl::unexpected(uid.error());
     }
-    return PeerRecord {*uid, stmt.column_text(1), stmt.column_bool(2), rows::column_timestamp(stmt, 3),
+    return PeerRecord {{*uid, stmt.column_text(1), stmt.column_bool(2)},
+                       rows::column_timestamp(stmt, 3),
                        rows::column_timestamp(stmt, 4)};
 }
 

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "core/error.h"
+#include "core/peer.h"
 #include "core/uid.h"
 #include "store/timestamp.h"
 
@@ -14,11 +15,7 @@ namespace rocd::store {
 class Database;
 
 /// A row of the peers table.
-struct PeerRecord {
-    Uid uid;
-    std::string display_name;
-    /// True for exactly one peer: this daemon.
-    bool is_self = false;
+struct PeerRecord : Peer {
     /// Set by the repository; ignored on input.
     Timestamp created_at {};
     Timestamp updated_at {};

@@ -56,7 +56,7 @@ Result<Uid> ensure_self_peer(Database& db, PeerRepository& peers, const std::str
         return tl::unexpected(self.error());
     }
     auto created =
-        peers.put(PeerRecord {Uid::random(), display_name.empty() ? host_name() : display_name, true});
+        peers.put(PeerRecord {{Uid::random(), display_name.empty() ? host_name() : display_name, true}});
     if (!created) {
         return tl::unexpected(created.error());
     }

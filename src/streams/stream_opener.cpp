@@ -93,8 +93,8 @@ StreamOpener::StreamOpener(ports::PortService& ports, drivers::DeviceDriver& dri
                            transport::net::NetworkLoop& loop, std::chrono::milliseconds playback_fill)
     : ports_(ports), driver_(driver), loop_(loop), playback_fill_(playback_fill) {}
 
-Result<ports::Port> StreamOpener::resolve_port(const std::string& text, const Uid& uid,
-                                               const std::string& field) const {
+Result<Port> StreamOpener::resolve_port(const std::string& text, const Uid& uid,
+                                        const std::string& field) const {
     auto uri = Uri::parse(text);
     if (!uri || uri->kind() != Uri::Kind::port) {
         return fail(Errc::invalid_argument, "not a port URI: " + text, field);
@@ -128,8 +128,7 @@ Result<StreamPlan> StreamOpener::plan(const StreamSpec& spec) const {
         }
         // Playback needs a device applications record from: an output, or
         // a virtual microphone rocd made.
-        if (port->direction == store::PortDirection::input &&
-            port->port_type != store::PortType::virtual_device) {
+        if (port->direction == PortDirection::input && port->port_type != PortType::virtual_device) {
             return fail(Errc::invalid_argument,
                         "port " + port->display_name +
                             " is an input (a microphone): cannot play a stream into it",
@@ -161,10 +160,10 @@ Result<StreamPlan> StreamOpener::plan(const StreamSpec& spec) const {
     }
 
     const auto& s = spec.settings;
-    const auto rate_of = [&](const ports::Port& port) {
+    const auto rate_of = [&](const Port& port) {
         return s.rate.value_or(port.rate != 0 ? port.rate : 48000);
     };
-    const auto channels_of = [&](const ports::Port& port) {
+    const auto channels_of = [&](const Port& port) {
         return s.channels.value_or(port.channels != 0 ? port.channels : 2);
     };
     if (out.capture) {
@@ -245,8 +244,8 @@ void prepare_slot(PumpSlot& slot, drivers::DeviceIo& audio, bool playback,
 
 } // namespace
 
-Result<std::unique_ptr<drivers::DeviceIo>> StreamOpener::open_audio(const ports::Port& port,
-                                                                    drivers::IoKind kind, std::uint32_t rate,
+Result<std::unique_ptr<drivers::DeviceIo>> StreamOpener::open_audio(const Port& port, drivers::IoKind kind,
+                                                                    std::uint32_t rate,
                                                                     std::uint32_t channels,
                                                                     const std::string& field) const {
     // The driver converts to the stream's format, so the pump never resamples.

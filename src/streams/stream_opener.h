@@ -36,9 +36,9 @@ struct RunningStream {
 /// A spec checked against the ports and the transport, before anything opens.
 struct StreamPlan {
     /// The captured port (send, local).
-    std::optional<ports::Port> capture;
+    std::optional<Port> capture;
     /// The port played into (receive, local).
-    std::optional<ports::Port> playback;
+    std::optional<Port> playback;
     transport::SenderConfig sender;
     transport::ReceiverConfig receiver;
 
@@ -63,8 +63,8 @@ public:
 
 private:
     /// A listed port of this peer, by the spec's URI text and uid.
-    Result<ports::Port> resolve_port(const std::string& text, const Uid& uid, const std::string& field) const;
-    Result<std::unique_ptr<drivers::DeviceIo>> open_audio(const ports::Port& port, drivers::IoKind kind,
+    Result<Port> resolve_port(const std::string& text, const Uid& uid, const std::string& field) const;
+    Result<std::unique_ptr<drivers::DeviceIo>> open_audio(const Port& port, drivers::IoKind kind,
                                                           std::uint32_t rate, std::uint32_t channels,
                                                           const std::string& field) const;
 

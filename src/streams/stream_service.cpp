@@ -7,36 +7,11 @@
 #include <boost/asio/post.hpp>
 #include <spdlog/spdlog.h>
 
-#include "core/uri.h"
+#include "streams/stream_metrics.h"
 
 namespace rocd::streams {
 
-using nlohmann::json;
 using Clock = std::chrono::steady_clock;
-
-const char* state_name(StreamState state) {
-    switch (state) {
-    case StreamState::starting:
-        return "starting";
-    case StreamState::active:
-        return "active";
-    case StreamState::idle:
-        return "idle";
-    case StreamState::waiting_for_port:
-        return "waiting_for_port";
-    case StreamState::error:
-        break;
-    }
-    return "error";
-}
-
-namespace {
-
-double ms_of(transport::Duration d) {
-    return std::chrono::duration<double, std::milli>(d).count();
-}
-
-} // namespace
 
 struct StreamService::Entry {
     explicit Entry(Uid uid) : uid(std::move(uid)) {}
@@ -44,9 +19,9 @@ struct StreamService::Entry {
     /// PortService references held on the stream's ports (so they stay
     /// listed and cannot be deleted under the stream).
     std::vector<Uid> retained;
-    /// Set unless the stored spec could not be parsed (then `raw` is shown).
+    /// Set unless the stored spec could not be read (then `stored` is shown).
     std::optional<StreamSpec> spec;
-    json raw;
+    std::string stored;
     StreamState state = StreamState::starting;
     std::string error;
     std::unique_ptr<RunningStream> running;
@@ -57,9 +32,8 @@ struct StreamService::Entry {
 
 StreamService::StreamService(boost::asio::io_context& io, ports::PortService& ports,
                              drivers::DeviceDriver& driver, store::StreamRepository& repository,
-                             events::EventBus& bus, transport::net::NetworkLoop& loop,
-                             StreamServiceOptions options)
-    : io_(io), ports_(ports), repository_(repository), bus_(bus), options_(options),
+                             SpecCodec codec, transport::net::NetworkLoop& loop, StreamServiceOptions options)
+    : io_(io), ports_(ports), repository_(repository), codec_(std::move(codec)), options_(options),
       opener_(ports, driver, loop, options.playback_fill), pump_(options.pump_period), timer_(io) {}
 
 StreamService::~StreamService() {
@@ -76,16 +50,16 @@ StreamService::~StreamService() {
 Status StreamService::start() {
     // PortService calls listeners on this thread, after its own state moved.
     listener_ = ports_.add_listener(
-        [this](ports::PortService::Change change, const ports::Port& port) { on_port_change(change, port); });
+        [this](ports::PortService::Change change, const Port& port) { on_port_change(change, port); });
     auto records = repository_.list();
     if (!records) {
         return tl::unexpected(records.error());
     }
     for (const auto& record : *records) {
         auto entry = std::make_unique<Entry>(record.uid);
-        entry->raw = json::parse(record.spec, nullptr, false);
-        auto spec = parse_stream_spec(entry->raw);
+        auto spec = codec_.decode(record.spec);
         if (!spec) {
+            entry->stored = record.spec;
             entry->state = StreamState::error;
             entry->error = "stored definition is invalid: " + spec.error().message;
         } else {
@@ -179,35 +153,30 @@ void StreamService::set_state(Entry& entry, StreamState state, std::string error
     }
     entry.state = state;
     entry.error = std::move(error);
-    bus_.publish(events::type::stream_state_changed, Uri::stream(entry.uid).str(), json_of(entry));
+    notify(StreamChange::state_changed, entry);
 }
 
-Result<json> StreamService::create(const json& body) {
-    auto spec = parse_stream_spec(body);
-    if (!spec) {
-        return tl::unexpected(spec.error());
-    }
-    auto planned = opener_.plan(*spec);
+Result<StreamView> StreamService::create(const StreamSpec& spec) {
+    auto planned = opener_.plan(spec);
     if (!planned) {
         return tl::unexpected(planned.error());
     }
     std::unique_ptr<RunningStream> running;
     if (planned->present()) {
-        auto opened = opener_.open(*spec, std::move(*planned));
+        auto opened = opener_.open(spec, std::move(*planned));
         if (!opened) {
             return tl::unexpected(opened.error());
         }
         running = std::move(*opened);
     }
     auto entry = std::make_unique<Entry>(Uid::random());
-    entry->raw = to_json(*spec);
-    entry->spec = std::move(*spec);
+    entry->spec = spec;
     retain_ports(*entry);
     if (entry->retained.size() != port_uids(*entry->spec).size()) {
         release_ports(*entry);
         return fail(Errc::internal, "cannot keep a reference to the stream's ports");
     }
-    auto stored = repository_.insert({entry->uid, entry->raw.dump()});
+    auto stored = repository_.insert({entry->uid, codec_.encode(spec)});
     if (!stored) {
         release_ports(*entry);
         return tl::unexpected(stored.error()); // `running` closes everything
@@ -218,9 +187,8 @@ Result<json> StreamService::create(const json& body) {
         entry->state = StreamState::waiting_for_port;
     }
     streams_.push_back(std::move(entry));
-    auto out = json_of(*streams_.back());
-    bus_.publish(events::type::stream_added, Uri::stream(streams_.back()->uid).str(), out);
-    return out;
+    notify(StreamChange::added, *streams_.back());
+    return view_of(*streams_.back());
 }
 
 StreamService::Entry* StreamService::find(const Uid& uid) const {
@@ -232,47 +200,33 @@ StreamService::Entry* StreamService::find(const Uid& uid) const {
     return nullptr;
 }
 
-Result<json> StreamService::get(const Uid& uid) const {
+Result<StreamView> StreamService::get(const Uid& uid) const {
     const Entry* entry = find(uid);
     if (entry == nullptr) {
         return fail(Errc::not_found, "no stream " + uid.str(), "stream");
     }
-    return json_of(*entry);
+    return view_of(*entry);
 }
 
-std::vector<json> StreamService::list() const {
-    std::vector<json> out;
+std::vector<StreamView> StreamService::list() const {
+    std::vector<StreamView> out;
     out.reserve(streams_.size());
     for (const auto& entry : streams_) {
-        out.push_back(json_of(*entry));
+        out.push_back(view_of(*entry));
     }
     return out;
 }
 
-Result<json> StreamService::update(const Uid& uid, const json& body) {
+Result<StreamView> StreamService::update(const Uid& uid, const StreamSettings& settings) {
     Entry* entry = find(uid);
     if (entry == nullptr) {
         return fail(Errc::not_found, "no stream " + uid.str(), "stream");
-    }
-    if (!body.is_object() || body.empty()) {
-        return fail(Errc::invalid_argument, "nothing to change: the body has no field");
-    }
-    for (const auto& [key, value] : body.items()) {
-        if (key != "settings") {
-            return fail(Errc::invalid_argument,
-                        "unknown field '" + key +
-                            "' (only settings can be changed; delete and re-create "
-                            "the stream to change its source or destination)",
-                        key);
-        }
     }
     if (!entry->spec) {
         return fail(Errc::conflict, "the stream's stored definition is invalid; delete it", "settings");
     }
     StreamSpec next = *entry->spec;
-    if (auto st = merge_settings(next.settings, body.at("settings")); !st) {
-        return tl::unexpected(st.error());
-    }
+    next.settings = settings;
     const bool was_running = entry->running != nullptr;
     // The old transport must go first: the new one binds the same address.
     stop(*entry);
@@ -283,7 +237,7 @@ Result<json> StreamService::update(const Uid& uid, const json& body) {
         }
         return tl::unexpected(running.error());
     }
-    if (auto stored = repository_.update({entry->uid, to_json(next).dump()}); !stored) {
+    if (auto stored = repository_.update({entry->uid, codec_.encode(next)}); !stored) {
         running = tl::unexpected(stored.error()); // closes the new transport
         if (was_running) {
             start_or_wait(*entry);
@@ -291,16 +245,14 @@ Result<json> StreamService::update(const Uid& uid, const json& body) {
         return tl::unexpected(stored.error());
     }
     entry->spec = std::move(next);
-    entry->raw = to_json(*entry->spec);
     if (running) {
         run(*entry, std::move(*running));
         set_state(*entry, StreamState::starting);
     } else {
         set_state(*entry, StreamState::waiting_for_port);
     }
-    auto out = json_of(*entry);
-    bus_.publish(events::type::stream_updated, Uri::stream(entry->uid).str(), out);
-    return out;
+    notify(StreamChange::updated, *entry);
+    return view_of(*entry);
 }
 
 Status StreamService::remove(const Uid& uid) {
@@ -314,10 +266,9 @@ Status StreamService::remove(const Uid& uid) {
     Entry& entry = **it;
     stop(entry);
     release_ports(entry);
-    auto last = json_of(entry);
-    const std::string uri = Uri::stream(uid).str();
+    auto last = view_of(entry);
     streams_.erase(it);
-    bus_.publish(events::type::stream_removed, uri, std::move(last));
+    listeners_.notify(StreamChange::removed, last);
     return {};
 }
 
@@ -341,7 +292,7 @@ void StreamService::evaluate_states() {
     }
 }
 
-void StreamService::on_port_change(ports::PortService::Change change, const ports::Port& port) {
+void StreamService::on_port_change(ports::PortService::Change change, const Port& port) {
     const bool present = change != ports::PortService::Change::removed && port.present;
     for (auto& entry : streams_) {
         if (!entry->spec) {
@@ -363,81 +314,22 @@ void StreamService::on_port_change(ports::PortService::Change change, const port
     }
 }
 
-json StreamService::json_of(const Entry& entry) const {
-    json out = entry.raw.is_object() ? entry.raw : json::object();
-    if (entry.spec) {
-        out["direction"] = direction_name(entry.spec->direction);
+StreamView StreamService::view_of(const Entry& entry) const {
+    StreamView view {entry.uid};
+    view.spec = entry.spec;
+    if (!entry.spec) {
+        view.stored_definition = entry.stored;
     }
-    out["stream_uri"] = Uri::stream(entry.uid).str();
-    out["stream_uid"] = entry.uid.str();
-    out["state"] = state_name(entry.state);
-    if (entry.state == StreamState::error) {
-        out["error"] = entry.error;
-    }
-    json metrics {
-        {"frames", 0},
-        {"packets_sent", 0},
-        {"packets_received", 0},
-        {"packets_lost", 0},
-        {"packets_recovered", 0},
-        {"packets_late", 0},
-        {"sessions", 0},
-        {"latency_ms", 0.0},
-        {"jitter_ms", 0.0},
-        {"scaling", 1.0},
-        {"xruns", 0},
-    };
+    view.state = entry.state;
+    view.error = entry.error;
     if (entry.running) {
-        const auto& r = *entry.running;
-        std::uint64_t xruns = 0;
-        for (const auto* audio : {r.capture.get(), r.playback.get()}) {
-            if (audio != nullptr) {
-                const auto stats = audio->stats();
-                xruns += stats.overruns + stats.underruns;
-            }
-        }
-        metrics["xruns"] = xruns;
-        // Frames played, for streams that receive; frames captured otherwise.
-        metrics["frames"] =
-            (r.receiver ? r.receive_slot : r.send_slot).frames.load(std::memory_order_relaxed);
-        if (r.sender) {
-            const auto m = r.sender->metrics();
-            metrics["packets_sent"] = m.packets_sent;
-            // A send stream with a control address learns the far end's
-            // view over RTCP; a local one reads its own receiver below.
-            if (!r.receiver && m.have_receiver_report) {
-                metrics["packets_lost"] = std::max<std::int64_t>(0, m.cumulative_lost);
-                metrics["jitter_ms"] = ms_of(m.jitter);
-                if (m.niq_latency.count() >= 0) {
-                    metrics["latency_ms"] = ms_of(m.niq_latency);
-                }
-            }
-            if (m.rtt.count() >= 0) {
-                metrics["rtt_ms"] = ms_of(m.rtt);
-            }
-        }
-        if (r.receiver) {
-            const auto m = r.receiver->metrics();
-            metrics["packets_received"] = m.packets_received;
-            metrics["packets_lost"] = m.packets_lost;
-            metrics["packets_recovered"] = m.packets_recovered;
-            metrics["packets_late"] = m.packets_late;
-            metrics["sessions"] = m.sessions;
-            metrics["latency_ms"] = ms_of(m.latency);
-            metrics["jitter_ms"] = ms_of(m.jitter);
-            metrics["scaling"] = m.scaling;
-        }
+        view.metrics = measure(*entry.running);
     }
-    out["metrics"] = std::move(metrics);
-    return out;
+    return view;
 }
 
-std::vector<events::Snapshot> StreamService::snapshot() const {
-    std::vector<events::Snapshot> out;
-    for (const auto& entry : streams_) {
-        out.push_back({"stream", Uri::stream(entry->uid).str(), json_of(*entry)});
-    }
-    return out;
+void StreamService::notify(StreamChange change, const Entry& entry) const {
+    listeners_.notify(change, view_of(entry));
 }
 
 } // namespace rocd::streams

@@ -11,31 +11,20 @@
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <nlohmann/json.hpp>
 
 #include "core/error.h"
+#include "core/listener_list.h"
 #include "core/uid.h"
 #include "drivers/device_driver.h"
-#include "events/event_bus.h"
 #include "ports/port_service.h"
 #include "store/stream_repository.h"
 #include "streams/audio_pump.h"
 #include "streams/stream_opener.h"
 #include "streams/stream_spec.h"
+#include "streams/stream_view.h"
 #include "transport/net/network_loop.h"
 
 namespace rocd::streams {
-
-/// Live state of a stream.
-enum class StreamState {
-    starting,         ///< opened, no audio has flowed yet
-    active,           ///< packets flow
-    idle,             ///< open, but no packets flow
-    waiting_for_port, ///< the port is absent; resumes when it comes back
-    error,            ///< could not run; see the reason
-};
-
-const char* state_name(StreamState state);
 
 struct StreamServiceOptions {
     /// How often states are re-evaluated from the metrics.
@@ -53,9 +42,10 @@ class StreamService {
 public:
     /// Ports are resolved, watched and retained through `ports`; `driver`
     /// only opens the audio streams of present ports.
+    /// `codec` is how definitions are kept in `repository`.
     StreamService(boost::asio::io_context& io, ports::PortService& ports, drivers::DeviceDriver& driver,
-                  store::StreamRepository& repository, events::EventBus& bus,
-                  transport::net::NetworkLoop& loop, StreamServiceOptions options = {});
+                  store::StreamRepository& repository, SpecCodec codec, transport::net::NetworkLoop& loop,
+                  StreamServiceOptions options = {});
     ~StreamService();
     StreamService(const StreamService&) = delete;
     StreamService& operator=(const StreamService&) = delete;
@@ -65,23 +55,29 @@ public:
     /// Call after PortService::start().
     Status start();
 
-    /// POST /streams: validates, opens transport and device stream, stores,
-    /// and returns the stream's JSON. Nothing is left behind on failure. A
-    /// stream of a listed but absent port is created waiting_for_port.
-    Result<nlohmann::json> create(const nlohmann::json& body);
-    Result<nlohmann::json> get(const Uid& uid) const;
-    std::vector<nlohmann::json> list() const;
-    /// PATCH: {"settings": {...}}; restarts the transport with the new
-    /// settings, or keeps the old ones running on failure.
-    Result<nlohmann::json> update(const Uid& uid, const nlohmann::json& body);
+    /// Called on the control plane after every committed change.
+    using Listeners = ListenerList<StreamChange, StreamView>;
+    Listeners::Id add_listener(Listeners::Listener listener) { return listeners_.add(std::move(listener)); }
+    void remove_listener(Listeners::Id id) { listeners_.remove(id); }
+
+    /// Checks the spec against ports and transport, opens transport and
+    /// device I/O, stores it. Nothing is left behind on failure. A stream of
+    /// a listed but absent port is created waiting_for_port. Errors name the
+    /// API field.
+    Result<StreamView> create(const StreamSpec& spec);
+    /// Errc::not_found (field "stream") for an unknown uid.
+    Result<StreamView> get(const Uid& uid) const;
+    std::vector<StreamView> list() const;
+    /// Restarts the transport with new settings, or keeps the old ones
+    /// running on failure.
+    Result<StreamView> update(const Uid& uid, const StreamSettings& settings);
     Status remove(const Uid& uid);
 
     /// Re-evaluates every stream's state now (the timer's work).
     void evaluate_states();
     /// A port changed (PortService's listener; on the control plane).
-    void on_port_change(ports::PortService::Change change, const ports::Port& port);
+    void on_port_change(ports::PortService::Change change, const Port& port);
 
-    std::vector<events::Snapshot> snapshot() const;
     std::size_t size() const { return streams_.size(); }
 
 private:
@@ -95,20 +91,22 @@ private:
     void stop(Entry& entry);
     void set_state(Entry& entry, StreamState state, std::string error = {});
     void start_or_wait(Entry& entry);
-    nlohmann::json json_of(const Entry& entry) const;
+    StreamView view_of(const Entry& entry) const;
+    void notify(StreamChange change, const Entry& entry) const;
     Entry* find(const Uid& uid) const;
     void arm_timer();
 
     boost::asio::io_context& io_;
     ports::PortService& ports_;
     store::StreamRepository& repository_;
-    events::EventBus& bus_;
+    const SpecCodec codec_;
     const StreamServiceOptions options_;
     const StreamOpener opener_;
     AudioPump pump_;
     boost::asio::steady_timer timer_;
     std::vector<std::unique_ptr<Entry>> streams_;
     std::optional<ports::PortService::ListenerId> listener_;
+    Listeners listeners_;
     std::shared_ptr<int> alive_ = std::make_shared<int>(0);
 };
 

@@ -1,13 +1,11 @@
 // What a stream is, as the user defined it: source, destination, settings.
-// This is the JSON the API takes and the store keeps.
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "core/error.h"
 #include "core/uid.h"
@@ -57,17 +55,14 @@ struct StreamSpec {
     StreamSettings settings;
 };
 
-/// Parses a POST body (or a stored spec): strict, errors name the field
-/// path ("destination.media_uri"). Checks shapes only; what the URIs and
-/// settings mean is checked when the stream is opened.
-Result<StreamSpec> parse_stream_spec(const nlohmann::json& body);
-
-/// Parses a PATCH body's "settings" over `base`: fields present replace,
-/// `null` resets to the default.
-Status merge_settings(StreamSettings& base, const nlohmann::json& settings);
-
-/// The spec as JSON: {"source", "destination", "settings"}.
-nlohmann::json to_json(const StreamSpec& spec);
+/// How the service keeps a spec in the store (text) and reads it back. The
+/// daemon gives it the API's JSON (api/representation/stream_json), so that
+/// the store holds what the client sent, and the service knows no JSON.
+struct SpecCodec {
+    std::function<std::string(const StreamSpec&)> encode;
+    /// An error when the text is not a valid spec (e.g. a damaged row).
+    std::function<Result<StreamSpec>(const std::string&)> decode;
+};
 
 /// The uids of the ports a spec refers to (one, or two for a local stream).
 std::vector<Uid> port_uids(const StreamSpec& spec);

@@ -44,21 +44,6 @@ tl::expected<nlohmann::json, Response> parse_json_object(const Request& request)
     return body;
 }
 
-Status check_fields(const nlohmann::json& object, std::initializer_list<std::string_view> allowed,
-                    std::string_view prefix) {
-    for (const auto& [key, value] : object.items()) {
-        bool known = false;
-        for (std::string_view name : allowed) {
-            known = known || name == key;
-        }
-        if (!known) {
-            const std::string field = std::string(prefix) + key;
-            return fail(Errc::invalid_argument, "unknown field '" + field + "'", field);
-        }
-    }
-    return {};
-}
-
 Response json_response(const nlohmann::json& body, http::status status) {
     Response res {status, 11};
     res.set(http::field::content_type, "application/json");

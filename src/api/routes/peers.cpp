@@ -2,20 +2,10 @@
 
 #include "api/http/json_body.h"
 #include "api/http/problem.h"
-#include "core/version.h"
+#include "api/representation/json_object.h"
+#include "api/representation/peer_json.h"
 
 namespace rocd::api {
-
-nlohmann::json peer_json(const store::PeerRecord& peer) {
-    return {
-        {"peer_uri", Uri::peer(PeerRef::of(peer.uid)).str()},
-        {"peer_uid", peer.uid.str()},
-        {"display_name", peer.display_name},
-        // Only this daemon's version is known until peers talk to each other.
-        {"version", version},
-        {"is_self", peer.is_self},
-    };
-}
 
 Result<PeerRef> peer_param(const RequestContext& context) {
     const std::string& text = context.params.at("peer");

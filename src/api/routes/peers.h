@@ -1,17 +1,12 @@
 // /peers routes: list, read and rename peers.
 #pragma once
 
-#include <nlohmann/json.hpp>
-
 #include "api/http/router.h"
 #include "peers/peer_service.h"
 
 namespace rocd::api {
 
 void add_peer_routes(Router& router, peers::PeerService& peers);
-
-/// A peer as the API shows it (also the data of peer events).
-nlohmann::json peer_json(const store::PeerRecord& peer);
 
 /// The `{peer}` path parameter as a PeerRef (`self` or a uid).
 Result<PeerRef> peer_param(const RequestContext& context);

@@ -2,6 +2,8 @@
 
 #include "api/http/json_body.h"
 #include "api/http/problem.h"
+#include "api/representation/stream_json.h"
+#include "core/uri.h"
 
 namespace rocd::api {
 
@@ -20,8 +22,8 @@ Result<Uid> stream_param(const RequestContext& context) {
 void add_stream_routes(Router& router, streams::StreamService& streams) {
     router.add(http::verb::get, "/streams", [&streams](const RequestContext&) {
         nlohmann::json out = nlohmann::json::array();
-        for (auto& item : streams.list()) {
-            out.push_back(std::move(item));
+        for (const auto& stream : streams.list()) {
+            out.push_back(stream_json(stream));
         }
         return json_response(out);
     });
@@ -31,12 +33,16 @@ void add_stream_routes(Router& router, streams::StreamService& streams) {
         if (!body) {
             return std::move(body.error());
         }
-        auto stream = streams.create(*body);
+        auto spec = parse_stream_spec(*body);
+        if (!spec) {
+            return problem(spec.error());
+        }
+        auto stream = streams.create(*spec);
         if (!stream) {
             return problem(stream.error());
         }
-        auto response = json_response(*stream, http::status::created);
-        response.set(http::field::location, (*stream)["stream_uri"].get<std::string>());
+        auto response = json_response(stream_json(*stream), http::status::created);
+        response.set(http::field::location, Uri::stream(stream->uid).str());
         return response;
     });
 
@@ -46,7 +52,7 @@ void add_stream_routes(Router& router, streams::StreamService& streams) {
             return problem(uid.error());
         }
         auto stream = streams.get(*uid);
-        return stream ? json_response(*stream) : problem(stream.error());
+        return stream ? json_response(stream_json(*stream)) : problem(stream.error());
     });
 
     router.add(http::verb::patch, "/streams/{stream}", [&streams](const RequestContext& context) {
@@ -58,8 +64,16 @@ void add_stream_routes(Router& router, streams::StreamService& streams) {
         if (!body) {
             return std::move(body.error());
         }
-        auto stream = streams.update(*uid, *body);
-        return stream ? json_response(*stream) : problem(stream.error());
+        auto stream = streams.get(*uid);
+        if (!stream) {
+            return problem(stream.error());
+        }
+        auto settings = patched_settings(*stream, *body);
+        if (!settings) {
+            return problem(settings.error());
+        }
+        auto updated = streams.update(*uid, *settings);
+        return updated ? json_response(stream_json(*updated)) : problem(updated.error());
     });
 
     router.add(http::verb::delete_, "/streams/{stream}", [&streams](const RequestContext& context) {

@@ -254,7 +254,7 @@ Result<std::unique_ptr<DeviceIo>> MockDriver::open_io(const DeviceIoSpec& spec) 
         return fail(Errc::not_found, "no device named \"" + spec.device + "\"", "device");
     }
     const DeviceInfo& info = it->second.device.info;
-    if (spec.kind == IoKind::playback && info.direction == Direction::input && !info.is_virtual) {
+    if (spec.kind == IoKind::playback && info.direction == PortDirection::input && !info.is_virtual) {
         return fail(Errc::invalid_argument,
                     "cannot play into \"" + spec.device + "\": it is a source (input device)", "device");
     }

@@ -57,7 +57,7 @@ Result<MockDevice> parse_device(const json& obj, const std::string& path) {
         return fail(Errc::invalid_argument, "mock fixture: " + path + ".name is required", path + ".name");
     }
     d.info.display_name = obj.value("display_name", d.info.name);
-    auto dir = parse_direction(obj.value("direction", "output"));
+    auto dir = parse_port_direction(obj.value("direction", "output"));
     if (!dir) {
         return fail(Errc::invalid_argument, "mock fixture: " + path + ".direction: " + dir.error().message,
                     path + ".direction");

@@ -245,7 +245,7 @@ Result<std::unique_ptr<DeviceIo>> PipewireDriver::Impl::open_io(const DeviceIoSp
     // playback into a virtual microphone).
     if (vit != virtuals.end()) {
         auto& v = *vit->second;
-        const bool own = (v.spec.direction == Direction::output) == (spec.kind == IoKind::capture);
+        const bool own = (v.spec.direction == PortDirection::output) == (spec.kind == IoKind::capture);
         if (own && !v.attached && rate == v.spec.rate && channels == v.spec.channels) {
             v.attached = io_core;
             if (v.pw) {
@@ -263,19 +263,19 @@ Result<std::unique_ptr<DeviceIo>> PipewireDriver::Impl::open_io(const DeviceIoSp
                                                       : impl->stream_latency(it->second->pw.get());
                 });
         }
-        if (v.spec.direction == Direction::input && spec.kind == IoKind::playback) {
+        if (v.spec.direction == PortDirection::input && spec.kind == IoKind::playback) {
             return fail(Errc::conflict,
                         "the virtual microphone \"" + spec.device + "\" is already fed by a stream",
                         "device");
         }
     }
-    if (spec.kind == IoKind::playback && info.direction == Direction::input) {
+    if (spec.kind == IoKind::playback && info.direction == PortDirection::input) {
         return fail(Errc::invalid_argument,
                     "cannot play into \"" + spec.device + "\": it is a source (input device)", "device");
     }
     auto io = std::make_unique<Io>();
     io->spec = spec;
-    io->monitor = spec.kind == IoKind::capture && info.direction == Direction::output;
+    io->monitor = spec.kind == IoKind::capture && info.direction == PortDirection::output;
     io->positions = info.channels == channels ? info.positions : std::vector<std::string> {};
     io->core = io_core;
     start_io(*io);

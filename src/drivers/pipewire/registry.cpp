@@ -15,15 +15,15 @@ namespace rocd::drivers {
 
 namespace {
 
-std::optional<Direction> direction_of_class(std::string_view media_class) {
+std::optional<PortDirection> direction_of_class(std::string_view media_class) {
     if (media_class == "Audio/Sink") {
-        return Direction::output;
+        return PortDirection::output;
     }
     if (media_class == "Audio/Source" || media_class == "Audio/Source/Virtual") {
-        return Direction::input;
+        return PortDirection::input;
     }
     if (media_class == "Audio/Duplex") {
-        return Direction::duplex;
+        return PortDirection::duplex;
     }
     return std::nullopt;
 }

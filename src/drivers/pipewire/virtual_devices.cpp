@@ -22,7 +22,7 @@ void PipewireDriver::Impl::start_virtual(Virtual& v) {
         return;
     }
     const auto& spec = v.spec;
-    const bool speaker = spec.direction == Direction::output;
+    const bool speaker = spec.direction == PortDirection::output;
     v.pw = std::make_unique<PwStream>();
     v.pw->kind = speaker ? IoKind::capture : IoKind::playback;
     v.pw->label = spec.name;

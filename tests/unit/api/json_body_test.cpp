@@ -2,6 +2,7 @@
 
 #include "api/http/json_body.h"
 #include "api/http/problem.h"
+#include "api/representation/json_object.h"
 
 namespace rocd::api {
 namespace {

@@ -45,7 +45,7 @@ TEST(MockDriver, lists_fixture_devices_sorted_by_name) {
     auto devs = d->devices();
     ASSERT_EQ(devs.size(), 2u);
     EXPECT_EQ(devs[0].name, "alsa_input.mic");
-    EXPECT_EQ(devs[0].direction, Direction::input);
+    EXPECT_EQ(devs[0].direction, PortDirection::input);
     EXPECT_EQ(devs[0].channels, 1u);
     EXPECT_EQ(devs[0].positions, std::vector<std::string>({"MONO"}));
     EXPECT_EQ(devs[0].rate, 44100u);
@@ -216,10 +216,11 @@ TEST(MockDriver, virtual_devices_are_created_marked_and_destroyed) {
     auto v = test::create_virtual(*d, {.name = "rocd_vspk", .display_name = "rocd speaker"});
     ASSERT_TRUE(v) << v.error().message;
     EXPECT_TRUE(v->is_virtual);
-    EXPECT_EQ(v->direction, Direction::output);
+    EXPECT_EQ(v->direction, PortDirection::output);
     EXPECT_EQ(d->device("rocd_vspk")->display_name, "rocd speaker");
     EXPECT_EQ(test::create_virtual(*d, {.name = "rocd_vspk"}).error().code, Errc::conflict);
-    auto mic = test::create_virtual(*d, {.name = "rocd_vmic", .direction = Direction::input, .channels = 1});
+    auto mic =
+        test::create_virtual(*d, {.name = "rocd_vmic", .direction = PortDirection::input, .channels = 1});
     ASSERT_TRUE(mic);
     auto feed = d->open_io({.device = "rocd_vmic", .kind = IoKind::playback});
     ASSERT_TRUE(feed) << "rocd feeds its virtual microphone";

@@ -22,11 +22,11 @@
 #include "signal.h"
 
 using namespace rocd;
+using rocd::PortDirection;
 using rocd::drivers::DeviceEvent;
 using rocd::drivers::DeviceInfo;
 using rocd::drivers::DeviceIo;
 using rocd::drivers::DeviceListener;
-using rocd::drivers::Direction;
 using rocd::drivers::DriverOptions;
 using rocd::drivers::IoKind;
 using rocd::drivers::make_driver;
@@ -220,7 +220,7 @@ TEST_F(PipewireDriver, enumeration_matches_pw_dump) {
         auto& props = o["info"]["props"];
         EXPECT_EQ(d.display_name, props.value("node.description", d.name));
         const std::string cls = props["media.class"];
-        EXPECT_EQ(d.direction, cls == "Audio/Sink" ? Direction::output : Direction::input);
+        EXPECT_EQ(d.direction, cls == "Audio/Sink" ? PortDirection::output : PortDirection::input);
         auto& fmt = o["info"]["params"]["EnumFormat"][0];
         EXPECT_EQ(d.channels, fmt["channels"].get<unsigned>());
         EXPECT_EQ(d.rate, fmt["rate"].get<unsigned>());
@@ -236,7 +236,7 @@ TEST_F(PipewireDriver, enumeration_matches_pw_dump) {
     EXPECT_EQ(sink->rate, 48000u);
     auto source = driver_->device("rocd_sandbox_source_1");
     ASSERT_TRUE(source);
-    EXPECT_EQ(source->direction, Direction::input);
+    EXPECT_EQ(source->direction, PortDirection::input);
     EXPECT_EQ(source->channels, 1u);
 }
 
@@ -282,7 +282,7 @@ TEST_F(PipewireDriver, virtual_speaker_captures_what_pw_play_plays_without_gaps)
     auto v = test::create_virtual(*driver_, {.name = "rocd_test_vspk", .display_name = "rocd test speaker"});
     ASSERT_TRUE(v) << v.error().message;
     EXPECT_TRUE(v->is_virtual);
-    EXPECT_EQ(v->direction, Direction::output);
+    EXPECT_EQ(v->direction, PortDirection::output);
     EXPECT_EQ(test::create_virtual(*driver_, {.name = "rocd_test_vspk"}).error().code, Errc::conflict);
 
     auto s = driver_->open_io({.device = "rocd_test_vspk", .kind = IoKind::capture});
@@ -385,9 +385,10 @@ TEST_F(PipewireDriver, playback_into_null_sink_reaches_its_monitor) {
 
 TEST_F(PipewireDriver, virtual_microphone_delivers_what_rocd_plays) {
     auto v = test::create_virtual(
-        *driver_, {.name = "rocd_test_vmic", .direction = Direction::input, .channels = 1, .rate = 48000});
+        *driver_,
+        {.name = "rocd_test_vmic", .direction = PortDirection::input, .channels = 1, .rate = 48000});
     ASSERT_TRUE(v) << v.error().message;
-    EXPECT_EQ(v->direction, Direction::input);
+    EXPECT_EQ(v->direction, PortDirection::input);
     auto s = driver_->open_io({.device = "rocd_test_vmic", .kind = IoKind::playback, .ring_duration = 1s});
     ASSERT_TRUE(s) << s.error().message;
     EXPECT_EQ(driver_->open_io({.device = "rocd_test_vmic", .kind = IoKind::playback}).error().code,

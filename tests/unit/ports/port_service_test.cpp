@@ -26,7 +26,7 @@ using drivers::MockDriver;
 
 using test::TempDir;
 
-MockDevice device(std::string name, drivers::Direction direction, std::uint32_t channels) {
+MockDevice device(std::string name, PortDirection direction, std::uint32_t channels) {
     MockDevice d;
     d.info.name = std::move(name);
     d.info.display_name = d.info.name + " (driver)";
@@ -37,8 +37,8 @@ MockDevice device(std::string name, drivers::Direction direction, std::uint32_t 
 }
 
 std::vector<MockDevice> fixture() {
-    return {device("alsa_output.speakers", drivers::Direction::output, 2),
-            device("alsa_input.mic", drivers::Direction::input, 1)};
+    return {device("alsa_output.speakers", PortDirection::output, 2),
+            device("alsa_input.mic", PortDirection::input, 1)};
 }
 
 /// A driver that can be told to refuse, wrapping the mock.
@@ -135,7 +135,7 @@ protected:
 };
 
 PortService::VirtualSpec speaker(std::string name = "Kitchen") {
-    return {store::PortDirection::output, std::move(name), 2, 48000};
+    return {PortDirection::output, std::move(name), 2, 48000};
 }
 
 TEST_F(PortServiceTest, lists_driver_devices_as_present_system_ports) {
@@ -144,8 +144,8 @@ TEST_F(PortServiceTest, lists_driver_devices_as_present_system_ports) {
     auto speakers = service->find(uid_of("alsa_output.speakers"));
     ASSERT_TRUE(speakers);
     EXPECT_TRUE(speakers->present);
-    EXPECT_EQ(speakers->port_type, store::PortType::system_device);
-    EXPECT_EQ(speakers->direction, store::PortDirection::output);
+    EXPECT_EQ(speakers->port_type, PortType::system_device);
+    EXPECT_EQ(speakers->direction, PortDirection::output);
     EXPECT_EQ(speakers->system_name, "alsa_output.speakers");
     EXPECT_EQ(speakers->display_name, "alsa_output.speakers (driver)");
     EXPECT_EQ(speakers->channels, 2u);
@@ -158,8 +158,8 @@ TEST_F(PortServiceTest, lists_driver_devices_as_present_system_ports) {
 TEST_F(PortServiceTest, creates_virtual_speaker_in_driver_and_store) {
     auto port = service->create_virtual(speaker());
     ASSERT_TRUE(port) << port.error().message;
-    EXPECT_EQ(port->port_type, store::PortType::virtual_device);
-    EXPECT_EQ(port->direction, store::PortDirection::output);
+    EXPECT_EQ(port->port_type, PortType::virtual_device);
+    EXPECT_EQ(port->direction, PortDirection::output);
     EXPECT_EQ(port->display_name, "Kitchen");
     EXPECT_TRUE(port->present);
     EXPECT_EQ(port->uid, drivers::port_uid("mock", port->system_name));
@@ -168,10 +168,10 @@ TEST_F(PortServiceTest, creates_virtual_speaker_in_driver_and_store) {
     auto info = mock->device(port->system_name);
     ASSERT_TRUE(info);
     EXPECT_TRUE(info->is_virtual);
-    EXPECT_EQ(info->direction, drivers::Direction::output);
+    EXPECT_EQ(info->direction, PortDirection::output);
     auto row = store->ports().get(port->uid);
     ASSERT_TRUE(row);
-    EXPECT_EQ(row->port_type, store::PortType::virtual_device);
+    EXPECT_EQ(row->port_type, PortType::virtual_device);
 
     ASSERT_EQ(events.size(), 1u);
     EXPECT_EQ(events[0].change, PortService::Change::added);
@@ -181,10 +181,10 @@ TEST_F(PortServiceTest, creates_virtual_speaker_in_driver_and_store) {
 }
 
 TEST_F(PortServiceTest, virtual_microphone_is_an_input_device) {
-    auto port = service->create_virtual({store::PortDirection::input, "", 1, 16000});
+    auto port = service->create_virtual({PortDirection::input, "", 1, 16000});
     ASSERT_TRUE(port) << port.error().message;
     EXPECT_EQ(port->display_name, "Virtual microphone");
-    EXPECT_EQ(mock->device(port->system_name)->direction, drivers::Direction::input);
+    EXPECT_EQ(mock->device(port->system_name)->direction, PortDirection::input);
     EXPECT_EQ(port->rate, 16000u);
 }
 
@@ -194,13 +194,13 @@ TEST_F(PortServiceTest, rejects_bad_virtual_specs_naming_the_field) {
         const char* field;
     };
     const std::vector<Case> cases {
-        {{store::PortDirection::duplex, "x", 2, 48000}, "direction"},
-        {{store::PortDirection::output, "x", 0, 48000}, "channels"},
-        {{store::PortDirection::output, "x", 33, 48000}, "channels"},
-        {{store::PortDirection::output, "x", 2, 7999}, "rate"},
-        {{store::PortDirection::output, "x", 2, 192001}, "rate"},
-        {{store::PortDirection::output, std::string(65, 'x'), 2, 48000}, "display_name"},
-        {{store::PortDirection::output, "a\nb", 2, 48000}, "display_name"},
+        {{PortDirection::duplex, "x", 2, 48000}, "direction"},
+        {{PortDirection::output, "x", 0, 48000}, "channels"},
+        {{PortDirection::output, "x", 33, 48000}, "channels"},
+        {{PortDirection::output, "x", 2, 7999}, "rate"},
+        {{PortDirection::output, "x", 2, 192001}, "rate"},
+        {{PortDirection::output, std::string(65, 'x'), 2, 48000}, "display_name"},
+        {{PortDirection::output, "a\nb", 2, 48000}, "display_name"},
     };
     for (const auto& c : cases) {
         auto port = service->create_virtual(c.spec);
@@ -243,7 +243,7 @@ TEST_F(PortServiceTest, virtual_device_is_recreated_with_its_uid_after_restart) 
     ASSERT_TRUE(again);
     EXPECT_TRUE(again->present);
     EXPECT_EQ(again->display_name, "Kitchen");
-    EXPECT_EQ(again->port_type, store::PortType::virtual_device);
+    EXPECT_EQ(again->port_type, PortType::virtual_device);
     EXPECT_TRUE(mock->device(again->system_name));
     EXPECT_EQ(service->list().size(), 3u);
 }
@@ -333,7 +333,7 @@ TEST_F(PortServiceTest, patch_that_the_driver_refuses_stores_nothing) {
 }
 
 TEST_F(PortServiceTest, hotplug_events_are_handled_on_the_io_context) {
-    ASSERT_TRUE(mock->plug(device("usb_headset", drivers::Direction::output, 2)));
+    ASSERT_TRUE(mock->plug(device("usb_headset", PortDirection::output, 2)));
     EXPECT_TRUE(events.empty()) << "handled on the driver thread";
     settle();
     ASSERT_EQ(events.size(), 1u);
@@ -366,7 +366,7 @@ TEST_F(PortServiceTest, unplugged_device_with_settings_stays_absent_and_gets_the
     EXPECT_FALSE(patched->present);
     EXPECT_EQ(patched->volume, 0.25);
 
-    ASSERT_TRUE(mock->plug(device("alsa_output.speakers", drivers::Direction::output, 2)));
+    ASSERT_TRUE(mock->plug(device("alsa_output.speakers", PortDirection::output, 2)));
     settle();
     auto back = service->find(uid);
     ASSERT_TRUE(back);

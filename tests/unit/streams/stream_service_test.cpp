@@ -11,6 +11,7 @@
 
 #include <gtest/gtest.h>
 
+#include "api/representation/stream_json.h"
 #include "drivers/mock/mock_driver.h"
 #include "ports/port_service.h"
 #include "store/store.h"
@@ -22,7 +23,46 @@ namespace {
 using nlohmann::json;
 using namespace std::chrono_literals;
 
-drivers::MockDevice device(std::string name, drivers::Direction direction, std::uint32_t channels,
+/// The service seen through its JSON, as the REST routes use it, so that
+/// these tests read like the API.
+class JsonStreams {
+public:
+    explicit JsonStreams(StreamService& service) : service_(service) {}
+
+    Result<json> create(const json& body) {
+        auto spec = api::parse_stream_spec(body);
+        if (!spec) {
+            return tl::unexpected(spec.error());
+        }
+        return shown(service_.create(*spec));
+    }
+    Result<json> get(const Uid& uid) const { return shown(service_.get(uid)); }
+    Result<json> update(const Uid& uid, const json& body) {
+        auto stream = service_.get(uid);
+        if (!stream) {
+            return tl::unexpected(stream.error());
+        }
+        auto settings = api::patched_settings(*stream, body);
+        if (!settings) {
+            return tl::unexpected(settings.error());
+        }
+        return shown(service_.update(uid, *settings));
+    }
+    Status remove(const Uid& uid) { return service_.remove(uid); }
+    std::size_t size() const { return service_.size(); }
+
+private:
+    static Result<json> shown(const Result<StreamView>& stream) {
+        if (!stream) {
+            return tl::unexpected(stream.error());
+        }
+        return api::stream_json(*stream);
+    }
+
+    StreamService& service_;
+};
+
+drivers::MockDevice device(std::string name, PortDirection direction, std::uint32_t channels,
                            double tone_hz) {
     drivers::MockDevice d;
     d.info.name = std::move(name);
@@ -65,24 +105,25 @@ class StreamServiceTest : public ::testing::Test {
 protected:
     void SetUp() override {
         driver_ = std::make_unique<drivers::MockDriver>(
-            std::vector {device("mic_a", drivers::Direction::input, 1, 1000.0),
-                         device("spk_b", drivers::Direction::output, 2, 440.0)},
+            std::vector {device("mic_a", PortDirection::input, 1, 1000.0),
+                         device("spk_b", PortDirection::output, 2, 440.0)},
             drivers::MockDriver::Options {true, 5ms});
         auto loop = transport::net::NetworkLoop::create();
         ASSERT_TRUE(loop);
         loop_ = std::move(*loop);
         open_service();
-        bus_.subscribe({}, [this](const events::Event& e) { events_.push_back(e.type); });
     }
 
     void TearDown() override {
         service_.reset();
+        streams_.reset();
         ports_.reset();
         store_.reset();
     }
 
     void open_service() {
         service_.reset();
+        streams_.reset();
         ports_.reset();
         store_.reset();
         auto store = store::Store::open(dir_.path());
@@ -93,9 +134,13 @@ protected:
         options.idle_after = 400ms;
         ports_ = std::make_unique<ports::PortService>(io_, *driver_, store_->ports(), store_->self_uid());
         ASSERT_TRUE(ports_->start());
-        service_ =
-            std::make_unique<StreamService>(io_, *ports_, *driver_, store_->streams(), bus_, *loop_, options);
-        ASSERT_TRUE(service_->start());
+        streams_ = std::make_unique<StreamService>(io_, *ports_, *driver_, store_->streams(),
+                                                   api::stream_spec_codec(), *loop_, options);
+        streams_->add_listener([this](StreamChange change, const StreamView&) {
+            events_.push_back(api::stream_event_type(change));
+        });
+        service_.emplace(*streams_);
+        ASSERT_TRUE(streams_->start());
     }
 
     std::string port_uri(const std::string& name) const {
@@ -138,13 +183,13 @@ protected:
 
     test::TempDir dir_ {"rocd-streams"};
     boost::asio::io_context io_;
-    events::EventBus bus_;
     std::vector<std::string> events_;
     std::unique_ptr<drivers::MockDriver> driver_;
     std::unique_ptr<transport::net::NetworkLoop> loop_;
     std::unique_ptr<store::Store> store_;
     std::unique_ptr<ports::PortService> ports_;
-    std::unique_ptr<StreamService> service_;
+    std::unique_ptr<StreamService> streams_;
+    std::optional<JsonStreams> service_;
 };
 
 TEST_F(StreamServiceTest, carries_tone_from_capture_port_to_playback_port_over_udp) {
@@ -190,7 +235,7 @@ TEST_F(StreamServiceTest, waits_for_a_removed_port_and_resumes_when_it_returns) 
     EXPECT_EQ(wait_state(uid, "waiting_for_port"), "waiting_for_port");
     EXPECT_EQ(driver_->open_io_count(), 0u);
 
-    ASSERT_TRUE(driver_->plug(device("mic_a", drivers::Direction::input, 1, 1000.0)));
+    ASSERT_TRUE(driver_->plug(device("mic_a", PortDirection::input, 1, 1000.0)));
     EXPECT_EQ(wait_state(uid, "active"), "active");
 }
 
@@ -267,11 +312,12 @@ TEST_F(StreamServiceTest, restores_streams_after_restart) {
 
     // A port that is gone at start-up: waiting_for_port, then resumes.
     service_.reset();
+    streams_.reset();
     ASSERT_TRUE(driver_->unplug("mic_a"));
     open_service();
     const std::string uid = (*tx)["stream_uid"];
     EXPECT_EQ((*service_->get(*Uid::parse(uid)))["state"], "waiting_for_port");
-    ASSERT_TRUE(driver_->plug(device("mic_a", drivers::Direction::input, 1, 1000.0)));
+    ASSERT_TRUE(driver_->plug(device("mic_a", PortDirection::input, 1, 1000.0)));
     EXPECT_EQ(wait_state(uid, "active"), "active");
 }
 
@@ -281,6 +327,7 @@ TEST_F(StreamServiceTest, restores_unbindable_stream_in_error) {
     auto rx = service_->create(receive_body(media, "spk_b"));
     ASSERT_TRUE(rx);
     service_.reset();
+    streams_.reset();
 
     const int fd = socket(AF_INET, SOCK_DGRAM, 0);
     sockaddr_in addr {};
@@ -337,7 +384,7 @@ TEST_F(StreamServiceTest, removes_stream_and_frees_its_address) {
 }
 
 TEST_F(StreamServiceTest, holds_its_port_so_it_stays_listed_and_cannot_be_deleted) {
-    auto speaker = ports_->create_virtual({.direction = store::PortDirection::output});
+    auto speaker = ports_->create_virtual({.direction = PortDirection::output});
     ASSERT_TRUE(speaker) << speaker.error().message;
     const std::string media = "rtp://127.0.0.1:" + std::to_string(free_udp_port());
     json body = send_body("mic_a", media);
@@ -388,7 +435,7 @@ TEST_F(StreamServiceTest, creates_a_stream_of_an_absent_port_waiting_for_it) {
     ASSERT_TRUE(waiting) << waiting.error().message;
     EXPECT_EQ((*waiting)["state"], "waiting_for_port");
     EXPECT_EQ(driver_->open_io_count(), 0u);
-    ASSERT_TRUE(driver_->plug(device("spk_b", drivers::Direction::output, 2, 440.0)));
+    ASSERT_TRUE(driver_->plug(device("spk_b", PortDirection::output, 2, 440.0)));
     EXPECT_EQ(wait_state((*waiting)["stream_uid"], "idle"), "idle");
     EXPECT_EQ(driver_->open_io_count(), 1u);
 }
@@ -450,10 +497,10 @@ TEST_F(StreamServiceTest, carries_tone_from_port_to_port_locally_and_waits_for_e
     EXPECT_EQ(wait_state(uid, "waiting_for_port"), "waiting_for_port");
     EXPECT_EQ(driver_->open_io_count(), 0u);
     ASSERT_TRUE(driver_->unplug("mic_a"));
-    ASSERT_TRUE(driver_->plug(device("spk_b", drivers::Direction::output, 2, 440.0)));
+    ASSERT_TRUE(driver_->plug(device("spk_b", PortDirection::output, 2, 440.0)));
     run_for(200ms);
     EXPECT_EQ((*service_->get(*Uid::parse(uid)))["state"], "waiting_for_port");
-    ASSERT_TRUE(driver_->plug(device("mic_a", drivers::Direction::input, 1, 1000.0)));
+    ASSERT_TRUE(driver_->plug(device("mic_a", PortDirection::input, 1, 1000.0)));
     EXPECT_EQ(wait_state(uid, "active"), "active");
 
     // Restored as a local stream; deleting it frees both ports.

@@ -1,11 +1,14 @@
-#include "streams/stream_spec.h"
+#include "api/representation/stream_json.h"
 
 #include <gtest/gtest.h>
 
-namespace rocd::streams {
+namespace rocd::api {
 namespace {
 
 using nlohmann::json;
+using streams::direction_name;
+using streams::StreamDirection;
+using streams::StreamSettings;
 
 const char* port = "/peers/self/ports/aaaaaa-bbbbbb-cccccc";
 
@@ -20,9 +23,9 @@ TEST(StreamSpec, parses_send_and_round_trips) {
     EXPECT_EQ(spec->direction, StreamDirection::send);
     EXPECT_EQ(spec->port_uid->str(), "aaaaaa-bbbbbb-cccccc");
     EXPECT_EQ(spec->settings.rate, 48000u);
-    auto again = parse_stream_spec(to_json(*spec));
+    auto again = parse_stream_spec(spec_json(*spec));
     ASSERT_TRUE(again);
-    EXPECT_EQ(to_json(*again), to_json(*spec));
+    EXPECT_EQ(spec_json(*again), spec_json(*spec));
 }
 
 TEST(StreamSpec, parses_receive) {
@@ -46,7 +49,7 @@ TEST(StreamSpec, parses_port_to_port_as_local_and_round_trips) {
     EXPECT_EQ(spec->direction, StreamDirection::local);
     EXPECT_EQ(spec->port_uid->str(), "aaaaaa-bbbbbb-cccccc");
     EXPECT_EQ(spec->playback_port_uid->str(), "dddddd-eeeeee-ffffff");
-    EXPECT_EQ(to_json(*spec), body);
+    EXPECT_EQ(spec_json(*spec), body);
     EXPECT_STREQ(direction_name(spec->direction), "local");
 }
 
@@ -103,4 +106,4 @@ TEST(StreamSpec, merges_settings_and_resets_with_null) {
 }
 
 } // namespace
-} // namespace rocd::streams
+} // namespace rocd::api

@@ -1,0 +1,59 @@
+#include "daemon/event_wiring.h"
+
+#include "api/representation/peer_json.h"
+#include "api/representation/port_json.h"
+#include "api/representation/stream_json.h"
+#include "core/uri.h"
+
+namespace rocd::daemon {
+
+namespace {
+
+std::string uri_of(const Port& port) {
+    return Uri::port(PeerRef::of(port.peer_uid), port.uid).str();
+}
+
+} // namespace
+
+void wire_events(events::EventBus& bus, peers::PeerService& peers) {
+    peers.add_listener([&bus](const Peer& peer) {
+        bus.publish(events::type::peer_updated, Uri::peer(PeerRef::of(peer.uid)).str(), api::peer_json(peer));
+    });
+    bus.add_snapshot_source([&peers] {
+        std::vector<events::Snapshot> out;
+        if (auto list = peers.list()) {
+            for (const auto& peer : *list) {
+                out.push_back({"peer", Uri::peer(PeerRef::of(peer.uid)).str(), api::peer_json(peer)});
+            }
+        }
+        return out;
+    });
+}
+
+void wire_events(events::EventBus& bus, ports::PortService& ports) {
+    ports.add_listener([&bus](ports::PortService::Change change, const Port& port) {
+        bus.publish(api::port_event_type(change), uri_of(port), api::port_json(port));
+    });
+    bus.add_snapshot_source([&ports] {
+        std::vector<events::Snapshot> out;
+        for (const auto& port : ports.list()) {
+            out.push_back({"port", uri_of(port), api::port_json(port)});
+        }
+        return out;
+    });
+}
+
+void wire_events(events::EventBus& bus, streams::StreamService& streams) {
+    streams.add_listener([&bus](streams::StreamChange change, const streams::StreamView& stream) {
+        bus.publish(api::stream_event_type(change), Uri::stream(stream.uid).str(), api::stream_json(stream));
+    });
+    bus.add_snapshot_source([&streams] {
+        std::vector<events::Snapshot> out;
+        for (const auto& stream : streams.list()) {
+            out.push_back({"stream", Uri::stream(stream.uid).str(), api::stream_json(stream)});
+        }
+        return out;
+    });
+}
+
+} // namespace rocd::daemon

@@ -1,0 +1,18 @@
+// Where committed changes become events: each service's listener is wired
+// to the bus here, with the resource's JSON from api/representation. Wire a
+// service right after constructing it, before it starts, so that its first
+// change is not missed.
+#pragma once
+
+#include "events/event_bus.h"
+#include "peers/peer_service.h"
+#include "ports/port_service.h"
+#include "streams/stream_service.h"
+
+namespace rocd::daemon {
+
+void wire_events(events::EventBus& bus, peers::PeerService& peers);
+void wire_events(events::EventBus& bus, ports::PortService& ports);
+void wire_events(events::EventBus& bus, streams::StreamService& streams);
+
+} // namespace rocd::daemon
