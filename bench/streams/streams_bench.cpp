@@ -9,6 +9,7 @@
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -98,7 +99,23 @@ int main(int argc, char** argv) {
             }
             return api::stream_json(*stream);
         };
-        if (!ports.start() || !service.start()) {
+        // Until the sockets are closed, as the DELETE's answer waits.
+        const auto remove = [&service, &io](const Uid& uid) {
+            std::optional<Status> removed;
+            service.remove(uid, [&removed](Status st) { removed = std::move(st); });
+            while (!removed) {
+                io.restart();
+                io.run_one_for(std::chrono::milliseconds(10));
+            }
+            return *removed;
+        };
+        std::optional<Status> ports_started;
+        ports.start([&](Status st) { ports_started = std::move(st); });
+        while (!ports_started) {
+            io.restart();
+            io.run_one_for(std::chrono::milliseconds(10));
+        }
+        if (!*ports_started || !service.start()) {
             return 1;
         }
 
@@ -128,7 +145,7 @@ int main(int argc, char** argv) {
         }
         for (const auto& uid : uids) {
             const auto t = Clock::now();
-            if (!service.remove(uid)) {
+            if (!remove(uid)) {
                 return 1;
             }
             delete_us.push_back(since_us(t));
@@ -166,8 +183,8 @@ int main(int argc, char** argv) {
                     }
                 }
                 first_us.push_back(since_us(t));
-                service.remove(*Uid::parse((*tx)["stream_uid"].get<std::string>()));
-                service.remove(*Uid::parse((*rx)["stream_uid"].get<std::string>()));
+                remove(*Uid::parse((*tx)["stream_uid"].get<std::string>()));
+                remove(*Uid::parse((*rx)["stream_uid"].get<std::string>()));
             }
             char what[64];
             std::snprintf(what, sizeof what, "create->first audio (%.0fms)", latency);

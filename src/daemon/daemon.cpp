@@ -2,7 +2,9 @@
 
 #include <csignal>
 #include <cstdio>
+#include <optional>
 
+#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -18,8 +20,8 @@
 #include "api/routes/status.h"
 #include "api/routes/streams.h"
 #include "core/version.h"
+#include "daemon/driver_factory.h"
 #include "daemon/event_wiring.h"
-#include "drivers/factory.h"
 #include "events/event_bus.h"
 #include "peers/peer_service.h"
 #include "ports/port_service.h"
@@ -41,6 +43,23 @@ Status ensure_state_dir(const std::filesystem::path& dir) {
         return fail(Errc::io, "cannot create state directory " + dir.string() + ": " + ec.message());
     }
     return {};
+}
+
+// Runs the control plane until the ports are listed (stored virtual devices
+// re-created), which the streams need before they restore. Nothing else is
+// on the io_context yet: the server accepts later.
+Status start_ports(boost::asio::io_context& io, ports::PortService& ports) {
+    std::optional<Status> started;
+    auto busy = boost::asio::make_work_guard(io);
+    ports.start([&started](Status status) { started = std::move(status); });
+    while (!started) {
+        io.run_one();
+    }
+    // Releasing the guard with no other work left marks the context
+    // stopped; the daemon's run() needs it running.
+    busy.reset();
+    io.restart();
+    return *started;
 }
 
 } // namespace
@@ -96,7 +115,7 @@ Status run(const config::Config& config, const std::filesystem::path& data_dir) 
     if (config.mock_fixture) {
         driver_options.fixture_path = config.mock_fixture->string();
     }
-    auto driver = drivers::make_driver(config.driver, driver_options);
+    auto driver = make_driver(config.driver, driver_options);
     if (!driver) {
         return tl::unexpected(driver.error());
     }
@@ -110,7 +129,7 @@ Status run(const config::Config& config, const std::filesystem::path& data_dir) 
     wire_events(bus, peers);
     ports::PortService ports(io, **driver, store->ports(), store->self_uid());
     wire_events(bus, ports);
-    if (auto status = ports.start(); !status) {
+    if (auto status = start_ports(io, ports); !status) {
         return status;
     }
 

@@ -1,5 +1,6 @@
-// What the daemon tells make_driver(): on its own so that the factory and
-// each driver can read the options without including one another.
+// What the daemon tells make_driver() (daemon/driver_factory.h): on its own so
+// that the factory and each driver can read the options without including
+// one another.
 #pragma once
 
 #include <chrono>

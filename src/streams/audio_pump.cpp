@@ -17,40 +17,86 @@ void add_ns(timespec& t, std::int64_t ns) {
 
 } // namespace
 
-AudioPump::AudioPump(std::chrono::nanoseconds period)
-    : period_(period), current_(std::make_unique<Table>()), table_(current_.get()) {
+AudioPump::AudioPump(boost::asio::io_context& io, std::chrono::nanoseconds period)
+    : io_(io), period_(period), current_(std::make_unique<Table>()), table_(current_.get()),
+      settle_timer_(io) {
     thread_ = std::thread([this] { run(); });
 }
 
 AudioPump::~AudioPump() {
-    stop_.store(true, std::memory_order_relaxed);
-    thread_.join();
+    stop();
+    settle_timer_.cancel();
+}
+
+void AudioPump::stop() {
+    if (!stop_.exchange(true, std::memory_order_relaxed)) {
+        thread_.join();
+    }
 }
 
 void AudioPump::attach(PumpSlot* slot) {
-    auto next = std::make_unique<Table>();
-    next->slots = current_->slots;
-    next->slots.push_back(slot);
-    publish(std::move(next));
+    auto slots = current_->slots;
+    slots.push_back(slot);
+    publish(std::move(slots));
 }
 
-void AudioPump::detach(PumpSlot* slot) {
-    auto next = std::make_unique<Table>();
-    next->slots = current_->slots;
-    std::erase(next->slots, slot);
-    publish(std::move(next));
+void AudioPump::detach(std::vector<PumpSlot*> slots, std::function<void()> done) {
+    auto next = current_->slots;
+    for (PumpSlot* slot : slots) {
+        std::erase(next, slot);
+    }
+    const std::uint64_t epoch = publish(std::move(next));
+    if (stop_.load(std::memory_order_relaxed)) {
+        if (done) {
+            done();
+        }
+        return;
+    }
+    retired_.push_back({epoch, nullptr, std::move(done)});
+    settle();
 }
 
-void AudioPump::publish(std::unique_ptr<Table> table) {
+std::uint64_t AudioPump::publish(std::vector<PumpSlot*> slots) {
+    auto table = std::make_unique<Table>();
     table->epoch = current_->epoch + 1;
-    const std::uint64_t epoch = table->epoch;
+    table->slots = std::move(slots);
     table_.store(table.get(), std::memory_order_release);
+    const std::uint64_t epoch = table->epoch;
     // The worker acknowledges an epoch at the end of a cycle that used that
-    // table; cycles run one after another, so every earlier table is free.
-    while (acked_epoch_.load(std::memory_order_acquire) < epoch) {
-        std::this_thread::sleep_for(std::chrono::microseconds(200));
+    // table; cycles run one after another, so once it acked `epoch` no cycle
+    // can still see an older table.
+    if (!stop_.load(std::memory_order_relaxed)) {
+        retired_.push_back({epoch, std::move(current_), {}});
     }
     current_ = std::move(table);
+    settle();
+    return epoch;
+}
+
+void AudioPump::settle() {
+    const std::uint64_t acked = acked_epoch_.load(std::memory_order_acquire);
+    // Completions run after the table is updated: one may attach or detach.
+    std::vector<std::function<void()>> ready;
+    while (!retired_.empty() && retired_.front().free_at <= acked) {
+        if (retired_.front().done) {
+            ready.push_back(std::move(retired_.front().done));
+        }
+        retired_.pop_front();
+    }
+    if (!retired_.empty() && !settling_) {
+        settling_ = true;
+        settle_timer_.expires_after(period_);
+        settle_timer_.async_wait([this](const boost::system::error_code& ec) {
+            if (ec) {
+                return; // cancelled: the pump is gone
+            }
+            settling_ = false;
+            settle();
+        });
+    }
+    for (auto& done : ready) {
+        done();
+    }
 }
 
 void AudioPump::run() {

@@ -5,9 +5,14 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <deque>
+#include <functional>
 #include <memory>
 #include <thread>
 #include <vector>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
 
 #include "drivers/device_io.h"
 #include "transport/receiver.h"
@@ -16,7 +21,7 @@
 namespace rocd::streams {
 
 /// One running stream as the pump sees it. Owned by the control plane; the
-/// pump only uses it between attach() and the return of detach().
+/// pump only uses it between attach() and detach()'s completion.
 struct PumpSlot {
     drivers::DeviceIo* audio = nullptr;
     /// Exactly one of sender (capture -> network) or receiver (network ->
@@ -40,19 +45,26 @@ struct PumpSlot {
 ///
 /// The set of slots is an immutable table published through an atomic
 /// pointer: the worker never locks, allocates or logs. attach()/detach()
-/// (control plane only) publish a new table and wait until the worker has
-/// finished every cycle that could still see the old one (an epoch it
-/// acknowledges at the end of each cycle), then free it.
+/// (control plane only) publish a new table and return at once. The worker
+/// acknowledges at the end of each cycle the table it used (its epoch); a
+/// timer on the control plane's io_context then frees the tables no cycle
+/// can still see and runs the detach completions. Nobody waits.
 class AudioPump {
 public:
-    explicit AudioPump(std::chrono::nanoseconds period = std::chrono::milliseconds(3));
+    AudioPump(boost::asio::io_context& io, std::chrono::nanoseconds period = std::chrono::milliseconds(3));
+    /// Stops the worker; completions still pending are dropped.
     ~AudioPump();
     AudioPump(const AudioPump&) = delete;
     AudioPump& operator=(const AudioPump&) = delete;
 
     void attach(PumpSlot* slot);
-    /// Returns once the worker no longer touches `slot`.
-    void detach(PumpSlot* slot);
+    /// Takes `slots` out of the table; `done` runs on the control plane once
+    /// the worker no longer touches any of them (within about one period).
+    /// After stop(), at once.
+    void detach(std::vector<PumpSlot*> slots, std::function<void()> done);
+    /// Stops the worker thread (for shutting down: what is attached can be
+    /// freed as soon as this returns).
+    void stop();
 
     std::size_t size() const { return table_.load(std::memory_order_acquire)->slots.size(); }
     /// Cycles run so far.
@@ -63,11 +75,19 @@ private:
         std::uint64_t epoch = 0;
         std::vector<PumpSlot*> slots;
     };
+    /// A table replaced by a newer one, or a detach waiting for its epoch.
+    struct Retired {
+        std::uint64_t free_at = 0; ///< free once the worker acked this epoch
+        std::unique_ptr<Table> table;
+        std::function<void()> done;
+    };
 
     void run();
     static void pump(PumpSlot& slot);
-    void publish(std::unique_ptr<Table> table);
+    std::uint64_t publish(std::vector<PumpSlot*> slots);
+    void settle();
 
+    boost::asio::io_context& io_;
     const std::chrono::nanoseconds period_;
     std::unique_ptr<Table> current_; // control plane's owner of the published table
     std::atomic<Table*> table_;
@@ -75,6 +95,9 @@ private:
     std::atomic<std::uint64_t> cycles_ {0};
     std::atomic<bool> stop_ {false};
     std::thread thread_;
+    std::deque<Retired> retired_;
+    boost::asio::steady_timer settle_timer_;
+    bool settling_ = false;
 };
 
 } // namespace rocd::streams

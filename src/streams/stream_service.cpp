@@ -25,6 +25,10 @@ struct StreamService::Entry {
     StreamState state = StreamState::starting;
     std::string error;
     std::unique_ptr<RunningStream> running;
+    /// Set while a stopped transport is being let go by the pump: what must
+    /// wait for its sockets to close (a restart binds the same addresses)
+    /// queues here, and runs in order once it is closed.
+    std::shared_ptr<std::vector<std::function<void()>>> stopping;
     std::uint64_t last_flow = 0;
     Clock::time_point started_at {};
     Clock::time_point last_flow_at {};
@@ -34,13 +38,15 @@ StreamService::StreamService(boost::asio::io_context& io, ports::PortService& po
                              drivers::DeviceDriver& driver, store::StreamRepository& repository,
                              SpecCodec codec, transport::net::NetworkLoop& loop, StreamServiceOptions options)
     : io_(io), ports_(ports), repository_(repository), codec_(std::move(codec)), options_(options),
-      opener_(ports, driver, loop, options.playback_fill), pump_(options.pump_period), timer_(io) {}
+      opener_(ports, driver, loop, options.playback_fill), pump_(io, options.pump_period), timer_(io) {}
 
 StreamService::~StreamService() {
     if (listener_) {
         ports_.remove_listener(*listener_);
     }
     timer_.cancel();
+    // With the pump stopped, every transport closes here and now.
+    pump_.stop();
     for (auto& entry : streams_) {
         stop(*entry);
         release_ports(*entry);
@@ -120,22 +126,67 @@ void StreamService::run(Entry& entry, std::unique_ptr<RunningStream> running) {
     }
 }
 
-void StreamService::stop(Entry& entry) {
+void StreamService::stop(Entry& entry, std::function<void()> then) {
     if (!entry.running) {
+        when_stopped(entry, std::move(then));
         return;
     }
-    for (PumpSlot* slot : {&entry.running->send_slot, &entry.running->receive_slot}) {
+    std::shared_ptr<RunningStream> running = std::move(entry.running);
+    std::vector<PumpSlot*> slots;
+    for (PumpSlot* slot : {&running->send_slot, &running->receive_slot}) {
         if (slot->audio != nullptr) {
-            pump_.detach(slot);
+            slots.push_back(slot);
         }
     }
-    entry.running.reset();
-    // A receiver's buffers are megabytes; glibc would otherwise keep the
-    // freed heap, and the daemon's RSS would stay at its peak stream count.
-    malloc_trim(0);
+    auto waiters = std::make_shared<std::vector<std::function<void()>>>();
+    if (then) {
+        waiters->push_back(std::move(then));
+    }
+    entry.stopping = waiters;
+    pump_.detach(std::move(slots), [this, uid = entry.uid, running, waiters]() mutable {
+        running.reset();
+        // A receiver's buffers are megabytes; glibc would otherwise keep the
+        // freed heap, and the daemon's RSS would stay at its peak stream count.
+        malloc_trim(0);
+        if (Entry* now = find(uid); now != nullptr && now->stopping == waiters) {
+            now->stopping.reset();
+        }
+        // One waiter may stop the stream again: the rest then wait for that.
+        for (std::size_t i = 0; i < waiters->size(); ++i) {
+            Entry* now = find(uid);
+            if (now != nullptr && now->stopping && now->stopping != waiters) {
+                for (std::size_t k = i; k < waiters->size(); ++k) {
+                    now->stopping->push_back(std::move((*waiters)[k]));
+                }
+                return;
+            }
+            auto waiter = std::move((*waiters)[i]);
+            waiter();
+        }
+    });
+}
+
+void StreamService::when_stopped(Entry& entry, std::function<void()> then) {
+    if (!then) {
+        return;
+    }
+    if (entry.stopping) {
+        entry.stopping->push_back(std::move(then));
+    } else {
+        then();
+    }
 }
 
 void StreamService::start_or_wait(Entry& entry) {
+    if (entry.stopping) {
+        // Its old transport still holds the addresses.
+        when_stopped(entry, [this, uid = entry.uid] {
+            if (Entry* now = find(uid); now != nullptr && now->spec && !now->running) {
+                start_or_wait(*now);
+            }
+        });
+        return;
+    }
     auto running = opener_.open(*entry.spec);
     if (running) {
         run(entry, std::move(*running));
@@ -217,59 +268,81 @@ std::vector<StreamView> StreamService::list() const {
     return out;
 }
 
-Result<StreamView> StreamService::update(const Uid& uid, const StreamSettings& settings) {
+void StreamService::update(const Uid& uid, const StreamSettings& settings, Done<StreamView> done) {
     Entry* entry = find(uid);
     if (entry == nullptr) {
-        return fail(Errc::not_found, "no stream " + uid.str(), "stream");
+        done(fail(Errc::not_found, "no stream " + uid.str(), "stream"));
+        return;
     }
     if (!entry->spec) {
-        return fail(Errc::conflict, "the stream's stored definition is invalid; delete it", "settings");
+        done(fail(Errc::conflict, "the stream's stored definition is invalid; delete it", "settings"));
+        return;
     }
-    StreamSpec next = *entry->spec;
+    // After any stop in progress, so that updates apply in order.
+    when_stopped(*entry, [this, uid, settings, done = std::move(done)]() mutable {
+        Entry* entry = find(uid);
+        if (entry == nullptr) {
+            done(fail(Errc::not_found, "no stream " + uid.str(), "stream"));
+            return;
+        }
+        const bool was_running = entry->running != nullptr;
+        // The old transport must go first: the new one binds the same address.
+        stop(*entry, [this, uid, settings, was_running, done = std::move(done)]() mutable {
+            if (Entry* entry = find(uid); entry != nullptr) {
+                done(restart(*entry, settings, was_running));
+            } else {
+                done(fail(Errc::not_found, "no stream " + uid.str(), "stream"));
+            }
+        });
+    });
+}
+
+Result<StreamView> StreamService::restart(Entry& entry, const StreamSettings& settings, bool was_running) {
+    StreamSpec next = *entry.spec;
     next.settings = settings;
-    const bool was_running = entry->running != nullptr;
-    // The old transport must go first: the new one binds the same address.
-    stop(*entry);
     auto running = opener_.open(next);
     if (!running && running.error().code != Errc::not_found) {
         if (was_running) {
-            start_or_wait(*entry);
+            start_or_wait(entry);
         }
         return tl::unexpected(running.error());
     }
-    if (auto stored = repository_.update({entry->uid, codec_.encode(next)}); !stored) {
+    if (auto stored = repository_.update({entry.uid, codec_.encode(next)}); !stored) {
         running = tl::unexpected(stored.error()); // closes the new transport
         if (was_running) {
-            start_or_wait(*entry);
+            start_or_wait(entry);
         }
         return tl::unexpected(stored.error());
     }
-    entry->spec = std::move(next);
+    entry.spec = std::move(next);
     if (running) {
-        run(*entry, std::move(*running));
-        set_state(*entry, StreamState::starting);
+        run(entry, std::move(*running));
+        set_state(entry, StreamState::starting);
     } else {
-        set_state(*entry, StreamState::waiting_for_port);
+        set_state(entry, StreamState::waiting_for_port);
     }
-    notify(StreamChange::updated, *entry);
-    return view_of(*entry);
+    notify(StreamChange::updated, entry);
+    return view_of(entry);
 }
 
-Status StreamService::remove(const Uid& uid) {
+void StreamService::remove(const Uid& uid, Done<void> done) {
     auto it = std::find_if(streams_.begin(), streams_.end(), [&](const auto& e) { return e->uid == uid; });
     if (it == streams_.end()) {
-        return fail(Errc::not_found, "no stream " + uid.str(), "stream");
+        done(fail(Errc::not_found, "no stream " + uid.str(), "stream"));
+        return;
     }
     if (auto st = repository_.remove(uid); !st) {
-        return st;
+        done(st);
+        return;
     }
     Entry& entry = **it;
-    stop(entry);
+    // Answered once its sockets are closed, so that the client may at once
+    // create a stream on the same addresses.
+    stop(entry, [done] { done({}); });
     release_ports(entry);
     auto last = view_of(entry);
     streams_.erase(it);
     listeners_.notify(StreamChange::removed, last);
-    return {};
 }
 
 void StreamService::evaluate_states() {

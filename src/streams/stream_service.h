@@ -12,6 +12,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
 
+#include "core/done.h"
 #include "core/error.h"
 #include "core/listener_list.h"
 #include "core/uid.h"
@@ -69,9 +70,13 @@ public:
     Result<StreamView> get(const Uid& uid) const;
     std::vector<StreamView> list() const;
     /// Restarts the transport with new settings, or keeps the old ones
-    /// running on failure.
-    Result<StreamView> update(const Uid& uid, const StreamSettings& settings);
-    Status remove(const Uid& uid);
+    /// running on failure. `done` runs on the control plane once the new
+    /// transport runs (the old one must close first; the pump lets go of it
+    /// within a cycle), maybe before update() returns.
+    void update(const Uid& uid, const StreamSettings& settings, Done<StreamView> done);
+    /// Deletes the stream (at once: it is no longer listed); `done` runs
+    /// once its sockets and device I/O are closed.
+    void remove(const Uid& uid, Done<void> done);
 
     /// Re-evaluates every stream's state now (the timer's work).
     void evaluate_states();
@@ -88,7 +93,11 @@ private:
     void retain_ports(Entry& entry);
     void release_ports(Entry& entry);
     void run(Entry& entry, std::unique_ptr<RunningStream> running);
-    void stop(Entry& entry);
+    /// Takes the transport out of the pump; `then` runs once it is closed.
+    void stop(Entry& entry, std::function<void()> then = {});
+    /// Runs `then` now, or after the stop in progress.
+    void when_stopped(Entry& entry, std::function<void()> then);
+    Result<StreamView> restart(Entry& entry, const StreamSettings& settings, bool was_running);
     void set_state(Entry& entry, StreamState state, std::string error = {});
     void start_or_wait(Entry& entry);
     StreamView view_of(const Entry& entry) const;

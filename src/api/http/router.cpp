@@ -38,6 +38,34 @@ std::string percent_decode(std::string_view text) {
     return out;
 }
 
+Response internal_error(const Request& request, std::string_view path, const char* what) {
+    spdlog::error("{} {}: unhandled exception: {}", request.method_string(), path, what);
+    return problem(http::status::internal_server_error, "internal",
+                   "internal error; the daemon's log has the details");
+}
+
+/// The Reply::later of an asynchronous route: the handler with a Responder
+/// that answers once, and a 500 if the handler throws before answering.
+std::function<void(Responder)> later(const AsyncHandler& handler, RequestContext context) {
+    return [handler, context = std::move(context)](Responder respond) {
+        auto answered = std::make_shared<bool>(false);
+        Responder once = [answered, respond = std::move(respond)](Response response) {
+            if (*answered) {
+                return;
+            }
+            *answered = true;
+            respond(std::move(response));
+        };
+        try {
+            handler(context, once);
+        } catch (const std::exception& e) {
+            if (!*answered) {
+                once(internal_error(context.request, context.path, e.what()));
+            }
+        }
+    };
+}
+
 } // namespace
 
 std::map<std::string, std::string> parse_query(std::string_view query) {
@@ -75,11 +103,15 @@ std::vector<std::string> Router::split(std::string_view path) {
 }
 
 void Router::add(http::verb method, std::string pattern, Handler handler) {
-    routes_.push_back(Route {method, split(pattern), std::move(handler), nullptr});
+    routes_.push_back(Route {method, split(pattern), std::move(handler), nullptr, nullptr});
+}
+
+void Router::add_async(http::verb method, std::string pattern, AsyncHandler handler) {
+    routes_.push_back(Route {method, split(pattern), nullptr, nullptr, std::move(handler)});
 }
 
 void Router::add_stream(std::string pattern, StreamHandler handler) {
-    routes_.push_back(Route {http::verb::get, split(pattern), nullptr, std::move(handler)});
+    routes_.push_back(Route {http::verb::get, split(pattern), nullptr, std::move(handler), nullptr});
 }
 
 bool Router::match(const Route& route, const std::vector<std::string>& segments, PathParams& params) {
@@ -135,6 +167,9 @@ Reply Router::dispatch(const Request& request) const {
                                 question == std::string_view::npos
                                     ? std::map<std::string, std::string>()
                                     : parse_query(target.substr(question + 1))};
+        if (route.async_handler) {
+            return {Response {}, nullptr, later(route.async_handler, std::move(context))};
+        }
         try {
             if (route.stream_handler) {
                 auto source = route.stream_handler(context);
@@ -148,10 +183,7 @@ Reply Router::dispatch(const Request& request) const {
             }
             return {route.handler(context), nullptr};
         } catch (const std::exception& e) {
-            spdlog::error("{} {}: unhandled exception: {}", request.method_string(), path, e.what());
-            return {problem(http::status::internal_server_error, "internal",
-                            "internal error; the daemon's log has the details"),
-                    nullptr};
+            return {internal_error(request, path, e.what()), nullptr};
         }
     }
     if (!allow.empty()) {

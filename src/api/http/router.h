@@ -24,6 +24,15 @@ struct RequestContext {
 
 using Handler = std::function<Response(const RequestContext&)>;
 
+/// Sends the response of an asynchronous route. Call it once, on the
+/// control plane, before returning or later (from a service's completion);
+/// further calls are ignored.
+using Responder = std::function<void(Response)>;
+/// A route whose answer may come later: the handler starts the work and
+/// gives the Responder to whatever finishes it. The context is valid only
+/// during the call: copy what the completion needs.
+using AsyncHandler = std::function<void(const RequestContext&, Responder)>;
+
 /// A route whose body is a stream (SSE): returns the source, or an error
 /// response when the request is refused.
 using StreamHandler =
@@ -34,12 +43,20 @@ using StreamHandler =
 struct Reply {
     Response response;
     std::shared_ptr<StreamSource> stream;
+    /// Asynchronous routes: runs the handler with the Responder given, which
+    /// gets the response (the `response` member is then unused). The request
+    /// must stay alive until the Responder is called.
+    std::function<void(Responder)> later;
 };
 
 class Router {
 public:
     /// Registers `handler` for `method` on `pattern` ("/peers/{peer}/ports").
     void add(http::verb method, std::string pattern, Handler handler);
+
+    /// Registers a route that answers through a Responder (see AsyncHandler).
+    /// HEAD is routed to it like to a synchronous GET.
+    void add_async(http::verb method, std::string pattern, AsyncHandler handler);
 
     /// Registers a streaming route (always GET).
     void add_stream(std::string pattern, StreamHandler handler);
@@ -55,6 +72,7 @@ private:
         std::vector<std::string> segments;
         Handler handler;
         StreamHandler stream_handler;
+        AsyncHandler async_handler;
     };
 
     static std::vector<std::string> split(std::string_view path);

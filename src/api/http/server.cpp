@@ -203,7 +203,25 @@ private:
             return start_stream(std::move(reply));
         }
         head_ = request.method() == http::verb::head;
+        if (reply.later) {
+            return answer_later(std::move(reply.later), request.keep_alive());
+        }
         write(std::move(reply.response), request.keep_alive());
+    }
+
+    // An asynchronous route: nothing more is read from this connection
+    // until it answered (so pipelined requests are answered in order), and
+    // no timeout runs meanwhile: the answer may take as long as the device.
+    // The Responder holds the session, so it outlives a client that left;
+    // the write then fails and closes it.
+    void answer_later(std::function<void(Responder)> later, bool keep_alive) {
+        beast::get_lowest_layer(stream_).expires_never();
+        later([self = this->shared_from_this(), keep_alive](Response response) {
+            if (self->closed_ || self->server_ == nullptr) {
+                return; // the client left, or the server is gone
+            }
+            self->write(std::move(response), keep_alive);
+        });
     }
 
     Reply handle(const Request& request) {
@@ -236,7 +254,15 @@ private:
         } else {
             reply = server_->router_.dispatch(request);
         }
-        if (cors) {
+        if (cors && reply.later) {
+            reply.later = [later = std::move(reply.later),
+                           origin = std::string(origin_it->value())](Responder respond) {
+                later([respond = std::move(respond), origin](Response response) {
+                    add_cors(response, origin);
+                    respond(std::move(response));
+                });
+            };
+        } else if (cors) {
             add_cors(reply.response, origin_it->value());
         }
         return reply;

@@ -58,30 +58,33 @@ void add_port_routes(Router& router, peers::PeerService& peers, ports::PortServi
         return json_response(out);
     });
 
-    router.add(http::verb::post, "/peers/{peer}/ports", [&peers, &ports](const RequestContext& context) {
-        auto peer = peer_target(context, peers, ports);
-        if (!peer) {
-            return problem(peer.error());
-        }
-        auto body = parse_json_object(context.request);
-        if (!body) {
-            return std::move(body.error());
-        }
-        auto spec = parse_virtual_port(*body);
-        if (!spec) {
-            return problem(spec.error());
-        }
-        if (!peer->local) {
-            return problem(remote_peer_error());
-        }
-        auto port = ports.create_virtual(*spec);
-        if (!port) {
-            return problem(port.error());
-        }
-        auto response = json_response(port_json(*port), http::status::created);
-        response.set(http::field::location, Uri::port(PeerRef::of(port->peer_uid), port->uid).str());
-        return response;
-    });
+    router.add_async(http::verb::post, "/peers/{peer}/ports",
+                     [&peers, &ports](const RequestContext& context, Responder respond) {
+                         auto peer = peer_target(context, peers, ports);
+                         if (!peer) {
+                             return respond(problem(peer.error()));
+                         }
+                         auto body = parse_json_object(context.request);
+                         if (!body) {
+                             return respond(std::move(body.error()));
+                         }
+                         auto spec = parse_virtual_port(*body);
+                         if (!spec) {
+                             return respond(problem(spec.error()));
+                         }
+                         if (!peer->local) {
+                             return respond(problem(remote_peer_error()));
+                         }
+                         ports.create_virtual(*spec, [respond](Result<Port> port) {
+                             if (!port) {
+                                 return respond(problem(port.error()));
+                             }
+                             auto response = json_response(port_json(*port), http::status::created);
+                             response.set(http::field::location,
+                                          Uri::port(PeerRef::of(port->peer_uid), port->uid).str());
+                             respond(std::move(response));
+                         });
+                     });
 
     router.add(http::verb::get, "/peers/{peer}/ports/{port}",
                [&peers, &ports](const RequestContext& context) {
@@ -100,50 +103,50 @@ void add_port_routes(Router& router, peers::PeerService& peers, ports::PortServi
                    return port ? json_response(port_json(*port)) : problem(port.error());
                });
 
-    router.add(http::verb::patch, "/peers/{peer}/ports/{port}",
-               [&peers, &ports](const RequestContext& context) {
-                   auto peer = peer_target(context, peers, ports);
-                   if (!peer) {
-                       return problem(peer.error());
-                   }
-                   auto uid = port_param(context);
-                   if (!uid) {
-                       return problem(uid.error());
-                   }
-                   auto body = parse_json_object(context.request);
-                   if (!body) {
-                       return std::move(body.error());
-                   }
-                   auto update = parse_port_patch(*body);
-                   if (!update) {
-                       return problem(update.error());
-                   }
-                   if (!peer->local) {
-                       return problem(remote_peer_error());
-                   }
-                   auto port = ports.update(*uid, *update);
-                   return port ? json_response(port_json(*port)) : problem(port.error());
-               });
+    router.add_async(http::verb::patch, "/peers/{peer}/ports/{port}",
+                     [&peers, &ports](const RequestContext& context, Responder respond) {
+                         auto peer = peer_target(context, peers, ports);
+                         if (!peer) {
+                             return respond(problem(peer.error()));
+                         }
+                         auto uid = port_param(context);
+                         if (!uid) {
+                             return respond(problem(uid.error()));
+                         }
+                         auto body = parse_json_object(context.request);
+                         if (!body) {
+                             return respond(std::move(body.error()));
+                         }
+                         auto update = parse_port_patch(*body);
+                         if (!update) {
+                             return respond(problem(update.error()));
+                         }
+                         if (!peer->local) {
+                             return respond(problem(remote_peer_error()));
+                         }
+                         ports.update(*uid, *update, [respond](Result<Port> port) {
+                             respond(port ? json_response(port_json(*port)) : problem(port.error()));
+                         });
+                     });
 
-    router.add(http::verb::delete_, "/peers/{peer}/ports/{port}",
-               [&peers, &ports](const RequestContext& context) {
-                   auto peer = peer_target(context, peers, ports);
-                   if (!peer) {
-                       return problem(peer.error());
-                   }
-                   auto uid = port_param(context);
-                   if (!uid) {
-                       return problem(uid.error());
-                   }
-                   if (!peer->local) {
-                       return problem(remote_peer_error());
-                   }
-                   if (auto removed = ports.remove(*uid); !removed) {
-                       return problem(removed.error());
-                   }
-                   Response response {http::status::no_content, 11};
-                   return response;
-               });
+    router.add_async(
+        http::verb::delete_, "/peers/{peer}/ports/{port}",
+        [&peers, &ports](const RequestContext& context, Responder respond) {
+            auto peer = peer_target(context, peers, ports);
+            if (!peer) {
+                return respond(problem(peer.error()));
+            }
+            auto uid = port_param(context);
+            if (!uid) {
+                return respond(problem(uid.error()));
+            }
+            if (!peer->local) {
+                return respond(problem(remote_peer_error()));
+            }
+            ports.remove(*uid, [respond](Status removed) {
+                respond(removed ? Response {http::status::no_content, 11} : problem(removed.error()));
+            });
+        });
 }
 
 } // namespace rocd::api

@@ -55,37 +55,40 @@ void add_stream_routes(Router& router, streams::StreamService& streams) {
         return stream ? json_response(stream_json(*stream)) : problem(stream.error());
     });
 
-    router.add(http::verb::patch, "/streams/{stream}", [&streams](const RequestContext& context) {
-        auto uid = stream_param(context);
-        if (!uid) {
-            return problem(uid.error());
-        }
-        auto body = parse_json_object(context.request);
-        if (!body) {
-            return std::move(body.error());
-        }
-        auto stream = streams.get(*uid);
-        if (!stream) {
-            return problem(stream.error());
-        }
-        auto settings = patched_settings(*stream, *body);
-        if (!settings) {
-            return problem(settings.error());
-        }
-        auto updated = streams.update(*uid, *settings);
-        return updated ? json_response(stream_json(*updated)) : problem(updated.error());
-    });
+    router.add_async(
+        http::verb::patch, "/streams/{stream}", [&streams](const RequestContext& context, Responder respond) {
+            auto uid = stream_param(context);
+            if (!uid) {
+                return respond(problem(uid.error()));
+            }
+            auto body = parse_json_object(context.request);
+            if (!body) {
+                return respond(std::move(body.error()));
+            }
+            auto stream = streams.get(*uid);
+            if (!stream) {
+                return respond(problem(stream.error()));
+            }
+            auto settings = patched_settings(*stream, *body);
+            if (!settings) {
+                return respond(problem(settings.error()));
+            }
+            streams.update(*uid, *settings, [respond](Result<streams::StreamView> updated) {
+                respond(updated ? json_response(stream_json(*updated)) : problem(updated.error()));
+            });
+        });
 
-    router.add(http::verb::delete_, "/streams/{stream}", [&streams](const RequestContext& context) {
-        auto uid = stream_param(context);
-        if (!uid) {
-            return problem(uid.error());
-        }
-        if (auto st = streams.remove(*uid); !st) {
-            return problem(st.error());
-        }
-        return Response {http::status::no_content, 11};
-    });
+    router.add_async(
+        http::verb::delete_, "/streams/{stream}",
+        [&streams](const RequestContext& context, Responder respond) {
+            auto uid = stream_param(context);
+            if (!uid) {
+                return respond(problem(uid.error()));
+            }
+            streams.remove(*uid, [respond](Status removed) {
+                respond(removed ? Response {http::status::no_content, 11} : problem(removed.error()));
+            });
+        });
 }
 
 } // namespace rocd::api

@@ -16,7 +16,6 @@
 #include <sndfile.h>
 
 #include "completion_wait.h"
-#include "drivers/factory.h"
 #include "drivers/pipewire/pipewire_driver.h"
 #include "pipewire_sandbox.h"
 #include "signal.h"
@@ -29,7 +28,6 @@ using rocd::drivers::DeviceIo;
 using rocd::drivers::DeviceListener;
 using rocd::drivers::DriverOptions;
 using rocd::drivers::IoKind;
-using rocd::drivers::make_driver;
 using namespace std::chrono_literals;
 
 namespace {
@@ -180,7 +178,7 @@ TEST(PipewireDriverNoServer, reports_how_to_fix_it_when_no_server_is_reachable) 
     setenv("XDG_RUNTIME_DIR", empty.c_str(), 1);
     setenv("PIPEWIRE_RUNTIME_DIR", empty.c_str(), 1);
     const auto t0 = std::chrono::steady_clock::now();
-    auto d = make_driver("pipewire", DriverOptions {});
+    auto d = rocd::drivers::PipewireDriver::connect(DriverOptions {});
     const auto took = std::chrono::steady_clock::now() - t0;
     old ? (void)setenv("XDG_RUNTIME_DIR", saved.c_str(), 1) : (void)unsetenv("XDG_RUNTIME_DIR");
     old_pw ? (void)setenv("PIPEWIRE_RUNTIME_DIR", saved_pw.c_str(), 1)

@@ -1,21 +1,26 @@
 // PortService against the real mock driver, a real SQLite store in a
 // temporary directory and a real io_context (driver events are posted there).
+#include <chrono>
 #include <cstdlib>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <unistd.h>
 
+#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <gtest/gtest.h>
 
 #include "drivers/mock/mock_driver.h"
 #include "ports/port_service.h"
 #include "store/store.h"
+#include "support/await.h"
 #include "support/temp_dir.h"
 
 namespace rocd::ports {
@@ -25,6 +30,42 @@ using drivers::MockDevice;
 using drivers::MockDriver;
 
 using test::TempDir;
+
+/// The service with its asynchronous calls awaited on its io_context, so
+/// that each test reads as a sequence of calls and results.
+class AwaitedPorts {
+public:
+    AwaitedPorts(boost::asio::io_context& io, drivers::DeviceDriver& driver,
+                 store::PortRepository& repository, Uid self_uid)
+        : io_(io), service_(io, driver, repository, std::move(self_uid)) {}
+
+    Status start() {
+        return test::await<void>(io_, [this](auto done) { service_.start(std::move(done)); });
+    }
+    Result<Port> create_virtual(const PortService::VirtualSpec& spec) {
+        return test::await<Port>(io_, [&](auto done) { service_.create_virtual(spec, std::move(done)); });
+    }
+    Result<Port> update(const Uid& uid, const PortService::Update& update) {
+        return test::await<Port>(io_, [&](auto done) { service_.update(uid, update, std::move(done)); });
+    }
+    Status remove(const Uid& uid) {
+        return test::await<void>(io_, [&](auto done) { service_.remove(uid, std::move(done)); });
+    }
+
+    PortService::ListenerId add_listener(PortService::Listener listener) {
+        return service_.add_listener(std::move(listener));
+    }
+    std::vector<Port> list() const { return service_.list(); }
+    std::optional<Port> find(const Uid& uid) const { return service_.find(uid); }
+    Result<Port> get(const Uid& uid) const { return service_.get(uid); }
+    Status retain(const Uid& uid) { return service_.retain(uid); }
+    void release(const Uid& uid) { service_.release(uid); }
+    int references(const Uid& uid) const { return service_.references(uid); }
+
+private:
+    boost::asio::io_context& io_;
+    PortService service_;
+};
 
 MockDevice device(std::string name, PortDirection direction, std::uint32_t channels) {
     MockDevice d;
@@ -111,16 +152,25 @@ protected:
     /// where the audio server kept running).
     void restart_service() {
         service.reset();
-        service = std::make_unique<PortService>(io, *flaky, store->ports(), store->self_uid());
+        service = std::make_unique<AwaitedPorts>(io, *flaky, store->ports(), store->self_uid());
         auto started = service->start();
         ASSERT_TRUE(started) << started.error().message;
         events.clear();
         service->add_listener([this](PortService::Change c, const Port& p) { events.push_back({c, p}); });
     }
 
+    /// Runs what is posted until the driver has been quiet for 20 ms:
+    /// device events, and the completions of the driver calls they start.
     void settle() {
-        io.restart();
-        io.poll();
+        for (int idle = 0; idle < 4;) {
+            io.restart();
+            if (io.poll() == 0) {
+                ++idle;
+                std::this_thread::sleep_for(std::chrono::milliseconds(5));
+            } else {
+                idle = 0;
+            }
+        }
     }
 
     Uid uid_of(const std::string& name) const { return drivers::port_uid("mock", name); }
@@ -130,7 +180,7 @@ protected:
     std::unique_ptr<MockDriver> mock;
     std::unique_ptr<FlakyDriver> flaky;
     std::optional<store::Store> store;
-    std::unique_ptr<PortService> service;
+    std::unique_ptr<AwaitedPorts> service;
     std::vector<Event> events;
 };
 
@@ -225,7 +275,7 @@ TEST_F(PortServiceTest, driver_failure_stores_nothing) {
 
 TEST_F(PortServiceTest, store_failure_destroys_the_new_device) {
     // A service whose peer is not in the store: every insert fails.
-    PortService orphan(io, *flaky, store->ports(), Uid::random());
+    AwaitedPorts orphan(io, *flaky, store->ports(), Uid::random());
     ASSERT_TRUE(orphan.start());
     auto port = orphan.create_virtual(speaker());
     ASSERT_FALSE(port);
@@ -403,6 +453,76 @@ TEST_F(PortServiceTest, late_driver_event_does_not_resurrect_a_deleted_device) {
     ASSERT_TRUE(service->remove(port->uid));
     settle();
     EXPECT_FALSE(service->find(port->uid));
+}
+
+/// The service's own asynchronous calls, without the awaiting wrapper: a
+/// driver that takes 300 ms to create a device.
+class SlowDriverTest : public ::testing::Test {
+protected:
+    void SetUp() override {
+        MockDriver::Options options;
+        options.create_delay = std::chrono::milliseconds(300);
+        mock = std::make_unique<MockDriver>(fixture(), options);
+        auto opened = store::Store::open(dir.path());
+        ASSERT_TRUE(opened) << opened.error().message;
+        store.emplace(std::move(*opened));
+        service = std::make_unique<PortService>(io, *mock, store->ports(), store->self_uid());
+        ASSERT_TRUE(test::await<void>(io, [this](auto done) { service->start(std::move(done)); }));
+    }
+
+    /// Runs the io_context until `done()` or 5 s.
+    void run_until(const std::function<bool()>& done) {
+        auto busy = boost::asio::make_work_guard(io);
+        const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+        io.restart();
+        while (!done() && std::chrono::steady_clock::now() < deadline) {
+            io.run_one_for(std::chrono::milliseconds(10));
+        }
+    }
+
+    TempDir dir;
+    boost::asio::io_context io;
+    std::unique_ptr<MockDriver> mock;
+    std::optional<store::Store> store;
+    std::unique_ptr<PortService> service;
+};
+
+TEST_F(SlowDriverTest, other_ports_change_while_a_device_is_being_created) {
+    std::optional<Result<Port>> created;
+    service->create_virtual(speaker(), [&](Result<Port> port) { created = std::move(port); });
+    EXPECT_FALSE(created); // the call returned without waiting for the driver
+
+    std::optional<Result<Port>> renamed;
+    service->update(drivers::port_uid("mock", "alsa_input.mic"), {std::string("Desk mic"), {}, {}},
+                    [&](Result<Port> port) { renamed = std::move(port); });
+    run_until([&] { return renamed.has_value(); });
+    ASSERT_TRUE(renamed && *renamed);
+    EXPECT_EQ((*renamed)->display_name, "Desk mic");
+    EXPECT_FALSE(created); // still waiting for its device
+    EXPECT_EQ(service->list().size(), 2u);
+
+    run_until([&] { return created.has_value(); });
+    ASSERT_TRUE(created && *created) << created->error().message;
+    EXPECT_EQ(service->list().size(), 3u);
+}
+
+TEST_F(SlowDriverTest, changes_of_one_port_apply_in_the_order_they_were_asked) {
+    std::optional<Result<Port>> created;
+    service->create_virtual(speaker(), [&](Result<Port> port) { created = std::move(port); });
+    run_until([&] { return created.has_value(); });
+    ASSERT_TRUE(created && *created);
+    const Uid uid = (*created)->uid;
+
+    std::vector<std::string> answers;
+    service->update(uid, {std::string("First"), {}, {}}, [&](Result<Port> port) {
+        answers.push_back(port ? port->display_name : port.error().message);
+    });
+    service->remove(uid, [&](Status removed) { answers.push_back(removed ? "removed" : "not removed"); });
+    service->update(uid, {std::string("Too late"), {}, {}},
+                    [&](Result<Port> port) { answers.push_back(port ? port->display_name : "not found"); });
+    run_until([&] { return answers.size() == 3; });
+    EXPECT_EQ(answers, (std::vector<std::string> {"First", "removed", "not found"}));
+    EXPECT_FALSE(service->find(uid));
 }
 
 TEST(VirtualDeviceName, is_derived_from_a_uid_and_safe_for_node_names) {

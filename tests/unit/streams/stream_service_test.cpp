@@ -15,6 +15,7 @@
 #include "drivers/mock/mock_driver.h"
 #include "ports/port_service.h"
 #include "store/store.h"
+#include "support/await.h"
 #include "support/temp_dir.h"
 
 namespace rocd::streams {
@@ -27,7 +28,7 @@ using namespace std::chrono_literals;
 /// these tests read like the API.
 class JsonStreams {
 public:
-    explicit JsonStreams(StreamService& service) : service_(service) {}
+    JsonStreams(boost::asio::io_context& io, StreamService& service) : io_(io), service_(service) {}
 
     Result<json> create(const json& body) {
         auto spec = api::parse_stream_spec(body);
@@ -46,9 +47,12 @@ public:
         if (!settings) {
             return tl::unexpected(settings.error());
         }
-        return shown(service_.update(uid, *settings));
+        return shown(test::await<StreamView>(
+            io_, [&](auto done) { service_.update(uid, *settings, std::move(done)); }));
     }
-    Status remove(const Uid& uid) { return service_.remove(uid); }
+    Status remove(const Uid& uid) {
+        return test::await<void>(io_, [&](auto done) { service_.remove(uid, std::move(done)); });
+    }
     std::size_t size() const { return service_.size(); }
 
 private:
@@ -59,6 +63,7 @@ private:
         return api::stream_json(*stream);
     }
 
+    boost::asio::io_context& io_;
     StreamService& service_;
 };
 
@@ -133,13 +138,13 @@ protected:
         options.state_interval = 50ms;
         options.idle_after = 400ms;
         ports_ = std::make_unique<ports::PortService>(io_, *driver_, store_->ports(), store_->self_uid());
-        ASSERT_TRUE(ports_->start());
+        ASSERT_TRUE(test::await<void>(io_, [this](auto done) { ports_->start(std::move(done)); }));
         streams_ = std::make_unique<StreamService>(io_, *ports_, *driver_, store_->streams(),
                                                    api::stream_spec_codec(), *loop_, options);
         streams_->add_listener([this](StreamChange change, const StreamView&) {
             events_.push_back(api::stream_event_type(change));
         });
-        service_.emplace(*streams_);
+        service_.emplace(io_, *streams_);
         ASSERT_TRUE(streams_->start());
     }
 
@@ -178,6 +183,10 @@ protected:
     }
 
     Uid port_uid(const std::string& name) const { return drivers::port_uid("mock", name); }
+
+    Status remove_port(const Uid& uid) {
+        return test::await<void>(io_, [&](auto done) { ports_->remove(uid, std::move(done)); });
+    }
 
     std::size_t stored() { return store_->streams().list()->size(); }
 
@@ -384,7 +393,9 @@ TEST_F(StreamServiceTest, removes_stream_and_frees_its_address) {
 }
 
 TEST_F(StreamServiceTest, holds_its_port_so_it_stays_listed_and_cannot_be_deleted) {
-    auto speaker = ports_->create_virtual({.direction = PortDirection::output});
+    auto speaker = test::await<Port>(io_, [this](auto done) {
+        ports_->create_virtual({.direction = PortDirection::output}, std::move(done));
+    });
     ASSERT_TRUE(speaker) << speaker.error().message;
     const std::string media = "rtp://127.0.0.1:" + std::to_string(free_udp_port());
     json body = send_body("mic_a", media);
@@ -393,7 +404,7 @@ TEST_F(StreamServiceTest, holds_its_port_so_it_stays_listed_and_cannot_be_delete
     ASSERT_TRUE(tx) << tx.error().message;
     EXPECT_EQ(ports_->references(speaker->uid), 1);
 
-    auto refused = ports_->remove(speaker->uid);
+    auto refused = remove_port(speaker->uid);
     ASSERT_FALSE(refused);
     EXPECT_EQ(refused.error().code, Errc::conflict);
     EXPECT_TRUE(ports_->find(speaker->uid));
@@ -414,7 +425,7 @@ TEST_F(StreamServiceTest, holds_its_port_so_it_stays_listed_and_cannot_be_delete
 
     ASSERT_TRUE(service_->remove(*Uid::parse((*tx)["stream_uid"].get<std::string>())));
     EXPECT_EQ(ports_->references(speaker->uid), 0);
-    EXPECT_TRUE(ports_->remove(speaker->uid));
+    EXPECT_TRUE(remove_port(speaker->uid));
 }
 
 TEST_F(StreamServiceTest, creates_a_stream_of_an_absent_port_waiting_for_it) {

@@ -1,11 +1,18 @@
-#include "drivers/factory.h"
+#include "daemon/driver_factory.h"
 
 #include <string>
 
 #include "drivers/mock/mock_driver.h"
 #include "drivers/pipewire/pipewire_driver.h"
 
-namespace rocd::drivers {
+namespace rocd::daemon {
+
+using drivers::DeviceDriver;
+using drivers::DriverOptions;
+using drivers::MockDevice;
+using drivers::MockDriver;
+using drivers::MockFixture;
+using drivers::PipewireDriver;
 
 namespace {
 
@@ -27,7 +34,7 @@ Result<std::unique_ptr<DeviceDriver>> make_driver(std::string_view name, const D
     if (name == "mock") {
         MockFixture fixture {default_mock_devices(), std::nullopt};
         if (!options.fixture_path.empty()) {
-            auto loaded = load_mock_fixture(options.fixture_path);
+            auto loaded = drivers::load_mock_fixture(options.fixture_path);
             if (!loaded) {
                 return tl::unexpected(loaded.error());
             }
@@ -52,4 +59,4 @@ Result<std::unique_ptr<DeviceDriver>> make_driver(std::string_view name, const D
                 "driver");
 }
 
-} // namespace rocd::drivers
+} // namespace rocd::daemon
