@@ -16,7 +16,9 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl/context.hpp>
 
+#include "api/http/access_policy.h"
 #include "api/http/router.h"
+#include "api/http/session.h"
 #include "core/error.h"
 
 namespace rocd::api {
@@ -37,9 +39,7 @@ struct ServerOptions {
     std::optional<std::filesystem::path> tls_key;
 };
 
-class Session;
-
-class Server {
+class Server : private SessionHost {
 public:
     Server(boost::asio::io_context& io, const Router& router, ServerOptions options);
     ~Server();
@@ -67,21 +67,25 @@ public:
     std::size_t connection_count() const { return sessions_.size(); }
 
 private:
-    friend class Session;
-    template <class Stream> friend class SessionImpl;
+    const Router& router() const override { return router_; }
+    const AccessPolicy& access() const override { return access_; }
+    void session_closed(Session& session) override;
 
     void do_accept();
-    void on_session_closed(Session* session);
+    /// A connection over the limit: told 503 if that can be done cheaply.
+    void refuse(boost::asio::ip::tcp::socket socket);
+    template <class SessionType, class... Args> void open(bool refused, Args&&... args);
 
     boost::asio::io_context& io_;
     const Router& router_;
     ServerOptions options_;
+    AccessPolicy access_;
     boost::asio::ip::tcp::acceptor acceptor_;
     std::optional<boost::asio::ssl::context> tls_;
     std::set<Session*> sessions_;
     /// TLS connections over the limit being told 503 (a TLS client needs a
-    /// handshake before it can read one); counted in sessions_ too.
-    std::size_t refusing_ = 0;
+    /// handshake before it can read one); in sessions_ too.
+    std::set<Session*> refusing_;
     bool stopping_ = false;
     std::function<void()> on_drained_;
 };

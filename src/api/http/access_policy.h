@@ -1,0 +1,41 @@
+// Who may use the API, and which browser pages may read its answers: the
+// bearer token and CORS, decided for each request before the router sees it.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "api/http/router.h"
+#include "api/http/types.h"
+
+namespace rocd::api {
+
+class AccessPolicy {
+public:
+    /// `token` empty: no token needed (the daemon then listens on loopback
+    /// only). `cors_origins` empty: no CORS headers at all; "*" allows any.
+    AccessPolicy(std::string token, std::vector<std::string> cors_origins);
+
+    /// The answer to a CORS preflight from an allowed origin. Preflights
+    /// carry no credentials by design, so this comes before authorize().
+    std::optional<Response> preflight(const Request& request) const;
+
+    /// A 401 when a token is needed and the request lacks it or has
+    /// another; nothing when the request may go on. `peer` names the client
+    /// in the log line of a refusal.
+    std::optional<Response> authorize(const Request& request, std::string_view peer) const;
+
+    /// Lets an allowed origin read the reply, whether it is complete now or
+    /// comes later from an asynchronous route.
+    void expose(const Request& request, Reply& reply) const;
+
+private:
+    std::optional<std::string_view> allowed_origin(const Request& request) const;
+
+    std::string token_;
+    std::vector<std::string> cors_origins_;
+};
+
+} // namespace rocd::api

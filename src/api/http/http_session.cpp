@@ -1,0 +1,208 @@
+#include "api/http/http_session.h"
+
+#include <spdlog/spdlog.h>
+
+#include "api/http/plain_session.h"
+#include "api/http/problem.h"
+#include "api/http/tls_session.h"
+
+namespace rocd::api {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+constexpr std::size_t header_limit = 16 * 1024;
+constexpr std::string_view server_name = "rocd";
+
+} // namespace
+
+Response too_many_connections() {
+    Response res = problem(http::status::service_unavailable, "too-many-connections",
+                           "the daemon has too many open connections; retry later");
+    res.keep_alive(false);
+    return res;
+}
+
+template <class Derived, class Stream>
+HttpSession<Derived, Stream>::HttpSession(SessionHost& host, SessionTimeouts timeouts, Stream& stream)
+    : timeouts_(timeouts), host_(&host), stream_(stream), body_(stream, [this] { close(); }) {}
+
+template <class Derived, class Stream> HttpSession<Derived, Stream>::~HttpSession() {
+    if (host_ != nullptr) {
+        host_->session_closed(*this);
+    }
+}
+
+template <class Derived, class Stream> std::string HttpSession<Derived, Stream>::peer() const {
+    return remote_.address().to_string() + ":" + std::to_string(remote_.port());
+}
+
+template <class Derived, class Stream> void HttpSession<Derived, Stream>::stop_when_idle() {
+    closing_ = true;
+    if (body_.active()) {
+        return body_.finish();
+    }
+    if (idle_) {
+        // Cancels the pending read; its handler closes the connection.
+        beast::get_lowest_layer(stream_).cancel();
+    }
+}
+
+template <class Derived, class Stream> void HttpSession<Derived, Stream>::wait_request() {
+    if (closing_ || host_ == nullptr) {
+        return close();
+    }
+    if (buffer_.size() > 0) {
+        return read_request();
+    }
+    idle_ = true;
+    beast::get_lowest_layer(stream_).expires_after(timeouts_.idle);
+    stream_.async_read_some(buffer_.prepare(4096),
+                            [self = derived().shared_from_this()](beast::error_code ec, std::size_t n) {
+                                self->idle_ = false;
+                                if (ec) {
+                                    return self->close();
+                                }
+                                self->buffer_.commit(n);
+                                self->read_request();
+                            });
+}
+
+template <class Derived, class Stream> void HttpSession<Derived, Stream>::read_request() {
+    parser_.emplace();
+    parser_->header_limit(header_limit);
+    parser_->body_limit(max_body_size);
+    beast::get_lowest_layer(stream_).expires_after(timeouts_.header);
+    http::async_read(
+        stream_, buffer_, *parser_,
+        [self = derived().shared_from_this()](beast::error_code ec, std::size_t) { self->on_read(ec); });
+}
+
+template <class Derived, class Stream> void HttpSession<Derived, Stream>::on_read(beast::error_code ec) {
+    started_ = Clock::now();
+    if (ec == http::error::end_of_stream || ec == asio::error::operation_aborted ||
+        ec == beast::error::timeout || ec == asio::error::eof || host_ == nullptr) {
+        return close();
+    }
+    if (ec) {
+        // The rest of the stream cannot be trusted: answer and hang up.
+        Response res;
+        if (ec == http::error::body_limit) {
+            res = problem(http::status::payload_too_large, "payload-too-large",
+                          "request body is larger than 1 MiB");
+        } else if (ec == http::error::header_limit) {
+            res = problem(http::status::request_header_fields_too_large, "header-too-large",
+                          "request header is larger than 16 KiB");
+        } else {
+            res = problem(http::status::bad_request, "malformed-request", "malformed HTTP request");
+        }
+        method_ = parser_->get().method_string();
+        target_ = parser_->get().target();
+        closing_ = true;
+        linger_ = true;
+        return write(std::move(res), false);
+    }
+    const Request& request = parser_->get();
+    method_ = request.method_string();
+    target_ = request.target();
+    if (refuse_) {
+        closing_ = true;
+        return write(too_many_connections(), false);
+    }
+    Reply reply = handle(request);
+    if (reply.stream) {
+        return start_body(std::move(reply));
+    }
+    head_ = request.method() == http::verb::head;
+    if (reply.later) {
+        return answer_later(std::move(reply.later), request.keep_alive());
+    }
+    write(std::move(reply.response), request.keep_alive());
+}
+
+template <class Derived, class Stream> Reply HttpSession<Derived, Stream>::handle(const Request& request) {
+    const AccessPolicy& access = host_->access();
+    if (auto preflight = access.preflight(request)) {
+        return {std::move(*preflight), nullptr, nullptr};
+    }
+    Reply reply;
+    if (auto refusal = access.authorize(request, peer())) {
+        reply.response = std::move(*refusal);
+    } else {
+        reply = host_->router().dispatch(request);
+    }
+    access.expose(request, reply);
+    return reply;
+}
+
+// An asynchronous route: nothing more is read from this connection until it
+// answered (so pipelined requests are answered in order), and no timeout
+// runs meanwhile: the answer may take as long as the device. The Responder
+// holds the session, so it outlives a client that left; the write then
+// fails and closes it.
+template <class Derived, class Stream>
+void HttpSession<Derived, Stream>::answer_later(std::function<void(Responder)> later, bool keep_alive) {
+    beast::get_lowest_layer(stream_).expires_never();
+    later([self = derived().shared_from_this(), keep_alive](Response response) {
+        if (self->closed_ || self->host_ == nullptr) {
+            return; // the client left, or the server is gone
+        }
+        self->write(std::move(response), keep_alive);
+    });
+}
+
+template <class Derived, class Stream> void HttpSession<Derived, Stream>::start_body(Reply reply) {
+    reply.response.set(http::field::server, server_name);
+    spdlog::info("http {} {} {} -> {} (stream)", peer(), method_, target_, reply.response.result_int());
+    body_.start(reply.response, std::move(reply.stream), derived().shared_from_this());
+}
+
+template <class Derived, class Stream>
+void HttpSession<Derived, Stream>::write(Response res, bool keep_alive) {
+    response_ = std::move(res);
+    response_.version(11);
+    response_.set(http::field::server, server_name);
+    response_.keep_alive(keep_alive && !closing_);
+    response_.prepare_payload();
+    if (head_) {
+        // The header describes the GET body; none follows it.
+        const auto length = response_.body().size();
+        response_.body().clear();
+        response_.content_length(length);
+        head_ = false;
+    }
+    beast::get_lowest_layer(stream_).expires_after(timeouts_.header);
+    http::async_write(
+        stream_, response_,
+        [self = derived().shared_from_this()](beast::error_code ec, std::size_t) { self->on_write(ec); });
+}
+
+template <class Derived, class Stream> void HttpSession<Derived, Stream>::on_write(beast::error_code ec) {
+    const auto micros =
+        std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - started_).count();
+    const unsigned status = response_.result_int();
+    const auto level = status >= 500 ? spdlog::level::warn : spdlog::level::info;
+    spdlog::log(level, "http {} {} {} -> {} ({}.{:03} ms)", peer(), method_, target_, status, micros / 1000,
+                micros % 1000);
+    if (ec || !response_.keep_alive()) {
+        return linger_ && !ec ? derived().linger() : close();
+    }
+    wait_request();
+}
+
+template <class Derived, class Stream> void HttpSession<Derived, Stream>::close() {
+    if (closed_) {
+        return;
+    }
+    closed_ = true;
+    body_.stop();
+    derived().close_transport();
+}
+
+template class HttpSession<PlainSession, beast::tcp_stream>;
+template class HttpSession<TlsSession, beast::ssl_stream<beast::tcp_stream>>;
+
+} // namespace rocd::api
