@@ -1,7 +1,7 @@
 // The control plane never waits for the audio server: with a driver whose
 // virtual-device creation takes 1.5 s (the mock's create_delay_ms), other
-// requests are answered while one POST waits for its device. What the
-// latencies are is measured by bench/http/slow_driver.mjs, not asserted here.
+// requests are answered while one POST waits for its device. The latencies
+// are measured by bench/http/slow_driver.mjs, not asserted here.
 import assert from "node:assert/strict";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
