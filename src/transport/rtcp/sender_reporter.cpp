@@ -125,11 +125,11 @@ void SenderReporter::fill_metrics(SenderMetrics& m) const {
     m.have_receiver_report = rep_.have_rr.load(r);
     m.loss_fraction = rep_.loss_fraction.load(r);
     m.cumulative_lost = rep_.cumulative_lost.load(r);
-    m.jitter = Duration(rep_.jitter_ns.load(r));
-    m.rtt = Duration(rep_.rtt_ns.load(r));
-    m.e2e_latency = Duration(rep_.e2e_ns.load(r));
-    m.niq_latency = Duration(rep_.niq_latency_ns.load(r));
-    m.niq_stalling = Duration(rep_.niq_stalling_ns.load(r));
+    m.jitter = core::Duration(rep_.jitter_ns.load(r));
+    m.rtt = core::Duration(rep_.rtt_ns.load(r));
+    m.e2e_latency = core::Duration(rep_.e2e_ns.load(r));
+    m.niq_latency = core::Duration(rep_.niq_latency_ns.load(r));
+    m.niq_stalling = core::Duration(rep_.niq_stalling_ns.load(r));
 }
 
 } // namespace rocd::transport::rtcp
