@@ -94,7 +94,7 @@ private:
     ReceiverConfig config_;
     State state_ = State::idle;
     std::uint32_t ssrc_ = 0;
-    net::SocketAddress address_;
+    address::SocketAddress address_;
     rtp::Encoding encoding_;
 
     JitterBuffer queue_;

@@ -21,7 +21,7 @@ std::int64_t q16_to_ns(std::uint32_t v) {
 
 } // namespace
 
-SenderReporter::SenderReporter(net::UdpSender& port, const net::SocketAddress& to,
+SenderReporter::SenderReporter(net::UdpSender& port, const address::SocketAddress& to,
                                const SenderPipeline& pipeline)
     : port_(port), to_(to), pipeline_(pipeline), cname_(random_cname()) {}
 
@@ -73,7 +73,7 @@ void SenderReporter::send_report(std::int64_t now_ns) {
     }
 }
 
-void SenderReporter::on_datagram(std::span<const std::uint8_t> data, const net::SocketAddress&) {
+void SenderReporter::on_datagram(std::span<const std::uint8_t> data, const address::SocketAddress&) {
     constexpr auto r = std::memory_order_relaxed;
     const auto c = parse(data);
     if (!c || (!c->rr && !c->xr && !c->bye)) {
