@@ -6,7 +6,7 @@ namespace rocd::streams {
 
 namespace {
 
-double ms_of(transport::Duration d) {
+double ms_of(transport::core::Duration d) {
     return std::chrono::duration<double, std::milli>(d).count();
 }
 

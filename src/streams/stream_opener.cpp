@@ -69,8 +69,8 @@ Error to_api_error(Error error, const StreamSpec& spec) {
     return error;
 }
 
-transport::Duration ms(double value) {
-    return transport::Duration(static_cast<std::int64_t>(std::llround(value * 1e6)));
+transport::core::Duration ms(double value) {
+    return transport::core::Duration(static_cast<std::int64_t>(std::llround(value * 1e6)));
 }
 
 Result<std::optional<transport::Endpoint>> endpoint(const std::optional<std::string>& text,

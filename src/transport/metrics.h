@@ -4,7 +4,7 @@
 
 #include <cstdint>
 
-#include "transport/duration.h"
+#include "transport/core/duration.h"
 
 namespace rocd::transport {
 
@@ -25,11 +25,11 @@ struct SenderMetrics {
     bool have_receiver_report = false;
     double loss_fraction = 0; ///< receiver-reported, over the last report interval
     std::int64_t cumulative_lost = 0;
-    Duration jitter {0};       ///< receiver-reported interarrival jitter
-    Duration rtt {-1};         ///< from LSR/DLSR; negative when unknown
-    Duration e2e_latency {-1}; ///< XR Delay Metrics; negative when unknown
-    Duration niq_latency {-1}; ///< receiver's incoming queue (XR BT=220); negative when unknown
-    Duration niq_stalling {-1};
+    core::Duration jitter {0};       ///< receiver-reported interarrival jitter
+    core::Duration rtt {-1};         ///< from LSR/DLSR; negative when unknown
+    core::Duration e2e_latency {-1}; ///< XR Delay Metrics; negative when unknown
+    core::Duration niq_latency {-1}; ///< receiver's incoming queue (XR BT=220); negative when unknown
+    core::Duration niq_stalling {-1};
 };
 
 /// A receiver's counters, over all its sessions since it started.
@@ -52,8 +52,8 @@ struct ReceiverMetrics {
     std::uint64_t sessions_ended = 0;
     std::uint32_t sessions = 0; ///< active now
     /// Of the first active session (0 when none):
-    Duration latency {0};            ///< queue latency now
-    Duration jitter {0};             ///< RFC 3550 interarrival jitter
+    core::Duration latency {0};      ///< queue latency now
+    core::Duration jitter {0};       ///< RFC 3550 interarrival jitter
     double scaling = 1.0;            ///< resampler scaling (drift compensation)
     std::uint32_t ssrc = 0;          ///< sender SSRC
     std::uint32_t ext_first_seq = 0; ///< RFC 3550 extended sequence numbers

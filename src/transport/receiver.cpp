@@ -11,7 +11,7 @@ Result<std::unique_ptr<Receiver>> Receiver::create(const ReceiverConfig& config,
     if (auto st = check_supported(config.source, config.repair, config.control); !st) {
         return tl::unexpected(st.error());
     }
-    auto bind = net::SocketAddress::resolve(config.source->uri.host(), config.source->uri.port_number());
+    auto bind = address::SocketAddress::resolve(config.source->uri.host(), config.source->uri.port_number());
     if (!bind) {
         return tl::unexpected(bind.error());
     }
@@ -30,7 +30,8 @@ Result<std::unique_ptr<Receiver>> Receiver::create(const ReceiverConfig& config,
     r->port_ = std::move(*port);
     r->reader_.source = r->port_.get();
     if (config.repair) {
-        auto rbind = net::SocketAddress::resolve(config.repair->uri.host(), config.repair->uri.port_number());
+        auto rbind =
+            address::SocketAddress::resolve(config.repair->uri.host(), config.repair->uri.port_number());
         if (!rbind) {
             return tl::unexpected(rbind.error());
         }
@@ -54,7 +55,7 @@ Result<std::unique_ptr<Receiver>> Receiver::create(const ReceiverConfig& config,
     }
     if (config.control) {
         auto cbind =
-            net::SocketAddress::resolve(config.control->uri.host(), config.control->uri.port_number());
+            address::SocketAddress::resolve(config.control->uri.host(), config.control->uri.port_number());
         if (!cbind) {
             return tl::unexpected(cbind.error());
         }

@@ -32,13 +32,13 @@ public:
     ReceiverMetrics metrics() const;
     std::uint32_t session_count() const { return pipeline_->session_count(); }
     /// The bound address (useful with port 0).
-    const net::SocketAddress& local_address() const { return port_->local_address(); }
+    const address::SocketAddress& local_address() const { return port_->local_address(); }
     /// The bound control address (only with a control endpoint).
-    const net::SocketAddress* control_address() const {
+    const address::SocketAddress* control_address() const {
         return reporter_ ? &reporter_->local_address() : nullptr;
     }
     /// The bound repair address (only with a repair endpoint).
-    const net::SocketAddress* repair_address() const {
+    const address::SocketAddress* repair_address() const {
         return repair_port_ ? &repair_port_->local_address() : nullptr;
     }
 

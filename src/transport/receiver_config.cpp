@@ -5,9 +5,9 @@
 
 namespace rocd::transport {
 
-Duration default_latency_tolerance(Duration target) {
+core::Duration default_latency_tolerance(core::Duration target) {
     const double t = std::max(1e6, double(target.count()));
-    return Duration(static_cast<std::int64_t>(t * std::log(4e8) / std::log(2 * t)));
+    return core::Duration(static_cast<std::int64_t>(t * std::log(4e8) / std::log(2 * t)));
 }
 
 std::size_t ReceiverConfig::effective_session_packets() const {

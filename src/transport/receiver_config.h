@@ -7,14 +7,14 @@
 
 #include "core/error.h"
 #include "transport/audio/resampler.h"
-#include "transport/duration.h"
+#include "transport/core/duration.h"
 #include "transport/endpoint.h"
 
 namespace rocd::transport {
 
 /// Roc's default latency tolerance for a target (WIRE.md §7):
 /// tol = T·ln(4e8)/ln(2·T), T in ns, at least 1 ms.
-Duration default_latency_tolerance(Duration target);
+core::Duration default_latency_tolerance(core::Duration target);
 
 /// Everything a receiver needs. Zero durations mean "Roc's default".
 struct ReceiverConfig {
@@ -30,12 +30,12 @@ struct ReceiverConfig {
     std::uint32_t channels = 2;
 
     /// Queue latency held (Roc: 200 ms).
-    Duration target_latency = std::chrono::milliseconds(200);
+    core::Duration target_latency = std::chrono::milliseconds(200);
     /// A session whose latency leaves target ± tolerance is restarted.
-    Duration latency_tolerance {0};
+    core::Duration latency_tolerance {0};
     /// A session that plays nothing (no packets, or only late ones) for
     /// this long ends (Roc: target·4/3).
-    Duration no_playback_timeout {0};
+    core::Duration no_playback_timeout {0};
 
     /// Resample to hold the latency and absorb clock drift (Roc's default
     /// profile). Off = Roc's "intact": bit-exact when rates match.
@@ -54,10 +54,10 @@ struct ReceiverConfig {
     /// Ring between the network thread and the audio side, in packets.
     std::size_t queue_packets = 128;
 
-    Duration effective_tolerance() const {
+    core::Duration effective_tolerance() const {
         return latency_tolerance.count() > 0 ? latency_tolerance : default_latency_tolerance(target_latency);
     }
-    Duration effective_no_playback_timeout() const {
+    core::Duration effective_no_playback_timeout() const {
         return no_playback_timeout.count() > 0 ? no_playback_timeout : target_latency * 4 / 3;
     }
     std::size_t effective_session_packets() const;

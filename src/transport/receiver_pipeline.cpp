@@ -166,8 +166,8 @@ ReceiverMetrics ReceiverPipeline::metrics() const {
     m.sessions_started = pub_.sessions_started.load(r);
     m.sessions_ended = pub_.sessions_ended.load(r);
     m.sessions = sessions_now_.load(r);
-    m.latency = Duration(pub_.latency_ns.load(r));
-    m.jitter = Duration(pub_.jitter_ns.load(r));
+    m.latency = core::Duration(pub_.latency_ns.load(r));
+    m.jitter = core::Duration(pub_.jitter_ns.load(r));
     m.scaling = pub_.scaling.load(r);
     m.ssrc = pub_.ssrc.load(r);
     m.ext_first_seq = pub_.ext_first_seq.load(r);

@@ -34,7 +34,7 @@ ReceiverSession::ReceiverSession(const ReceiverConfig& config)
                      : nullptr),
       monitor_(mapper_, queue_, depacketizer_, estimator_,
                config.drift_compensation ? resampler_.get() : nullptr,
-               duration_to_samples(std::chrono::milliseconds(5), PacketRate)),
+               core::duration_to_samples(std::chrono::milliseconds(5), PacketRate)),
       output_(&monitor_) {
     if (config.source) {
         if (auto scheme = fec::fec_scheme_from_uri_scheme(protocol_scheme(config.source->protocol))) {
@@ -45,10 +45,10 @@ ReceiverSession::ReceiverSession(const ReceiverConfig& config)
         resampler_reader_ = std::make_unique<audio::ResamplerReader>(monitor_, *resampler_, config.channels);
         output_ = resampler_reader_.get();
     }
-    target_samples_ = duration_to_samples(config.target_latency, PacketRate);
-    tolerance_samples_ = duration_to_samples(config.effective_tolerance(), PacketRate);
-    timeout_frames_ = duration_to_samples(config.effective_no_playback_timeout(), config.rate);
-    warmup_frames_ = duration_to_samples(config.target_latency, config.rate);
+    target_samples_ = core::duration_to_samples(config.target_latency, PacketRate);
+    tolerance_samples_ = core::duration_to_samples(config.effective_tolerance(), PacketRate);
+    timeout_frames_ = core::duration_to_samples(config.effective_no_playback_timeout(), config.rate);
+    warmup_frames_ = core::duration_to_samples(config.target_latency, config.rate);
 }
 
 void ReceiverSession::start(const Packet& first, const rtp::Encoding& encoding) {
@@ -196,8 +196,9 @@ void ReceiverSession::try_start_playing() {
     state_ = State::playing;
 }
 
-Duration ReceiverSession::latency() const {
-    return Duration(static_cast<std::int64_t>(double(monitor_.latency_samples()) * 1e9 / double(PacketRate)));
+core::Duration ReceiverSession::latency() const {
+    return core::Duration(
+        static_cast<std::int64_t>(double(monitor_.latency_samples()) * 1e9 / double(PacketRate)));
 }
 
 void ReceiverSession::read(float* out, std::size_t frames) {

@@ -68,9 +68,9 @@ public:
     std::uint32_t ext_highest_seq() const { return ext_highest_seq_; }
     std::uint32_t ext_first_seq() const { return ext_first_seq_; }
     /// Latest queue latency.
-    Duration latency() const;
+    core::Duration latency() const;
     /// RFC 3550 interarrival jitter estimate.
-    Duration jitter() const { return Duration(static_cast<std::int64_t>(jitter_ns_)); }
+    core::Duration jitter() const { return core::Duration(static_cast<std::int64_t>(jitter_ns_)); }
     double scaling() const { return resampler_ ? resampler_->scaling() : 1.0; }
     const SessionStats& stats() const { return stats_; }
     const audio::DepacketizerStats& depacketizer_stats() const { return depacketizer_.stats(); }
@@ -94,7 +94,7 @@ private:
     ReceiverConfig config_;
     State state_ = State::idle;
     std::uint32_t ssrc_ = 0;
-    net::SocketAddress address_;
+    address::SocketAddress address_;
     rtp::Encoding encoding_;
 
     JitterBuffer queue_;

@@ -11,13 +11,13 @@ Result<std::unique_ptr<Sender>> Sender::create(const SenderConfig& config, net::
     if (auto st = check_supported(config.source, config.repair, config.control); !st) {
         return tl::unexpected(st.error());
     }
-    auto to = net::SocketAddress::resolve(config.source->uri.host(), config.source->uri.port_number());
+    auto to = address::SocketAddress::resolve(config.source->uri.host(), config.source->uri.port_number());
     if (!to) {
         return tl::unexpected(to.error());
     }
-    net::SocketAddress repair_to = *to;
+    address::SocketAddress repair_to = *to;
     if (config.repair) {
-        auto r = net::SocketAddress::resolve(config.repair->uri.host(), config.repair->uri.port_number());
+        auto r = address::SocketAddress::resolve(config.repair->uri.host(), config.repair->uri.port_number());
         if (!r) {
             return tl::unexpected(r.error());
         }
@@ -36,7 +36,8 @@ Result<std::unique_ptr<Sender>> Sender::create(const SenderConfig& config, net::
     s->addresser_ = std::make_unique<Addresser>(*s->port_, *to, repair_to);
     s->pipeline_ = std::make_unique<SenderPipeline>(config, *s->addresser_);
     if (config.control) {
-        auto c = net::SocketAddress::resolve(config.control->uri.host(), config.control->uri.port_number());
+        auto c =
+            address::SocketAddress::resolve(config.control->uri.host(), config.control->uri.port_number());
         if (!c) {
             return tl::unexpected(c.error());
         }

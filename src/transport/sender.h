@@ -38,14 +38,15 @@ private:
     // Addresses each packet to the source or (FEC repair) repair endpoint;
     // all leave from the one socket (WIRE.md §1).
     struct Addresser final : IPacketWriter {
-        Addresser(IPacketWriter& next, const net::SocketAddress& to, const net::SocketAddress& repair_to)
+        Addresser(IPacketWriter& next, const address::SocketAddress& to,
+                  const address::SocketAddress& repair_to)
             : next(next), to(to), repair_to(repair_to) {}
         void write(Packet& p) override {
             p.address = p.has(PacketFlag_Repair) ? repair_to : to;
             next.write(p);
         }
         IPacketWriter& next;
-        net::SocketAddress to, repair_to;
+        address::SocketAddress to, repair_to;
     };
 
     Sender(net::NetworkLoop& loop) : loop_(loop) {}

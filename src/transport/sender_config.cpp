@@ -19,7 +19,7 @@ Status SenderConfig::validate() const {
         return fail(Errc::unsupported, "unsupported payload type " + std::to_string(payload_type),
                     "payload_type");
     }
-    const std::size_t samples = duration_to_samples(packet_length, enc->sample_rate);
+    const std::size_t samples = core::duration_to_samples(packet_length, enc->sample_rate);
     // Leave room for a FEC footer within the 2048-byte packet limit.
     if (samples == 0 || rtp::Composer::HeaderSize + samples * enc->frame_size() + 16 > MaxPacketSize) {
         return fail(Errc::invalid_argument, "packet length gives an empty or oversized packet",

@@ -5,7 +5,7 @@
 #include <optional>
 
 #include "core/error.h"
-#include "transport/duration.h"
+#include "transport/core/duration.h"
 #include "transport/endpoint.h"
 
 namespace rocd::transport {
@@ -32,7 +32,7 @@ struct SenderConfig {
     /// Wire encoding: PT 10 (L16 stereo 44.1 kHz) as roc-send, or 11 (mono).
     std::uint8_t payload_type = 10;
     /// Audio per packet (5 ms → 221 samples).
-    Duration packet_length = std::chrono::milliseconds(5);
+    core::Duration packet_length = std::chrono::milliseconds(5);
     /// speex quality for rate conversion when rate ≠ 44100.
     int resampler_quality = 5;
     /// Ring to the network thread, in packets.

@@ -31,7 +31,7 @@ SenderPipeline::SenderPipeline(const SenderConfig& config, IPacketWriter& out,
         sequencer_ = std::make_unique<rtp::Sequencer>(enc.payload_type);
     }
     packetizer_ = std::make_unique<audio::Packetizer>(
-        counter_, *sequencer_, enc, duration_to_samples(config.packet_length, enc.sample_rate));
+        counter_, *sequencer_, enc, core::duration_to_samples(config.packet_length, enc.sample_rate));
     input_ = packetizer_.get();
     if (config.rate != enc.sample_rate) {
         resampler_ = std::make_unique<audio::Resampler>(enc.channels, config.rate, enc.sample_rate,

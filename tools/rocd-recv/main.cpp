@@ -11,7 +11,7 @@
 #include <spdlog/spdlog.h>
 
 #include "tool_options.h"
-#include "transport/duration.h"
+#include "transport/core/duration.h"
 #include "transport/io_uri.h"
 #include "transport/receiver.h"
 
@@ -27,8 +27,8 @@ int die(const std::string& message) {
     return 1;
 }
 
-Result<Duration> parse_time_option(const std::string& text) {
-    return parse_duration(text);
+Result<core::Duration> parse_time_option(const std::string& text) {
+    return core::parse_duration(text);
 }
 
 } // namespace
@@ -84,10 +84,10 @@ int main(int argc, char** argv) {
     }
     struct TimeOpt {
         const std::string& text;
-        Duration* into;
+        core::Duration* into;
     };
-    Duration stop_after {0};
-    Duration ignored {0};
+    core::Duration stop_after {0};
+    core::Duration ignored {0};
     for (const TimeOpt& t : {TimeOpt {target_latency, &config.target_latency},
                              TimeOpt {latency_tolerance, &config.latency_tolerance},
                              TimeOpt {no_play_timeout, &config.no_playback_timeout},
@@ -130,7 +130,7 @@ int main(int argc, char** argv) {
         return die("cannot create '" + *path + "': " + sf_strerror(nullptr));
     }
     spdlog::info("receiving on {} into '{}' (target latency {})", (*receiver)->local_address().str(), *path,
-                 format_duration(config.target_latency));
+                 core::format_duration(config.target_latency));
 
     std::signal(SIGINT, [](int) { g_stop = true; });
     std::signal(SIGTERM, [](int) { g_stop = true; });
@@ -141,7 +141,7 @@ int main(int argc, char** argv) {
     const auto period =
         std::chrono::nanoseconds(1'000'000'000LL * static_cast<long long>(frame) / config.rate);
     const std::uint64_t stop_frames =
-        stop_after.count() > 0 ? duration_to_samples(stop_after, config.rate) : UINT64_MAX;
+        stop_after.count() > 0 ? core::duration_to_samples(stop_after, config.rate) : UINT64_MAX;
     std::uint64_t written = 0;
     bool started = false;
     auto next = std::chrono::steady_clock::now();
@@ -172,7 +172,7 @@ int main(int argc, char** argv) {
     const auto m = (*receiver)->metrics();
     spdlog::info("received {} packets: {} lost, {} late, {} duplicate, {} malformed; latency {}",
                  m.packets_received, m.packets_lost, m.packets_late, m.packets_duplicate, m.packets_malformed,
-                 format_duration(m.latency));
+                 core::format_duration(m.latency));
     if (m.repair_received > 0) {
         spdlog::info("FEC: {} repair packets, {} source packets recovered", m.repair_received,
                      m.packets_recovered);

@@ -11,7 +11,7 @@
 #include <spdlog/spdlog.h>
 
 #include "tool_options.h"
-#include "transport/duration.h"
+#include "transport/core/duration.h"
 #include "transport/io_uri.h"
 #include "transport/sender.h"
 
@@ -74,13 +74,13 @@ int main(int argc, char** argv) {
     }
     for (const std::string* t : {&target_latency, &latency_tolerance}) {
         if (!t->empty()) {
-            if (auto d = parse_duration(*t); !d) {
+            if (auto d = core::parse_duration(*t); !d) {
                 return die(d.error().message);
             }
         }
     }
     if (!packet_len.empty()) {
-        auto d = parse_duration(packet_len);
+        auto d = core::parse_duration(packet_len);
         if (!d) {
             return die(d.error().message);
         }

@@ -4,17 +4,17 @@
 
 #include <cstddef>
 
-#include "transport/duration.h"
+#include "transport/core/duration.h"
 
 namespace rocd::transport::audio {
 
 /// Tuning of the estimator (see docs/transport.md, "Drift compensation").
 struct FreqEstimatorConfig {
     /// Latency the controller holds.
-    Duration target = std::chrono::milliseconds(200);
+    core::Duration target = std::chrono::milliseconds(200);
     /// Allowed deviation; sets the loop gain so that the largest expected
     /// drift moves the latency by well under this.
-    Duration tolerance = std::chrono::milliseconds(200);
+    core::Duration tolerance = std::chrono::milliseconds(200);
     /// Largest clock drift to absorb (Roc's scaling tolerance: 0.5 %).
     double max_drift = 0.005;
     /// Hard clamp of the scaling around 1 (headroom over max_drift).
@@ -22,7 +22,7 @@ struct FreqEstimatorConfig {
     /// Latency samples averaged per controller step.
     std::size_t decimation = 20;
     /// Stream time between two latency samples.
-    Duration update_interval = std::chrono::milliseconds(5);
+    core::Duration update_interval = std::chrono::milliseconds(5);
 };
 
 /// A PI controller on the decimated latency error, critically damped:

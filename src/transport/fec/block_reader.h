@@ -62,7 +62,7 @@ private:
         std::uint16_t sources = 0, repairs = 0;
         std::bitset<fec::max_block_symbols> have;
         std::int64_t receive_time_ns = 0;
-        net::SocketAddress address;
+        address::SocketAddress address;
     };
 
     Block* block_for(const Packet& p);

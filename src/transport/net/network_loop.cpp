@@ -10,7 +10,7 @@
 
 namespace rocd::transport::net {
 
-Result<std::unique_ptr<NetworkLoop>> NetworkLoop::create(Duration tick) {
+Result<std::unique_ptr<NetworkLoop>> NetworkLoop::create(core::Duration tick) {
     std::unique_ptr<NetworkLoop> loop(new NetworkLoop());
     loop->epoll_fd_ = epoll_create1(EPOLL_CLOEXEC);
     loop->wake_fd_ = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);

@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "core/error.h"
-#include "transport/duration.h"
+#include "transport/core/duration.h"
 
 namespace rocd::transport::net {
 
@@ -34,7 +34,7 @@ public:
 class NetworkLoop {
 public:
     /// Starts the thread; `tick` is the flush period of outgoing queues.
-    static Result<std::unique_ptr<NetworkLoop>> create(Duration tick = std::chrono::milliseconds(1));
+    static Result<std::unique_ptr<NetworkLoop>> create(core::Duration tick = std::chrono::milliseconds(1));
     ~NetworkLoop();
     NetworkLoop(const NetworkLoop&) = delete;
     NetworkLoop& operator=(const NetworkLoop&) = delete;

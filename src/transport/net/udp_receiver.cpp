@@ -9,8 +9,9 @@
 
 namespace rocd::transport::net {
 
-Result<std::unique_ptr<UdpReceiver>>
-UdpReceiver::open(const SocketAddress& address, const IPacketParser& parser, std::size_t queue_packets) {
+Result<std::unique_ptr<UdpReceiver>> UdpReceiver::open(const address::SocketAddress& address,
+                                                       const IPacketParser& parser,
+                                                       std::size_t queue_packets) {
     std::unique_ptr<UdpReceiver> r(new UdpReceiver(parser, queue_packets));
     r->fd_ = socket(address.family(), SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
     if (r->fd_ < 0) {
@@ -26,7 +27,7 @@ UdpReceiver::open(const SocketAddress& address, const IPacketParser& parser, std
     sockaddr_storage ss {};
     socklen_t len = sizeof(ss);
     getsockname(r->fd_, reinterpret_cast<sockaddr*>(&ss), &len);
-    r->local_ = SocketAddress::from(reinterpret_cast<sockaddr*>(&ss), len);
+    r->local_ = address::SocketAddress::from(reinterpret_cast<sockaddr*>(&ss), len);
     return r;
 }
 
@@ -70,7 +71,7 @@ void UdpReceiver::on_readable() {
             Packet& p = batch_[i];
             p.reset();
             p.size = static_cast<std::uint16_t>(msgs[i].msg_len);
-            p.address = SocketAddress::from(reinterpret_cast<sockaddr*>(&from[i]), msg.msg_namelen);
+            p.address = address::SocketAddress::from(reinterpret_cast<sockaddr*>(&from[i]), msg.msg_namelen);
             p.receive_time_ns = now;
             if (!parser_.parse(p)) {
                 metrics_.malformed.fetch_add(1, std::memory_order_relaxed);

@@ -10,8 +10,8 @@
 #include <boost/lockfree/spsc_queue.hpp>
 
 #include "core/error.h"
+#include "transport/address/socket_address.h"
 #include "transport/net/network_loop.h"
-#include "transport/net/socket_address.h"
 #include "transport/packet/packet_io.h"
 
 namespace rocd::transport::net {
@@ -33,7 +33,7 @@ class UdpReceiver final : public IPort, public IPacketReader {
 public:
     /// Binds `address` (port 0 picks one: see local_address()).
     static Result<std::unique_ptr<UdpReceiver>>
-    open(const SocketAddress& address, const IPacketParser& parser, std::size_t queue_packets = 128);
+    open(const address::SocketAddress& address, const IPacketParser& parser, std::size_t queue_packets = 128);
     ~UdpReceiver() override;
 
     bool read(Packet& packet) override;
@@ -42,7 +42,7 @@ public:
     void on_readable() override;
     void on_tick() override {}
 
-    const SocketAddress& local_address() const { return local_; }
+    const address::SocketAddress& local_address() const { return local_; }
     const UdpReceiverMetrics& metrics() const { return metrics_; }
 
 private:
@@ -51,7 +51,7 @@ private:
 
     const IPacketParser& parser_;
     int fd_ = -1;
-    SocketAddress local_;
+    address::SocketAddress local_;
     boost::lockfree::spsc_queue<Packet> queue_;
     // Datagrams are read in batches (one recvmmsg per wake-up).
     static constexpr std::size_t Batch = 16;

@@ -42,12 +42,12 @@ void UdpSender::on_readable() {
         }
         if (control_ != nullptr) {
             control_->on_datagram(std::span<const std::uint8_t>(buf, static_cast<std::size_t>(n)),
-                                  SocketAddress::from(reinterpret_cast<sockaddr*>(&from), len));
+                                  address::SocketAddress::from(reinterpret_cast<sockaddr*>(&from), len));
         }
     }
 }
 
-bool UdpSender::send_now(std::span<const std::uint8_t> data, const SocketAddress& to) {
+bool UdpSender::send_now(std::span<const std::uint8_t> data, const address::SocketAddress& to) {
     return sendto(fd_, data.data(), data.size(), MSG_DONTWAIT, to.sockaddr_ptr(), to.length()) >= 0;
 }
 

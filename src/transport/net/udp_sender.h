@@ -10,8 +10,8 @@
 #include <boost/lockfree/spsc_queue.hpp>
 
 #include "core/error.h"
+#include "transport/address/socket_address.h"
 #include "transport/net/network_loop.h"
-#include "transport/net/socket_address.h"
 #include "transport/packet/packet_io.h"
 
 namespace rocd::transport::net {
@@ -21,7 +21,7 @@ class IControlHandler {
 public:
     virtual ~IControlHandler() = default;
     /// A datagram arrived on the socket.
-    virtual void on_datagram(std::span<const std::uint8_t> data, const SocketAddress& from) = 0;
+    virtual void on_datagram(std::span<const std::uint8_t> data, const address::SocketAddress& from) = 0;
     /// Every loop tick; may call UdpSender::send_now().
     virtual void on_tick() = 0;
 };
@@ -56,7 +56,7 @@ public:
     /// Set before the port is added to the loop.
     void set_control_handler(IControlHandler* h) { control_ = h; }
     /// Sends at once (network thread only: control traffic).
-    bool send_now(std::span<const std::uint8_t> data, const SocketAddress& to);
+    bool send_now(std::span<const std::uint8_t> data, const address::SocketAddress& to);
 
 private:
     explicit UdpSender(std::size_t queue_packets) : queue_(queue_packets) {}

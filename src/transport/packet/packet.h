@@ -9,7 +9,7 @@
 #include <cstring>
 #include <span>
 
-#include "transport/net/socket_address.h"
+#include "transport/address/socket_address.h"
 
 namespace rocd::transport {
 
@@ -81,7 +81,7 @@ struct Packet {
     RtpFields rtp;
     FecFields fec;
     /// Sender's address on receive; destination on send.
-    net::SocketAddress address;
+    address::SocketAddress address;
     /// Arrival time (receiver, steady clock in ns), 0 when unknown.
     std::int64_t receive_time_ns = 0;
 
@@ -100,7 +100,7 @@ struct Packet {
         flags = 0;
         rtp = RtpFields {};
         fec = FecFields {};
-        address = net::SocketAddress {};
+        address = address::SocketAddress {};
         receive_time_ns = 0;
     }
 };

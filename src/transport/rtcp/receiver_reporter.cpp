@@ -30,7 +30,7 @@ std::uint32_t ns_to_q16(std::int64_t ns) {
 ReceiverReporter::ReceiverReporter(const ReceiverPipeline& pipeline)
     : pipeline_(pipeline), cname_(random_cname()), ssrc_(std::random_device {}() | 1u) {}
 
-Result<std::unique_ptr<ReceiverReporter>> ReceiverReporter::open(const net::SocketAddress& bind,
+Result<std::unique_ptr<ReceiverReporter>> ReceiverReporter::open(const address::SocketAddress& bind,
                                                                  const ReceiverPipeline& pipeline) {
     std::unique_ptr<ReceiverReporter> r(new ReceiverReporter(pipeline));
     r->fd_ = socket(bind.family(), SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
@@ -45,7 +45,7 @@ Result<std::unique_ptr<ReceiverReporter>> ReceiverReporter::open(const net::Sock
     sockaddr_storage ss {};
     socklen_t len = sizeof(ss);
     getsockname(r->fd_, reinterpret_cast<sockaddr*>(&ss), &len);
-    r->local_ = net::SocketAddress::from(reinterpret_cast<sockaddr*>(&ss), len);
+    r->local_ = address::SocketAddress::from(reinterpret_cast<sockaddr*>(&ss), len);
     return r;
 }
 
@@ -66,11 +66,11 @@ void ReceiverReporter::on_readable() {
             return;
         }
         handle(std::span<const std::uint8_t>(buf, static_cast<std::size_t>(n)),
-               net::SocketAddress::from(reinterpret_cast<sockaddr*>(&from), len));
+               address::SocketAddress::from(reinterpret_cast<sockaddr*>(&from), len));
     }
 }
 
-void ReceiverReporter::handle(std::span<const std::uint8_t> data, const net::SocketAddress& from) {
+void ReceiverReporter::handle(std::span<const std::uint8_t> data, const address::SocketAddress& from) {
     const auto c = parse(data);
     if (!c || (!c->sr && !c->xr && c->sdes.empty() && !c->bye)) {
         counters_.malformed.fetch_add(1, std::memory_order_relaxed);

@@ -10,9 +10,9 @@
 #include <string>
 
 #include "core/error.h"
+#include "transport/address/socket_address.h"
 #include "transport/metrics.h"
 #include "transport/net/network_loop.h"
-#include "transport/net/socket_address.h"
 #include "transport/receiver_pipeline.h"
 
 namespace rocd::transport::rtcp {
@@ -21,7 +21,7 @@ namespace rocd::transport::rtcp {
 /// published metrics (thread-safe); fill_metrics() from any thread.
 class ReceiverReporter final : public net::IPort {
 public:
-    static Result<std::unique_ptr<ReceiverReporter>> open(const net::SocketAddress& bind,
+    static Result<std::unique_ptr<ReceiverReporter>> open(const address::SocketAddress& bind,
                                                           const ReceiverPipeline& pipeline);
     ~ReceiverReporter() override;
 
@@ -30,22 +30,22 @@ public:
     void on_tick() override;
 
     void fill_metrics(ReceiverMetrics& m) const;
-    const net::SocketAddress& local_address() const { return local_; }
+    const address::SocketAddress& local_address() const { return local_; }
 
 private:
     explicit ReceiverReporter(const ReceiverPipeline& pipeline);
-    void handle(std::span<const std::uint8_t> data, const net::SocketAddress& from);
+    void handle(std::span<const std::uint8_t> data, const address::SocketAddress& from);
     void send_report(std::int64_t now_ns);
 
     int fd_ = -1;
-    net::SocketAddress local_;
+    address::SocketAddress local_;
     const ReceiverPipeline& pipeline_;
     std::string cname_;
     std::uint32_t ssrc_;
     std::int64_t next_report_ns_ = 0;
     // Network thread only.
     bool have_sender_ = false;
-    net::SocketAddress sender_;
+    address::SocketAddress sender_;
     std::uint32_t sender_ssrc_ = 0;
     std::uint32_t lsr_ = 0;
     std::int64_t sr_at_ns_ = 0;

@@ -21,7 +21,7 @@ std::int64_t q16_to_ns(std::uint32_t v) {
 
 } // namespace
 
-SenderReporter::SenderReporter(net::UdpSender& port, const net::SocketAddress& to,
+SenderReporter::SenderReporter(net::UdpSender& port, const address::SocketAddress& to,
                                const SenderPipeline& pipeline)
     : port_(port), to_(to), pipeline_(pipeline), cname_(random_cname()) {}
 
@@ -73,7 +73,7 @@ void SenderReporter::send_report(std::int64_t now_ns) {
     }
 }
 
-void SenderReporter::on_datagram(std::span<const std::uint8_t> data, const net::SocketAddress&) {
+void SenderReporter::on_datagram(std::span<const std::uint8_t> data, const address::SocketAddress&) {
     constexpr auto r = std::memory_order_relaxed;
     const auto c = parse(data);
     if (!c || (!c->rr && !c->xr && !c->bye)) {
@@ -125,11 +125,11 @@ void SenderReporter::fill_metrics(SenderMetrics& m) const {
     m.have_receiver_report = rep_.have_rr.load(r);
     m.loss_fraction = rep_.loss_fraction.load(r);
     m.cumulative_lost = rep_.cumulative_lost.load(r);
-    m.jitter = Duration(rep_.jitter_ns.load(r));
-    m.rtt = Duration(rep_.rtt_ns.load(r));
-    m.e2e_latency = Duration(rep_.e2e_ns.load(r));
-    m.niq_latency = Duration(rep_.niq_latency_ns.load(r));
-    m.niq_stalling = Duration(rep_.niq_stalling_ns.load(r));
+    m.jitter = core::Duration(rep_.jitter_ns.load(r));
+    m.rtt = core::Duration(rep_.rtt_ns.load(r));
+    m.e2e_latency = core::Duration(rep_.e2e_ns.load(r));
+    m.niq_latency = core::Duration(rep_.niq_latency_ns.load(r));
+    m.niq_stalling = core::Duration(rep_.niq_stalling_ns.load(r));
 }
 
 } // namespace rocd::transport::rtcp

@@ -17,9 +17,9 @@ namespace rocd::transport::rtcp {
 /// fill_metrics() from any thread.
 class SenderReporter final : public net::IControlHandler {
 public:
-    SenderReporter(net::UdpSender& port, const net::SocketAddress& to, const SenderPipeline& pipeline);
+    SenderReporter(net::UdpSender& port, const address::SocketAddress& to, const SenderPipeline& pipeline);
 
-    void on_datagram(std::span<const std::uint8_t> data, const net::SocketAddress& from) override;
+    void on_datagram(std::span<const std::uint8_t> data, const address::SocketAddress& from) override;
     void on_tick() override;
 
     /// Adds what the receiver reported to `m`.
@@ -30,7 +30,7 @@ private:
     void send_report(std::int64_t now_ns);
 
     net::UdpSender& port_;
-    net::SocketAddress to_;
+    address::SocketAddress to_;
     const SenderPipeline& pipeline_;
     std::string cname_;
     std::int64_t next_report_ns_ = 0;

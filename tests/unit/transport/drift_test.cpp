@@ -22,7 +22,7 @@ struct DriftResult {
     double final_scaling = 1;
 };
 
-DriftResult simulate(double drift, Duration target, Duration settle, Duration total,
+DriftResult simulate(double drift, core::Duration target, core::Duration settle, core::Duration total,
                      audio::ResamplerBackend backend = audio::ResamplerBackend::speex) {
     ReceiverConfig rc;
     rc.resampler_backend = backend;
@@ -73,7 +73,7 @@ DriftResult simulate(double drift, Duration target, Duration settle, Duration to
     return r;
 }
 
-void expect_held(const DriftResult& r, Duration target, double drift) {
+void expect_held(const DriftResult& r, core::Duration target, double drift) {
     const double t = std::chrono::duration<double, std::milli>(target).count();
     const double tol = std::chrono::duration<double, std::milli>(default_latency_tolerance(target)).count();
     EXPECT_EQ(r.sessions_started, 1u) << "session restarted";

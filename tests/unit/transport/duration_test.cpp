@@ -1,8 +1,8 @@
 #include <gtest/gtest.h>
 
-#include "transport/duration.h"
+#include "transport/core/duration.h"
 
-namespace rocd::transport {
+namespace rocd::transport::core {
 namespace {
 
 using namespace std::chrono_literals;
@@ -37,4 +37,4 @@ TEST(Duration, converts_to_samples_with_rounding) {
 }
 
 } // namespace
-} // namespace rocd::transport
+} // namespace rocd::transport::core

@@ -75,14 +75,14 @@ namespace {
 // Stamps a fixed source address on each packet, as the network would.
 struct FromAddress final : IPacketWriter {
     FromAddress(IPacketWriter& next, std::uint16_t port) : next(next) {
-        addr = *net::SocketAddress::resolve("127.0.0.1", port);
+        addr = *address::SocketAddress::resolve("127.0.0.1", port);
     }
     void write(Packet& p) override {
         p.address = addr;
         next.write(p);
     }
     IPacketWriter& next;
-    net::SocketAddress addr;
+    address::SocketAddress addr;
 };
 
 TEST(ReceiverPipeline, mixes_concurrent_senders_into_one_output) {

@@ -22,14 +22,14 @@ using namespace std::chrono_literals;
 /// Forwards datagrams from its own port to `to`, dropping a share of them.
 class UdpRelay {
 public:
-    UdpRelay(const net::SocketAddress& to, double loss) : to_(to), loss_(loss) {
+    UdpRelay(const address::SocketAddress& to, double loss) : to_(to), loss_(loss) {
         fd_ = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-        auto any = *net::SocketAddress::resolve("127.0.0.1", 0);
+        auto any = *address::SocketAddress::resolve("127.0.0.1", 0);
         EXPECT_EQ(bind(fd_, any.sockaddr_ptr(), any.length()), 0);
         sockaddr_storage ss {};
         socklen_t len = sizeof(ss);
         getsockname(fd_, reinterpret_cast<sockaddr*>(&ss), &len);
-        local_ = net::SocketAddress::from(reinterpret_cast<sockaddr*>(&ss), len);
+        local_ = address::SocketAddress::from(reinterpret_cast<sockaddr*>(&ss), len);
         thread_ = std::thread([this] { run(); });
     }
     ~UdpRelay() {
@@ -37,7 +37,7 @@ public:
         thread_.join();
         close(fd_);
     }
-    const net::SocketAddress& local() const { return local_; }
+    const address::SocketAddress& local() const { return local_; }
     std::atomic<std::uint64_t> forwarded {0}, dropped {0};
 
 private:
@@ -64,7 +64,7 @@ private:
     }
 
     int fd_ = -1;
-    net::SocketAddress to_, local_;
+    address::SocketAddress to_, local_;
     double loss_;
     std::atomic<bool> stop_ {false};
     std::thread thread_;

@@ -1,11 +1,11 @@
-#include "transport/net/socket_address.h"
+#include "transport/address/socket_address.h"
 
 #include <cstring>
 
 #include <arpa/inet.h>
 #include <netdb.h>
 
-namespace rocd::transport::net {
+namespace rocd::transport::address {
 
 Result<SocketAddress> SocketAddress::resolve(const std::string& host, std::uint16_t port) {
     addrinfo hints {};
@@ -73,4 +73,4 @@ bool SocketAddress::operator==(const SocketAddress& other) const {
     return len_ == other.len_;
 }
 
-} // namespace rocd::transport::net
+} // namespace rocd::transport::address

@@ -9,7 +9,7 @@
 
 #include "core/error.h"
 
-namespace rocd::transport::net {
+namespace rocd::transport::address {
 
 /// A socket address (sockaddr_in or sockaddr_in6), or empty.
 class SocketAddress {
@@ -37,4 +37,4 @@ private:
     socklen_t len_ = 0;
 };
 
-} // namespace rocd::transport::net
+} // namespace rocd::transport::address

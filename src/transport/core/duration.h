@@ -7,7 +7,7 @@
 
 #include "core/error.h"
 
-namespace rocd::transport {
+namespace rocd::transport::core {
 
 /// Durations are nanoseconds everywhere in the transport.
 using Duration = std::chrono::nanoseconds;
@@ -24,4 +24,4 @@ inline std::size_t duration_to_samples(Duration d, std::uint32_t rate) {
     return static_cast<std::size_t>(double(d.count()) * rate / 1e9 + 0.5);
 }
 
-} // namespace rocd::transport
+} // namespace rocd::transport::core

@@ -1,9 +1,9 @@
-#include "transport/duration.h"
+#include "transport/core/duration.h"
 
 #include <charconv>
 #include <cmath>
 
-namespace rocd::transport {
+namespace rocd::transport::core {
 
 Result<Duration> parse_duration(std::string_view text) {
     auto bad = [&](const std::string& why) {
@@ -66,4 +66,4 @@ std::string format_duration(Duration d) {
     return std::to_string(ns) + "ns";
 }
 
-} // namespace rocd::transport
+} // namespace rocd::transport::core
