@@ -14,7 +14,7 @@
 
 namespace {
 
-using namespace rocd::fec;
+using namespace rocd::transport::fec;
 
 constexpr std::size_t K = 18;
 constexpr std::size_t R = 10;

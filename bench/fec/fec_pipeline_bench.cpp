@@ -41,7 +41,7 @@ Packet rtp_packet(std::uint16_t seq) {
 
 void Writer(benchmark::State& state, fec::FecScheme scheme) {
     Sink sink;
-    BlockWriter w(sink, scheme, 18, 10, 0);
+    fec::BlockWriter w(sink, scheme, 18, 10, 0);
     Packet p = rtp_packet(0);
     for (auto _ : state) {
         Packet q = p;
@@ -53,13 +53,13 @@ void Writer(benchmark::State& state, fec::FecScheme scheme) {
 // Whole blocks with 10 of the 18 sources lost (RS8M) or 4 (LDPC: always decodable there).
 void Reader(benchmark::State& state, fec::FecScheme scheme) {
     Collect wire;
-    BlockWriter w(wire, scheme, 18, 10, 0);
+    fec::BlockWriter w(wire, scheme, 18, 10, 0);
     for (std::uint16_t i = 0; i < 18 * 64; ++i) {
         Packet p = rtp_packet(i);
         w.write(p);
     }
-    FecSourceParser sp(scheme);
-    FecRepairParser rp(scheme);
+    fec::FecSourceParser sp(scheme);
+    fec::FecRepairParser rp(scheme);
     std::vector<Packet> received;
     const std::size_t lost = scheme == fec::FecScheme::rs8m ? 10 : 4;
     for (std::size_t i = 0; i < wire.packets.size(); ++i) {
@@ -72,7 +72,7 @@ void Reader(benchmark::State& state, fec::FecScheme scheme) {
         received.push_back(p);
     }
     Sink restored;
-    BlockReader r(scheme, restored);
+    fec::BlockReader r(scheme, restored);
     std::size_t blocks = 0;
     for (auto _ : state) {
         r.reset(); // the same 64 blocks again, from scratch

@@ -18,8 +18,8 @@ Result<std::unique_ptr<Receiver>> Receiver::create(const ReceiverConfig& config,
     std::unique_ptr<Receiver> r(new Receiver(loop));
     const auto scheme = fec::fec_scheme_from_uri_scheme(protocol_scheme(config.source->protocol));
     if (scheme) {
-        r->parser_ = std::make_unique<FecSourceParser>(*scheme);
-        r->repair_parser_ = std::make_unique<FecRepairParser>(*scheme);
+        r->parser_ = std::make_unique<fec::FecSourceParser>(*scheme);
+        r->repair_parser_ = std::make_unique<fec::FecRepairParser>(*scheme);
     } else {
         r->parser_ = std::make_unique<rtp::Parser>();
     }

@@ -38,7 +38,7 @@ ReceiverSession::ReceiverSession(const ReceiverConfig& config)
       output_(&monitor_) {
     if (config.source) {
         if (auto scheme = fec::fec_scheme_from_uri_scheme(protocol_scheme(config.source->protocol))) {
-            fec_ = std::make_unique<BlockReader>(*scheme, restored_sink_);
+            fec_ = std::make_unique<fec::BlockReader>(*scheme, restored_sink_);
         }
     }
     if (resampler_) {

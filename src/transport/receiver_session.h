@@ -123,7 +123,7 @@ private:
     std::size_t frames_played_ = 0;
 
     RestoredSink restored_sink_ {*this};
-    std::unique_ptr<BlockReader> fec_;
+    std::unique_ptr<fec::BlockReader> fec_;
     std::uint64_t fec_dropped_seen_ = 0;
 
     SessionStats stats_;

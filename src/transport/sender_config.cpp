@@ -27,7 +27,7 @@ Status SenderConfig::validate() const {
     }
     if (source) {
         if (auto scheme = fec::fec_scheme_from_uri_scheme(protocol_scheme(source->protocol))) {
-            if (!BlockWriter::valid_block_size(*scheme, fec_source_packets, fec_repair_packets)) {
+            if (!fec::BlockWriter::valid_block_size(*scheme, fec_source_packets, fec_repair_packets)) {
                 return fail(Errc::invalid_argument,
                             *scheme == fec::FecScheme::rs8m
                                 ? "FEC block must have nbsrc >= 1, nbrpr >= 1 and nbsrc + nbrpr <= 255"

@@ -4,8 +4,8 @@ namespace rocd::transport {
 
 namespace {
 
-std::unique_ptr<BlockWriter> make_fec_writer(const SenderConfig& config, IPacketWriter& out,
-                                             std::optional<std::uint16_t> first_sbn) {
+std::unique_ptr<fec::BlockWriter> make_fec_writer(const SenderConfig& config, IPacketWriter& out,
+                                                  std::optional<std::uint16_t> first_sbn) {
     if (!config.source) {
         return nullptr;
     }
@@ -13,8 +13,8 @@ std::unique_ptr<BlockWriter> make_fec_writer(const SenderConfig& config, IPacket
     if (!scheme) {
         return nullptr;
     }
-    return std::make_unique<BlockWriter>(out, *scheme, config.fec_source_packets, config.fec_repair_packets,
-                                         first_sbn);
+    return std::make_unique<fec::BlockWriter>(out, *scheme, config.fec_source_packets,
+                                              config.fec_repair_packets, first_sbn);
 }
 
 } // namespace

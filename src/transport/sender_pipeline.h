@@ -41,8 +41,8 @@ public:
     std::int64_t last_packet_unix_ns() const { return counter_.last_unix_ns.load(std::memory_order_relaxed); }
     std::uint32_t sample_rate() const { return sample_rate_; }
     /// The FEC stage, or null without FEC.
-    BlockWriter* fec_writer() { return fec_writer_.get(); }
-    const BlockWriter* fec_writer() const { return fec_writer_.get(); }
+    fec::BlockWriter* fec_writer() { return fec_writer_.get(); }
+    const fec::BlockWriter* fec_writer() const { return fec_writer_.get(); }
 
 private:
     // Counts packets on their way out.
@@ -65,7 +65,7 @@ private:
         std::atomic<std::int64_t> last_unix_ns {0};
     };
 
-    std::unique_ptr<BlockWriter> fec_writer_;
+    std::unique_ptr<fec::BlockWriter> fec_writer_;
     Counter counter_;
     std::unique_ptr<rtp::Sequencer> sequencer_;
     std::unique_ptr<audio::Packetizer> packetizer_;

@@ -2,7 +2,7 @@
 
 #include <string>
 
-namespace rocd::fec {
+namespace rocd::transport::fec {
 
 Status BlockDecoder::begin(std::size_t k, std::size_t r, std::size_t symbol_size) {
     k_ = 0;
@@ -61,4 +61,4 @@ Status BlockDecoder::decode(std::span<std::uint8_t* const> sources) {
     return decode_missing(sources);
 }
 
-} // namespace rocd::fec
+} // namespace rocd::transport::fec

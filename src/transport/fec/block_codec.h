@@ -12,7 +12,7 @@
 #include <cstdint>
 #include <span>
 
-namespace rocd::fec {
+namespace rocd::transport::fec {
 
 /// Largest k + r either codec accepts (the RS limit over GF(2^8); LDPC is
 /// held to the same bound so its decoder can work with fixed-size bitsets).
@@ -85,4 +85,4 @@ protected:
     std::bitset<max_block_symbols> restored_;
 };
 
-} // namespace rocd::fec
+} // namespace rocd::transport::fec

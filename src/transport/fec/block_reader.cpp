@@ -4,7 +4,7 @@
 
 #include "transport/rtp/parser.h"
 
-namespace rocd::transport {
+namespace rocd::transport::fec {
 
 namespace {
 
@@ -14,9 +14,9 @@ int sbn_diff(std::uint16_t from, std::uint16_t to) {
 
 } // namespace
 
-BlockReader::BlockReader(fec::FecScheme scheme, IPacketWriter& restored)
-    : scheme_(scheme), restored_(restored), decoder_(fec::make_block_decoder(scheme)),
-      storage_(Window * fec::max_block_symbols * MaxPacketSize), outputs_(fec::max_block_symbols) {
+BlockReader::BlockReader(FecScheme scheme, IPacketWriter& restored)
+    : scheme_(scheme), restored_(restored), decoder_(make_block_decoder(scheme)),
+      storage_(Window * max_block_symbols * MaxPacketSize), outputs_(max_block_symbols) {
     scratch_.reset();
 }
 
@@ -85,12 +85,12 @@ void BlockReader::add(const Packet& p, std::size_t esi, const std::uint8_t* data
         return;
     }
     if (p.fec.source_block_length != b->k || p.fec.payload_size != b->symbol_size || b->symbol_size == 0 ||
-        esi >= fec::max_block_symbols) {
+        esi >= max_block_symbols) {
         ++stats_.dropped;
         return;
     }
     const bool repair = p.has(PacketFlag_Repair);
-    if (repair && scheme_ == fec::FecScheme::ldpc_staircase) {
+    if (repair && scheme_ == FecScheme::ldpc_staircase) {
         // The LDPC matrix depends on n: every repair of a block must agree.
         if (b->n == 0) {
             b->n = p.fec.block_length;
@@ -121,9 +121,9 @@ void BlockReader::try_decode(Block& b, std::size_t slot) {
         return;
     }
     std::size_t r;
-    if (scheme_ == fec::FecScheme::rs8m) {
+    if (scheme_ == FecScheme::rs8m) {
         // No n on the wire: an RS repair row depends only on (k, ESI).
-        r = fec::max_block_symbols - b.k;
+        r = max_block_symbols - b.k;
     } else {
         if (b.n <= b.k) {
             return;
@@ -171,4 +171,4 @@ void BlockReader::try_decode(Block& b, std::size_t slot) {
     }
 }
 
-} // namespace rocd::transport
+} // namespace rocd::transport::fec

@@ -12,7 +12,7 @@
 #include "transport/fec/fec_scheme.h"
 #include "transport/packet/packet_io.h"
 
-namespace rocd::transport {
+namespace rocd::transport::fec {
 
 /// Counters of a BlockReader (audio thread).
 struct BlockReaderStats {
@@ -42,7 +42,7 @@ public:
     /// Roc's reader gives up on a larger SBN jump (roc_fec/reader.h).
     static constexpr int MaxSbnJump = 100;
 
-    BlockReader(fec::FecScheme scheme, IPacketWriter& restored);
+    BlockReader(FecScheme scheme, IPacketWriter& restored);
 
     void add_source(const Packet& packet);
     void add_repair(const Packet& packet);
@@ -60,7 +60,7 @@ private:
         std::uint16_t n = 0; // 0 while unknown (LDPC before its first repair)
         std::uint16_t symbol_size = 0;
         std::uint16_t sources = 0, repairs = 0;
-        std::bitset<fec::max_block_symbols> have;
+        std::bitset<max_block_symbols> have;
         std::int64_t receive_time_ns = 0;
         address::SocketAddress address;
     };
@@ -69,12 +69,12 @@ private:
     void add(const Packet& p, std::size_t esi, const std::uint8_t* symbol);
     void try_decode(Block& b, std::size_t slot);
     std::uint8_t* symbol(std::size_t slot, std::size_t esi) {
-        return storage_.data() + (slot * fec::max_block_symbols + esi) * MaxPacketSize;
+        return storage_.data() + (slot * max_block_symbols + esi) * MaxPacketSize;
     }
 
-    fec::FecScheme scheme_;
+    FecScheme scheme_;
     IPacketWriter& restored_;
-    std::unique_ptr<fec::BlockDecoder> decoder_;
+    std::unique_ptr<BlockDecoder> decoder_;
     Block blocks_[Window];
     std::vector<std::uint8_t> storage_;
     std::vector<std::uint8_t*> outputs_;
@@ -84,4 +84,4 @@ private:
     BlockReaderStats stats_;
 };
 
-} // namespace rocd::transport
+} // namespace rocd::transport::fec

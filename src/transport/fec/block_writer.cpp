@@ -5,7 +5,7 @@
 
 #include "transport/fec/fec_packets.h"
 
-namespace rocd::transport {
+namespace rocd::transport::fec {
 
 namespace {
 
@@ -15,30 +15,29 @@ std::uint32_t pack_shape(std::size_t k, std::size_t r) {
 
 } // namespace
 
-bool BlockWriter::valid_block_size(fec::FecScheme scheme, std::size_t k, std::size_t r) {
-    if (k + r > fec::max_block_symbols || r < 1) {
+bool BlockWriter::valid_block_size(FecScheme scheme, std::size_t k, std::size_t r) {
+    if (k + r > max_block_symbols || r < 1) {
         return false;
     }
-    if (scheme == fec::FecScheme::rs8m) {
+    if (scheme == FecScheme::rs8m) {
         return k >= 1;
     }
     // LDPC-Staircase needs N1 = 7 ones per column (roc-send panics below).
     return k >= 2 && r >= 7;
 }
 
-BlockWriter::BlockWriter(IPacketWriter& next, fec::FecScheme scheme, std::size_t k, std::size_t r,
+BlockWriter::BlockWriter(IPacketWriter& next, FecScheme scheme, std::size_t k, std::size_t r,
                          std::optional<std::uint16_t> first_sbn)
-    : next_(next), scheme_(scheme), encoder_(fec::make_block_encoder(scheme)),
-      pending_shape_(pack_shape(k, r)), sources_(fec::max_block_symbols * MaxPacketSize),
-      source_ptrs_(fec::max_block_symbols), repair_ptrs_(fec::max_block_symbols),
-      repairs_(fec::max_block_symbols * MaxPacketSize) {
+    : next_(next), scheme_(scheme), encoder_(make_block_encoder(scheme)), pending_shape_(pack_shape(k, r)),
+      sources_(max_block_symbols * MaxPacketSize), source_ptrs_(max_block_symbols),
+      repair_ptrs_(max_block_symbols), repairs_(max_block_symbols * MaxPacketSize) {
     if (first_sbn) {
         sbn_ = *first_sbn;
     } else {
         std::random_device rd;
         sbn_ = rd() & 0xFFFF;
     }
-    for (std::size_t i = 0; i < fec::max_block_symbols; ++i) {
+    for (std::size_t i = 0; i < max_block_symbols; ++i) {
         source_ptrs_[i] = sources_.data() + i * MaxPacketSize;
         repair_ptrs_[i] = repairs_.data() + i * MaxPacketSize;
     }
@@ -65,7 +64,7 @@ void BlockWriter::begin_block() {
 }
 
 void BlockWriter::write(Packet& packet) {
-    const std::size_t footer = fec::source_footer_size(scheme_);
+    const std::size_t footer = source_footer_size(scheme_);
     const std::size_t size = packet.size;
     if (esi_ == 0) {
         symbol_size_ = size;
@@ -103,7 +102,7 @@ void BlockWriter::end_block() {
                                      std::span<std::uint8_t* const>(repair_ptrs_.data(), r_), symbol_size_)) {
         stats_.unprotected.fetch_add(k_, std::memory_order_relaxed);
     } else {
-        const std::size_t header = fec::repair_header_size(scheme_);
+        const std::size_t header = repair_header_size(scheme_);
         for (std::size_t i = 0; i < r_; ++i) {
             repair_.reset();
             const auto esi = static_cast<std::uint16_t>(k_ + i);
@@ -128,4 +127,4 @@ void BlockWriter::end_block() {
     begin_block();
 }
 
-} // namespace rocd::transport
+} // namespace rocd::transport::fec

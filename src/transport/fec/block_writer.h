@@ -13,7 +13,7 @@
 #include "transport/fec/fec_scheme.h"
 #include "transport/packet/packet_io.h"
 
-namespace rocd::transport {
+namespace rocd::transport::fec {
 
 /// Counters of a BlockWriter (any thread may read them).
 struct BlockWriterStats {
@@ -33,7 +33,7 @@ struct BlockWriterStats {
 class BlockWriter final : public IPacketWriter {
 public:
     /// `first_sbn`: fixed start (tests); random otherwise.
-    BlockWriter(IPacketWriter& next, fec::FecScheme scheme, std::size_t k, std::size_t r,
+    BlockWriter(IPacketWriter& next, FecScheme scheme, std::size_t k, std::size_t r,
                 std::optional<std::uint16_t> first_sbn = std::nullopt);
 
     void write(Packet& packet) override;
@@ -42,7 +42,7 @@ public:
     /// cannot do it (RS8M: k ≥ 1, k + r ≤ 255; LDPC: k ≥ 2, r ≥ 7).
     bool set_block_size(std::size_t k, std::size_t r);
 
-    static bool valid_block_size(fec::FecScheme scheme, std::size_t k, std::size_t r);
+    static bool valid_block_size(FecScheme scheme, std::size_t k, std::size_t r);
 
     const BlockWriterStats& stats() const { return stats_; }
     /// SBN of the block being filled.
@@ -53,8 +53,8 @@ private:
     void end_block();
 
     IPacketWriter& next_;
-    fec::FecScheme scheme_;
-    std::unique_ptr<fec::BlockEncoder> encoder_;
+    FecScheme scheme_;
+    std::unique_ptr<BlockEncoder> encoder_;
     std::atomic<std::uint32_t> pending_shape_; // k << 16 | r
     std::size_t k_ = 0, r_ = 0;
     std::uint32_t sbn_ = 0;
@@ -69,4 +69,4 @@ private:
     BlockWriterStats stats_;
 };
 
-} // namespace rocd::transport
+} // namespace rocd::transport::fec

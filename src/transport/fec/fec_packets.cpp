@@ -5,34 +5,34 @@
 #include "transport/fec/payload_id.h"
 #include "transport/rtp/parser.h"
 
-namespace rocd::transport {
+namespace rocd::transport::fec {
 
-bool compose_source_footer(fec::FecScheme scheme, std::uint32_t sbn, std::uint16_t esi, std::uint16_t k,
+bool compose_source_footer(FecScheme scheme, std::uint32_t sbn, std::uint16_t esi, std::uint16_t k,
                            std::span<std::uint8_t> out) {
-    if (scheme == fec::FecScheme::rs8m) {
+    if (scheme == FecScheme::rs8m) {
         if (esi > 0xFF) {
             return false;
         }
-        return fec::Rs8mPayloadId {sbn, static_cast<std::uint8_t>(esi), k}.compose(out);
+        return Rs8mPayloadId {sbn, static_cast<std::uint8_t>(esi), k}.compose(out);
     }
     if (sbn > 0xFFFF) {
         return false;
     }
-    return fec::LdpcSourcePayloadId {static_cast<std::uint16_t>(sbn), esi, k}.compose(out);
+    return LdpcSourcePayloadId {static_cast<std::uint16_t>(sbn), esi, k}.compose(out);
 }
 
-bool compose_repair_header(fec::FecScheme scheme, std::uint32_t sbn, std::uint16_t esi, std::uint16_t k,
+bool compose_repair_header(FecScheme scheme, std::uint32_t sbn, std::uint16_t esi, std::uint16_t k,
                            std::uint16_t n, std::span<std::uint8_t> out) {
-    if (scheme == fec::FecScheme::rs8m) {
+    if (scheme == FecScheme::rs8m) {
         if (esi > 0xFF) {
             return false;
         }
-        return fec::Rs8mPayloadId {sbn, static_cast<std::uint8_t>(esi), k}.compose(out);
+        return Rs8mPayloadId {sbn, static_cast<std::uint8_t>(esi), k}.compose(out);
     }
     if (sbn > 0xFFFF) {
         return false;
     }
-    return fec::LdpcRepairPayloadId {static_cast<std::uint16_t>(sbn), esi, k, n}.compose(out);
+    return LdpcRepairPayloadId {static_cast<std::uint16_t>(sbn), esi, k, n}.compose(out);
 }
 
 namespace {
@@ -53,13 +53,13 @@ template <class PayloadId> std::optional<FecFields> block_fields(const std::opti
 
 bool FecSourceParser::parse(Packet& packet) const {
     packet.flags &= ~(PacketFlag_Fec | PacketFlag_Repair);
-    const std::size_t footer = fec::source_footer_size(scheme_);
+    const std::size_t footer = source_footer_size(scheme_);
     if (packet.size > MaxPacketSize || packet.size < footer) {
         return false;
     }
     const std::span<const std::uint8_t> tail(packet.data.data() + packet.size - footer, footer);
-    const auto parsed = scheme_ == fec::FecScheme::rs8m ? block_fields(fec::Rs8mPayloadId::parse_source(tail))
-                                                        : block_fields(fec::LdpcSourcePayloadId::parse(tail));
+    const auto parsed = scheme_ == FecScheme::rs8m ? block_fields(Rs8mPayloadId::parse_source(tail))
+                                                   : block_fields(LdpcSourcePayloadId::parse(tail));
     if (!parsed) {
         return false;
     }
@@ -76,16 +76,16 @@ bool FecSourceParser::parse(Packet& packet) const {
 
 bool FecRepairParser::parse(Packet& packet) const {
     packet.flags &= ~(PacketFlag_Rtp | PacketFlag_Audio | PacketFlag_Fec | PacketFlag_Repair);
-    const std::size_t header = fec::repair_header_size(scheme_);
+    const std::size_t header = repair_header_size(scheme_);
     if (packet.size > MaxPacketSize || packet.size <= header) {
         return false;
     }
     const std::span<const std::uint8_t> bytes(packet.data.data(), packet.size);
     std::optional<FecFields> parsed;
-    if (scheme_ == fec::FecScheme::rs8m) {
-        parsed = block_fields(fec::Rs8mPayloadId::parse_repair(bytes));
+    if (scheme_ == FecScheme::rs8m) {
+        parsed = block_fields(Rs8mPayloadId::parse_repair(bytes));
     } else {
-        const auto id = fec::LdpcRepairPayloadId::parse(bytes);
+        const auto id = LdpcRepairPayloadId::parse(bytes);
         parsed = block_fields(id);
         if (parsed) {
             parsed->block_length = id->n; // LDPC needs the true n; RS8M does not carry it
@@ -102,4 +102,4 @@ bool FecRepairParser::parse(Packet& packet) const {
     return true;
 }
 
-} // namespace rocd::transport
+} // namespace rocd::transport::fec

@@ -10,14 +10,14 @@
 #include "transport/fec/fec_scheme.h"
 #include "transport/packet/packet_io.h"
 
-namespace rocd::transport {
+namespace rocd::transport::fec {
 
 /// Writes the source FEC payload ID of `scheme` into `out` (6 bytes).
 /// False when the fields do not fit the scheme's layout.
-bool compose_source_footer(fec::FecScheme scheme, std::uint32_t sbn, std::uint16_t esi, std::uint16_t k,
+bool compose_source_footer(FecScheme scheme, std::uint32_t sbn, std::uint16_t esi, std::uint16_t k,
                            std::span<std::uint8_t> out);
 /// Writes the repair FEC payload ID (RS8M 6 bytes, LDPC 8 bytes with n).
-bool compose_repair_header(fec::FecScheme scheme, std::uint32_t sbn, std::uint16_t esi, std::uint16_t k,
+bool compose_repair_header(FecScheme scheme, std::uint32_t sbn, std::uint16_t esi, std::uint16_t k,
                            std::uint16_t n, std::span<std::uint8_t> out);
 
 /// Source datagrams of a FEC stream: `[RTP | footer]`. Fills rtp fields
@@ -26,22 +26,22 @@ bool compose_repair_header(fec::FecScheme scheme, std::uint32_t sbn, std::uint16
 /// rejected (the socket counts it as malformed).
 class FecSourceParser final : public IPacketParser {
 public:
-    explicit FecSourceParser(fec::FecScheme scheme) : scheme_(scheme) {}
+    explicit FecSourceParser(FecScheme scheme) : scheme_(scheme) {}
     bool parse(Packet& packet) const override;
 
 private:
-    fec::FecScheme scheme_;
+    FecScheme scheme_;
 };
 
 /// Repair datagrams: `[header | symbol]`. Sets PacketFlag_Fec|Repair and
 /// the fec fields (block_length = n; 0 for RS8M, whose header has no n).
 class FecRepairParser final : public IPacketParser {
 public:
-    explicit FecRepairParser(fec::FecScheme scheme) : scheme_(scheme) {}
+    explicit FecRepairParser(FecScheme scheme) : scheme_(scheme) {}
     bool parse(Packet& packet) const override;
 
 private:
-    fec::FecScheme scheme_;
+    FecScheme scheme_;
 };
 
-} // namespace rocd::transport
+} // namespace rocd::transport::fec

@@ -6,7 +6,7 @@
 #include "transport/fec/rs8m_decoder.h"
 #include "transport/fec/rs8m_encoder.h"
 
-namespace rocd::fec {
+namespace rocd::transport::fec {
 
 std::optional<FecScheme> fec_scheme_from_uri_scheme(std::string_view scheme) {
     if (scheme == "rtp+rs8m" || scheme == "rs8m") {
@@ -41,4 +41,4 @@ std::unique_ptr<BlockDecoder> make_block_decoder(FecScheme scheme, SimdLevel sim
     return std::make_unique<LdpcDecoder>(simd, max_symbol_size);
 }
 
-} // namespace rocd::fec
+} // namespace rocd::transport::fec

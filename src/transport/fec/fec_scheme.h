@@ -9,7 +9,7 @@
 #include <optional>
 #include <string_view>
 
-namespace rocd::fec {
+namespace rocd::transport::fec {
 
 /// The FEC codes Roc Toolkit speaks (WIRE.md §1, §3).
 enum class FecScheme {
@@ -34,4 +34,4 @@ std::unique_ptr<BlockEncoder> make_block_encoder(FecScheme scheme, SimdLevel sim
 std::unique_ptr<BlockDecoder> make_block_decoder(FecScheme scheme, SimdLevel simd = SimdLevel::best,
                                                  std::size_t max_symbol_size = default_max_symbol_size);
 
-} // namespace rocd::fec
+} // namespace rocd::transport::fec

@@ -1,6 +1,6 @@
 #include "transport/fec/gf256.h"
 
-namespace rocd::fec::gf {
+namespace rocd::transport::fec::gf {
 
 namespace {
 
@@ -48,4 +48,4 @@ const Tables& tables() {
     return t;
 }
 
-} // namespace rocd::fec::gf
+} // namespace rocd::transport::fec::gf

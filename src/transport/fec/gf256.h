@@ -5,7 +5,7 @@
 
 #include <cstdint>
 
-namespace rocd::fec::gf {
+namespace rocd::transport::fec::gf {
 
 /// Lookup tables, built once on first use (immutable afterwards, so they are
 /// safe to share between threads).
@@ -36,4 +36,4 @@ inline std::uint8_t alpha_pow(unsigned e) {
     return tables().exp[e % 255];
 }
 
-} // namespace rocd::fec::gf
+} // namespace rocd::transport::fec::gf

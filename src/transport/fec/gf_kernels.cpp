@@ -4,7 +4,7 @@
 
 #include <cstring>
 
-namespace rocd::fec {
+namespace rocd::transport::fec {
 
 namespace {
 
@@ -143,4 +143,4 @@ const char* simd_name(SimdLevel level) {
     return "?";
 }
 
-} // namespace rocd::fec
+} // namespace rocd::transport::fec

@@ -7,7 +7,7 @@
 #include <cstdint>
 #include <span>
 
-namespace rocd::fec {
+namespace rocd::transport::fec {
 
 /// Instruction set a kernel family uses.
 enum class SimdLevel {
@@ -50,4 +50,4 @@ const GfKernels& avx2_kernels();
 const GfKernels& gfni_kernels();
 } // namespace detail
 
-} // namespace rocd::fec
+} // namespace rocd::transport::fec

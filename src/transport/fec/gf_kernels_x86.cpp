@@ -13,7 +13,7 @@
 
 #include <cstring>
 
-namespace rocd::fec {
+namespace rocd::transport::fec {
 
 namespace {
 
@@ -395,6 +395,6 @@ const GfKernels& avx2_kernels() {
 
 } // namespace detail
 
-} // namespace rocd::fec
+} // namespace rocd::transport::fec
 
 #endif

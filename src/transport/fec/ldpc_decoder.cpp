@@ -4,7 +4,7 @@
 #include <string>
 #include <utility>
 
-namespace rocd::fec {
+namespace rocd::transport::fec {
 
 LdpcDecoder::LdpcDecoder(SimdLevel simd, std::size_t max_symbol_size)
     : kernels_(gf_kernels(simd)), repair_buf_(max_block_symbols * max_symbol_size) {
@@ -180,4 +180,4 @@ Status LdpcDecoder::decode_missing(std::span<std::uint8_t* const> sources) {
     return {};
 }
 
-} // namespace rocd::fec
+} // namespace rocd::transport::fec

@@ -6,7 +6,7 @@
 
 #include <vector>
 
-namespace rocd::fec {
+namespace rocd::transport::fec {
 
 /// LDPC-Staircase block decoder. It first plans, on bits only: peeling
 /// (an equation with one unknown symbol gives that symbol), then, if sources
@@ -38,4 +38,4 @@ private:
     std::vector<const std::uint8_t*> inputs_;
 };
 
-} // namespace rocd::fec
+} // namespace rocd::transport::fec

@@ -1,6 +1,6 @@
 #include "transport/fec/ldpc_encoder.h"
 
-namespace rocd::fec {
+namespace rocd::transport::fec {
 
 LdpcEncoder::LdpcEncoder(SimdLevel simd) : kernels_(gf_kernels(simd)) {
     inputs_.reserve(max_block_symbols + 1);
@@ -32,4 +32,4 @@ Status LdpcEncoder::encode(std::span<const std::uint8_t* const> sources,
     return {};
 }
 
-} // namespace rocd::fec
+} // namespace rocd::transport::fec

@@ -6,7 +6,7 @@
 
 #include <vector>
 
-namespace rocd::fec {
+namespace rocd::transport::fec {
 
 /// LDPC-Staircase (RFC 5170, OpenFEC seed/N1 defaults of Roc) block encoder:
 /// repair i = XOR of the sources of row i, XOR repair i-1 (WIRE.md §5).
@@ -26,4 +26,4 @@ private:
     std::vector<const std::uint8_t*> inputs_;
 };
 
-} // namespace rocd::fec
+} // namespace rocd::transport::fec

@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-namespace rocd::fec {
+namespace rocd::transport::fec {
 
 std::uint32_t LdpcPrng::next(std::uint32_t maxv) {
     // s * 16807 mod (2^31 - 1); 64-bit arithmetic gives the same value as
@@ -126,4 +126,4 @@ Status LdpcMatrix::build(std::size_t k, std::size_t r, std::uint32_t seed, std::
     return {};
 }
 
-} // namespace rocd::fec
+} // namespace rocd::transport::fec

@@ -11,7 +11,7 @@
 #include <span>
 #include <vector>
 
-namespace rocd::fec {
+namespace rocd::transport::fec {
 
 /// RFC 5170 §5.7 pseudo-random generator (Park-Miller minimal standard),
 /// with the double-precision scaling of the RFC.
@@ -102,4 +102,4 @@ private:
     std::vector<SymbolSet> equations_;
 };
 
-} // namespace rocd::fec
+} // namespace rocd::transport::fec

@@ -1,6 +1,6 @@
 #include "transport/fec/payload_id.h"
 
-namespace rocd::fec {
+namespace rocd::transport::fec {
 
 namespace {
 
@@ -107,4 +107,4 @@ bool LdpcRepairPayloadId::compose(std::span<std::uint8_t> out) const {
     return true;
 }
 
-} // namespace rocd::fec
+} // namespace rocd::transport::fec

@@ -9,7 +9,7 @@
 #include <optional>
 #include <span>
 
-namespace rocd::fec {
+namespace rocd::transport::fec {
 
 /// RS8M payload ID, identical for source footers and repair headers:
 /// SBN(24) | ESI(8) | k(16), 6 bytes, big-endian.
@@ -65,4 +65,4 @@ struct LdpcRepairPayloadId {
     bool compose(std::span<std::uint8_t> out) const;
 };
 
-} // namespace rocd::fec
+} // namespace rocd::transport::fec

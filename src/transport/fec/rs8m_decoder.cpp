@@ -6,7 +6,7 @@
 #include <string>
 #include <utility>
 
-namespace rocd::fec {
+namespace rocd::transport::fec {
 
 Rs8mDecoder::Rs8mDecoder(SimdLevel simd, std::size_t max_symbol_size)
     : kernels_(gf_kernels(simd)), work_((max_block_symbols + 1) * 256), rows_(max_block_symbols + 1) {
@@ -102,4 +102,4 @@ Status Rs8mDecoder::decode_missing(std::span<std::uint8_t* const> sources) {
     return {};
 }
 
-} // namespace rocd::fec
+} // namespace rocd::transport::fec

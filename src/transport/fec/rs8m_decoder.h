@@ -6,7 +6,7 @@
 
 #include <vector>
 
-namespace rocd::fec {
+namespace rocd::transport::fec {
 
 /// RS8M block decoder: any k of the k + r symbols give back every source.
 /// With m sources missing it uses the first m repairs received, inverts the
@@ -31,4 +31,4 @@ private:
     std::vector<const std::uint8_t*> inputs_;
 };
 
-} // namespace rocd::fec
+} // namespace rocd::transport::fec

@@ -1,6 +1,6 @@
 #include "transport/fec/rs8m_encoder.h"
 
-namespace rocd::fec {
+namespace rocd::transport::fec {
 
 Rs8mEncoder::Rs8mEncoder(SimdLevel simd) : kernels_(gf_kernels(simd)) {}
 
@@ -19,4 +19,4 @@ Status Rs8mEncoder::encode(std::span<const std::uint8_t* const> sources,
     return {};
 }
 
-} // namespace rocd::fec
+} // namespace rocd::transport::fec

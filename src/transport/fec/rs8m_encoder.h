@@ -6,7 +6,7 @@
 
 #include <array>
 
-namespace rocd::fec {
+namespace rocd::transport::fec {
 
 /// RS8M (OpenFEC "Reed-Solomon GF(2^m)", m = 8) block encoder, WIRE.md §4.
 class Rs8mEncoder final : public BlockEncoder {
@@ -25,4 +25,4 @@ private:
     Rs8mMatrix matrix_;
 };
 
-} // namespace rocd::fec
+} // namespace rocd::transport::fec

@@ -4,7 +4,7 @@
 
 #include <utility>
 
-namespace rocd::fec {
+namespace rocd::transport::fec {
 
 namespace {
 
@@ -94,4 +94,4 @@ Status Rs8mMatrix::prepare(std::size_t k) {
     return {};
 }
 
-} // namespace rocd::fec
+} // namespace rocd::transport::fec

@@ -10,7 +10,7 @@
 #include <memory>
 #include <vector>
 
-namespace rocd::fec {
+namespace rocd::transport::fec {
 
 /// Repair rows of the RS8M generator matrix, one set per k, built on first
 /// use and kept. Row e (ESI e >= k) depends on k and e only, so one set of
@@ -34,4 +34,4 @@ private:
     std::array<std::unique_ptr<std::vector<std::uint8_t>>, 255> rows_;
 };
 
-} // namespace rocd::fec
+} // namespace rocd::transport::fec

@@ -38,8 +38,8 @@ struct Captured {
 
 Captured read_fec_capture(const char* pcap, FecScheme scheme) {
     Captured c;
-    FecSourceParser sp(scheme);
-    FecRepairParser rp(scheme);
+    fec::FecSourceParser sp(scheme);
+    fec::FecRepairParser rp(scheme);
     for (const auto& d : rocd::test::read_pcap_udp(rocd::test::interop_path(pcap))) {
         if (d.dst_port != 10001 && d.dst_port != 10002) {
             continue;
@@ -98,7 +98,7 @@ TEST(FecWriter, reproduces_ldpc_capture_source_and_repair_byte_for_byte) {
 
 TEST(FecWriter, block_size_change_takes_effect_at_the_next_block) {
     test::PacketQueue wire;
-    BlockWriter w(wire, FecScheme::rs8m, 4, 2, 0xFFFF);
+    fec::BlockWriter w(wire, FecScheme::rs8m, 4, 2, 0xFFFF);
     Packet p;
     p.reset();
     p.size = 100;
@@ -120,8 +120,8 @@ TEST(FecWriter, block_size_change_takes_effect_at_the_next_block) {
     EXPECT_EQ(wire.packets[6].fec.source_block_length, 3);
     EXPECT_EQ(wire.packets[6].size, 106);
     EXPECT_TRUE(wire.packets[9].has(PacketFlag_Repair));
-    EXPECT_FALSE(BlockWriter::valid_block_size(FecScheme::ldpc_staircase, 10, 5));
-    EXPECT_TRUE(BlockWriter::valid_block_size(FecScheme::rs8m, 10, 5));
+    EXPECT_FALSE(fec::BlockWriter::valid_block_size(FecScheme::ldpc_staircase, 10, 5));
+    EXPECT_TRUE(fec::BlockWriter::valid_block_size(FecScheme::rs8m, 10, 5));
 }
 
 /// Plays `packets` through a receiver (one 221-frame read per source
@@ -295,7 +295,7 @@ TEST(FecReader, repair_packets_never_create_a_session_and_foreign_ones_are_ignor
 
 TEST(FecReader, inconsistent_block_shapes_and_sbn_jumps_are_counted_not_used) {
     test::PacketQueue restored;
-    BlockReader reader(FecScheme::rs8m, restored);
+    fec::BlockReader reader(FecScheme::rs8m, restored);
     const auto cap = read_fec_capture("rs8m.pcap", FecScheme::rs8m);
     Packet a = cap.packets[0];
     reader.add_source(a);
@@ -441,10 +441,10 @@ namespace {
 TEST(FecFuzz, a_million_mutated_fec_datagrams_through_parsers_and_reader) {
     for (const auto scheme : {FecScheme::rs8m, FecScheme::ldpc_staircase}) {
         const auto cap = read_fec_capture(scheme == FecScheme::rs8m ? "rs8m.pcap" : "ldpc.pcap", scheme);
-        FecSourceParser sp(scheme);
-        FecRepairParser rp(scheme);
+        fec::FecSourceParser sp(scheme);
+        fec::FecRepairParser rp(scheme);
         test::PacketQueue restored;
-        BlockReader reader(scheme, restored);
+        fec::BlockReader reader(scheme, restored);
         std::mt19937 rng(scheme == FecScheme::rs8m ? 1 : 2);
         std::size_t accepted = 0;
         for (int i = 0; i < 500'000; ++i) {

@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-namespace rocd::fec::test {
+namespace rocd::transport::fec::test {
 
 enum class CaptureScheme { rs8m, ldpc };
 
@@ -74,4 +74,4 @@ inline std::vector<CapturedBlock> load_blocks(const std::string& pcap, CaptureSc
     return blocks;
 }
 
-} // namespace rocd::fec::test
+} // namespace rocd::transport::fec::test

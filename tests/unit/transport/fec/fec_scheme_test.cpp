@@ -5,7 +5,7 @@
 
 #include <random>
 
-namespace rocd::fec {
+namespace rocd::transport::fec {
 namespace {
 
 TEST(FecScheme, maps_roc_uri_schemes) {
@@ -69,9 +69,9 @@ TEST(FecScheme, codecs_from_factory_reencode_and_repair_captures) {
 }
 
 } // namespace
-} // namespace rocd::fec
+} // namespace rocd::transport::fec
 
-namespace rocd::fec {
+namespace rocd::transport::fec {
 namespace {
 
 // Random shapes, random losses, decoders reused across blocks: a restored
@@ -140,4 +140,4 @@ TEST(FecScheme, decoders_never_write_garbage_under_random_loss) {
 }
 
 } // namespace
-} // namespace rocd::fec
+} // namespace rocd::transport::fec

@@ -6,7 +6,7 @@
 #include <random>
 #include <vector>
 
-namespace rocd::fec {
+namespace rocd::transport::fec {
 namespace {
 
 std::uint8_t slow_mul(std::uint8_t a, std::uint8_t b) {
@@ -109,4 +109,4 @@ INSTANTIATE_TEST_SUITE_P(AllLevels, GfKernelsTest,
                          [](const auto& info) { return std::string(simd_name(info.param)); });
 
 } // namespace
-} // namespace rocd::fec
+} // namespace rocd::transport::fec

@@ -9,7 +9,7 @@
 #include <numeric>
 #include <random>
 
-namespace rocd::fec {
+namespace rocd::transport::fec {
 namespace {
 
 using test::CapturedBlock;
@@ -323,4 +323,4 @@ TEST(LdpcCodec, round_trips_random_blocks_of_many_shapes) {
 }
 
 } // namespace
-} // namespace rocd::fec
+} // namespace rocd::transport::fec

@@ -32,7 +32,7 @@ void operator delete(void* p, std::size_t) noexcept {
     std::free(p);
 }
 
-namespace rocd::fec {
+namespace rocd::transport::fec {
 namespace {
 
 struct Buffers {
@@ -94,4 +94,4 @@ TEST(FecNoAlloc, ldpc_encodes_and_decodes_a_known_shape_without_allocating) {
 }
 
 } // namespace
-} // namespace rocd::fec
+} // namespace rocd::transport::fec

@@ -6,7 +6,7 @@
 #include <random>
 #include <vector>
 
-namespace rocd::fec {
+namespace rocd::transport::fec {
 namespace {
 
 TEST(Rs8mPayloadId, parses_captured_source_footer) {
@@ -135,4 +135,4 @@ TEST(PayloadIdFuzz, parsers_accept_only_consistent_ids) {
 }
 
 } // namespace
-} // namespace rocd::fec
+} // namespace rocd::transport::fec

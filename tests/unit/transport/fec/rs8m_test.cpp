@@ -9,7 +9,7 @@
 #include <numeric>
 #include <random>
 
-namespace rocd::fec {
+namespace rocd::transport::fec {
 namespace {
 
 using test::CapturedBlock;
@@ -283,4 +283,4 @@ TEST(Rs8mCodec, rejects_impossible_block_shapes) {
 }
 
 } // namespace
-} // namespace rocd::fec
+} // namespace rocd::transport::fec
