@@ -238,8 +238,7 @@ Result<StreamView> StreamService::create(const StreamSpec& spec) {
         entry->state = StreamState::waiting_for_port;
     }
     streams_.push_back(std::move(entry));
-    notify(StreamChange::added, *streams_.back());
-    return view_of(*streams_.back());
+    return notify(StreamChange::added, *streams_.back());
 }
 
 StreamService::Entry* StreamService::find(const Uid& uid) const {
@@ -321,8 +320,7 @@ Result<StreamView> StreamService::restart(Entry& entry, const StreamSettings& se
     } else {
         set_state(entry, StreamState::waiting_for_port);
     }
-    notify(StreamChange::updated, entry);
-    return view_of(entry);
+    return notify(StreamChange::updated, entry);
 }
 
 void StreamService::remove(const Uid& uid, Done<void> done) {
@@ -401,8 +399,12 @@ StreamView StreamService::view_of(const Entry& entry) const {
     return view;
 }
 
-void StreamService::notify(StreamChange change, const Entry& entry) const {
-    listeners_.notify(change, view_of(entry));
+StreamView StreamService::notify(StreamChange change, const Entry& entry) const {
+    // One view for the listeners and the caller: measured twice, the metrics
+    // of a running stream would differ between the event and the answer.
+    auto view = view_of(entry);
+    listeners_.notify(change, view);
+    return view;
 }
 
 } // namespace rocd::streams

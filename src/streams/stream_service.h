@@ -101,7 +101,7 @@ private:
     void set_state(Entry& entry, StreamState state, std::string error = {});
     void start_or_wait(Entry& entry);
     StreamView view_of(const Entry& entry) const;
-    void notify(StreamChange change, const Entry& entry) const;
+    StreamView notify(StreamChange change, const Entry& entry) const;
     Entry* find(const Uid& uid) const;
     void arm_timer();
 

@@ -122,14 +122,16 @@ export async function startDaemon(opts: DaemonOptions = {}): Promise<Daemon> {
   child.stdout!.on("data", onData);
   child.stderr!.on("data", onData);
 
+  // "close", not "exit": it comes once stdout and stderr are drained too, so
+  // that logs() holds every line the daemon wrote before it ended.
+  let exitStatus: Exit | undefined;
   const exited = new Promise<Exit>((resolveExit) => {
-    child.on("exit", (code, signal) => {
+    child.on("close", (code, signal) => {
+      exitStatus = { code, signal };
       for (const w of waiters.slice()) w();
-      resolveExit({ code, signal });
+      resolveExit(exitStatus);
     });
   });
-  let exitStatus: Exit | undefined;
-  void exited.then((e) => (exitStatus = e));
 
   const waitForLog = (pattern: RegExp, timeoutMs = 5000): Promise<string> =>
     new Promise((resolveLog, reject) => {
@@ -138,7 +140,7 @@ export async function startDaemon(opts: DaemonOptions = {}): Promise<Daemon> {
         if (match) {
           done();
           resolveLog(match[0]);
-        } else if (exitStatus !== undefined || child.exitCode !== null || child.signalCode !== null) {
+        } else if (exitStatus !== undefined) {
           done();
           reject(new Error(`rocd exited (${child.exitCode ?? child.signalCode}) before logging ${pattern}:\n${output}`));
         }
