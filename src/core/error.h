@@ -39,6 +39,15 @@ inline tl::unexpected<Error> fail(Errc code, std::string message, std::string fi
     return tl::unexpected<Error>(Error {code, std::move(message), std::move(field)});
 }
 
+/// `error`, naming `field` unless it already names one: for a caller that
+/// knows which input a lower layer's failure came from.
+inline tl::unexpected<Error> fail_at(Error error, std::string field) {
+    if (error.field.empty()) {
+        error.field = std::move(field);
+    }
+    return tl::unexpected<Error>(std::move(error));
+}
+
 /// Stable lower-case name of an Errc, used in logs and problem types.
 const char* errc_name(Errc code);
 

@@ -3,7 +3,9 @@
 #include <algorithm>
 #include <cmath>
 
+#include "core/audio_limits.h"
 #include "core/uri.h"
+#include "transport/config_checks.h"
 #include "transport/endpoint.h"
 
 namespace rocd::streams {
@@ -36,37 +38,34 @@ std::string address_side(const StreamSpec& spec) {
 /// is pointed at whatever port that turned out to be.
 constexpr const char* local_bind_uri = "rtp://127.0.0.1:0";
 
-/// Renames a transport error's field to the API's path.
-Error to_api_error(Error error, const StreamSpec& spec) {
+/// The API field of the stream's address that a transport endpoint is
+/// taken from.
+std::string address_field(const StreamSpec& spec, transport::Interface iface) {
     const std::string side = address_side(spec);
-    static const std::pair<const char*, const char*> names[] = {
-        {"source", "media_uri"},
-        {"repair", "repair_uri"},
-        {"control", "control_uri"},
-    };
-    for (const auto& [from, to] : names) {
-        if (error.field == from) {
-            error.field = side + "." + to;
-            return error;
-        }
+    switch (iface) {
+    case transport::Interface::source:
+        break;
+    case transport::Interface::repair:
+        return side + ".repair_uri";
+    case transport::Interface::control:
+        return side + ".control_uri";
     }
-    static const std::pair<const char*, const char*> settings[] = {
-        {"rate", "settings.rate"},
-        {"channels", "settings.channels"},
-        {"packet_length", "settings.packet_length_ms"},
-        {"target_latency", "settings.target_latency_ms"},
-        {"latency_tolerance", "settings.latency_tolerance_ms"},
-        {"resampler_quality", "settings.resampler_quality"},
-        {"fec_source_packets", "settings.fec_block_source_packets"},
-        {"fec_repair_packets", "settings.fec_block_repair_packets"},
-    };
-    for (const auto& [from, to] : settings) {
-        if (error.field == from) {
-            error.field = to;
-            return error;
-        }
-    }
+    return side + ".media_uri";
+}
+
+/// A sender's or receiver's failure to open: the transport names the
+/// endpoint at fault by its interface (transport/endpoint.h); the API by the
+/// address field it came from. A local stream's endpoints are rocd's own.
+Error opening_error(Error error, const StreamSpec& spec) {
+    const auto iface = transport::interface_named(error.field);
+    error.field = iface && spec.direction != StreamDirection::local ? address_field(spec, *iface) : "";
     return error;
+}
+
+/// A config that failed validate() after every setting taken from the
+/// stream passed its check: rocd filled the rest, so it is rocd's bug.
+Error invalid_config(const Error& error) {
+    return Error {Errc::internal, "transport settings rejected: " + error.message, {}};
 }
 
 transport::core::Duration ms(double value) {
@@ -141,16 +140,19 @@ Result<StreamPlan> StreamOpener::plan(const StreamSpec& spec) const {
     if (spec.direction == StreamDirection::local) {
         source = *transport::parse_endpoint(local_bind_uri, transport::Interface::source);
     } else {
-        const std::string side = address_side(spec);
-        auto media = endpoint(spec.address.media_uri, transport::Interface::source, side + ".media_uri");
+        using transport::Interface;
+        auto media =
+            endpoint(spec.address.media_uri, Interface::source, address_field(spec, Interface::source));
         if (!media) {
             return tl::unexpected(media.error());
         }
-        auto fec = endpoint(spec.address.repair_uri, transport::Interface::repair, side + ".repair_uri");
+        auto fec =
+            endpoint(spec.address.repair_uri, Interface::repair, address_field(spec, Interface::repair));
         if (!fec) {
             return tl::unexpected(fec.error());
         }
-        auto rtcp = endpoint(spec.address.control_uri, transport::Interface::control, side + ".control_uri");
+        auto rtcp =
+            endpoint(spec.address.control_uri, Interface::control, address_field(spec, Interface::control));
         if (!rtcp) {
             return tl::unexpected(rtcp.error());
         }
@@ -185,8 +187,21 @@ Result<StreamPlan> StreamOpener::plan(const StreamSpec& spec) const {
         if (s.fec_block_repair_packets) {
             config.fec_repair_packets = *s.fec_block_repair_packets;
         }
+        // Each value checked as taken, under the field it was given in.
+        for (auto st :
+             {limits::check_rate(config.rate, "settings.rate"),
+              limits::check_stream_channels(config.channels, "settings.channels"),
+              transport::check_packet_length(config.packet_length, config.payload_type,
+                                             "settings.packet_length_ms"),
+              transport::check_fec_block(config.source, config.fec_source_packets, config.fec_repair_packets,
+                                         "settings.fec_block_source_packets"),
+              transport::check_resampler_quality(config.resampler_quality, "settings.resampler_quality")}) {
+            if (!st) {
+                return tl::unexpected(st.error());
+            }
+        }
         if (auto st = config.validate(); !st) {
-            return tl::unexpected(to_api_error(st.error(), spec));
+            return tl::unexpected(invalid_config(st.error()));
         }
     }
     if (out.playback) {
@@ -205,8 +220,18 @@ Result<StreamPlan> StreamOpener::plan(const StreamSpec& spec) const {
         if (s.resampler_quality) {
             config.resampler_quality = *s.resampler_quality;
         }
+        for (auto st :
+             {limits::check_rate(config.rate, "settings.rate"),
+              limits::check_stream_channels(config.channels, "settings.channels"),
+              transport::check_target_latency(config.target_latency, "settings.target_latency_ms"),
+              transport::check_latency_tolerance(config.latency_tolerance, "settings.latency_tolerance_ms"),
+              transport::check_resampler_quality(config.resampler_quality, "settings.resampler_quality")}) {
+            if (!st) {
+                return tl::unexpected(st.error());
+            }
+        }
         if (auto st = config.validate(); !st) {
-            return tl::unexpected(to_api_error(st.error(), spec));
+            return tl::unexpected(invalid_config(st.error()));
         }
     }
     return out;
@@ -280,12 +305,7 @@ Result<std::unique_ptr<RunningStream>> StreamOpener::open(const StreamSpec& spec
         plan.receiver.channels = format.channels;
         auto receiver = transport::Receiver::create(plan.receiver, loop_);
         if (!receiver) {
-            Error error = to_api_error(receiver.error(), spec);
-            if (error.code == Errc::unavailable && error.message.find("cannot bind") != std::string::npos) {
-                error.code = Errc::conflict;
-                error.field = address_side(spec) + ".media_uri";
-            }
-            return tl::unexpected(error);
+            return tl::unexpected(opening_error(receiver.error(), spec));
         }
         running->receiver = std::move(*receiver);
         running->receive_slot.receiver = running->receiver.get();
@@ -308,7 +328,7 @@ Result<std::unique_ptr<RunningStream>> StreamOpener::open(const StreamSpec& spec
         plan.sender.channels = format.channels;
         auto sender = transport::Sender::create(plan.sender, loop_);
         if (!sender) {
-            return tl::unexpected(to_api_error(sender.error(), spec));
+            return tl::unexpected(opening_error(sender.error(), spec));
         }
         running->sender = std::move(*sender);
         running->send_slot.sender = running->sender.get();

@@ -28,6 +28,11 @@ const Scheme& scheme_of(Protocol p) {
     return Schemes[0];
 }
 
+} // namespace
+
+const char* protocol_scheme(Protocol p) {
+    return scheme_of(p).name;
+}
 const char* interface_name(Interface i) {
     switch (i) {
     case Interface::source:
@@ -40,11 +45,15 @@ const char* interface_name(Interface i) {
     return "?";
 }
 
-} // namespace
-
-const char* protocol_scheme(Protocol p) {
-    return scheme_of(p).name;
+std::optional<Interface> interface_named(std::string_view name) {
+    for (const auto i : {Interface::source, Interface::repair, Interface::control}) {
+        if (name == interface_name(i)) {
+            return i;
+        }
+    }
+    return std::nullopt;
 }
+
 Interface protocol_interface(Protocol p) {
     return scheme_of(p).iface;
 }

@@ -1,6 +1,7 @@
 // Roc endpoint URIs: rtp://, rtp+rs8m://, rs8m://, rtp+ldpc://, ldpc://, rtcp://.
 #pragma once
 
+#include <optional>
 #include <string_view>
 
 #include "core/error.h"
@@ -20,6 +21,12 @@ enum class Protocol {
 
 /// Which interface of a sender/receiver an endpoint is for.
 enum class Interface { source, repair, control };
+
+/// "source", "repair", "control": the field a sender's or receiver's error
+/// names when an endpoint is at fault (a bad URI, an address that cannot
+/// be bound or resolved), so that a caller maps it back to its own input.
+const char* interface_name(Interface i);
+std::optional<Interface> interface_named(std::string_view name);
 
 /// A parsed endpoint: what to speak, where.
 struct Endpoint {

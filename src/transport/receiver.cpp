@@ -13,7 +13,7 @@ Result<std::unique_ptr<Receiver>> Receiver::create(const ReceiverConfig& config,
     }
     auto bind = address::SocketAddress::resolve(config.source->uri.host(), config.source->uri.port_number());
     if (!bind) {
-        return tl::unexpected(bind.error());
+        return fail_at(bind.error(), interface_name(Interface::source));
     }
     std::unique_ptr<Receiver> r(new Receiver(loop));
     const auto scheme = fec::fec_scheme_from_uri_scheme(protocol_scheme(config.source->protocol));
@@ -25,7 +25,7 @@ Result<std::unique_ptr<Receiver>> Receiver::create(const ReceiverConfig& config,
     }
     auto port = net::UdpReceiver::open(*bind, *r->parser_, config.queue_packets);
     if (!port) {
-        return tl::unexpected(port.error());
+        return fail_at(port.error(), interface_name(Interface::source));
     }
     r->port_ = std::move(*port);
     r->reader_.source = r->port_.get();
@@ -33,11 +33,11 @@ Result<std::unique_ptr<Receiver>> Receiver::create(const ReceiverConfig& config,
         auto rbind =
             address::SocketAddress::resolve(config.repair->uri.host(), config.repair->uri.port_number());
         if (!rbind) {
-            return tl::unexpected(rbind.error());
+            return fail_at(rbind.error(), interface_name(Interface::repair));
         }
         auto rport = net::UdpReceiver::open(*rbind, *r->repair_parser_, config.queue_packets);
         if (!rport) {
-            return tl::unexpected(rport.error());
+            return fail_at(rport.error(), interface_name(Interface::repair));
         }
         r->repair_port_ = std::move(*rport);
         r->reader_.repair = r->repair_port_.get();
@@ -57,11 +57,11 @@ Result<std::unique_ptr<Receiver>> Receiver::create(const ReceiverConfig& config,
         auto cbind =
             address::SocketAddress::resolve(config.control->uri.host(), config.control->uri.port_number());
         if (!cbind) {
-            return tl::unexpected(cbind.error());
+            return fail_at(cbind.error(), interface_name(Interface::control));
         }
         auto rep = rtcp::ReceiverReporter::open(*cbind, *r->pipeline_);
         if (!rep) {
-            return tl::unexpected(rep.error());
+            return fail_at(rep.error(), interface_name(Interface::control));
         }
         r->reporter_ = std::move(*rep);
         if (auto st = loop.add(*r->reporter_); !st) {
@@ -92,7 +92,10 @@ ReceiverMetrics Receiver::metrics() const {
     m.packets_malformed = net.malformed.load(r) + net.oversized.load(r);
     m.packets_overflow += net.overflow.load(r);
     if (reporter_) {
-        reporter_->fill_metrics(m);
+        const auto t = reporter_->traffic();
+        m.rtcp_received = t.received;
+        m.rtcp_malformed = t.malformed;
+        m.rtcp_sent = t.sent;
     }
     if (repair_port_) {
         const auto& rn = repair_port_->metrics();

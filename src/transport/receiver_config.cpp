@@ -3,6 +3,9 @@
 #include <algorithm>
 #include <cmath>
 
+#include "core/audio_limits.h"
+#include "transport/config_checks.h"
+
 namespace rocd::transport {
 
 core::Duration default_latency_tolerance(core::Duration target) {
@@ -21,17 +24,13 @@ std::size_t ReceiverConfig::effective_session_packets() const {
 }
 
 Status ReceiverConfig::validate() const {
-    if (rate < 8000 || rate > 192000) {
-        return fail(Errc::invalid_argument, "rate must be 8000..192000 Hz", "rate");
-    }
-    if (channels < 1 || channels > 8) {
-        return fail(Errc::invalid_argument, "channels must be 1..8", "channels");
-    }
-    if (target_latency < std::chrono::milliseconds(1) || target_latency > std::chrono::seconds(10)) {
-        return fail(Errc::invalid_argument, "target latency must be 1ms..10s", "target_latency");
-    }
-    if (latency_tolerance.count() < 0 || no_playback_timeout.count() < 0) {
-        return fail(Errc::invalid_argument, "durations must not be negative", "latency_tolerance");
+    for (auto st : {limits::check_rate(rate), limits::check_stream_channels(channels),
+                    check_target_latency(target_latency), check_latency_tolerance(latency_tolerance),
+                    check_latency_tolerance(no_playback_timeout, "no_playback_timeout"),
+                    check_resampler_quality(resampler_quality)}) {
+        if (!st) {
+            return st;
+        }
     }
     if (max_sessions < 1 || max_sessions > 64) {
         return fail(Errc::invalid_argument, "max sessions must be 1..64", "max_sessions");

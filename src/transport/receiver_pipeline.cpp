@@ -176,4 +176,17 @@ ReceiverMetrics ReceiverPipeline::metrics() const {
     return m;
 }
 
+rtcp::ReceptionState ReceiverPipeline::reception_state() const {
+    constexpr auto r = std::memory_order_relaxed;
+    rtcp::ReceptionState s;
+    s.sessions = sessions_now_.load(r);
+    s.ssrc = pub_.ssrc.load(r);
+    s.ext_first_seq = pub_.ext_first_seq.load(r);
+    s.ext_highest_seq = pub_.ext_highest_seq.load(r);
+    s.packets_arrived = pub_.first_arrived.load(r);
+    s.jitter = core::Duration(pub_.jitter_ns.load(r));
+    s.latency = core::Duration(pub_.latency_ns.load(r));
+    return s;
+}
+
 } // namespace rocd::transport

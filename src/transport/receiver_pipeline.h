@@ -10,6 +10,7 @@
 #include "transport/packet/packet_io.h"
 #include "transport/receiver_config.h"
 #include "transport/receiver_session.h"
+#include "transport/rtcp/hooks.h"
 
 namespace rocd::transport {
 
@@ -18,7 +19,7 @@ namespace rocd::transport {
 /// plays every session and mixes them.
 /// read() runs on the playback thread and neither locks nor allocates;
 /// metrics() may be called from any thread.
-class ReceiverPipeline {
+class ReceiverPipeline final : public rtcp::IReceptionHook {
 public:
     ReceiverPipeline(const ReceiverConfig& config, IPacketReader& source);
 
@@ -27,6 +28,8 @@ public:
 
     /// Snapshot of the counters (network counters are added by Receiver).
     ReceiverMetrics metrics() const;
+    /// For the RTCP receiver reports.
+    rtcp::ReceptionState reception_state() const override;
     /// Active sessions now.
     std::uint32_t session_count() const { return sessions_now_.load(std::memory_order_relaxed); }
 

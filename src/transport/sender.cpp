@@ -13,17 +13,18 @@ Result<std::unique_ptr<Sender>> Sender::create(const SenderConfig& config, net::
     }
     auto to = address::SocketAddress::resolve(config.source->uri.host(), config.source->uri.port_number());
     if (!to) {
-        return tl::unexpected(to.error());
+        return fail_at(to.error(), interface_name(Interface::source));
     }
     address::SocketAddress repair_to = *to;
     if (config.repair) {
         auto r = address::SocketAddress::resolve(config.repair->uri.host(), config.repair->uri.port_number());
         if (!r) {
-            return tl::unexpected(r.error());
+            return fail_at(r.error(), interface_name(Interface::repair));
         }
         if (r->family() != to->family()) {
             return fail(Errc::invalid_argument,
-                        "source and repair endpoints must be of the same address family", "repair");
+                        "source and repair endpoints must be of the same address family",
+                        interface_name(Interface::repair));
         }
         repair_to = *r;
     }
@@ -39,11 +40,12 @@ Result<std::unique_ptr<Sender>> Sender::create(const SenderConfig& config, net::
         auto c =
             address::SocketAddress::resolve(config.control->uri.host(), config.control->uri.port_number());
         if (!c) {
-            return tl::unexpected(c.error());
+            return fail_at(c.error(), interface_name(Interface::control));
         }
         if (c->family() != to->family()) {
             return fail(Errc::invalid_argument,
-                        "source and control endpoints must be of the same address family", "control");
+                        "source and control endpoints must be of the same address family",
+                        interface_name(Interface::control));
         }
         s->reporter_ = std::make_unique<rtcp::SenderReporter>(*s->port_, *c, *s->pipeline_);
         s->port_->set_control_handler(s->reporter_.get());
@@ -72,7 +74,19 @@ SenderMetrics Sender::metrics() const {
     m.packets_dropped = net.packets_dropped.load(r);
     m.send_errors = net.send_errors.load(r);
     if (reporter_) {
-        reporter_->fill_metrics(m);
+        const auto t = reporter_->traffic();
+        m.rtcp_received = t.received;
+        m.rtcp_malformed = t.malformed;
+        m.rtcp_sent = t.sent;
+        const auto f = reporter_->feedback();
+        m.have_receiver_report = f.have_report;
+        m.loss_fraction = f.loss_fraction;
+        m.cumulative_lost = f.cumulative_lost;
+        m.jitter = f.jitter;
+        m.rtt = f.rtt;
+        m.e2e_latency = f.e2e_latency;
+        m.niq_latency = f.niq_latency;
+        m.niq_stalling = f.niq_stalling;
     }
     if (const auto* fec = pipeline_->fec_writer()) {
         m.repair_packets = fec->stats().repair_packets.load(r);

@@ -11,6 +11,7 @@
 #include "transport/audio/resampler.h"
 #include "transport/fec/block_writer.h"
 #include "transport/packet/packet_io.h"
+#include "transport/rtcp/hooks.h"
 #include "transport/rtp/sequencer.h"
 #include "transport/sender_config.h"
 
@@ -20,7 +21,7 @@ namespace rocd::transport {
 /// FEC block writer (when config.source is rtp+rs8m / rtp+ldpc) → `out`. write() runs on the caller's audio
 /// thread: no locks, no allocation. Packets leave as soon as they are full, so the sender is paced by whoever
 /// calls write() (the audio clock), never by a timer.
-class SenderPipeline {
+class SenderPipeline final : public rtcp::ISendingHook {
 public:
     /// `config` must be valid. A null sequencer means a random identity;
     /// no `first_sbn` a random first FEC block number.
@@ -40,6 +41,12 @@ public:
     std::uint32_t last_timestamp_end() const { return counter_.last_ts_end.load(std::memory_order_relaxed); }
     std::int64_t last_packet_unix_ns() const { return counter_.last_unix_ns.load(std::memory_order_relaxed); }
     std::uint32_t sample_rate() const { return sample_rate_; }
+    /// For the RTCP sender reports.
+    rtcp::SendingState sending_state() const override {
+        return {
+            ssrc(),           sample_rate_, last_timestamp_end(), last_packet_unix_ns(), packets_produced(),
+            octets_produced()};
+    }
     /// The FEC stage, or null without FEC.
     fec::BlockWriter* fec_writer() { return fec_writer_.get(); }
     const fec::BlockWriter* fec_writer() const { return fec_writer_.get(); }

@@ -10,9 +10,9 @@
 #include <sndfile.h>
 #include <spdlog/spdlog.h>
 
+#include "io_uri.h"
 #include "tool_options.h"
 #include "transport/core/duration.h"
-#include "transport/io_uri.h"
 #include "transport/receiver.h"
 
 using namespace rocd;
@@ -107,7 +107,7 @@ int main(int argc, char** argv) {
     if (auto st = config.validate(); !st) {
         return die(st.error().message);
     }
-    auto path = parse_file_uri(output);
+    auto path = tools::parse_file_uri(output);
     if (!path) {
         return die(path.error().message);
     }

@@ -10,9 +10,9 @@
 #include <sndfile.h>
 #include <spdlog/spdlog.h>
 
+#include "io_uri.h"
 #include "tool_options.h"
 #include "transport/core/duration.h"
-#include "transport/io_uri.h"
 #include "transport/sender.h"
 
 using namespace rocd;
@@ -87,7 +87,7 @@ int main(int argc, char** argv) {
         config.packet_length = *d;
     }
 
-    auto path = parse_file_uri(input);
+    auto path = tools::parse_file_uri(input);
     if (!path) {
         return die(path.error().message);
     }

@@ -1,26 +1,24 @@
 #include "transport/fec/payload_id.h"
 
+#include "transport/core/byte_order.h"
+
 namespace rocd::transport::fec {
 
 namespace {
 
-std::uint16_t load16(const std::uint8_t* p) {
-    return static_cast<std::uint16_t>((unsigned(p[0]) << 8) | unsigned(p[1]));
-}
-
-void store16(std::uint8_t* p, std::uint16_t v) {
-    p[0] = static_cast<std::uint8_t>(v >> 8);
-    p[1] = static_cast<std::uint8_t>(v);
-}
+using core::load_be16;
+using core::load_be24;
+using core::store_be16;
+using core::store_be24;
 
 std::optional<Rs8mPayloadId> parse_rs8m(std::span<const std::uint8_t> bytes, bool source) {
     if (bytes.size() < Rs8mPayloadId::size) {
         return std::nullopt;
     }
     Rs8mPayloadId id;
-    id.sbn = (std::uint32_t(bytes[0]) << 16) | (std::uint32_t(bytes[1]) << 8) | std::uint32_t(bytes[2]);
+    id.sbn = load_be24(&bytes[0]);
     id.esi = bytes[3];
-    id.k = load16(&bytes[4]);
+    id.k = load_be16(&bytes[4]);
     if (id.k == 0 || id.k >= Rs8mPayloadId::max_n) {
         return std::nullopt;
     }
@@ -49,11 +47,9 @@ bool Rs8mPayloadId::compose(std::span<std::uint8_t> out) const {
     if (out.size() < size || sbn > 0xFFFFFF || k == 0 || k >= max_n || esi >= max_n) {
         return false;
     }
-    out[0] = static_cast<std::uint8_t>(sbn >> 16);
-    out[1] = static_cast<std::uint8_t>(sbn >> 8);
-    out[2] = static_cast<std::uint8_t>(sbn);
+    store_be24(&out[0], sbn);
     out[3] = esi;
-    store16(&out[4], k);
+    store_be16(&out[4], k);
     return true;
 }
 
@@ -62,9 +58,9 @@ std::optional<LdpcSourcePayloadId> LdpcSourcePayloadId::parse(std::span<const st
         return std::nullopt;
     }
     LdpcSourcePayloadId id;
-    id.sbn = load16(&bytes[0]);
-    id.esi = load16(&bytes[2]);
-    id.k = load16(&bytes[4]);
+    id.sbn = load_be16(&bytes[0]);
+    id.esi = load_be16(&bytes[2]);
+    id.k = load_be16(&bytes[4]);
     if (id.k == 0 || id.esi >= id.k) {
         return std::nullopt;
     }
@@ -75,9 +71,9 @@ bool LdpcSourcePayloadId::compose(std::span<std::uint8_t> out) const {
     if (out.size() < size || k == 0 || esi >= k) {
         return false;
     }
-    store16(&out[0], sbn);
-    store16(&out[2], esi);
-    store16(&out[4], k);
+    store_be16(&out[0], sbn);
+    store_be16(&out[2], esi);
+    store_be16(&out[4], k);
     return true;
 }
 
@@ -86,10 +82,10 @@ std::optional<LdpcRepairPayloadId> LdpcRepairPayloadId::parse(std::span<const st
         return std::nullopt;
     }
     LdpcRepairPayloadId id;
-    id.sbn = load16(&bytes[0]);
-    id.esi = load16(&bytes[2]);
-    id.k = load16(&bytes[4]);
-    id.n = load16(&bytes[6]);
+    id.sbn = load_be16(&bytes[0]);
+    id.esi = load_be16(&bytes[2]);
+    id.k = load_be16(&bytes[4]);
+    id.n = load_be16(&bytes[6]);
     if (id.k == 0 || id.n <= id.k || id.esi < id.k || id.esi >= id.n) {
         return std::nullopt;
     }
@@ -100,10 +96,10 @@ bool LdpcRepairPayloadId::compose(std::span<std::uint8_t> out) const {
     if (out.size() < size || k == 0 || n <= k || esi < k || esi >= n) {
         return false;
     }
-    store16(&out[0], sbn);
-    store16(&out[2], esi);
-    store16(&out[4], k);
-    store16(&out[6], n);
+    store_be16(&out[0], sbn);
+    store_be16(&out[2], esi);
+    store_be16(&out[4], k);
+    store_be16(&out[6], n);
     return true;
 }
 

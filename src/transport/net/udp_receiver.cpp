@@ -7,6 +7,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "transport/net/bind_error.h"
+
 namespace rocd::transport::net {
 
 Result<std::unique_ptr<UdpReceiver>> UdpReceiver::open(const address::SocketAddress& address,
@@ -22,7 +24,7 @@ Result<std::unique_ptr<UdpReceiver>> UdpReceiver::open(const address::SocketAddr
     const int rcvbuf = 1 << 20;
     setsockopt(r->fd_, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof(rcvbuf));
     if (bind(r->fd_, address.sockaddr_ptr(), address.length()) != 0) {
-        return fail(Errc::unavailable, "cannot bind " + address.str() + ": " + std::strerror(errno));
+        return tl::unexpected(bind_error(address, errno));
     }
     sockaddr_storage ss {};
     socklen_t len = sizeof(ss);

@@ -9,6 +9,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "transport/net/bind_error.h"
+#include "transport/packet/packet.h"
 #include "transport/rtcp/packets.h"
 
 namespace rocd::transport::rtcp {
@@ -27,12 +29,12 @@ std::uint32_t ns_to_q16(std::int64_t ns) {
 
 } // namespace
 
-ReceiverReporter::ReceiverReporter(const ReceiverPipeline& pipeline)
-    : pipeline_(pipeline), cname_(random_cname()), ssrc_(std::random_device {}() | 1u) {}
+ReceiverReporter::ReceiverReporter(const IReceptionHook& reception)
+    : reception_(reception), cname_(random_cname()), ssrc_(std::random_device {}() | 1u) {}
 
 Result<std::unique_ptr<ReceiverReporter>> ReceiverReporter::open(const address::SocketAddress& bind,
-                                                                 const ReceiverPipeline& pipeline) {
-    std::unique_ptr<ReceiverReporter> r(new ReceiverReporter(pipeline));
+                                                                 const IReceptionHook& reception) {
+    std::unique_ptr<ReceiverReporter> r(new ReceiverReporter(reception));
     r->fd_ = socket(bind.family(), SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
     if (r->fd_ < 0) {
         return fail(Errc::io, std::string("udp socket: ") + std::strerror(errno));
@@ -40,7 +42,7 @@ Result<std::unique_ptr<ReceiverReporter>> ReceiverReporter::open(const address::
     const int one = 1;
     setsockopt(r->fd_, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
     if (::bind(r->fd_, bind.sockaddr_ptr(), bind.length()) != 0) {
-        return fail(Errc::unavailable, "cannot bind " + bind.str() + ": " + std::strerror(errno), "control");
+        return tl::unexpected(net::bind_error(bind, errno));
     }
     sockaddr_storage ss {};
     socklen_t len = sizeof(ss);
@@ -111,7 +113,7 @@ void ReceiverReporter::on_tick() {
 }
 
 void ReceiverReporter::send_report(std::int64_t now_ns) {
-    const ReceiverMetrics m = pipeline_.metrics();
+    const ReceptionState m = reception_.reception_state();
     const std::uint64_t ntp = ntp_now();
     Compound c;
     ReceiverReport rr;
@@ -177,11 +179,9 @@ void ReceiverReporter::send_report(std::int64_t now_ns) {
     }
 }
 
-void ReceiverReporter::fill_metrics(ReceiverMetrics& m) const {
+Traffic ReceiverReporter::traffic() const {
     constexpr auto r = std::memory_order_relaxed;
-    m.rtcp_received = counters_.received.load(r);
-    m.rtcp_malformed = counters_.malformed.load(r);
-    m.rtcp_sent = counters_.sent.load(r);
+    return {counters_.received.load(r), counters_.malformed.load(r), counters_.sent.load(r)};
 }
 
 } // namespace rocd::transport::rtcp

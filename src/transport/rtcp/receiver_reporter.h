@@ -7,39 +7,39 @@
 #include <atomic>
 #include <cstdint>
 #include <memory>
+#include <span>
 #include <string>
 
 #include "core/error.h"
 #include "transport/address/socket_address.h"
-#include "transport/metrics.h"
 #include "transport/net/network_loop.h"
-#include "transport/receiver_pipeline.h"
+#include "transport/rtcp/hooks.h"
 
 namespace rocd::transport::rtcp {
 
-/// A bound control socket on the network loop. Reads the pipeline's
-/// published metrics (thread-safe); fill_metrics() from any thread.
+/// A bound control socket on the network loop. Reads the receiving side
+/// through its hook (thread-safe); traffic() from any thread.
 class ReceiverReporter final : public net::IPort {
 public:
     static Result<std::unique_ptr<ReceiverReporter>> open(const address::SocketAddress& bind,
-                                                          const ReceiverPipeline& pipeline);
+                                                          const IReceptionHook& reception);
     ~ReceiverReporter() override;
 
     int fd() const override { return fd_; }
     void on_readable() override;
     void on_tick() override;
 
-    void fill_metrics(ReceiverMetrics& m) const;
+    Traffic traffic() const;
     const address::SocketAddress& local_address() const { return local_; }
 
 private:
-    explicit ReceiverReporter(const ReceiverPipeline& pipeline);
+    explicit ReceiverReporter(const IReceptionHook& reception);
     void handle(std::span<const std::uint8_t> data, const address::SocketAddress& from);
     void send_report(std::int64_t now_ns);
 
     int fd_ = -1;
     address::SocketAddress local_;
-    const ReceiverPipeline& pipeline_;
+    const IReceptionHook& reception_;
     std::string cname_;
     std::uint32_t ssrc_;
     std::int64_t next_report_ns_ = 0;

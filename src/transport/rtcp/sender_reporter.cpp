@@ -22,8 +22,8 @@ std::int64_t q16_to_ns(std::uint32_t v) {
 } // namespace
 
 SenderReporter::SenderReporter(net::UdpSender& port, const address::SocketAddress& to,
-                               const SenderPipeline& pipeline)
-    : port_(port), to_(to), pipeline_(pipeline), cname_(random_cname()) {}
+                               const ISendingHook& sending)
+    : port_(port), to_(to), sending_(sending), cname_(random_cname()) {}
 
 void SenderReporter::on_tick() {
     const std::int64_t now = steady_ns();
@@ -35,24 +35,25 @@ void SenderReporter::on_tick() {
 }
 
 void SenderReporter::send_report(std::int64_t now_ns) {
+    const SendingState state = sending_.sending_state();
     Compound c;
     const std::uint64_t ntp = ntp_now();
     SenderReport sr;
-    sr.ssrc = pipeline_.ssrc();
+    sr.ssrc = state.ssrc;
     sr.ntp = ntp;
     // The RTP timestamp of "now", extrapolated from the last packet built.
-    const std::int64_t last_ns = pipeline_.last_packet_unix_ns();
-    std::uint32_t ts = pipeline_.last_timestamp_end();
+    const std::int64_t last_ns = state.last_packet_unix_ns;
+    std::uint32_t ts = state.last_timestamp_end;
     if (last_ns != 0) {
         const std::int64_t unix_now = std::chrono::duration_cast<std::chrono::nanoseconds>(
                                           std::chrono::system_clock::now().time_since_epoch())
                                           .count();
-        ts += static_cast<std::uint32_t>((unix_now - last_ns) * std::int64_t(pipeline_.sample_rate()) /
+        ts += static_cast<std::uint32_t>((unix_now - last_ns) * std::int64_t(state.sample_rate) /
                                          1'000'000'000);
     }
     sr.rtp_timestamp = ts;
-    sr.packet_count = static_cast<std::uint32_t>(pipeline_.packets_produced());
-    sr.octet_count = static_cast<std::uint32_t>(pipeline_.octets_produced());
+    sr.packet_count = static_cast<std::uint32_t>(state.packets);
+    sr.octet_count = static_cast<std::uint32_t>(state.octets);
     c.sr = sr;
     c.order.push_back(SR);
     if (have_rrtr_) {
@@ -81,7 +82,8 @@ void SenderReporter::on_datagram(std::span<const std::uint8_t> data, const addre
         return;
     }
     rep_.received.fetch_add(1, r);
-    const std::uint32_t ssrc = pipeline_.ssrc();
+    const SendingState state = sending_.sending_state();
+    const std::uint32_t ssrc = state.ssrc;
     const std::uint32_t now_mid = ntp_middle(ntp_now());
     if (c->rr) {
         for (const auto& b : c->rr->blocks) {
@@ -90,7 +92,7 @@ void SenderReporter::on_datagram(std::span<const std::uint8_t> data, const addre
             }
             rep_.loss_fraction.store(b.fraction_lost / 256.0, r);
             rep_.cumulative_lost.store(b.cumulative_lost, r);
-            rep_.jitter_ns.store(std::int64_t(b.jitter) * 1'000'000'000 / pipeline_.sample_rate(), r);
+            rep_.jitter_ns.store(std::int64_t(b.jitter) * 1'000'000'000 / state.sample_rate, r);
             if (b.lsr != 0) {
                 // RFC 3550 §6.4.1: RTT = A − LSR − DLSR, in 16.16 seconds.
                 const auto rtt = static_cast<std::int32_t>(now_mid - b.lsr - b.dlsr);
@@ -117,19 +119,23 @@ void SenderReporter::on_datagram(std::span<const std::uint8_t> data, const addre
     }
 }
 
-void SenderReporter::fill_metrics(SenderMetrics& m) const {
+Traffic SenderReporter::traffic() const {
     constexpr auto r = std::memory_order_relaxed;
-    m.rtcp_received = rep_.received.load(r);
-    m.rtcp_malformed = rep_.malformed.load(r);
-    m.rtcp_sent = rep_.sent.load(r);
-    m.have_receiver_report = rep_.have_rr.load(r);
-    m.loss_fraction = rep_.loss_fraction.load(r);
-    m.cumulative_lost = rep_.cumulative_lost.load(r);
-    m.jitter = core::Duration(rep_.jitter_ns.load(r));
-    m.rtt = core::Duration(rep_.rtt_ns.load(r));
-    m.e2e_latency = core::Duration(rep_.e2e_ns.load(r));
-    m.niq_latency = core::Duration(rep_.niq_latency_ns.load(r));
-    m.niq_stalling = core::Duration(rep_.niq_stalling_ns.load(r));
+    return {rep_.received.load(r), rep_.malformed.load(r), rep_.sent.load(r)};
+}
+
+ReceiverFeedback SenderReporter::feedback() const {
+    constexpr auto r = std::memory_order_relaxed;
+    ReceiverFeedback f;
+    f.have_report = rep_.have_rr.load(r);
+    f.loss_fraction = rep_.loss_fraction.load(r);
+    f.cumulative_lost = rep_.cumulative_lost.load(r);
+    f.jitter = core::Duration(rep_.jitter_ns.load(r));
+    f.rtt = core::Duration(rep_.rtt_ns.load(r));
+    f.e2e_latency = core::Duration(rep_.e2e_ns.load(r));
+    f.niq_latency = core::Duration(rep_.niq_latency_ns.load(r));
+    f.niq_stalling = core::Duration(rep_.niq_stalling_ns.load(r));
+    return f;
 }
 
 } // namespace rocd::transport::rtcp

@@ -5,25 +5,26 @@
 
 #include <atomic>
 #include <cstdint>
+#include <span>
 #include <string>
 
-#include "transport/metrics.h"
 #include "transport/net/udp_sender.h"
-#include "transport/sender_pipeline.h"
+#include "transport/rtcp/hooks.h"
 
 namespace rocd::transport::rtcp {
 
 /// Runs on the network thread (IControlHandler of the sender's socket);
-/// fill_metrics() from any thread.
+/// traffic() and feedback() from any thread.
 class SenderReporter final : public net::IControlHandler {
 public:
-    SenderReporter(net::UdpSender& port, const address::SocketAddress& to, const SenderPipeline& pipeline);
+    SenderReporter(net::UdpSender& port, const address::SocketAddress& to, const ISendingHook& sending);
 
     void on_datagram(std::span<const std::uint8_t> data, const address::SocketAddress& from) override;
     void on_tick() override;
 
-    /// Adds what the receiver reported to `m`.
-    void fill_metrics(SenderMetrics& m) const;
+    Traffic traffic() const;
+    /// What the receiver reported.
+    ReceiverFeedback feedback() const;
     const std::string& cname() const { return cname_; }
 
 private:
@@ -31,7 +32,7 @@ private:
 
     net::UdpSender& port_;
     address::SocketAddress to_;
-    const SenderPipeline& pipeline_;
+    const ISendingHook& sending_;
     std::string cname_;
     std::int64_t next_report_ns_ = 0;
     // Receiver's last RRTR (for DLRR), network thread only.

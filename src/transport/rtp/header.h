@@ -5,6 +5,8 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "transport/core/byte_order.h"
+
 namespace rocd::transport::rtp {
 
 /// 12-byte fixed header; overlay it on packet bytes (alignment 1).
@@ -19,33 +21,20 @@ public:
     std::uint8_t csrc_count() const { return b0_ & 0x0f; }
     bool marker() const { return (b1_ & 0x80) != 0; }
     std::uint8_t payload_type() const { return b1_ & 0x7f; }
-    std::uint16_t seqnum() const { return static_cast<std::uint16_t>(seq_[0] << 8 | seq_[1]); }
-    std::uint32_t timestamp() const { return load32(ts_); }
-    std::uint32_t ssrc() const { return load32(ssrc_); }
+    std::uint16_t seqnum() const { return core::load_be16(seq_); }
+    std::uint32_t timestamp() const { return core::load_be32(ts_); }
+    std::uint32_t ssrc() const { return core::load_be32(ssrc_); }
 
     /// Sets V=2 and clears P, X, CC, M, PT.
     void clear() { b0_ = Version << 6, b1_ = 0; }
     void set_padding(bool v) { b0_ = static_cast<std::uint8_t>(v ? (b0_ | 0x20) : (b0_ & ~0x20)); }
     void set_marker(bool v) { b1_ = static_cast<std::uint8_t>(v ? (b1_ | 0x80) : (b1_ & 0x7f)); }
     void set_payload_type(std::uint8_t pt) { b1_ = static_cast<std::uint8_t>((b1_ & 0x80) | (pt & 0x7f)); }
-    void set_seqnum(std::uint16_t v) {
-        seq_[0] = static_cast<std::uint8_t>(v >> 8);
-        seq_[1] = static_cast<std::uint8_t>(v);
-    }
-    void set_timestamp(std::uint32_t v) { store32(ts_, v); }
-    void set_ssrc(std::uint32_t v) { store32(ssrc_, v); }
+    void set_seqnum(std::uint16_t v) { core::store_be16(seq_, v); }
+    void set_timestamp(std::uint32_t v) { core::store_be32(ts_, v); }
+    void set_ssrc(std::uint32_t v) { core::store_be32(ssrc_, v); }
 
 private:
-    static std::uint32_t load32(const std::uint8_t* p) {
-        return std::uint32_t(p[0]) << 24 | std::uint32_t(p[1]) << 16 | std::uint32_t(p[2]) << 8 | p[3];
-    }
-    static void store32(std::uint8_t* p, std::uint32_t v) {
-        p[0] = static_cast<std::uint8_t>(v >> 24);
-        p[1] = static_cast<std::uint8_t>(v >> 16);
-        p[2] = static_cast<std::uint8_t>(v >> 8);
-        p[3] = static_cast<std::uint8_t>(v);
-    }
-
     std::uint8_t b0_; // V(2) P(1) X(1) CC(4)
     std::uint8_t b1_; // M(1) PT(7)
     std::uint8_t seq_[2];
@@ -59,7 +48,7 @@ static_assert(sizeof(Header) == Header::Size && alignof(Header) == 1);
 class ExtensionHeader {
 public:
     static constexpr std::size_t Size = 4;
-    std::size_t data_size() const { return (std::size_t(len_[0]) << 8 | len_[1]) * 4; }
+    std::size_t data_size() const { return std::size_t(core::load_be16(len_)) * 4; }
 
 private:
     std::uint8_t profile_[2];

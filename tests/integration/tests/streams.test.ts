@@ -133,6 +133,7 @@ describe("streams", () => {
     const media = `rtp://127.0.0.1:${port}`;
     const held = await d.client.POST("/streams", { body: receiveBody(media) });
     assert.equal(held.response.status, 201);
+    const fecMedia = `rtp+rs8m://127.0.0.1:${await freeUdpPort()}`;
     const cases: Array<[unknown, number, string, string]> = [
       [
         { source: { type: "port", port_uri: "/peers/self/ports/aaaaaa-bbbbbb-cccccc" }, destination: { type: "address", media_uri: media } },
@@ -150,6 +151,16 @@ describe("streams", () => {
       [{ ...sendBody(media), destination: { type: "address", media_uri: media, repair_uri: `rs8m://127.0.0.1:${port + 1}` } }, 400, "invalid-field", "destination.repair_uri"],
       [{ ...sendBody(media), extra: 1 }, 400, "invalid-field", "extra"],
       [{ ...sendBody(media), settings: { rate: "fast" } }, 400, "invalid-field", "settings.rate"],
+      [{ ...sendBody(media), settings: { resampler_quality: 11 } }, 400, "invalid-field", "settings.resampler_quality"],
+      [{ ...sendBody(media), settings: { packet_length_ms: 1000 } }, 400, "invalid-field", "settings.packet_length_ms"],
+      [{ ...receiveBody(media), settings: { target_latency_ms: 0 } }, 400, "invalid-field", "settings.target_latency_ms"],
+      // The repair socket's address is the one taken: the field says so.
+      [
+        { ...receiveBody(fecMedia), source: { type: "address", media_uri: fecMedia, repair_uri: `rs8m://127.0.0.1:${port}` } },
+        409,
+        "conflict",
+        "source.repair_uri",
+      ],
     ];
     for (const [body, status, type, field] of cases) {
       const res = await fetch(d.baseUrl + "/streams", {

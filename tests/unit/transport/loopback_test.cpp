@@ -161,7 +161,21 @@ TEST(Loopback, second_receiver_on_a_bound_port_is_refused) {
                                 Interface::source);
     auto second = Receiver::create(rc, **loop);
     ASSERT_FALSE(second);
-    EXPECT_EQ(second.error().code, Errc::unavailable);
+    // Typed where it arises: the API answers 409 from the code alone.
+    EXPECT_EQ(second.error().code, Errc::conflict);
+    EXPECT_EQ(second.error().field, "source");
+}
+
+TEST(Loopback, binding_an_address_of_no_local_interface_is_the_callers_error) {
+    auto loop = net::NetworkLoop::create();
+    ASSERT_TRUE(loop);
+    ReceiverConfig rc;
+    // TEST-NET-1 (RFC 5737): on no interface here; bind only, nothing is sent.
+    rc.source = *parse_endpoint("rtp://192.0.2.1:0", Interface::source);
+    auto r = Receiver::create(rc, **loop);
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error().code, Errc::invalid_argument);
+    EXPECT_EQ(r.error().field, "source");
 }
 
 } // namespace

@@ -1,6 +1,6 @@
-#include "transport/io_uri.h"
+#include "io_uri.h"
 
-namespace rocd::transport {
+namespace rocd::tools {
 
 Result<std::string> parse_file_uri(std::string_view text) {
     if (text.empty()) {
@@ -35,4 +35,4 @@ Result<std::string> parse_file_uri(std::string_view text) {
     return std::string(rest);
 }
 
-} // namespace rocd::transport
+} // namespace rocd::tools
