@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "api/http/framing.h"
 #include "api/http/plain_session.h"
 #include "api/http/problem.h"
 #include "api/http/tls_session.h"
@@ -76,9 +77,33 @@ template <class Derived, class Stream> void HttpSession<Derived, Stream>::read_r
     parser_->header_limit(header_limit);
     parser_->body_limit(max_body_size);
     beast::get_lowest_layer(stream_).expires_after(timeouts_.header);
+    // The header first: its framing is checked before a byte of body is
+    // read as such.
+    http::async_read_header(
+        stream_, buffer_, *parser_,
+        [self = derived().shared_from_this()](beast::error_code ec, std::size_t) { self->on_header(ec); });
+}
+
+template <class Derived, class Stream> void HttpSession<Derived, Stream>::on_header(beast::error_code ec) {
+    if (ec) {
+        return on_read(ec);
+    }
+    if (auto why = framing_problem(parser_->get())) {
+        started_ = Clock::now();
+        return refuse_request(problem(http::status::bad_request, "malformed-request", *why));
+    }
     http::async_read(
         stream_, buffer_, *parser_,
         [self = derived().shared_from_this()](beast::error_code ec, std::size_t) { self->on_read(ec); });
+}
+
+// The rest of the stream cannot be trusted: answer and hang up.
+template <class Derived, class Stream> void HttpSession<Derived, Stream>::refuse_request(Response res) {
+    method_ = parser_->get().method_string();
+    target_ = parser_->get().target();
+    closing_ = true;
+    linger_ = true;
+    write(std::move(res), false);
 }
 
 template <class Derived, class Stream> void HttpSession<Derived, Stream>::on_read(beast::error_code ec) {
@@ -88,7 +113,6 @@ template <class Derived, class Stream> void HttpSession<Derived, Stream>::on_rea
         return close();
     }
     if (ec) {
-        // The rest of the stream cannot be trusted: answer and hang up.
         Response res;
         if (ec == http::error::body_limit) {
             res = problem(http::status::payload_too_large, "payload-too-large",
@@ -96,14 +120,15 @@ template <class Derived, class Stream> void HttpSession<Derived, Stream>::on_rea
         } else if (ec == http::error::header_limit) {
             res = problem(http::status::request_header_fields_too_large, "header-too-large",
                           "request header is larger than 16 KiB");
+        } else if (ec == http::error::bad_transfer_encoding || ec == http::error::bad_content_length) {
+            // Beast's own framing checks (chunked twice, Content-Length
+            // twice or with Transfer-Encoding): the same refusal as ours.
+            res = problem(http::status::bad_request, "malformed-request",
+                          "conflicting or invalid Transfer-Encoding / Content-Length");
         } else {
             res = problem(http::status::bad_request, "malformed-request", "malformed HTTP request");
         }
-        method_ = parser_->get().method_string();
-        target_ = parser_->get().target();
-        closing_ = true;
-        linger_ = true;
-        return write(std::move(res), false);
+        return refuse_request(std::move(res));
     }
     const Request& request = parser_->get();
     method_ = request.method_string();

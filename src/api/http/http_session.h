@@ -46,7 +46,9 @@ private:
     Derived& derived() { return static_cast<Derived&>(*this); }
 
     void read_request();
+    void on_header(boost::beast::error_code ec);
     void on_read(boost::beast::error_code ec);
+    void refuse_request(Response res);
     Reply handle(const Request& request);
     void answer_later(std::function<void(Responder)> later, bool keep_alive);
     void start_body(Reply reply);
