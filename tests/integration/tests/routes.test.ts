@@ -158,6 +158,22 @@ describe("routes", () => {
     assert.equal(doc.info.version, status.version, "the document describes this daemon's version");
   });
 
+  it("the document has no stray keys (a null where a schema keyword's value belongs)", async () => {
+    // An unquoted "a, b = c" in a YAML flow mapping silently becomes a key "b = c" with no value.
+    const strays: string[] = [];
+    const walk = (node: unknown, path: string) => {
+      if (Array.isArray(node)) node.forEach((v, i) => walk(v, `${path}/${i}`));
+      else if (node !== null && typeof node === "object") {
+        for (const [k, v] of Object.entries(node)) {
+          if (v === null && !["default", "const", "example"].includes(k)) strays.push(`${path}/${k}`);
+          walk(v, `${path}/${k}`);
+        }
+      }
+    };
+    walk((await d.client.GET("/openapi.json")).data, "");
+    assert.deepEqual(strays, []);
+  });
+
   it("GET /docs is an HTML page that loads the Redoc bundle, which is served", async () => {
     const { data, response } = await d.client.GET("/docs", { parseAs: "text" });
     assert.equal(response.status, 200, "the Redoc bundle is installed in the build (web/docs)");
