@@ -64,10 +64,6 @@ std::string ListenAddress::str() const {
     return (v6 ? "[" + host + "]" : host) + ":" + std::to_string(port);
 }
 
-bool ListenAddress::is_loopback() const {
-    return host == "localhost" || host == "::1" || host.rfind("127.", 0) == 0;
-}
-
 std::filesystem::path default_state_dir() {
     if (const char* xdg = std::getenv("XDG_STATE_HOME"); xdg != nullptr && *xdg == '/') {
         return std::filesystem::path(xdg) / "rocd";

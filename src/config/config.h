@@ -20,9 +20,6 @@ struct ListenAddress {
     /// "HOST:PORT" or "[IPV6]:PORT"; port 0 asks the system for a free one.
     static Result<ListenAddress> parse(std::string_view text);
     std::string str() const;
-    /// True if only local clients can reach this address (127.0.0.0/8, ::1,
-    /// localhost): such a listener needs no token.
-    bool is_loopback() const;
 };
 
 enum class LogFormat { text, json };

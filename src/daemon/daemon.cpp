@@ -103,9 +103,8 @@ Status run(const config::Config& config, const std::filesystem::path& data_dir) 
     options.cors_allowed_origins = config.cors_allowed_origins;
     options.tls_cert = config.tls_cert;
     options.tls_key = config.tls_key;
-    if (config.require_token || !config.listen.is_loopback()) {
-        options.required_token = *token;
-    }
+    options.token = *token;
+    options.token_on_loopback = config.require_token;
     api::Server server(io, router, options);
     if (auto status = server.listen(); !status) {
         return status;
@@ -164,7 +163,7 @@ Status run(const config::Config& config, const std::filesystem::path& data_dir) 
                  config.tls_cert ? "https" : "http", v6 ? "[" : "", endpoint.address().to_string(),
                  v6 ? "]" : "", endpoint.port(), store->self_uid().str(), config.driver,
                  config.state_dir.string());
-    if (!options.required_token.empty()) {
+    if (server.requires_token()) {
         spdlog::info("API requires 'Authorization: Bearer <token>'; token file: {}",
                      (config.state_dir / api::access_token_file).string());
     }

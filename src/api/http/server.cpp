@@ -22,8 +22,8 @@ constexpr std::size_t max_refusing = 16;
 } // namespace
 
 Server::Server(asio::io_context& io, const Router& router, ServerOptions options)
-    : io_(io), router_(router), options_(std::move(options)),
-      access_(options_.required_token, options_.cors_allowed_origins), acceptor_(io) {}
+    : io_(io), router_(router), options_(std::move(options)), access_({}, options_.cors_allowed_origins),
+      acceptor_(io) {}
 
 Server::~Server() {
     for (Session* session : sessions_) {
@@ -79,6 +79,20 @@ Status Server::listen() {
                         ec.message(),
                     "listen");
     }
+    // Loopback as the kernel sees it: a host name like "127.example" that
+    // resolves to a public address is public.
+    const auto bound = acceptor_.local_endpoint(ec).address();
+    const bool loopback =
+        !ec && (bound.is_loopback() ||
+                (bound.is_v6() && bound.to_v6().is_v4_mapped() &&
+                 asio::ip::make_address_v4(asio::ip::v4_mapped, bound.to_v6()).is_loopback()));
+    requires_token_ = options_.token_on_loopback || !loopback;
+    if (requires_token_ && options_.token.empty()) {
+        acceptor_.close();
+        return fail(Errc::invalid_argument,
+                    options_.host + " is not a loopback address: an API there needs a token", "listen");
+    }
+    access_ = AccessPolicy(requires_token_ ? options_.token : std::string {}, options_.cors_allowed_origins);
     return {};
 }
 

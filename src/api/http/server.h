@@ -31,8 +31,12 @@ struct ServerOptions {
     std::chrono::milliseconds header_timeout {10'000};
     /// Time a kept-alive connection may wait for its next request.
     std::chrono::milliseconds idle_timeout {60'000};
-    /// Bearer token every request must carry; empty = open (loopback only).
-    std::string required_token;
+    /// Bearer token every request must carry when the bound address is not
+    /// loopback (decided from the socket after bind, not from `host`), and
+    /// on loopback too with `token_on_loopback`. Empty: an open API, which
+    /// listen() refuses to serve anywhere but on loopback.
+    std::string token;
+    bool token_on_loopback = false;
     /// Browser origins allowed by CORS; empty = no CORS headers at all.
     std::vector<std::string> cors_allowed_origins;
     std::optional<std::filesystem::path> tls_cert;
@@ -58,6 +62,9 @@ public:
 
     /// The bound address (useful with port 0).
     boost::asio::ip::tcp::endpoint local_endpoint() const;
+
+    /// Whether requests must carry the token (known after listen()).
+    bool requires_token() const { return requires_token_; }
 
     /// Stops accepting. Idle connections close at once; a connection in the
     /// middle of a request finishes it and then closes. `on_drained` runs
@@ -87,6 +94,7 @@ private:
     /// handshake before it can read one); in sessions_ too.
     std::set<Session*> refusing_;
     bool stopping_ = false;
+    bool requires_token_ = false;
     std::function<void()> on_drained_;
 };
 

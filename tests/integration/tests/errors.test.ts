@@ -160,7 +160,7 @@ describe("errors", () => {
   describe("413 payload too large", () => {
     it("a declared body over 1 MiB is refused before it is read", async () => {
       const { data, closed } = await rawExchange(d.port, [
-        "PATCH /peers/self HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1048577\r\n\r\n",
+        "PATCH /peers/self HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 1048577\r\n\r\n",
       ]);
       assert.ok(closed);
       const res = parseRawResponse(data);
@@ -169,7 +169,7 @@ describe("errors", () => {
 
     it("a chunked body that grows over 1 MiB", async () => {
       const chunk = Buffer.alloc(64 * 1024, "a");
-      const chunks: Buffer[] = [Buffer.from("PATCH /peers/self HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n")];
+      const chunks: Buffer[] = [Buffer.from("PATCH /peers/self HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n")];
       for (let i = 0; i < 17; i++) chunks.push(Buffer.concat([Buffer.from(`${chunk.length.toString(16)}\r\n`), chunk, Buffer.from("\r\n")]));
       const { data, closed } = await rawExchange(d.port, chunks, { gapMs: 5 });
       assert.ok(closed);

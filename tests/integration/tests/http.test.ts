@@ -280,14 +280,14 @@ describe("HTTP behaviour", () => {
       // Without trusting the certificate, the client refuses it.
       await assert.rejects(get("/status", { ca: undefined }), /self[- ]signed|unable to verify|certificate/i);
       // Plain HTTP on the TLS port gets no HTTP answer.
-      const plain = await rawExchange(d.port, ["GET /status HTTP/1.1\r\nHost: x\r\n\r\n"], { timeoutMs: 3000 });
+      const plain = await rawExchange(d.port, ["GET /status HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"], { timeoutMs: 3000 });
       assert.ok(!plain.data.startsWith("HTTP/1.1 200"));
       // A client that never completes the handshake is disconnected after the header timeout.
       const silent = await rawExchange(d.port, [], { timeoutMs: 5000 });
       assert.ok(silent.closed, "a silent TLS client is disconnected");
       // So is one that sends half a header over TLS.
       const half = await new Promise<{ closed: boolean; data: string }>((resolve, reject) => {
-        const s = tls.connect({ host: "127.0.0.1", port: d.port, ca, servername: "localhost" }, () => s.write("GET /status HTTP/1.1\r\nHost: x\r\n"));
+        const s = tls.connect({ host: "127.0.0.1", port: d.port, ca, servername: "localhost" }, () => s.write("GET /status HTTP/1.1\r\nHost: 127.0.0.1\r\n"));
         let data = "";
         const timer = setTimeout(() => (s.destroy(), resolve({ closed: false, data })), 5000);
         s.on("data", (c: Buffer) => (data += c.toString("utf8")));
@@ -321,10 +321,10 @@ describe("HTTP behaviour", () => {
         s.on("close", () => (clearTimeout(timer), resolve({ data, closed: true, socket: s })));
         s.on("error", (e: NodeJS.ErrnoException) => (e.code === "ECONNRESET" ? undefined : reject(e)));
       });
-    const held = await exchange("GET /status HTTP/1.1\r\nHost: x\r\nConnection: keep-alive\r\n\r\n");
+    const held = await exchange("GET /status HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: keep-alive\r\n\r\n");
     try {
       assert.match(held.data, /^HTTP\/1\.1 200/);
-      const extra = await exchange("GET /status HTTP/1.1\r\nHost: x\r\n\r\n");
+      const extra = await exchange("GET /status HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
       assert.ok(extra.closed, "the extra connection is closed after its answer");
       const res = parseRawResponse(extra.data);
       assert.equal(res.status, 503, extra.data);

@@ -38,7 +38,7 @@ describe("process lifecycle", () => {
       const d = await startDaemon();
       const idle = net.connect({ host: "127.0.0.1", port: d.port });
       await new Promise((r) => idle.once("connect", r));
-      idle.write("GET /status HTTP/1.1\r\nHost: x\r\n\r\n");
+      idle.write("GET /status HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
       await new Promise((r) => idle.once("data", r));
       const { exit, elapsedMs } = await timedStop(d, signal);
       idle.destroy();
@@ -60,7 +60,7 @@ describe("process lifecycle", () => {
     socket.on("data", (c: Buffer) => (answer += c.toString("utf8")));
     const closed = new Promise((r) => socket.once("close", r));
     socket.write(
-      `PATCH /peers/self HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n${body.slice(0, 5)}`,
+      `PATCH /peers/self HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n${body.slice(0, 5)}`,
     );
     await sleep(150); // the daemon is now reading this request
 
@@ -93,7 +93,7 @@ describe("process lifecycle", () => {
     const stuck = net.connect({ host: "127.0.0.1", port: d.port });
     await new Promise((r) => stuck.once("connect", r));
     stuck.on("error", () => {});
-    stuck.write("PATCH /peers/self HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{");
+    stuck.write("PATCH /peers/self HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{");
     await sleep(150);
     const { exit, elapsedMs } = await timedStop(d);
     stuck.destroy();

@@ -108,8 +108,8 @@ protected:
 
     std::string get(const std::string& path) {
         auto socket = connect();
-        asio::write(socket,
-                    asio::buffer("GET " + path + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"));
+        asio::write(socket, asio::buffer("GET " + path +
+                                         " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"));
         std::string buffer;
         return read_response(socket, buffer);
     }
@@ -133,7 +133,7 @@ TEST_F(AsyncServerTest, answers_when_the_completion_comes) {
 
 TEST_F(AsyncServerTest, other_connections_are_served_while_an_answer_is_pending) {
     auto slow = connect();
-    asio::write(slow, asio::buffer(std::string("GET /slow HTTP/1.1\r\nHost: x\r\n\r\n")));
+    asio::write(slow, asio::buffer(std::string("GET /slow HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")));
     std::string slow_buffer;
     // 20 requests on other connections, each answered before the slow one.
     for (int i = 0; i < 20; ++i) {
@@ -150,8 +150,8 @@ TEST_F(AsyncServerTest, other_connections_are_served_while_an_answer_is_pending)
 
 TEST_F(AsyncServerTest, pipelined_requests_are_answered_in_order) {
     auto socket = connect();
-    asio::write(socket, asio::buffer(std::string("GET /slow HTTP/1.1\r\nHost: x\r\n\r\n"
-                                                 "GET /now HTTP/1.1\r\nHost: x\r\n\r\n")));
+    asio::write(socket, asio::buffer(std::string("GET /slow HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+                                                 "GET /now HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")));
     std::string buffer;
     EXPECT_NE(read_response(socket, buffer).find("slow"), std::string::npos);
     EXPECT_NE(read_response(socket, buffer).find("now"), std::string::npos);
@@ -159,8 +159,8 @@ TEST_F(AsyncServerTest, pipelined_requests_are_answered_in_order) {
 
 TEST_F(AsyncServerTest, head_of_an_async_get_has_the_length_and_no_body) {
     auto socket = connect();
-    asio::write(socket, asio::buffer(std::string("HEAD /slow HTTP/1.1\r\nHost: x\r\n\r\n"
-                                                 "GET /now HTTP/1.1\r\nHost: x\r\n\r\n")));
+    asio::write(socket, asio::buffer(std::string("HEAD /slow HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+                                                 "GET /now HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")));
     std::string buffer;
     const std::size_t head = asio::read_until(socket, asio::dynamic_buffer(buffer), "\r\n\r\n");
     const std::string header = buffer.substr(0, head);
@@ -173,7 +173,7 @@ TEST_F(AsyncServerTest, head_of_an_async_get_has_the_length_and_no_body) {
 TEST_F(AsyncServerTest, a_client_that_leaves_before_the_answer_is_no_harm) {
     {
         auto socket = connect();
-        asio::write(socket, asio::buffer(std::string("GET /held HTTP/1.1\r\nHost: x\r\n\r\n")));
+        asio::write(socket, asio::buffer(std::string("GET /held HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")));
         for (int i = 0; i < 500; ++i) {
             std::size_t n = 0;
             on_server([&] { n = held.size(); });
@@ -199,8 +199,8 @@ TEST_F(AsyncServerTest, an_async_handler_that_throws_is_a_500) {
 
 TEST_F(AsyncServerTest, a_second_answer_is_ignored) {
     auto socket = connect();
-    asio::write(socket, asio::buffer(std::string("GET /twice HTTP/1.1\r\nHost: x\r\n\r\n"
-                                                 "GET /now HTTP/1.1\r\nHost: x\r\n\r\n")));
+    asio::write(socket, asio::buffer(std::string("GET /twice HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+                                                 "GET /now HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")));
     std::string buffer;
     EXPECT_NE(read_response(socket, buffer).find("first"), std::string::npos);
     EXPECT_NE(read_response(socket, buffer).find("now"), std::string::npos);
@@ -208,7 +208,7 @@ TEST_F(AsyncServerTest, a_second_answer_is_ignored) {
 
 TEST_F(AsyncServerTest, shutdown_waits_for_a_pending_answer) {
     auto socket = connect();
-    asio::write(socket, asio::buffer(std::string("GET /slow HTTP/1.1\r\nHost: x\r\n\r\n")));
+    asio::write(socket, asio::buffer(std::string("GET /slow HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")));
     std::this_thread::sleep_for(50ms);
     std::promise<void> drained;
     asio::post(io, [&] { server->shutdown([&] { drained.set_value(); }); });

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <csignal>
 #include <thread>
 
 #include <unistd.h>
@@ -33,11 +34,19 @@ TEST(FecTools, rocd_send_to_rocd_recv_with_rs8m_and_rtcp_delivers_the_wav) {
     const pid_t recv_pid =
         start_program({ROCD_RECV_PATH, "-s", "rtp+rs8m://" + src, "-r", "rs8m://" + rpr, "-o", "file:" + out,
                        "-c", "rtcp://" + ctl, "--oneshot", "--target-latency", "100ms"});
-    std::this_thread::sleep_for(300ms); // let it bind
-    EXPECT_EQ(run_program({ROCD_SEND_PATH, "-i", rocd::test::interop_path("input-44k-stereo.wav"), "-s",
-                           "rtp+rs8m://" + src, "-r", "rs8m://" + rpr, "-c", "rtcp://" + ctl, "--nbsrc", "10",
-                           "--nbrpr", "5"}),
-              0);
+    if (!rocd::test::wait_udp_bound({static_cast<std::uint16_t>(base), static_cast<std::uint16_t>(base + 1),
+                                     static_cast<std::uint16_t>(base + 2)})) {
+        ::kill(recv_pid, SIGKILL);
+        wait_exit(recv_pid);
+        FAIL() << "rocd-recv did not bind its ports from " << base;
+    }
+    const int sent = run_program({ROCD_SEND_PATH, "-i", rocd::test::interop_path("input-44k-stereo.wav"),
+                                  "-s", "rtp+rs8m://" + src, "-r", "rs8m://" + rpr, "-c", "rtcp://" + ctl,
+                                  "--nbsrc", "10", "--nbrpr", "5"});
+    EXPECT_EQ(sent, 0);
+    if (sent != 0) {
+        ::kill(recv_pid, SIGKILL); // a --oneshot receiver that heard nothing would wait forever
+    }
     EXPECT_EQ(wait_exit(recv_pid), 0);
     const auto got = test::read_wav(out);
     ASSERT_EQ(got.channels, 2);

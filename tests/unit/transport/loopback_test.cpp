@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <csignal>
 #include <cstdlib>
 #include <thread>
 
@@ -98,10 +99,17 @@ TEST(Loopback, rocd_send_to_rocd_recv_delivers_the_wav) {
     const std::string port = std::to_string(20000 + getpid() % 20000);
     const pid_t recv_pid = start_program({ROCD_RECV_PATH, "-s", "rtp://127.0.0.1:" + port, "-o",
                                           "file:" + out, "--oneshot", "--target-latency", "100ms"});
-    std::this_thread::sleep_for(300ms); // let it bind
-    EXPECT_EQ(run_program({ROCD_SEND_PATH, "-i", rocd::test::interop_path("input-44k-stereo.wav"), "-s",
-                           "rtp://127.0.0.1:" + port}),
-              0);
+    if (!rocd::test::wait_udp_bound({static_cast<std::uint16_t>(std::stoi(port))})) {
+        ::kill(recv_pid, SIGKILL);
+        wait_exit(recv_pid);
+        FAIL() << "rocd-recv did not bind port " << port;
+    }
+    const int sent = run_program({ROCD_SEND_PATH, "-i", rocd::test::interop_path("input-44k-stereo.wav"),
+                                  "-s", "rtp://127.0.0.1:" + port});
+    EXPECT_EQ(sent, 0);
+    if (sent != 0) {
+        ::kill(recv_pid, SIGKILL); // a --oneshot receiver that heard nothing would wait forever
+    }
     EXPECT_EQ(wait_exit(recv_pid), 0); // --oneshot: exits once the sender is gone
 
     const auto got = test::read_wav(out);
