@@ -5,11 +5,11 @@
 #include <cstring>
 #include <fstream>
 
-#include <fcntl.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
 #include <openssl/rand.h>
+
+#include "store/state_files.h"
 
 namespace rocd::api {
 
@@ -35,44 +35,22 @@ Error os_error(const std::string& what, const std::filesystem::path& path) {
     return Error {Errc::io, what + " " + path.string() + ": " + std::strerror(errno), {}};
 }
 
-Result<std::string> write_token(const std::filesystem::path& state_dir) {
-    auto token = random_token();
-    if (!token) {
-        return token;
-    }
-    const auto path = state_dir / access_token_file;
-    const auto temp = state_dir / (std::string(access_token_file) + ".new");
-    ::unlink(temp.c_str());
-    const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-    if (fd < 0) {
-        return tl::unexpected(os_error("cannot create", temp));
-    }
-    const std::string line = *token + "\n";
-    const bool written =
-        ::write(fd, line.data(), line.size()) == static_cast<ssize_t>(line.size()) && ::fsync(fd) == 0;
-    ::close(fd);
-    if (!written || ::rename(temp.c_str(), path.c_str()) != 0) {
-        auto error = os_error("cannot write", path);
-        ::unlink(temp.c_str());
-        return tl::unexpected(error);
-    }
-    // The rename must reach the disk too, or a crash could bring back no file.
-    const int dir = ::open(state_dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (dir >= 0) {
-        ::fsync(dir);
-        ::close(dir);
-    }
-    return token;
+Status write_token(const std::filesystem::path& state_dir, const std::string& token) {
+    return store::write_file_atomically(state_dir / access_token_file, token + "\n");
 }
 
 } // namespace
 
-Result<std::string> load_or_create_access_token(const std::filesystem::path& state_dir) {
+Result<AccessToken> load_access_token(const std::filesystem::path& state_dir) {
     const auto path = state_dir / access_token_file;
     struct stat st {};
     if (::stat(path.c_str(), &st) != 0) {
         if (errno == ENOENT) {
-            return write_token(state_dir);
+            auto token = random_token();
+            if (!token) {
+                return tl::unexpected(token.error());
+            }
+            return AccessToken {std::move(*token), false};
         }
         return tl::unexpected(os_error("cannot read", path));
     }
@@ -87,11 +65,22 @@ Result<std::string> load_or_create_access_token(const std::filesystem::path& sta
     if (!in || !std::getline(in, token) || token.size() < 32) {
         return fail(Errc::io, path.string() + " holds no valid token; rotate it with 'rocd --rotate-token'");
     }
-    return token;
+    return AccessToken {std::move(token), true};
+}
+
+Status store_access_token(const std::filesystem::path& state_dir, const std::string& token) {
+    return write_token(state_dir, token);
 }
 
 Result<std::string> rotate_access_token(const std::filesystem::path& state_dir) {
-    return write_token(state_dir);
+    auto token = random_token();
+    if (!token) {
+        return token;
+    }
+    if (auto written = write_token(state_dir, *token); !written) {
+        return tl::unexpected(written.error());
+    }
+    return token;
 }
 
 } // namespace rocd::api

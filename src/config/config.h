@@ -36,6 +36,9 @@ struct Config {
     /// Require the bearer token even on a loopback address (for machines
     /// whose local users should not all control the daemon).
     bool require_token = false;
+    /// Check the state database with SQLite's full integrity_check at start
+    /// (every index against its table) instead of quick_check.
+    bool full_integrity_check = false;
     /// Origins allowed to call the API from a browser; empty = CORS off.
     std::vector<std::string> cors_allowed_origins;
     /// Device fixture of the mock driver.

@@ -46,6 +46,8 @@ std::variant<Invocation, int> parse_command_line(int argc, char** argv) {
     std::optional<std::string> data_dir;
     std::vector<std::string> cors;
     bool rotate_token = false;
+    bool repair_state = false;
+    bool integrity_check = false;
     bool require_token = false;
 
     app.add_option("--listen", listen,
@@ -65,6 +67,11 @@ std::variant<Invocation, int> parse_command_line(int argc, char** argv) {
     app.add_option("--data-dir", data_dir, "where openapi.yaml and the /docs renderer are")->group("");
     app.add_flag("--require-token", require_token, "require the API token even on a loopback address");
     app.add_flag("--rotate-token", rotate_token, "replace the API token in the state directory and exit");
+    app.add_flag("--repair-state", repair_state,
+                 "copy what can be read of a damaged state database into a new one, keep the old file "
+                 "beside it, and exit");
+    app.add_flag("--integrity-check", integrity_check,
+                 "check every index of the state database at start (slower than the default quick check)");
 
     try {
         app.parse(argc, argv);
@@ -117,6 +124,9 @@ std::variant<Invocation, int> parse_command_line(int argc, char** argv) {
     if (require_token) {
         cfg.require_token = true;
     }
+    if (integrity_check) {
+        cfg.full_integrity_check = true;
+    }
     if (!cors.empty()) {
         cfg.cors_allowed_origins = cors;
     }
@@ -127,7 +137,12 @@ std::variant<Invocation, int> parse_command_line(int argc, char** argv) {
         print_error(status.error().message);
         return 1;
     }
+    if (rotate_token && repair_state) {
+        print_error("--rotate-token and --repair-state: one at a time");
+        return 1;
+    }
     out.rotate_token = rotate_token;
+    out.repair_state = repair_state;
     out.data_dir = data_dir ? std::filesystem::path(*data_dir) : default_data_dir();
     return out;
 }

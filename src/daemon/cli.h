@@ -14,6 +14,7 @@ namespace rocd::daemon {
 struct Invocation {
     config::Config config;
     bool rotate_token = false;
+    bool repair_state = false;
     std::filesystem::path data_dir; ///< share/rocd: OpenAPI document, /docs renderer
 };
 

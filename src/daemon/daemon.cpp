@@ -36,15 +36,6 @@ namespace {
 // SIGINT/SIGTERM: in-flight requests get this long to finish.
 constexpr std::chrono::milliseconds drain_deadline {1500};
 
-Status ensure_state_dir(const std::filesystem::path& dir) {
-    std::error_code ec;
-    std::filesystem::create_directories(dir, ec);
-    if (ec) {
-        return fail(Errc::io, "cannot create state directory " + dir.string() + ": " + ec.message());
-    }
-    return {};
-}
-
 // Runs the control plane until the ports are listed (stored virtual devices
 // re-created), which the streams need before they restore. Nothing else is
 // on the io_context yet: the server accepts later.
@@ -64,30 +55,13 @@ Status start_ports(boost::asio::io_context& io, ports::PortService& ports) {
 
 } // namespace
 
-Status rotate_token(const config::Config& config) {
-    if (auto status = ensure_state_dir(config.state_dir); !status) {
-        return status;
-    }
-    auto token = api::rotate_access_token(config.state_dir);
-    if (!token) {
-        return tl::unexpected(token.error());
-    }
-    std::printf("new API token written to %s\n", (config.state_dir / api::access_token_file).c_str());
-    return {};
-}
-
 Status run(const config::Config& config, const std::filesystem::path& data_dir) {
     const auto started_at = std::chrono::system_clock::now();
     const auto started = std::chrono::steady_clock::now();
 
-    auto store = store::Store::open(config.state_dir);
-    if (!store) {
-        return tl::unexpected(store.error());
-    }
-
-    // The token exists from the first start, so that switching to a public
-    // address later needs no extra step; it is only required off loopback.
-    auto token = api::load_or_create_access_token(config.state_dir);
+    // Nothing is written to the state directory until everything that can
+    // refuse to start has been tried: address, TLS files, driver, network.
+    auto token = api::load_access_token(config.state_dir);
     if (!token) {
         return tl::unexpected(token.error());
     }
@@ -103,7 +77,7 @@ Status run(const config::Config& config, const std::filesystem::path& data_dir) 
     options.cors_allowed_origins = config.cors_allowed_origins;
     options.tls_cert = config.tls_cert;
     options.tls_key = config.tls_key;
-    options.token = *token;
+    options.token = token->value;
     options.token_on_loopback = config.require_token;
     api::Server server(io, router, options);
     if (auto status = server.listen(); !status) {
@@ -117,6 +91,26 @@ Status run(const config::Config& config, const std::filesystem::path& data_dir) 
     auto driver = make_driver(config.driver, driver_options);
     if (!driver) {
         return tl::unexpected(driver.error());
+    }
+    // One network thread for every stream's sockets.
+    auto network = transport::net::NetworkLoop::create();
+    if (!network) {
+        return tl::unexpected(network.error());
+    }
+
+    store::StoreOptions store_options;
+    store_options.check =
+        config.full_integrity_check ? store::IntegrityCheck::full : store::IntegrityCheck::quick;
+    auto store = store::Store::open(config.state_dir, store_options);
+    if (!store) {
+        return tl::unexpected(store.error());
+    }
+    // The token exists from the first start, so that switching to a public
+    // address later needs no extra step; it is only required off loopback.
+    if (!token->stored) {
+        if (auto stored = api::store_access_token(config.state_dir, token->value); !stored) {
+            return stored;
+        }
     }
     spdlog::info("driver {}: {} device(s)", (*driver)->name(), (*driver)->devices().size());
 
@@ -132,11 +126,6 @@ Status run(const config::Config& config, const std::filesystem::path& data_dir) 
         return status;
     }
 
-    // One network thread for every stream's sockets.
-    auto network = transport::net::NetworkLoop::create();
-    if (!network) {
-        return tl::unexpected(network.error());
-    }
     streams::StreamService streams(io, ports, **driver, store->streams(), api::stream_spec_codec(),
                                    **network);
     wire_events(bus, streams);

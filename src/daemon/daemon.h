@@ -13,7 +13,4 @@ namespace rocd::daemon {
 /// (state directory in use, port taken, bad TLS files...) are returned.
 Status run(const config::Config& config, const std::filesystem::path& data_dir);
 
-/// `rocd --rotate-token`: replaces the API token and prints where it is.
-Status rotate_token(const config::Config& config);
-
 } // namespace rocd::daemon

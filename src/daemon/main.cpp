@@ -7,6 +7,7 @@
 #include "daemon/cli.h"
 #include "daemon/daemon.h"
 #include "daemon/logging.h"
+#include "daemon/state_commands.h"
 
 int main(int argc, char** argv) {
     auto parsed = rocd::daemon::parse_command_line(argc, argv);
@@ -16,8 +17,9 @@ int main(int argc, char** argv) {
     const auto& invocation = std::get<rocd::daemon::Invocation>(parsed);
     rocd::daemon::setup_logging(invocation.config.verbosity, invocation.config.log_format);
 
-    const auto status = invocation.rotate_token ? rocd::daemon::rotate_token(invocation.config)
-                                                : rocd::daemon::run(invocation.config, invocation.data_dir);
+    const auto status = invocation.rotate_token   ? rocd::daemon::rotate_token(invocation.config)
+                        : invocation.repair_state ? rocd::daemon::repair_state(invocation.config)
+                                                  : rocd::daemon::run(invocation.config, invocation.data_dir);
     if (!status) {
         spdlog::error("{}", status.error().message);
         return 1;

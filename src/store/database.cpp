@@ -4,6 +4,7 @@
 
 #include <sqlite3.h>
 
+#include "store/integrity.h"
 #include "store/sqlite_error.h"
 
 namespace rocd::store {
@@ -19,12 +20,12 @@ struct ConnectionGuard {
 
 } // namespace
 
-Result<Database> Database::open(const std::filesystem::path& path) {
+Result<Database> Database::open_connection(const std::filesystem::path& path, bool read_only) {
     const std::string name = path.string();
     ConnectionGuard guard;
     // No SQLITE_OPEN_NOMUTEX: the cost is negligible and it keeps a misuse
     // from another thread from corrupting the connection.
-    const int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+    const int flags = read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
     int rc = sqlite3_open_v2(name.c_str(), &guard.db, flags, nullptr);
     if (rc != SQLITE_OK) {
         if (guard.db == nullptr) {
@@ -47,11 +48,14 @@ Result<Database> Database::open(const std::filesystem::path& path) {
     }
     if ((rc & 0xff) == SQLITE_CORRUPT) {
         return fail(Errc::io, "state database " + name +
-                                  " is corrupt; rocd leaves it untouched: restore a backup or move it away");
+                                  " is damaged; rocd leaves it untouched: " + repair_advice(path));
     }
     if (rc != SQLITE_OK) {
         return fail(errc_from_sqlite(rc) == Errc::unavailable ? Errc::unavailable : Errc::io,
                     "cannot read state database " + name + ": " + sqlite3_errmsg(guard.db));
+    }
+    if (read_only) {
+        return Database(guard.release(), path);
     }
     // Without write permission SQLite silently falls back to read-only; rocd
     // must be able to commit every change it acknowledges, so refuse now.
@@ -65,6 +69,14 @@ Result<Database> Database::open(const std::filesystem::path& path) {
         return tl::unexpected(done.error());
     }
     return db;
+}
+
+Result<Database> Database::open(const std::filesystem::path& path) {
+    return open_connection(path, false);
+}
+
+Result<Database> Database::open_read_only(const std::filesystem::path& path) {
+    return open_connection(path, true);
 }
 
 Database::Database(Database&& other) noexcept

@@ -34,6 +34,10 @@ public:
     /// be acceptable.
     static Result<Database> open(const std::filesystem::path& path);
 
+    /// Opens an existing database file for reading only (repair reads a
+    /// damaged file this way: nothing it does can change that file).
+    static Result<Database> open_read_only(const std::filesystem::path& path);
+
     Database(Database&& other) noexcept;
     Database& operator=(Database&& other) noexcept;
     Database(const Database&) = delete;
@@ -67,6 +71,7 @@ public:
 private:
     Database(sqlite3* db, std::filesystem::path path) : db_(db), path_(std::move(path)) {}
 
+    static Result<Database> open_connection(const std::filesystem::path& path, bool read_only);
     Result<std::int64_t> pragma_int(std::string_view name);
 
     sqlite3* db_ = nullptr;

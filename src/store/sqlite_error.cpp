@@ -4,6 +4,8 @@
 
 #include <sqlite3.h>
 
+#include "store/integrity.h"
+
 namespace rocd::store {
 
 Errc errc_from_sqlite(int rc) {
@@ -40,6 +42,14 @@ Error sqlite_error(sqlite3* db, int rc, std::string_view what) {
     std::string message(what);
     message += ": ";
     message += detail;
+    const int primary = rc & 0xff;
+    if (db != nullptr && (primary == SQLITE_CORRUPT || primary == SQLITE_NOTADB)) {
+        // Damage found while running: the operator needs to know which file.
+        const char* file = sqlite3_db_filename(db, "main");
+        if (file != nullptr && *file != '\0') {
+            message += " (" + repair_advice(file) + ")";
+        }
+    }
     return Error {errc_from_sqlite(rc), std::move(message), {}};
 }
 

@@ -55,6 +55,11 @@ Statement& Statement::bind_null(int index) {
     return *this;
 }
 
+Statement& Statement::bind_column(int index, const Statement& from, int column) {
+    record_bind_error(sqlite3_bind_value(stmt_, index, sqlite3_column_value(from.stmt_, column)), index);
+    return *this;
+}
+
 Result<bool> Statement::step() {
     if (bind_error_) {
         return tl::unexpected(*bind_error_);
@@ -111,6 +116,10 @@ bool Statement::column_is_null(int column) const {
 std::string_view Statement::sql() const {
     const char* text = stmt_ != nullptr ? sqlite3_sql(stmt_) : nullptr;
     return text != nullptr ? std::string_view(text) : std::string_view();
+}
+
+int Statement::column_count() const {
+    return sqlite3_column_count(stmt_);
 }
 
 } // namespace rocd::store

@@ -35,6 +35,8 @@ public:
     /// The text is copied by SQLite; `value` need not outlive the call.
     Statement& bind_text(int index, std::string_view value);
     Statement& bind_null(int index);
+    /// Binds the value of `from`'s current row at `column`, whatever its type.
+    Statement& bind_column(int index, const Statement& from, int column);
 
     /// Advances to the next row: true if a row is available, false when the
     /// statement has finished. A write outside an explicit Transaction is
@@ -52,6 +54,7 @@ public:
     bool column_bool(int column) const { return column_int(column) != 0; }
     std::string column_text(int column) const;
     bool column_is_null(int column) const;
+    int column_count() const;
 
     /// The SQL text the statement was prepared from, for error messages.
     std::string_view sql() const;

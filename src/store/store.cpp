@@ -7,7 +7,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "store/integrity.h"
 #include "store/migrator.h"
+#include "store/repair.h"
+#include "store/state_files.h"
 
 namespace rocd::store {
 
@@ -66,6 +69,57 @@ Result<Uid> ensure_self_peer(Database& db, PeerRepository& peers, const std::str
     return created->uid;
 }
 
+// A new database is built under a temporary name and renamed into place
+// complete, so that rocd never leaves a rocd.db that is empty or half made:
+// finding one means it was damaged after rocd wrote it.
+Status create_database(const std::filesystem::path& dir, const StoreOptions& options) {
+    const auto path = dir / Store::database_file;
+    const auto wal = std::filesystem::path(path.string() + "-wal");
+    if (path_exists(wal)) {
+        // SQLite would replay that log into the new file.
+        return fail(Errc::io, "state database " + path.string() + " is missing but its write-ahead log " +
+                                  wal.string() + " is there: restore " + path.string() +
+                                  " from a backup, or move the log away to start with an empty state and a "
+                                  "new peer uid");
+    }
+    const auto temp = std::filesystem::path(path.string() + ".new");
+    for (const char* suffix : {"", "-journal"}) {
+        if (auto removed = remove_if_present(temp.string() + suffix); !removed) {
+            return removed;
+        }
+    }
+    {
+        auto db = Database::open(temp);
+        if (!db) {
+            return tl::unexpected(db.error());
+        }
+        if (auto migrated = migrate(*db, schema_migrations()); !migrated) {
+            return tl::unexpected(migrated.error());
+        }
+        PeerRepository peers(*db, options.clock);
+        if (auto self = ensure_self_peer(*db, peers, options.self_display_name); !self) {
+            return tl::unexpected(self.error());
+        }
+    }
+    if (auto renamed = rename_path(temp, path); !renamed) {
+        return renamed;
+    }
+    return sync_directory(dir);
+}
+
+Status check_not_truncated(const std::filesystem::path& path) {
+    std::error_code ec;
+    const auto size = std::filesystem::file_size(path, ec);
+    if (!ec && size == 0) {
+        return fail(Errc::io, "state database " + path.string() +
+                                  " is empty (0 bytes): rocd never leaves it so, it was truncated and this "
+                                  "daemon's state and peer uid are gone from it. rocd leaves it untouched: " +
+                                  repair_advice(path) +
+                                  "; or move it away to start with an empty state and a new peer uid");
+    }
+    return {};
+}
+
 } // namespace
 
 Result<Store> Store::open(const std::filesystem::path& dir, StoreOptions options) {
@@ -77,7 +131,18 @@ Result<Store> Store::open(const std::filesystem::path& dir, StoreOptions options
     if (!lock) {
         return tl::unexpected(lock.error());
     }
-    auto db = Database::open(dir / database_file);
+    if (auto finished = finish_interrupted_repair(dir); !finished) {
+        return tl::unexpected(finished.error());
+    }
+    const auto path = dir / database_file;
+    if (!path_exists(path)) {
+        if (auto created = create_database(dir, options); !created) {
+            return tl::unexpected(created.error());
+        }
+    } else if (auto whole = check_not_truncated(path); !whole) {
+        return tl::unexpected(whole.error());
+    }
+    auto db = Database::open(path);
     if (!db) {
         return tl::unexpected(db.error());
     }
@@ -85,6 +150,9 @@ Result<Store> Store::open(const std::filesystem::path& dir, StoreOptions options
     // is not in WAL mode: a file we refuse must stay byte-identical.
     if (auto checked = check_schema(*db, schema_migrations()); !checked) {
         return tl::unexpected(checked.error());
+    }
+    if (auto intact = check_integrity(*db, options.check); !intact) {
+        return tl::unexpected(intact.error());
     }
     if (auto wal = db->enable_wal(); !wal) {
         return tl::unexpected(wal.error());

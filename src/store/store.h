@@ -8,6 +8,7 @@
 #include "core/error.h"
 #include "core/uid.h"
 #include "store/database.h"
+#include "store/integrity.h"
 #include "store/peer_repository.h"
 #include "store/port_repository.h"
 #include "store/state_lock.h"
@@ -24,6 +25,8 @@ struct StoreOptions {
     std::string self_display_name;
     /// Time source of created_at / updated_at.
     Clock clock = system_now;
+    /// How the file is checked before anything is built on it.
+    IntegrityCheck check = IntegrityCheck::quick;
 };
 
 /// The state directory opened for exclusive use: lock, database (migrated
@@ -44,9 +47,12 @@ public:
     /// Opens the state directory `dir`, creating it (mode 0700) if needed.
     /// Fails, changing nothing in the database file, if another rocd holds the
     /// directory (Errc::unavailable, naming its pid), if the file is not a
-    /// readable and writable rocd database (Errc::io) or if its schema is
+    /// readable and writable rocd database, is empty or fails the integrity
+    /// check (Errc::io, naming the file and what to do) or if its schema is
     /// newer than this rocd (Errc::unsupported). Otherwise applies pending
-    /// migrations and creates this daemon's peer (random uid) on first use.
+    /// migrations. On first use the database is made complete under a
+    /// temporary name, with this daemon's peer (random uid), and renamed into
+    /// place. Completes a file swap left by an interrupted repair_state().
     static Result<Store> open(const std::filesystem::path& dir, StoreOptions options = {});
 
     Store(Store&&) noexcept = default;
