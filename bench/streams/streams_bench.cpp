@@ -88,16 +88,21 @@ int main(int argc, char** argv) {
         ports::PortService ports(io, driver, store->ports(), store->self_uid());
         streams::StreamService service(io, ports, driver, store->streams(), api::stream_spec_codec(), **loop);
         // What a REST call does: JSON in, JSON out.
-        const auto create = [&service](const nlohmann::json& body) -> Result<nlohmann::json> {
+        const auto create = [&service, &io](const nlohmann::json& body) -> Result<nlohmann::json> {
             auto spec = api::parse_stream_spec(body);
             if (!spec) {
                 return tl::unexpected(spec.error());
             }
-            auto stream = service.create(*spec);
-            if (!stream) {
-                return tl::unexpected(stream.error());
+            std::optional<Result<streams::StreamView>> stream;
+            service.create(*spec, [&stream](Result<streams::StreamView> made) { stream = std::move(made); });
+            while (!stream) {
+                io.restart();
+                io.run_one_for(std::chrono::milliseconds(10));
             }
-            return api::stream_json(*stream);
+            if (!*stream) {
+                return tl::unexpected(stream->error());
+            }
+            return api::stream_json(**stream);
         };
         // Until the sockets are closed, as the DELETE's answer waits.
         const auto remove = [&service, &io](const Uid& uid) {

@@ -16,6 +16,8 @@ const char* errc_name(Errc code) {
         return "unsupported";
     case Errc::unavailable:
         return "unavailable";
+    case Errc::timed_out:
+        return "timed_out";
     case Errc::io:
         return "io";
     case Errc::internal:

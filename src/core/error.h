@@ -17,6 +17,7 @@ enum class Errc {
     conflict,         ///< the request clashes with current state (409)
     unsupported,      ///< valid, but not something this build can do (422)
     unavailable,      ///< a resource (device, server, socket) cannot be used now (503)
+    timed_out,        ///< something rocd asked (a name server) did not answer in time (504)
     io,               ///< the operating system refused (file, socket, database)
     internal,         ///< a bug: should never reach a user with details
 };

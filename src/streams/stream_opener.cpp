@@ -89,8 +89,9 @@ Result<std::optional<transport::Endpoint>> endpoint(const std::optional<std::str
 } // namespace
 
 StreamOpener::StreamOpener(ports::PortService& ports, drivers::DeviceDriver& driver,
-                           transport::net::NetworkLoop& loop, std::chrono::milliseconds playback_fill)
-    : ports_(ports), driver_(driver), loop_(loop), playback_fill_(playback_fill) {}
+                           transport::net::NetworkLoop& loop, HostResolver& resolver,
+                           std::chrono::milliseconds playback_fill)
+    : ports_(ports), driver_(driver), loop_(loop), resolver_(resolver), playback_fill_(playback_fill) {}
 
 Result<Port> StreamOpener::resolve_port(const std::string& text, const Uid& uid,
                                         const std::string& field) const {
@@ -237,16 +238,69 @@ Result<StreamPlan> StreamOpener::plan(const StreamSpec& spec) const {
     return out;
 }
 
-Result<std::unique_ptr<RunningStream>> StreamOpener::open(const StreamSpec& spec) const {
+void StreamOpener::open(const StreamSpec& spec, Done<std::unique_ptr<RunningStream>> done) const {
     auto planned = plan(spec);
     if (!planned) {
-        return tl::unexpected(planned.error());
+        return done(tl::unexpected(planned.error()));
     }
     if (!planned->present()) {
-        return fail(Errc::not_found, "a port of the stream is absent",
-                    planned->capture && !planned->capture->present ? capture_field() : playback_field());
+        return done(
+            fail(Errc::not_found, "a port of the stream is absent",
+                 planned->capture && !planned->capture->present ? capture_field() : playback_field()));
     }
-    return open(spec, std::move(*planned));
+    open(spec, std::move(*planned), std::move(done));
+}
+
+void StreamOpener::open(const StreamSpec& spec, StreamPlan plan,
+                        Done<std::unique_ptr<RunningStream>> done) const {
+    // The addresses the caller gave by name; a local stream's are rocd's own.
+    struct Resolution {
+        StreamSpec spec;
+        StreamPlan plan;
+        Done<std::unique_ptr<RunningStream>> done;
+        std::size_t pending = 0;
+        bool failed = false;
+    };
+    auto state = std::make_shared<Resolution>(Resolution {spec, std::move(plan), std::move(done)});
+    std::vector<std::pair<std::optional<transport::Endpoint>*, transport::Interface>> named;
+    auto collect = [&named](auto& config) {
+        using transport::Interface;
+        for (auto [endpoint, iface] :
+             {std::pair {&config.source, Interface::source}, std::pair {&config.repair, Interface::repair},
+              std::pair {&config.control, Interface::control}}) {
+            if (*endpoint && !transport::has_numeric_host(**endpoint)) {
+                named.emplace_back(endpoint, iface);
+            }
+        }
+    };
+    if (spec.direction == StreamDirection::send) {
+        collect(state->plan.sender);
+    } else if (spec.direction == StreamDirection::receive) {
+        collect(state->plan.receiver);
+    }
+    if (named.empty()) {
+        return state->done(open_resolved(state->spec, std::move(state->plan)));
+    }
+    state->pending = named.size();
+    for (auto [endpoint, iface] : named) {
+        const std::string field = address_field(spec, iface);
+        resolver_.resolve((*endpoint)->uri.host(),
+                          [this, state, endpoint, field](Result<transport::address::SocketAddress> address) {
+                              if (state->failed) {
+                                  return;
+                              }
+                              if (!address) {
+                                  state->failed = true;
+                                  Error error = address.error();
+                                  error.message += " (" + field + ")";
+                                  return state->done(fail_at(std::move(error), field));
+                              }
+                              **endpoint = transport::with_address(**endpoint, *address);
+                              if (--state->pending == 0) {
+                                  state->done(open_resolved(state->spec, std::move(state->plan)));
+                              }
+                          });
+    }
 }
 
 namespace {
@@ -290,7 +344,8 @@ Result<std::unique_ptr<drivers::DeviceIo>> StreamOpener::open_audio(const Port& 
     return std::move(*audio);
 }
 
-Result<std::unique_ptr<RunningStream>> StreamOpener::open(const StreamSpec& spec, StreamPlan plan) const {
+Result<std::unique_ptr<RunningStream>> StreamOpener::open_resolved(const StreamSpec& spec,
+                                                                   StreamPlan plan) const {
     auto running = std::make_unique<RunningStream>();
     // The receiving side first: a local stream's sender needs its address.
     if (plan.playback) {

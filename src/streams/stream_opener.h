@@ -14,6 +14,7 @@
 #include "drivers/device_driver.h"
 #include "ports/port_service.h"
 #include "streams/audio_pump.h"
+#include "streams/host_resolver.h"
 #include "streams/stream_spec.h"
 #include "transport/net/network_loop.h"
 #include "transport/receiver.h"
@@ -49,19 +50,23 @@ class StreamOpener {
 public:
     /// `playback_fill`: how full the pump keeps a playback ring.
     StreamOpener(ports::PortService& ports, drivers::DeviceDriver& driver, transport::net::NetworkLoop& loop,
-                 std::chrono::milliseconds playback_fill);
+                 HostResolver& resolver, std::chrono::milliseconds playback_fill);
 
     /// Everything about a spec that can be checked without opening anything:
     /// the ports (listed, right direction), addresses, transport settings.
     /// Errors name the API field.
     Result<StreamPlan> plan(const StreamSpec& spec) const;
-    /// Opens the device streams and the transport of a plan whose ports are
-    /// present; on failure whatever was opened is closed again.
-    Result<std::unique_ptr<RunningStream>> open(const StreamSpec& spec, StreamPlan plan) const;
+    /// Resolves the host names in the plan's addresses (off the control
+    /// thread, within the resolver's deadline; errors name the address
+    /// field), then opens the device streams and the transport of a plan
+    /// whose ports are present; on failure whatever was opened is closed
+    /// again. Without names, `done` runs inside this call.
+    void open(const StreamSpec& spec, StreamPlan plan, Done<std::unique_ptr<RunningStream>> done) const;
     /// plan() + open(); Errc::not_found when a port is absent.
-    Result<std::unique_ptr<RunningStream>> open(const StreamSpec& spec) const;
+    void open(const StreamSpec& spec, Done<std::unique_ptr<RunningStream>> done) const;
 
 private:
+    Result<std::unique_ptr<RunningStream>> open_resolved(const StreamSpec& spec, StreamPlan plan) const;
     /// A listed port of this peer, by the spec's URI text and uid.
     Result<Port> resolve_port(const std::string& text, const Uid& uid, const std::string& field) const;
     Result<std::unique_ptr<drivers::DeviceIo>> open_audio(const Port& port, drivers::IoKind kind,
@@ -71,6 +76,7 @@ private:
     ports::PortService& ports_;
     drivers::DeviceDriver& driver_;
     transport::net::NetworkLoop& loop_;
+    HostResolver& resolver_;
     const std::chrono::milliseconds playback_fill_;
 };
 

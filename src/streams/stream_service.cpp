@@ -29,6 +29,9 @@ struct StreamService::Entry {
     /// wait for its sockets to close (a restart binds the same addresses)
     /// queues here, and runs in order once it is closed.
     std::shared_ptr<std::vector<std::function<void()>>> stopping;
+    /// Bumped by every stop and start: an open whose host names were still
+    /// resolving when it changed is dropped.
+    std::uint64_t generation = 0;
     std::uint64_t last_flow = 0;
     Clock::time_point started_at {};
     Clock::time_point last_flow_at {};
@@ -38,7 +41,9 @@ StreamService::StreamService(boost::asio::io_context& io, ports::PortService& po
                              drivers::DeviceDriver& driver, store::StreamRepository& repository,
                              SpecCodec codec, transport::net::NetworkLoop& loop, StreamServiceOptions options)
     : io_(io), ports_(ports), repository_(repository), codec_(std::move(codec)), options_(options),
-      opener_(ports, driver, loop, options.playback_fill), pump_(io, options.pump_period), timer_(io) {}
+      resolver_(io, options.resolve_deadline, options.max_lookups),
+      opener_(ports, driver, loop, resolver_, options.playback_fill), pump_(io, options.pump_period),
+      timer_(io) {}
 
 StreamService::~StreamService() {
     if (listener_) {
@@ -68,14 +73,16 @@ Status StreamService::start() {
             entry->stored = record.spec;
             entry->state = StreamState::error;
             entry->error = "stored definition is invalid: " + spec.error().message;
-        } else {
-            entry->spec = std::move(*spec);
-            retain_ports(*entry);
-            start_or_wait(*entry);
         }
-        spdlog::info("stream {} restored: {}{}{}", record.uid.str(), state_name(entry->state),
-                     entry->error.empty() ? "" : ": ", entry->error);
         streams_.push_back(std::move(entry));
+        Entry& restored = *streams_.back();
+        if (spec) {
+            restored.spec = std::move(*spec);
+            retain_ports(restored);
+            start_or_wait(restored);
+        }
+        spdlog::info("stream {} restored: {}{}{}", record.uid.str(), state_name(restored.state),
+                     restored.error.empty() ? "" : ": ", restored.error);
     }
     arm_timer();
     return {};
@@ -127,6 +134,7 @@ void StreamService::run(Entry& entry, std::unique_ptr<RunningStream> running) {
 }
 
 void StreamService::stop(Entry& entry, std::function<void()> then) {
+    entry.generation++;
     if (!entry.running) {
         when_stopped(entry, std::move(then));
         return;
@@ -187,15 +195,23 @@ void StreamService::start_or_wait(Entry& entry) {
         });
         return;
     }
-    auto running = opener_.open(*entry.spec);
-    if (running) {
-        run(entry, std::move(*running));
-        set_state(entry, StreamState::starting);
-    } else if (running.error().code == Errc::not_found) {
-        set_state(entry, StreamState::waiting_for_port);
-    } else {
-        set_state(entry, StreamState::error, running.error().message);
-    }
+    const auto generation = ++entry.generation;
+    std::weak_ptr<int> alive = alive_;
+    opener_.open(*entry.spec,
+                 [this, alive, uid = entry.uid, generation](Result<std::unique_ptr<RunningStream>> running) {
+                     Entry* entry = alive.lock() ? find(uid) : nullptr;
+                     if (entry == nullptr || entry->generation != generation || entry->running) {
+                         return; // stopped, restarted or deleted while its names resolved
+                     }
+                     if (running) {
+                         run(*entry, std::move(*running));
+                         set_state(*entry, StreamState::starting);
+                     } else if (running.error().code == Errc::not_found) {
+                         set_state(*entry, StreamState::waiting_for_port);
+                     } else {
+                         set_state(*entry, StreamState::error, running.error().message);
+                     }
+                 });
 }
 
 void StreamService::set_state(Entry& entry, StreamState state, std::string error) {
@@ -207,19 +223,28 @@ void StreamService::set_state(Entry& entry, StreamState state, std::string error
     notify(StreamChange::state_changed, entry);
 }
 
-Result<StreamView> StreamService::create(const StreamSpec& spec) {
+void StreamService::create(const StreamSpec& spec, Done<StreamView> done) {
     auto planned = opener_.plan(spec);
     if (!planned) {
-        return tl::unexpected(planned.error());
+        return done(tl::unexpected(planned.error()));
     }
-    std::unique_ptr<RunningStream> running;
-    if (planned->present()) {
-        auto opened = opener_.open(spec, std::move(*planned));
-        if (!opened) {
-            return tl::unexpected(opened.error());
-        }
-        running = std::move(*opened);
+    if (!planned->present()) {
+        return done(add(spec, nullptr));
     }
+    std::weak_ptr<int> alive = alive_;
+    opener_.open(spec, std::move(*planned),
+                 [this, alive, spec, done = std::move(done)](Result<std::unique_ptr<RunningStream>> opened) {
+                     if (!alive.lock()) {
+                         return;
+                     }
+                     if (!opened) {
+                         return done(tl::unexpected(opened.error()));
+                     }
+                     done(add(spec, std::move(*opened)));
+                 });
+}
+
+Result<StreamView> StreamService::add(const StreamSpec& spec, std::unique_ptr<RunningStream> running) {
     auto entry = std::make_unique<Entry>(Uid::random());
     entry->spec = spec;
     retain_ports(*entry);
@@ -288,7 +313,7 @@ void StreamService::update(const Uid& uid, const StreamSettings& settings, Done<
         // The old transport must go first: the new one binds the same address.
         stop(*entry, [this, uid, settings, was_running, done = std::move(done)]() mutable {
             if (Entry* entry = find(uid); entry != nullptr) {
-                done(restart(*entry, settings, was_running));
+                restart(*entry, settings, was_running, std::move(done));
             } else {
                 done(fail(Errc::not_found, "no stream " + uid.str(), "stream"));
             }
@@ -296,10 +321,32 @@ void StreamService::update(const Uid& uid, const StreamSettings& settings, Done<
     });
 }
 
-Result<StreamView> StreamService::restart(Entry& entry, const StreamSettings& settings, bool was_running) {
+void StreamService::restart(Entry& entry, const StreamSettings& settings, bool was_running,
+                            Done<StreamView> done) {
     StreamSpec next = *entry.spec;
     next.settings = settings;
-    auto running = opener_.open(next);
+    const auto generation = ++entry.generation;
+    std::weak_ptr<int> alive = alive_;
+    opener_.open(next, [this, alive, uid = entry.uid, next, was_running, generation,
+                        done = std::move(done)](Result<std::unique_ptr<RunningStream>> running) mutable {
+        if (!alive.lock()) {
+            return;
+        }
+        Entry* entry = find(uid);
+        if (entry == nullptr) {
+            return done(fail(Errc::not_found, "no stream " + uid.str(), "stream"));
+        }
+        if (entry->generation != generation || entry->running) {
+            return done(fail(Errc::conflict,
+                             "the stream changed while this update resolved its addresses; retry",
+                             "settings"));
+        }
+        done(restarted(*entry, std::move(next), was_running, std::move(running)));
+    });
+}
+
+Result<StreamView> StreamService::restarted(Entry& entry, StreamSpec next, bool was_running,
+                                            Result<std::unique_ptr<RunningStream>> running) {
     if (!running && running.error().code != Errc::not_found) {
         if (was_running) {
             start_or_wait(entry);

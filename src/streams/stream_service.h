@@ -37,6 +37,10 @@ struct StreamServiceOptions {
     std::chrono::nanoseconds pump_period = std::chrono::milliseconds(3);
     /// How full the pump keeps a playback ring.
     std::chrono::milliseconds playback_fill {30};
+    /// How long the host name of a stream address may take to resolve, and
+    /// how many lookups may be waiting on the name server at once.
+    std::chrono::milliseconds resolve_deadline {5000};
+    std::size_t max_lookups = 16;
 };
 
 class StreamService {
@@ -64,8 +68,10 @@ public:
     /// Checks the spec against ports and transport, opens transport and
     /// device I/O, stores it. Nothing is left behind on failure. A stream of
     /// a listed but absent port is created waiting_for_port. Errors name the
-    /// API field.
-    Result<StreamView> create(const StreamSpec& spec);
+    /// API field. Host names in the addresses are resolved first, off the
+    /// control thread; `done` runs on the control plane, maybe before
+    /// create() returns.
+    void create(const StreamSpec& spec, Done<StreamView> done);
     /// Errc::not_found (field "stream") for an unknown uid.
     Result<StreamView> get(const Uid& uid) const;
     std::vector<StreamView> list() const;
@@ -97,7 +103,10 @@ private:
     void stop(Entry& entry, std::function<void()> then = {});
     /// Runs `then` now, or after the stop in progress.
     void when_stopped(Entry& entry, std::function<void()> then);
-    Result<StreamView> restart(Entry& entry, const StreamSettings& settings, bool was_running);
+    void restart(Entry& entry, const StreamSettings& settings, bool was_running, Done<StreamView> done);
+    Result<StreamView> add(const StreamSpec& spec, std::unique_ptr<RunningStream> running);
+    Result<StreamView> restarted(Entry& entry, StreamSpec next, bool was_running,
+                                 Result<std::unique_ptr<RunningStream>> running);
     void set_state(Entry& entry, StreamState state, std::string error = {});
     void start_or_wait(Entry& entry);
     StreamView view_of(const Entry& entry) const;
@@ -110,6 +119,7 @@ private:
     store::StreamRepository& repository_;
     const SpecCodec codec_;
     const StreamServiceOptions options_;
+    HostResolver resolver_;
     const StreamOpener opener_;
     AudioPump pump_;
     boost::asio::steady_timer timer_;

@@ -6,6 +6,7 @@
 
 #include "core/error.h"
 #include "core/uri.h"
+#include "transport/address/socket_address.h"
 
 namespace rocd::transport {
 
@@ -42,7 +43,16 @@ Interface protocol_interface(Protocol p);
 std::size_t protocol_footer_size(Protocol p);
 
 /// Parses an endpoint URI and checks that its scheme fits `iface`. The
-/// error names the URI and what is wrong with it.
+/// error names the URI and what is wrong with it. A host that is all
+/// numeric but not a dotted quad (`1.2.3`, `2130706433`, `0x7f.0.0.1`) is
+/// refused: resolvers read such legacy forms in surprising ways.
 Result<Endpoint> parse_endpoint(std::string_view text, Interface iface);
+
+/// True when the endpoint's host is a numeric address, false for a name
+/// that must be resolved first (senders and receivers take numeric hosts).
+bool has_numeric_host(const Endpoint& endpoint);
+
+/// The endpoint with its host replaced by `address` (its port is kept).
+Endpoint with_address(const Endpoint& endpoint, const address::SocketAddress& address);
 
 } // namespace rocd::transport

@@ -11,7 +11,7 @@ Result<std::unique_ptr<Receiver>> Receiver::create(const ReceiverConfig& config,
     if (auto st = check_supported(config.source, config.repair, config.control); !st) {
         return tl::unexpected(st.error());
     }
-    auto bind = address::SocketAddress::resolve(config.source->uri.host(), config.source->uri.port_number());
+    auto bind = address::SocketAddress::numeric(config.source->uri.host(), config.source->uri.port_number());
     if (!bind) {
         return fail_at(bind.error(), interface_name(Interface::source));
     }
@@ -31,7 +31,7 @@ Result<std::unique_ptr<Receiver>> Receiver::create(const ReceiverConfig& config,
     r->reader_.source = r->port_.get();
     if (config.repair) {
         auto rbind =
-            address::SocketAddress::resolve(config.repair->uri.host(), config.repair->uri.port_number());
+            address::SocketAddress::numeric(config.repair->uri.host(), config.repair->uri.port_number());
         if (!rbind) {
             return fail_at(rbind.error(), interface_name(Interface::repair));
         }
@@ -55,7 +55,7 @@ Result<std::unique_ptr<Receiver>> Receiver::create(const ReceiverConfig& config,
     }
     if (config.control) {
         auto cbind =
-            address::SocketAddress::resolve(config.control->uri.host(), config.control->uri.port_number());
+            address::SocketAddress::numeric(config.control->uri.host(), config.control->uri.port_number());
         if (!cbind) {
             return fail_at(cbind.error(), interface_name(Interface::control));
         }

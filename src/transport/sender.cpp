@@ -11,13 +11,13 @@ Result<std::unique_ptr<Sender>> Sender::create(const SenderConfig& config, net::
     if (auto st = check_supported(config.source, config.repair, config.control); !st) {
         return tl::unexpected(st.error());
     }
-    auto to = address::SocketAddress::resolve(config.source->uri.host(), config.source->uri.port_number());
+    auto to = address::SocketAddress::numeric(config.source->uri.host(), config.source->uri.port_number());
     if (!to) {
         return fail_at(to.error(), interface_name(Interface::source));
     }
     address::SocketAddress repair_to = *to;
     if (config.repair) {
-        auto r = address::SocketAddress::resolve(config.repair->uri.host(), config.repair->uri.port_number());
+        auto r = address::SocketAddress::numeric(config.repair->uri.host(), config.repair->uri.port_number());
         if (!r) {
             return fail_at(r.error(), interface_name(Interface::repair));
         }
@@ -38,7 +38,7 @@ Result<std::unique_ptr<Sender>> Sender::create(const SenderConfig& config, net::
     s->pipeline_ = std::make_unique<SenderPipeline>(config, *s->addresser_);
     if (config.control) {
         auto c =
-            address::SocketAddress::resolve(config.control->uri.host(), config.control->uri.port_number());
+            address::SocketAddress::numeric(config.control->uri.host(), config.control->uri.port_number());
         if (!c) {
             return fail_at(c.error(), interface_name(Interface::control));
         }

@@ -20,6 +20,8 @@ std::string_view problem_name(Errc code) {
         return "unsupported";
     case Errc::unavailable:
         return "unavailable";
+    case Errc::timed_out:
+        return "timed-out";
     case Errc::io:
     case Errc::internal:
         break;
@@ -43,6 +45,8 @@ http::status status_of(Errc code) {
         return http::status::unprocessable_entity;
     case Errc::unavailable:
         return http::status::service_unavailable;
+    case Errc::timed_out:
+        return http::status::gateway_timeout;
     case Errc::io:
     case Errc::internal:
         break;

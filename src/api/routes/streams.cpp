@@ -28,23 +28,25 @@ void add_stream_routes(Router& router, streams::StreamService& streams) {
         return json_response(out);
     });
 
-    router.add(http::verb::post, "/streams", [&streams](const RequestContext& context) {
-        auto body = parse_json_object(context.request);
-        if (!body) {
-            return std::move(body.error());
-        }
-        auto spec = parse_stream_spec(*body);
-        if (!spec) {
-            return problem(spec.error());
-        }
-        auto stream = streams.create(*spec);
-        if (!stream) {
-            return problem(stream.error());
-        }
-        auto response = json_response(stream_json(*stream), http::status::created);
-        response.set(http::field::location, Uri::stream(stream->uid).str());
-        return response;
-    });
+    router.add_async(http::verb::post, "/streams",
+                     [&streams](const RequestContext& context, Responder respond) {
+                         auto body = parse_json_object(context.request);
+                         if (!body) {
+                             return respond(std::move(body.error()));
+                         }
+                         auto spec = parse_stream_spec(*body);
+                         if (!spec) {
+                             return respond(problem(spec.error()));
+                         }
+                         streams.create(*spec, [respond](Result<streams::StreamView> stream) {
+                             if (!stream) {
+                                 return respond(problem(stream.error()));
+                             }
+                             auto response = json_response(stream_json(*stream), http::status::created);
+                             response.set(http::field::location, Uri::stream(stream->uid).str());
+                             respond(std::move(response));
+                         });
+                     });
 
     router.add(http::verb::get, "/streams/{stream}", [&streams](const RequestContext& context) {
         auto uid = stream_param(context);

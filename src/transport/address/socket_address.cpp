@@ -7,6 +7,24 @@
 
 namespace rocd::transport::address {
 
+Result<SocketAddress> SocketAddress::numeric(const std::string& host, std::uint16_t port) {
+    SocketAddress addr;
+    // inet_pton, not getaddrinfo: only the RFC forms, never a lookup.
+    sockaddr_in v4 {};
+    if (::inet_pton(AF_INET, host.c_str(), &v4.sin_addr) == 1) {
+        v4.sin_family = AF_INET;
+        v4.sin_port = htons(port);
+        return from(reinterpret_cast<const sockaddr*>(&v4), sizeof(v4));
+    }
+    sockaddr_in6 v6 {};
+    if (::inet_pton(AF_INET6, host.c_str(), &v6.sin6_addr) == 1) {
+        v6.sin6_family = AF_INET6;
+        v6.sin6_port = htons(port);
+        return from(reinterpret_cast<const sockaddr*>(&v6), sizeof(v6));
+    }
+    return fail(Errc::invalid_argument, "'" + host + "' is not a numeric IP address");
+}
+
 Result<SocketAddress> SocketAddress::resolve(const std::string& host, std::uint16_t port) {
     addrinfo hints {};
     hints.ai_family = AF_UNSPEC;
@@ -40,6 +58,16 @@ std::uint16_t SocketAddress::port() const {
         return ntohs(reinterpret_cast<const sockaddr_in6*>(&storage_)->sin6_port);
     }
     return 0;
+}
+
+std::string SocketAddress::host() const {
+    char buf[INET6_ADDRSTRLEN] = {};
+    if (family() == AF_INET) {
+        inet_ntop(AF_INET, &reinterpret_cast<const sockaddr_in*>(&storage_)->sin_addr, buf, sizeof(buf));
+    } else if (family() == AF_INET6) {
+        inet_ntop(AF_INET6, &reinterpret_cast<const sockaddr_in6*>(&storage_)->sin6_addr, buf, sizeof(buf));
+    }
+    return buf;
 }
 
 std::string SocketAddress::str() const {

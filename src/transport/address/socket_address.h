@@ -16,7 +16,12 @@ class SocketAddress {
 public:
     SocketAddress() = default;
 
-    /// Resolves a numeric or named host and a port (numeric hosts never hit DNS).
+    /// A numeric IPv4 (dotted quad) or IPv6 host and a port; a name, or a
+    /// legacy IPv4 form (`1.2.3`, `0x7f.0.0.1`), is an error. Never blocks.
+    static Result<SocketAddress> numeric(const std::string& host, std::uint16_t port);
+    /// Resolves a numeric or named host and a port. Blocks on the name
+    /// server for a name: for command-line tools and threads that may wait
+    /// (the daemon's streams::HostResolver), never on the control thread.
     static Result<SocketAddress> resolve(const std::string& host, std::uint16_t port);
     /// Wraps what recvfrom()/getsockname() returned.
     static SocketAddress from(const sockaddr* sa, socklen_t len);
@@ -29,6 +34,8 @@ public:
 
     /// "1.2.3.4:5" or "[::1]:5".
     std::string str() const;
+    /// The address alone, numeric: "1.2.3.4" or "::1".
+    std::string host() const;
 
     bool operator==(const SocketAddress& other) const;
 

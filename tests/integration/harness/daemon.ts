@@ -58,6 +58,8 @@ export interface DaemonOptions {
   startTimeoutMs?: number;
   /** The daemon's environment (default: this process's), e.g. a PipeWire sandbox's. */
   env?: NodeJS.ProcessEnv;
+  /** A command that runs rocd (its path and arguments appended) in place of rocd itself; it must exec it. */
+  wrapper?: string[];
 }
 
 export interface Daemon {
@@ -112,7 +114,9 @@ export async function startDaemon(opts: DaemonOptions = {}): Promise<Daemon> {
   }
   args.push(...(opts.args ?? []));
 
-  const child = spawnTracked(rocdBin, args, opts.env ?? process.env);
+  const child = opts.wrapper
+    ? spawnTracked(opts.wrapper[0]!, [...opts.wrapper.slice(1), rocdBin, ...args], opts.env ?? process.env)
+    : spawnTracked(rocdBin, args, opts.env ?? process.env);
   let output = "";
   const waiters: Array<() => void> = [];
   const onData = (chunk: Buffer) => {

@@ -2,40 +2,17 @@
 // validation class, persistence across a restart, through the generated
 // client against the daemon with the mock driver and real UDP on 127.0.0.1.
 import assert from "node:assert/strict";
-import { createHash } from "node:crypto";
 import { createSocket } from "node:dgram";
 import { after, before, describe, it } from "node:test";
 
 import type { components } from "../generated/api.js";
 import { startDaemon, tempDir, type Daemon } from "../harness/daemon.js";
 import { assertFetchProblem, sleep, uidPattern } from "../harness/http.js";
+import { mic, speakers } from "../harness/mock_ports.js";
 import { freeUdpPort } from "../harness/udp.js";
 
 type Stream = components["schemas"]["Stream"];
 type StreamCreate = components["schemas"]["StreamCreate"];
-
-/** Uid::derive("port", "mock:<name>"), as the daemon computes port uids. */
-function portUid(name: string): string {
-  const alphabet = "abcdefghijklmnopqrstuvwxyz0123456789";
-  let digest = createHash("sha256").update(Buffer.from(`port\0mock:${name}`)).digest();
-  let pos = 0;
-  let out = "";
-  for (let n = 0; n < 18; ) {
-    if (pos === digest.length) {
-      digest = createHash("sha256").update(digest).digest();
-      pos = 0;
-    }
-    const byte = digest[pos++]!;
-    if (byte >= 252) continue;
-    if (n > 0 && n % 6 === 0) out += "-";
-    out += alphabet[byte % 36];
-    n++;
-  }
-  return out;
-}
-
-const mic = `/peers/self/ports/${portUid("mock_microphone")}`;
-const speakers = `/peers/self/ports/${portUid("mock_speakers")}`;
 
 function sendBody(media: string): StreamCreate {
   return { source: { type: "port", port_uri: mic }, destination: { type: "address", media_uri: media } };

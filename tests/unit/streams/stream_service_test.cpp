@@ -35,7 +35,8 @@ public:
         if (!spec) {
             return tl::unexpected(spec.error());
         }
-        return shown(service_.create(*spec));
+        return shown(
+            test::await<StreamView>(io_, [&](auto done) { service_.create(*spec, std::move(done)); }));
     }
     Result<json> get(const Uid& uid) const { return shown(service_.get(uid)); }
     Result<json> update(const Uid& uid, const json& body) {

@@ -286,7 +286,7 @@ TEST(FecReader, repair_packets_never_create_a_session_and_foreign_ones_are_ignor
     wire.packets.push_back(cap.packets[0]);
     Packet foreign = cap.packets[18];
     ASSERT_TRUE(foreign.has(PacketFlag_Repair));
-    foreign.address = *address::SocketAddress::resolve("127.0.0.1", 5555);
+    foreign.address = *address::SocketAddress::numeric("127.0.0.1", 5555);
     wire.packets.push_back(foreign);
     receiver.read(buf.data(), 221);
     EXPECT_EQ(receiver.metrics().sessions_started, 1u);

@@ -75,7 +75,7 @@ namespace {
 // Stamps a fixed source address on each packet, as the network would.
 struct FromAddress final : IPacketWriter {
     FromAddress(IPacketWriter& next, std::uint16_t port) : next(next) {
-        addr = *address::SocketAddress::resolve("127.0.0.1", port);
+        addr = *address::SocketAddress::numeric("127.0.0.1", port);
     }
     void write(Packet& p) override {
         p.address = addr;

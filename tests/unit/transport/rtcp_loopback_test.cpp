@@ -24,7 +24,7 @@ class UdpRelay {
 public:
     UdpRelay(const address::SocketAddress& to, double loss) : to_(to), loss_(loss) {
         fd_ = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-        auto any = *address::SocketAddress::resolve("127.0.0.1", 0);
+        auto any = *address::SocketAddress::numeric("127.0.0.1", 0);
         EXPECT_EQ(bind(fd_, any.sockaddr_ptr(), any.length()), 0);
         sockaddr_storage ss {};
         socklen_t len = sizeof(ss);
