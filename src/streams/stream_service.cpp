@@ -7,35 +7,10 @@
 #include <boost/asio/post.hpp>
 #include <spdlog/spdlog.h>
 
+#include "streams/stream_entry.h"
 #include "streams/stream_metrics.h"
 
 namespace rocd::streams {
-
-using Clock = std::chrono::steady_clock;
-
-struct StreamService::Entry {
-    explicit Entry(Uid uid) : uid(std::move(uid)) {}
-    Uid uid;
-    /// PortService references held on the stream's ports (so they stay
-    /// listed and cannot be deleted under the stream).
-    std::vector<Uid> retained;
-    /// Set unless the stored spec could not be read (then `stored` is shown).
-    std::optional<StreamSpec> spec;
-    std::string stored;
-    StreamState state = StreamState::starting;
-    std::string error;
-    std::unique_ptr<RunningStream> running;
-    /// Set while a stopped transport is being let go by the pump: what must
-    /// wait for its sockets to close (a restart binds the same addresses)
-    /// queues here, and runs in order once it is closed.
-    std::shared_ptr<std::vector<std::function<void()>>> stopping;
-    /// Bumped by every stop and start: an open whose host names were still
-    /// resolving when it changed is dropped.
-    std::uint64_t generation = 0;
-    std::uint64_t last_flow = 0;
-    Clock::time_point started_at {};
-    Clock::time_point last_flow_at {};
-};
 
 StreamService::StreamService(boost::asio::io_context& io, ports::PortService& ports,
                              drivers::DeviceDriver& driver, store::StreamRepository& repository,
@@ -86,18 +61,6 @@ Status StreamService::start() {
     }
     arm_timer();
     return {};
-}
-
-void StreamService::arm_timer() {
-    timer_.expires_after(options_.state_interval);
-    std::weak_ptr<int> alive = alive_;
-    timer_.async_wait([this, alive](const boost::system::error_code& ec) {
-        if (ec || !alive.lock()) {
-            return;
-        }
-        evaluate_states();
-        arm_timer();
-    });
 }
 
 void StreamService::retain_ports(Entry& entry) {
@@ -183,44 +146,6 @@ void StreamService::when_stopped(Entry& entry, std::function<void()> then) {
     } else {
         then();
     }
-}
-
-void StreamService::start_or_wait(Entry& entry) {
-    if (entry.stopping) {
-        // Its old transport still holds the addresses.
-        when_stopped(entry, [this, uid = entry.uid] {
-            if (Entry* now = find(uid); now != nullptr && now->spec && !now->running) {
-                start_or_wait(*now);
-            }
-        });
-        return;
-    }
-    const auto generation = ++entry.generation;
-    std::weak_ptr<int> alive = alive_;
-    opener_.open(*entry.spec,
-                 [this, alive, uid = entry.uid, generation](Result<std::unique_ptr<RunningStream>> running) {
-                     Entry* entry = alive.lock() ? find(uid) : nullptr;
-                     if (entry == nullptr || entry->generation != generation || entry->running) {
-                         return; // stopped, restarted or deleted while its names resolved
-                     }
-                     if (running) {
-                         run(*entry, std::move(*running));
-                         set_state(*entry, StreamState::starting);
-                     } else if (running.error().code == Errc::not_found) {
-                         set_state(*entry, StreamState::waiting_for_port);
-                     } else {
-                         set_state(*entry, StreamState::error, running.error().message);
-                     }
-                 });
-}
-
-void StreamService::set_state(Entry& entry, StreamState state, std::string error) {
-    if (entry.state == state && entry.error == error) {
-        return;
-    }
-    entry.state = state;
-    entry.error = std::move(error);
-    notify(StreamChange::state_changed, entry);
 }
 
 void StreamService::create(const StreamSpec& spec, Done<StreamView> done) {
@@ -388,48 +313,6 @@ void StreamService::remove(const Uid& uid, Done<void> done) {
     auto last = view_of(entry);
     streams_.erase(it);
     listeners_.notify(StreamChange::removed, last);
-}
-
-void StreamService::evaluate_states() {
-    const auto now = Clock::now();
-    for (auto& entry : streams_) {
-        if (!entry->running) {
-            continue;
-        }
-        const auto& r = *entry->running;
-        // What arrives, for streams that receive; what leaves otherwise.
-        const std::uint64_t flow =
-            r.receiver ? r.receiver->metrics().packets_received : r.sender->metrics().packets_sent;
-        if (flow > entry->last_flow) {
-            entry->last_flow = flow;
-            entry->last_flow_at = now;
-            set_state(*entry, StreamState::active);
-        } else if (now - entry->last_flow_at >= options_.idle_after) {
-            set_state(*entry, StreamState::idle);
-        }
-    }
-}
-
-void StreamService::on_port_change(ports::PortService::Change change, const Port& port) {
-    const bool present = change != ports::PortService::Change::removed && port.present;
-    for (auto& entry : streams_) {
-        if (!entry->spec) {
-            continue;
-        }
-        const auto uids = port_uids(*entry->spec);
-        if (std::find(uids.begin(), uids.end(), port.uid) == uids.end()) {
-            continue;
-        }
-        if (change != ports::PortService::Change::removed) {
-            retain_ports(*entry); // a restored stream whose port was not listed then
-        }
-        if (!present && entry->running) {
-            stop(*entry);
-            set_state(*entry, StreamState::waiting_for_port);
-        } else if (present && entry->state == StreamState::waiting_for_port) {
-            start_or_wait(*entry); // waits on while its other port is absent
-        }
-    }
 }
 
 StreamView StreamService::view_of(const Entry& entry) const {
