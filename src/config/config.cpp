@@ -141,6 +141,17 @@ Result<Config> apply_config_file(const std::filesystem::path& path, Config base)
         };
     };
 
+    auto count = [&](std::size_t& out, std::int64_t min, std::int64_t max) {
+        return [&out, integer, min, max](const YAML::Node& node) -> Status {
+            auto value = integer(node, min, max);
+            if (!value) {
+                return tl::unexpected(value.error());
+            }
+            out = static_cast<std::size_t>(*value);
+            return {};
+        };
+    };
+
     const std::map<std::string, Apply> keys {
         {"listen",
          [&](const YAML::Node& node) -> Status {
@@ -225,27 +236,13 @@ Result<Config> apply_config_file(const std::filesystem::path& path, Config base)
              base.cors_allowed_origins = std::move(origins);
              return {};
          }},
-        {"max_connections",
-         [&](const YAML::Node& node) -> Status {
-             auto value = integer(node, 1, 100'000);
-             if (!value) {
-                 return tl::unexpected(value.error());
-             }
-             base.max_connections = static_cast<std::size_t>(*value);
-             return {};
-         }},
+        {"max_connections", count(base.max_connections, 1, 100'000)},
+        {"max_connections_per_client", count(base.max_connections_per_client, 1, 100'000)},
+        {"max_event_clients", count(base.max_event_clients, 1, 100'000)},
         {"header_timeout_ms", millis(base.header_timeout)},
         {"idle_timeout_ms", millis(base.idle_timeout)},
         {"event_heartbeat_ms", millis(base.event_heartbeat)},
-        {"event_queue_limit",
-         [&](const YAML::Node& node) -> Status {
-             auto value = integer(node, 16, 1'000'000);
-             if (!value) {
-                 return tl::unexpected(value.error());
-             }
-             base.event_queue_limit = static_cast<std::size_t>(*value);
-             return {};
-         }},
+        {"event_queue_limit", count(base.event_queue_limit, 16, 1'000'000)},
     };
 
     for (const auto& entry : root) {

@@ -44,6 +44,9 @@ struct Config {
     /// Device fixture of the mock driver.
     std::optional<std::filesystem::path> mock_fixture;
     std::size_t max_connections = 512;
+    std::size_t max_connections_per_client = 64;
+    /// GET /events streams at once (they do not count as connections).
+    std::size_t max_event_clients = 64;
     std::chrono::milliseconds header_timeout {10'000};
     std::chrono::milliseconds idle_timeout {60'000};
     /// Interval of SSE heartbeats on GET /events.

@@ -72,6 +72,7 @@ Status run(const config::Config& config, const std::filesystem::path& data_dir) 
     options.host = config.listen.host;
     options.port = config.listen.port;
     options.max_connections = config.max_connections;
+    options.max_connections_per_client = config.max_connections_per_client;
     options.header_timeout = config.header_timeout;
     options.idle_timeout = config.idle_timeout;
     options.cors_allowed_origins = config.cors_allowed_origins;
@@ -139,8 +140,9 @@ Status run(const config::Config& config, const std::filesystem::path& data_dir) 
     api::add_peer_routes(router, peers);
     api::add_port_routes(router, peers, ports);
     api::add_stream_routes(router, streams);
-    api::add_event_routes(router, io, bus,
-                          {config.event_heartbeat, config.event_queue_limit, store->self_uid()});
+    api::add_event_routes(
+        router, io, bus,
+        {config.event_heartbeat, config.event_queue_limit, config.max_event_clients, store->self_uid()});
     if (auto status = api::add_docs_routes(router, data_dir); !status) {
         return status;
     }

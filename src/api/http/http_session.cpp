@@ -37,6 +37,22 @@ template <class Derived, class Stream> HttpSession<Derived, Stream>::~HttpSessio
     }
 }
 
+template <class Derived, class Stream>
+void HttpSession<Derived, Stream>::set_remote(asio::ip::tcp::endpoint remote) {
+    remote_ = remote;
+    client_ = remote.address();
+    // An IPv4 client of a dual-stack socket is one client with its IPv4 peers.
+    if (client_.is_v6() && client_.to_v6().is_v4_mapped()) {
+        client_ = asio::ip::make_address_v4(asio::ip::v4_mapped, client_.to_v6());
+    }
+}
+
+template <class Derived, class Stream> void HttpSession<Derived, Stream>::evict() {
+    waiting_since_.reset();
+    spdlog::debug("http {}: closed while waiting, for a new connection", peer());
+    close();
+}
+
 template <class Derived, class Stream> std::string HttpSession<Derived, Stream>::peer() const {
     return remote_.address().to_string() + ":" + std::to_string(remote_.port());
 }
@@ -60,7 +76,12 @@ template <class Derived, class Stream> void HttpSession<Derived, Stream>::wait_r
         return read_request();
     }
     idle_ = true;
-    beast::get_lowest_layer(stream_).expires_after(timeouts_.idle);
+    if (!waiting_since_) {
+        waiting_since_ = Clock::now();
+    }
+    // A connection that has sent nothing yet gets the header timeout: only
+    // one that was answered has earned the idle one.
+    beast::get_lowest_layer(stream_).expires_after(served_ == 0 ? timeouts_.header : timeouts_.idle);
     stream_.async_read_some(buffer_.prepare(4096),
                             [self = derived().shared_from_this()](beast::error_code ec, std::size_t n) {
                                 self->idle_ = false;
@@ -73,6 +94,9 @@ template <class Derived, class Stream> void HttpSession<Derived, Stream>::wait_r
 }
 
 template <class Derived, class Stream> void HttpSession<Derived, Stream>::read_request() {
+    if (!waiting_since_) {
+        waiting_since_ = Clock::now(); // a pipelined request, already in the buffer
+    }
     parser_.emplace();
     parser_->header_limit(header_limit);
     parser_->body_limit(max_body_size);
@@ -101,6 +125,7 @@ template <class Derived, class Stream> void HttpSession<Derived, Stream>::on_hea
 template <class Derived, class Stream> void HttpSession<Derived, Stream>::refuse_request(Response res) {
     method_ = parser_->get().method_string();
     target_ = parser_->get().target();
+    waiting_since_.reset();
     closing_ = true;
     linger_ = true;
     write(std::move(res), false);
@@ -133,6 +158,8 @@ template <class Derived, class Stream> void HttpSession<Derived, Stream>::on_rea
     const Request& request = parser_->get();
     method_ = request.method_string();
     target_ = request.target();
+    waiting_since_.reset();
+    served_++;
     if (refuse_) {
         closing_ = true;
         return write(too_many_connections(), false);
@@ -182,6 +209,7 @@ void HttpSession<Derived, Stream>::answer_later(std::function<void(Responder)> l
 template <class Derived, class Stream> void HttpSession<Derived, Stream>::start_body(Reply reply) {
     reply.response.set(http::field::server, server_name);
     spdlog::info("http {} {} {} -> {} (stream)", peer(), method_, target_, reply.response.result_int());
+    host_->session_streaming(*this);
     body_.start(reply.response, std::move(reply.stream), derived().shared_from_this());
 }
 

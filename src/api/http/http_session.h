@@ -22,6 +22,11 @@ template <class Derived, class Stream> class HttpSession : public Session {
 public:
     void stop_when_idle() override;
     void detach() override { host_ = nullptr; }
+    const boost::asio::ip::address& client() const override { return client_; }
+    std::optional<std::chrono::steady_clock::time_point> waiting_since() const override {
+        return waiting_since_;
+    }
+    void evict() override;
 
     /// Answers the first request 503 and closes (a connection over the
     /// limit that could not be told at once). Call before run().
@@ -36,6 +41,9 @@ protected:
     void wait_request();
     void close();
     std::string peer() const;
+
+    /// Set by the transport's constructor; client_ follows from it.
+    void set_remote(boost::asio::ip::tcp::endpoint remote);
 
     boost::asio::ip::tcp::endpoint remote_;
     SessionTimeouts timeouts_;
@@ -60,6 +68,9 @@ private:
     std::optional<http::request_parser<http::string_body>> parser_;
     Response response_;
     std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
+    boost::asio::ip::address client_;
+    std::optional<std::chrono::steady_clock::time_point> waiting_since_ = std::chrono::steady_clock::now();
+    std::size_t served_ = 0;
     std::string method_;
     std::string target_;
     BodyWriter<Stream> body_;

@@ -15,7 +15,7 @@ constexpr std::size_t linger_limit = 16 * 1024 * 1024;
 PlainSession::PlainSession(SessionHost& host, SessionTimeouts timeouts, tcp::socket&& socket)
     : HttpSession(host, timeouts, stream_), stream_(std::move(socket)) {
     beast::error_code ec;
-    remote_ = stream_.socket().remote_endpoint(ec);
+    set_remote(stream_.socket().remote_endpoint(ec));
 }
 
 void PlainSession::run() {

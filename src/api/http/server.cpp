@@ -19,6 +19,19 @@ namespace {
 /// connection is closed without one.
 constexpr std::size_t max_refusing = 16;
 
+/// Refusals and evictions are logged together, at most this often: a flood
+/// of connections must not become a flood of log lines.
+constexpr std::chrono::seconds overload_log_interval {10};
+
+asio::ip::address client_of(const tcp::socket& socket) {
+    boost::system::error_code ec;
+    auto address = socket.remote_endpoint(ec).address();
+    if (address.is_v6() && address.to_v6().is_v4_mapped()) {
+        address = asio::ip::make_address_v4(asio::ip::v4_mapped, address.to_v6());
+    }
+    return address;
+}
+
 } // namespace
 
 Server::Server(asio::io_context& io, const Router& router, ServerOptions options)
@@ -112,7 +125,7 @@ void Server::do_accept() {
         }
         if (!ec) {
             socket.set_option(tcp::no_delay(true), ec);
-            if (sessions_.size() >= options_.max_connections) {
+            if (!make_room(client_of(socket))) {
                 refuse(std::move(socket));
             } else if (tls_) {
                 open<TlsSession>(false, std::move(socket), *tls_);
@@ -132,13 +145,80 @@ template <class SessionType, class... Args> void Server::open(bool refused, Args
     if (refused) {
         refusing_.insert(session.get());
         session->refuse();
+    } else {
+        counted_.emplace(session.get(), session->client());
+        per_client_[session->client()]++;
     }
     session->run();
 }
 
+Session* Server::longest_waiting(const asio::ip::address* client) const {
+    Session* oldest = nullptr;
+    std::chrono::steady_clock::time_point since {};
+    for (const auto& [session, address] : counted_) {
+        if (client != nullptr && address != *client) {
+            continue;
+        }
+        const auto waiting = session->waiting_since();
+        if (waiting && (oldest == nullptr || *waiting < since)) {
+            oldest = session;
+            since = *waiting;
+        }
+    }
+    return oldest;
+}
+
+bool Server::make_room(const asio::ip::address& client) {
+    const auto it = per_client_.find(client);
+    if (it != per_client_.end() && it->second >= options_.max_connections_per_client) {
+        Session* victim = longest_waiting(&client);
+        if (victim == nullptr) {
+            return false;
+        }
+        uncount(*victim);
+        victim->evict();
+        note_overload(false);
+    }
+    if (counted_.size() >= options_.max_connections) {
+        Session* victim = longest_waiting(nullptr);
+        if (victim == nullptr) {
+            return false;
+        }
+        uncount(*victim);
+        victim->evict();
+        note_overload(false);
+    }
+    return true;
+}
+
+void Server::uncount(Session& session) {
+    const auto it = counted_.find(&session);
+    if (it == counted_.end()) {
+        return;
+    }
+    if (auto client = per_client_.find(it->second); client != per_client_.end() && --client->second == 0) {
+        per_client_.erase(client);
+    }
+    counted_.erase(it);
+}
+
+void Server::note_overload(bool refused) {
+    (refused ? refused_ : evicted_)++;
+    const auto now = std::chrono::steady_clock::now();
+    if (now - overload_logged_ < overload_log_interval) {
+        return;
+    }
+    spdlog::warn("http: connection limits reached ({} in all, {} per client): {} connection(s) refused, {} "
+                 "waiting one(s) closed for new ones since the last report",
+                 options_.max_connections, options_.max_connections_per_client, refused_, evicted_);
+    refused_ = 0;
+    evicted_ = 0;
+    overload_logged_ = now;
+}
+
 void Server::refuse(tcp::socket socket) {
     // Tell the client why instead of leaving it hanging.
-    spdlog::warn("http: connection limit ({}) reached; refusing a connection", options_.max_connections);
+    note_overload(true);
     boost::system::error_code ec;
     if (!tls_) {
         // A fresh socket's send buffer always takes this one small write.
@@ -158,7 +238,12 @@ void Server::refuse(tcp::socket socket) {
     }
 }
 
+void Server::session_streaming(Session& session) {
+    uncount(session);
+}
+
 void Server::session_closed(Session& session) {
+    uncount(session);
     sessions_.erase(&session);
     refusing_.erase(&session);
     if (stopping_ && sessions_.empty() && on_drained_) {

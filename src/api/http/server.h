@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <set>
@@ -26,7 +27,13 @@ namespace rocd::api {
 struct ServerOptions {
     std::string host = "127.0.0.1";
     std::uint16_t port = 4040;
+    /// Request connections at once (GET /events streams are bounded by
+    /// their route instead), and from one client address. Over a limit, a
+    /// new connection takes the slot of the one that has waited longest for
+    /// a whole request (in that client's connections, then in all); only
+    /// when every slot is answering a request is it refused (503).
     std::size_t max_connections = 512;
+    std::size_t max_connections_per_client = 64;
     /// Time a client has to send a request's header (and body) once it started.
     std::chrono::milliseconds header_timeout {10'000};
     /// Time a kept-alive connection may wait for its next request.
@@ -76,9 +83,19 @@ public:
 private:
     const Router& router() const override { return router_; }
     const AccessPolicy& access() const override { return access_; }
+    void session_streaming(Session& session) override;
     void session_closed(Session& session) override;
 
     void do_accept();
+    /// Frees a slot for a new connection from `client` if a limit is
+    /// reached, by evicting a waiting session; false if none can go.
+    bool make_room(const boost::asio::ip::address& client);
+    /// The session that has waited longest, of `client` only if given.
+    Session* longest_waiting(const boost::asio::ip::address* client) const;
+    /// Takes `session` out of the request connections' counts.
+    void uncount(Session& session);
+    /// Counts a refusal or an eviction; logs them at most every few seconds.
+    void note_overload(bool refused);
     /// A connection over the limit: told 503 if that can be done cheaply.
     void refuse(boost::asio::ip::tcp::socket socket);
     template <class SessionType, class... Args> void open(bool refused, Args&&... args);
@@ -90,6 +107,13 @@ private:
     boost::asio::ip::tcp::acceptor acceptor_;
     std::optional<boost::asio::ssl::context> tls_;
     std::set<Session*> sessions_;
+    /// Request connections: every session but the streaming, evicted and
+    /// refusing ones; per client address, and in all.
+    std::map<Session*, boost::asio::ip::address> counted_;
+    std::map<boost::asio::ip::address, std::size_t> per_client_;
+    std::size_t refused_ = 0;
+    std::size_t evicted_ = 0;
+    std::chrono::steady_clock::time_point overload_logged_ {};
     /// TLS connections over the limit being told 503 (a TLS client needs a
     /// handshake before it can read one); in sessions_ too.
     std::set<Session*> refusing_;

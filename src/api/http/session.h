@@ -4,6 +4,9 @@
 #pragma once
 
 #include <chrono>
+#include <optional>
+
+#include <boost/asio/ip/address.hpp>
 
 #include "api/http/access_policy.h"
 #include "api/http/router.h"
@@ -19,12 +22,21 @@ public:
     virtual void stop_when_idle() = 0;
     /// The host is going away: do not call it again.
     virtual void detach() = 0;
+    /// The client's address (the port left out).
+    virtual const boost::asio::ip::address& client() const = 0;
+    /// Since when the connection has been waiting for a whole request: a
+    /// new or kept-alive connection, or one whose request is still coming
+    /// in. Empty while a request is answered or a body streams.
+    virtual std::optional<std::chrono::steady_clock::time_point> waiting_since() const = 0;
+    /// Closes now, without an answer: the server needs the slot for a new
+    /// connection. Only for a session that is waiting.
+    virtual void evict() = 0;
 };
 
 /// The timeouts a session applies, copied from the server's options.
 struct SessionTimeouts {
-    /// From a request's first byte until its header (and body) are in; also
-    /// bounds writing an answer.
+    /// From a request's first byte until its header (and body) are in, and
+    /// for a new connection from its start; also bounds writing an answer.
     std::chrono::milliseconds header;
     /// Waiting for the next request of a kept-alive connection.
     std::chrono::milliseconds idle;
@@ -35,6 +47,10 @@ class SessionHost {
 public:
     virtual const Router& router() const = 0;
     virtual const AccessPolicy& access() const = 0;
+    /// `session` now streams a long-lived body (GET /events): it no longer
+    /// counts among the request connections, which it would otherwise hold
+    /// for as long as it stays (the route bounds those streams itself).
+    virtual void session_streaming(Session& session) = 0;
     /// `session` is being destroyed.
     virtual void session_closed(Session& session) = 0;
 

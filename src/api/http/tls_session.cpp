@@ -11,7 +11,7 @@ TlsSession::TlsSession(SessionHost& host, SessionTimeouts timeouts, tcp::socket&
                        boost::asio::ssl::context& tls)
     : HttpSession(host, timeouts, stream_), stream_(std::move(socket), tls) {
     beast::error_code ec;
-    remote_ = beast::get_lowest_layer(stream_).socket().remote_endpoint(ec);
+    set_remote(beast::get_lowest_layer(stream_).socket().remote_endpoint(ec));
 }
 
 void TlsSession::run() {

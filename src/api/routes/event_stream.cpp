@@ -24,9 +24,16 @@ std::string sse_message(std::string_view event, const nlohmann::json& data, std:
 }
 
 EventStream::EventStream(boost::asio::io_context& io, events::EventBus& bus, EventStreamOptions options,
-                         events::Filter filter, std::optional<std::uint64_t> last_id, bool snapshot)
+                         events::Filter filter, std::optional<std::uint64_t> last_id, bool snapshot,
+                         std::shared_ptr<std::size_t> clients)
     : bus_(bus), options_(options), filter_(std::move(filter)), last_id_(last_id), snapshot_(snapshot),
-      heartbeat_(io) {}
+      heartbeat_(io), clients_(std::move(clients)) {
+    ++*clients_;
+}
+
+EventStream::~EventStream() {
+    --*clients_;
+}
 
 void EventStream::start(StreamSink& sink) {
     sink_ = &sink;

@@ -28,7 +28,9 @@ std::string sse_frame(std::string_view event, std::string_view data_text, std::o
 class EventStream : public StreamSource, public std::enable_shared_from_this<EventStream> {
 public:
     EventStream(boost::asio::io_context& io, events::EventBus& bus, EventStreamOptions options,
-                events::Filter filter, std::optional<std::uint64_t> last_id, bool snapshot);
+                events::Filter filter, std::optional<std::uint64_t> last_id, bool snapshot,
+                std::shared_ptr<std::size_t> clients);
+    ~EventStream() override;
 
     void start(StreamSink& sink) override;
     void stop() override;
@@ -46,6 +48,8 @@ private:
     StreamSink* sink_ = nullptr;
     std::optional<events::EventBus::SubscriberId> subscription_;
     std::uint64_t delivered_ = 0;
+    /// The route's count of open streams, this one included.
+    std::shared_ptr<std::size_t> clients_;
 };
 
 } // namespace rocd::api

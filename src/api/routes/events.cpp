@@ -48,10 +48,17 @@ tl::expected<std::uint64_t, Response> parse_event_id(std::string_view text, std:
 
 void add_event_routes(Router& router, boost::asio::io_context& io, events::EventBus& bus,
                       EventStreamOptions options) {
+    // Counted by the streams themselves: one goes when its client does.
+    auto clients = std::make_shared<std::size_t>(0);
     router.add_stream(
         "/events",
-        [&io, &bus,
-         options](const RequestContext& context) -> tl::expected<std::shared_ptr<StreamSource>, Response> {
+        [&io, &bus, options,
+         clients](const RequestContext& context) -> tl::expected<std::shared_ptr<StreamSource>, Response> {
+            if (*clients >= options.max_clients) {
+                return tl::unexpected(problem(http::status::service_unavailable, "too-many-event-clients",
+                                              "the daemon streams events to " + std::to_string(*clients) +
+                                                  " clients already, its limit; retry later"));
+            }
             events::Filter filter;
             std::optional<std::uint64_t> last_id;
             bool snapshot = false;
@@ -98,7 +105,8 @@ void add_event_routes(Router& router, boost::asio::io_context& io, events::Event
                 }
                 last_id = *id;
             }
-            return std::make_shared<EventStream>(io, bus, options, std::move(filter), last_id, snapshot);
+            return std::make_shared<EventStream>(io, bus, options, std::move(filter), last_id, snapshot,
+                                                 clients);
         });
 }
 

@@ -18,6 +18,8 @@ struct EventStreamOptions {
     /// Messages a client may have queued; one more and it gets `overflow`
     /// and is disconnected, so a slow client never holds the daemon back.
     std::size_t max_queued = 1024;
+    /// Streams at once; one more is answered 503 (`too-many-event-clients`).
+    std::size_t max_clients = 64;
     /// This daemon's peer uid. Events name resources by uid, so a `uri`
     /// filter of `/peers/self...` is rewritten to it.
     std::optional<Uid> self_uid;

@@ -159,3 +159,48 @@ export async function assertFetchProblem(
 }
 
 export const uidPattern = /^[a-z0-9]{6}-[a-z0-9]{6}-[a-z0-9]{6}$/;
+
+/** A connection the test keeps open between requests. */
+export class Conn {
+  private data = "";
+  closed = false;
+  private constructor(private socket: net.Socket) {
+    socket.on("data", (c: Buffer) => (this.data += c.toString("utf8")));
+    socket.on("close", () => (this.closed = true));
+    socket.on("error", () => (this.closed = true));
+  }
+  /** `localAddress`: the client's own address (another loopback address is another client). */
+  static open(port: number, localAddress?: string): Promise<Conn> {
+    return new Promise((resolve, reject) => {
+      const s = net.connect({ host: "127.0.0.1", port, localAddress }, () => resolve(new Conn(s)));
+      s.once("error", reject);
+    });
+  }
+  /** Sends one GET and waits for its whole (Content-Length framed) answer. */
+  async get(path: string, timeoutMs = 3000): Promise<ReturnType<typeof parseRawResponse>> {
+    this.data = "";
+    this.socket.write(`GET ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n`);
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      const split = this.data.indexOf("\r\n\r\n");
+      if (split > 0) {
+        const res = parseRawResponse(this.data);
+        if (Buffer.byteLength(res.body) >= Number(res.headers.get("content-length") ?? 0)) return res;
+      }
+      if (this.closed) break;
+      await sleep(10);
+    }
+    throw new Error(`no complete answer to GET ${path}: ${JSON.stringify(this.data)}`);
+  }
+  /** Writes raw bytes and returns at once. */
+  send(bytes: string): void {
+    this.socket.write(bytes);
+  }
+  /** What came back so far. */
+  received(): string {
+    return this.data;
+  }
+  close(): void {
+    this.socket.destroy();
+  }
+}

@@ -2,7 +2,7 @@
 // cap and TLS.
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import http from "node:http";
 import https from "node:https";
 import net from "node:net";
@@ -12,42 +12,18 @@ import { describe, it } from "node:test";
 
 import type { components } from "../generated/api.js";
 import { startDaemon, tempDir, type Daemon } from "../harness/daemon.js";
-import { assertProblem, httpRequest, parseRawResponse, rawExchange, sleep, uidPattern } from "../harness/http.js";
+import { Conn, assertProblem, httpRequest, parseRawResponse, rawExchange, sleep, uidPattern } from "../harness/http.js";
 
-/** A connection the test keeps open between requests. */
-class Conn {
-  private data = "";
-  closed = false;
-  private constructor(private socket: net.Socket) {
-    socket.on("data", (c: Buffer) => (this.data += c.toString("utf8")));
-    socket.on("close", () => (this.closed = true));
-    socket.on("error", () => (this.closed = true));
-  }
-  static open(port: number): Promise<Conn> {
-    return new Promise((resolve, reject) => {
-      const s = net.connect({ host: "127.0.0.1", port }, () => resolve(new Conn(s)));
-      s.once("error", reject);
-    });
-  }
-  /** Sends one GET and waits for its whole (Content-Length framed) answer. */
-  async get(path: string, timeoutMs = 3000): Promise<ReturnType<typeof parseRawResponse>> {
-    this.data = "";
-    this.socket.write(`GET ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n`);
-    const deadline = Date.now() + timeoutMs;
-    while (Date.now() < deadline) {
-      const split = this.data.indexOf("\r\n\r\n");
-      if (split > 0) {
-        const res = parseRawResponse(this.data);
-        if (Buffer.byteLength(res.body) >= Number(res.headers.get("content-length") ?? 0)) return res;
-      }
-      if (this.closed) break;
-      await sleep(10);
-    }
-    throw new Error(`no complete answer to GET ${path}: ${JSON.stringify(this.data)}`);
-  }
-  close(): void {
-    this.socket.destroy();
-  }
+/** A mock fixture whose virtual-device creation takes 1.5 s: a POST of a port keeps its connection answering. */
+function slowFixture(dir: string): string {
+  const path = join(dir, "slow-mock.json");
+  writeFileSync(path, JSON.stringify({ create_delay_ms: 1500, devices: [] }));
+  return path;
+}
+
+function slowPost(name: string): string {
+  const body = JSON.stringify({ direction: "output", display_name: name });
+  return `POST /peers/self/ports HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n${body}`;
 }
 
 /** Client ports of the access-log lines matching `pattern`, once there are `count` (the line follows the answer). */
@@ -209,8 +185,10 @@ describe("HTTP behaviour", () => {
     }
   });
 
-  it("max_connections: 2 answers a third connection 503 and serves again once one closes", async () => {
-    const d = await startDaemon({ config: "max_connections: 2\n" });
+  it("max_connections: 2: a third connection takes the slot of the longest idle one; with both answering, it is 503", async (t) => {
+    const dir = tempDir();
+    t.after(() => dir.remove());
+    const d = await startDaemon({ config: `max_connections: 2\nmock_fixture: ${slowFixture(dir.path)}\n` });
     const open: Conn[] = [];
     try {
       for (let i = 0; i < 2; i++) {
@@ -218,24 +196,28 @@ describe("HTTP behaviour", () => {
         open.push(c);
         assert.equal((await c.get("/status")).status, 200);
       }
+      // Both wait idle: the newcomer is served, the one idle longest closed.
       const third = await rawExchange(d.port, ["GET /status HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"]);
-      assert.ok(third.closed);
-      const res = parseRawResponse(third.data);
+      assert.equal(parseRawResponse(third.data).status, 200);
+      for (let i = 0; i < 100 && !open[0]!.closed; i++) await sleep(10);
+      assert.ok(open[0]!.closed, "the connection idle the longest was closed for it");
+      assert.equal((await open[1]!.get("/peers")).status, 200, "the other one still works");
+      await d.waitForLog(/connection limits reached \(2 in all, 64 per client\)/);
+      for (const c of open) c.close();
+      open.length = 0;
+
+      // Two slots answering slow requests: nothing can be reclaimed.
+      for (let i = 0; i < 2; i++) {
+        const c = await Conn.open(d.port);
+        open.push(c);
+        c.send(slowPost(`busy ${i}`));
+      }
+      await sleep(200);
+      const refused = await rawExchange(d.port, ["GET /status HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"]);
+      assert.ok(refused.closed);
+      const res = parseRawResponse(refused.data);
       assert.equal(res.status, 503);
       assertProblem(res.headers.get("content-type"), JSON.parse(res.body), { status: 503, type: "too-many-connections" });
-      // The log line comes through a pipe, not with the answer: wait for it.
-      await d.waitForLog(/connection limit \(2\) reached/);
-
-      // The two held connections still work.
-      for (const c of open) assert.equal((await c.get("/peers")).status, 200);
-
-      open.pop()!.close();
-      let status = 0;
-      for (let i = 0; i < 100 && status !== 200; i++) {
-        await sleep(20);
-        status = (await d.clientWith({ Connection: "close" }).GET("/status")).response.status;
-      }
-      assert.equal(status, 200, "a slot frees when a connection closes");
     } finally {
       for (const c of open) c.close();
       assert.deepEqual(await d.stop(), { code: 0, signal: null });
@@ -307,7 +289,7 @@ describe("HTTP behaviour", () => {
     const dir = tempDir();
     t.after(() => dir.remove());
     const { cert, key, ca } = selfSignedCert(dir.path);
-    const d = await startDaemon({ args: ["--tls-cert", cert, "--tls-key", key], config: "max_connections: 1\n" });
+    const d = await startDaemon({ args: ["--tls-cert", cert, "--tls-key", key], config: `max_connections: 1\nmock_fixture: ${slowFixture(dir.path)}\n` });
     // One TLS exchange on its own connection: what came back, and whether the server closed it.
     const exchange = (request: string) =>
       new Promise<{ data: string; closed: boolean; socket: import("node:tls").TLSSocket }>((resolve, reject) => {
@@ -321,16 +303,20 @@ describe("HTTP behaviour", () => {
         s.on("close", () => (clearTimeout(timer), resolve({ data, closed: true, socket: s })));
         s.on("error", (e: NodeJS.ErrnoException) => (e.code === "ECONNRESET" ? undefined : reject(e)));
       });
-    const held = await exchange("GET /status HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: keep-alive\r\n\r\n");
+    // The one slot answers a slow request: it cannot be reclaimed.
+    const held = await new Promise<tls.TLSSocket>((resolve, reject) => {
+      const s = tls.connect({ host: "127.0.0.1", port: d.port, ca, servername: "localhost" }, () => (s.write(slowPost("held")), resolve(s)));
+      s.once("error", reject);
+    });
+    await sleep(200);
     try {
-      assert.match(held.data, /^HTTP\/1\.1 200/);
       const extra = await exchange("GET /status HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
       assert.ok(extra.closed, "the extra connection is closed after its answer");
       const res = parseRawResponse(extra.data);
       assert.equal(res.status, 503, extra.data);
       assertProblem(res.headers.get("content-type"), JSON.parse(res.body), { status: 503, type: "too-many-connections" });
     } finally {
-      held.socket.destroy();
+      held.destroy();
       assert.deepEqual(await d.stop(), { code: 0, signal: null });
     }
   });

@@ -31,6 +31,7 @@ class EventStreamTest : public ::testing::Test {
 protected:
     boost::asio::io_context io_;
     events::EventBus bus_ {16};
+    std::shared_ptr<std::size_t> clients_ = std::make_shared<std::size_t>(0);
 };
 
 TEST_F(EventStreamTest, formats_events_as_sse_messages) {
@@ -44,7 +45,8 @@ TEST_F(EventStreamTest, replays_then_snapshots_then_forwards_live_events) {
     bus_.publish(events::type::peer_updated, "/peers/a", {{"n", 1}});
     bus_.publish(events::type::peer_updated, "/peers/a", {{"n", 2}});
 
-    auto stream = std::make_shared<EventStream>(io_, bus_, EventStreamOptions {}, events::Filter {}, 1, true);
+    auto stream =
+        std::make_shared<EventStream>(io_, bus_, EventStreamOptions {}, events::Filter {}, 1, true, clients_);
     FakeSink sink;
     stream->start(sink);
     bus_.publish(events::type::peer_updated, "/peers/a", {{"n", 3}});
@@ -69,7 +71,8 @@ TEST_F(EventStreamTest, replays_then_snapshots_then_forwards_live_events) {
 TEST_F(EventStreamTest, slow_client_gets_overflow_and_is_disconnected) {
     EventStreamOptions options;
     options.max_queued = 5;
-    auto stream = std::make_shared<EventStream>(io_, bus_, options, events::Filter {}, std::nullopt, false);
+    auto stream =
+        std::make_shared<EventStream>(io_, bus_, options, events::Filter {}, std::nullopt, false, clients_);
     FakeSink sink;
     stream->start(sink); // queues the retry line
     for (int i = 0; i < 10; i++) {
@@ -89,7 +92,8 @@ TEST_F(EventStreamTest, overflow_before_any_live_event_reports_where_the_client_
     for (std::optional<std::uint64_t> last_id :
          {std::optional<std::uint64_t> {1}, std::optional<std::uint64_t> {}}) {
         options.max_queued = last_id ? 2 : 1; // the retry line (and the replayed event): full
-        auto stream = std::make_shared<EventStream>(io_, bus_, options, events::Filter {}, last_id, false);
+        auto stream =
+            std::make_shared<EventStream>(io_, bus_, options, events::Filter {}, last_id, false, clients_);
         FakeSink sink;
         stream->start(sink);
         const auto dropped = bus_.publish(events::type::peer_updated, "/peers/a", {});
@@ -106,7 +110,8 @@ TEST_F(EventStreamTest, overflow_before_any_live_event_reports_where_the_client_
 TEST_F(EventStreamTest, a_client_that_keeps_up_never_overflows) {
     EventStreamOptions options;
     options.max_queued = 2;
-    auto stream = std::make_shared<EventStream>(io_, bus_, options, events::Filter {}, std::nullopt, false);
+    auto stream =
+        std::make_shared<EventStream>(io_, bus_, options, events::Filter {}, std::nullopt, false, clients_);
     FakeSink sink;
     stream->start(sink);
     for (int i = 0; i < 100; i++) {
@@ -120,7 +125,8 @@ TEST_F(EventStreamTest, a_client_that_keeps_up_never_overflows) {
 TEST_F(EventStreamTest, sends_heartbeats) {
     EventStreamOptions options;
     options.heartbeat = std::chrono::milliseconds(1);
-    auto stream = std::make_shared<EventStream>(io_, bus_, options, events::Filter {}, std::nullopt, false);
+    auto stream =
+        std::make_shared<EventStream>(io_, bus_, options, events::Filter {}, std::nullopt, false, clients_);
     FakeSink sink;
     stream->start(sink);
     io_.run_one(); // the first heartbeat timer fires
