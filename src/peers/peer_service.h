@@ -31,12 +31,9 @@ public:
     /// Every known peer, this daemon first.
     Result<std::vector<Peer>> list();
 
-    /// Renames a peer (committed when it returns). The name must be 1 to 64
-    /// characters of valid UTF-8 without control characters.
+    /// Renames a peer (committed when it returns); the name is checked by
+    /// core/display_name.h.
     Result<Peer> rename(const PeerRef& peer, const std::string& display_name);
-
-    /// Checks a display name; the error names `field`.
-    static Status validate_display_name(const std::string& name, const std::string& field);
 
 private:
     const Uid& resolve(const PeerRef& peer) const { return peer.is_self() ? self_uid_ : peer.uid(); }

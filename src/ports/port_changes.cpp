@@ -4,7 +4,7 @@
 #include <spdlog/spdlog.h>
 
 #include "core/audio_limits.h"
-#include "peers/peer_service.h"
+#include "core/display_name.h"
 #include "ports/driver_calls.h"
 #include "ports/port_service.h"
 
@@ -27,7 +27,7 @@ void PortService::create_virtual(const VirtualSpec& spec, Done<Port> done) {
     if (display_name.empty()) {
         display_name = spec.direction == PortDirection::output ? "Virtual speaker" : "Virtual microphone";
     }
-    if (auto valid = peers::PeerService::validate_display_name(display_name, "display_name"); !valid) {
+    if (auto valid = check_display_name(display_name, "display_name"); !valid) {
         done(tl::unexpected(valid.error()));
         return;
     }
@@ -106,8 +106,7 @@ void PortService::apply_update(const Port& port, const Update& update, Done<Port
         return;
     }
     if (update.display_name) {
-        if (auto valid = peers::PeerService::validate_display_name(*update.display_name, "display_name");
-            !valid) {
+        if (auto valid = check_display_name(*update.display_name, "display_name"); !valid) {
             done(tl::unexpected(valid.error()));
             return;
         }

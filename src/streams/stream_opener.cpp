@@ -5,6 +5,7 @@
 
 #include "core/audio_limits.h"
 #include "core/uri.h"
+#include "streams/stream_fields.h"
 #include "transport/config_checks.h"
 #include "transport/endpoint.h"
 
@@ -12,46 +13,9 @@ namespace rocd::streams {
 
 namespace {
 
-bool sends(const StreamSpec& spec) {
-    return spec.direction != StreamDirection::receive;
-}
-
-bool receives(const StreamSpec& spec) {
-    return spec.direction != StreamDirection::send;
-}
-
-/// The API field paths of the captured port, the played port and the
-/// address side of a spec.
-std::string capture_field() {
-    return "source.port_uri";
-}
-
-std::string playback_field() {
-    return "destination.port_uri";
-}
-
-std::string address_side(const StreamSpec& spec) {
-    return spec.direction == StreamDirection::send ? "destination" : "source";
-}
-
 /// A local stream's receiver binds an ephemeral loopback port; its sender
 /// is pointed at whatever port that turned out to be.
 constexpr const char* local_bind_uri = "rtp://127.0.0.1:0";
-
-/// The API field of the stream's address that a transport endpoint is
-/// taken from.
-std::string address_field(const StreamSpec& spec, transport::Interface iface) {
-    const std::string side = address_side(spec);
-    switch (iface) {
-    case transport::Interface::source:
-        break;
-    case transport::Interface::repair:
-        return side + ".repair_uri";
-    case transport::Interface::control:
-        return side + ".control_uri";
-    }
-    return side + ".media_uri";
-}
 
 /// A sender's or receiver's failure to open: the transport names the
 /// endpoint at fault by its interface (transport/endpoint.h); the API by the
@@ -160,6 +124,19 @@ Result<StreamPlan> StreamOpener::plan(const StreamSpec& spec) const {
         source = *media;
         repair = *fec;
         control = *rtcp;
+        for (auto [endpoint, iface] :
+             {std::pair {&source, Interface::source}, std::pair {&repair, Interface::repair},
+              std::pair {&control, Interface::control}}) {
+            if (!*endpoint) {
+                continue;
+            }
+            const auto field = address_field(spec, iface);
+            auto st = sends(spec) ? transport::check_destination(**endpoint, field)
+                                  : transport::check_bind_address(**endpoint, field);
+            if (!st) {
+                return tl::unexpected(st.error());
+            }
+        }
     }
 
     const auto& s = spec.settings;
@@ -168,6 +145,27 @@ Result<StreamPlan> StreamOpener::plan(const StreamSpec& spec) const {
     };
     const auto channels_of = [&](const Port& port) {
         return s.channels.value_or(port.channels != 0 ? port.channels : 2);
+    };
+    // A format the stream took from its port, not from its settings, is
+    // reported on the port, with the setting that would fix it.
+    const auto check_format = [&](std::uint32_t rate, std::uint32_t channels, const Port& port,
+                                  const std::string& port_field) -> Status {
+        if (auto st = limits::check_rate(rate, "settings.rate"); !st) {
+            return s.rate ? st
+                          : fail(Errc::invalid_argument,
+                                 "port " + port.display_name + " runs at " + std::to_string(rate) +
+                                     " Hz, which a stream cannot carry: set settings.rate",
+                                 port_field);
+        }
+        if (auto st = limits::check_stream_channels(channels, "settings.channels"); !st) {
+            return s.channels ? st
+                              : fail(Errc::invalid_argument,
+                                     "port " + port.display_name + " has " + std::to_string(channels) +
+                                         " channels, more than a stream carries (" + st.error().message +
+                                         "): set settings.channels",
+                                     port_field);
+        }
+        return {};
     };
     if (out.capture) {
         auto& config = out.sender;
@@ -190,8 +188,7 @@ Result<StreamPlan> StreamOpener::plan(const StreamSpec& spec) const {
         }
         // Each value checked as taken, under the field it was given in.
         for (auto st :
-             {limits::check_rate(config.rate, "settings.rate"),
-              limits::check_stream_channels(config.channels, "settings.channels"),
+             {check_format(config.rate, config.channels, *out.capture, capture_field()),
               transport::check_packet_length(config.packet_length, config.payload_type,
                                              "settings.packet_length_ms"),
               transport::check_fec_block(config.source, config.fec_source_packets, config.fec_repair_packets,
@@ -222,8 +219,7 @@ Result<StreamPlan> StreamOpener::plan(const StreamSpec& spec) const {
             config.resampler_quality = *s.resampler_quality;
         }
         for (auto st :
-             {limits::check_rate(config.rate, "settings.rate"),
-              limits::check_stream_channels(config.channels, "settings.channels"),
+             {check_format(config.rate, config.channels, *out.playback, playback_field()),
               transport::check_target_latency(config.target_latency, "settings.target_latency_ms"),
               transport::check_latency_tolerance(config.latency_tolerance, "settings.latency_tolerance_ms"),
               transport::check_resampler_quality(config.resampler_quality, "settings.resampler_quality")}) {
@@ -236,71 +232,6 @@ Result<StreamPlan> StreamOpener::plan(const StreamSpec& spec) const {
         }
     }
     return out;
-}
-
-void StreamOpener::open(const StreamSpec& spec, Done<std::unique_ptr<RunningStream>> done) const {
-    auto planned = plan(spec);
-    if (!planned) {
-        return done(tl::unexpected(planned.error()));
-    }
-    if (!planned->present()) {
-        return done(
-            fail(Errc::not_found, "a port of the stream is absent",
-                 planned->capture && !planned->capture->present ? capture_field() : playback_field()));
-    }
-    open(spec, std::move(*planned), std::move(done));
-}
-
-void StreamOpener::open(const StreamSpec& spec, StreamPlan plan,
-                        Done<std::unique_ptr<RunningStream>> done) const {
-    // The addresses the caller gave by name; a local stream's are rocd's own.
-    struct Resolution {
-        StreamSpec spec;
-        StreamPlan plan;
-        Done<std::unique_ptr<RunningStream>> done;
-        std::size_t pending = 0;
-        bool failed = false;
-    };
-    auto state = std::make_shared<Resolution>(Resolution {spec, std::move(plan), std::move(done)});
-    std::vector<std::pair<std::optional<transport::Endpoint>*, transport::Interface>> named;
-    auto collect = [&named](auto& config) {
-        using transport::Interface;
-        for (auto [endpoint, iface] :
-             {std::pair {&config.source, Interface::source}, std::pair {&config.repair, Interface::repair},
-              std::pair {&config.control, Interface::control}}) {
-            if (*endpoint && !transport::has_numeric_host(**endpoint)) {
-                named.emplace_back(endpoint, iface);
-            }
-        }
-    };
-    if (spec.direction == StreamDirection::send) {
-        collect(state->plan.sender);
-    } else if (spec.direction == StreamDirection::receive) {
-        collect(state->plan.receiver);
-    }
-    if (named.empty()) {
-        return state->done(open_resolved(state->spec, std::move(state->plan)));
-    }
-    state->pending = named.size();
-    for (auto [endpoint, iface] : named) {
-        const std::string field = address_field(spec, iface);
-        resolver_.resolve((*endpoint)->uri.host(),
-                          [this, state, endpoint, field](Result<transport::address::SocketAddress> address) {
-                              if (state->failed) {
-                                  return;
-                              }
-                              if (!address) {
-                                  state->failed = true;
-                                  Error error = address.error();
-                                  error.message += " (" + field + ")";
-                                  return state->done(fail_at(std::move(error), field));
-                              }
-                              **endpoint = transport::with_address(**endpoint, *address);
-                              if (--state->pending == 0) {
-                                  state->done(open_resolved(state->spec, std::move(state->plan)));
-                              }
-                          });
-    }
 }
 
 namespace {

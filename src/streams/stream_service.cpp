@@ -149,6 +149,9 @@ void StreamService::when_stopped(Entry& entry, std::function<void()> then) {
 }
 
 void StreamService::create(const StreamSpec& spec, Done<StreamView> done) {
+    if (auto st = check_direction_settings(spec.direction, spec.settings); !st) {
+        return done(tl::unexpected(st.error()));
+    }
     auto planned = opener_.plan(spec);
     if (!planned) {
         return done(tl::unexpected(planned.error()));
@@ -225,6 +228,10 @@ void StreamService::update(const Uid& uid, const StreamSettings& settings, Done<
     }
     if (!entry->spec) {
         done(fail(Errc::conflict, "the stream's stored definition is invalid; delete it", "settings"));
+        return;
+    }
+    if (auto st = check_direction_settings(entry->spec->direction, settings); !st) {
+        done(tl::unexpected(st.error()));
         return;
     }
     // After any stop in progress, so that updates apply in order.

@@ -22,4 +22,35 @@ const char* direction_name(StreamDirection direction) {
     return "local";
 }
 
+Status check_direction_settings(StreamDirection direction, const StreamSettings& settings) {
+    const bool sends = direction != StreamDirection::receive;
+    const bool receives = direction != StreamDirection::send;
+    const auto refuse = [direction](const char* name, const char* why) {
+        return fail(Errc::invalid_argument,
+                    std::string("settings.") + name + " does not apply to a " + direction_name(direction) +
+                        " stream: " + why,
+                    std::string("settings.") + name);
+    };
+    if (!sends && settings.packet_length_ms) {
+        return refuse("packet_length_ms", "the sender chooses it");
+    }
+    for (auto [set, name] :
+         {std::pair {settings.fec_block_source_packets.has_value(), "fec_block_source_packets"},
+          std::pair {settings.fec_block_repair_packets.has_value(), "fec_block_repair_packets"}}) {
+        if (set && !sends) {
+            return refuse(name, "the sender chooses the blocks and the packets carry them");
+        }
+        if (set && direction == StreamDirection::local) {
+            return refuse(name, "a local stream carries plain RTP, without FEC");
+        }
+    }
+    if (!receives && settings.target_latency_ms) {
+        return refuse("target_latency_ms", "the receiver holds it");
+    }
+    if (!receives && settings.latency_tolerance_ms) {
+        return refuse("latency_tolerance_ms", "the receiver holds it");
+    }
+    return {};
+}
+
 } // namespace rocd::streams

@@ -64,6 +64,12 @@ struct SpecCodec {
     std::function<Result<StreamSpec>(const std::string&)> decode;
 };
 
+/// Settings that belong to the other direction are refused, naming the
+/// setting: packet length and FEC blocks are the sender's (a receiver takes
+/// them from the packets, and a local stream carries plain RTP), target
+/// latency and tolerance the receiver's.
+Status check_direction_settings(StreamDirection direction, const StreamSettings& settings);
+
 /// The uids of the ports a spec refers to (one, or two for a local stream).
 std::vector<Uid> port_uids(const StreamSpec& spec);
 

@@ -39,4 +39,12 @@ Status check_target_latency(core::Duration latency, const std::string& field = "
 /// Zero means "Roc's default"; negative is an error.
 Status check_latency_tolerance(core::Duration tolerance, const std::string& field = "latency_tolerance");
 
+/// Where a sender may send: a unicast address and a port other than 0 (not
+/// the unspecified address, not broadcast; multicast is unsupported, 422).
+/// An endpoint that names its host is checked once resolved.
+Status check_destination(const Endpoint& endpoint, const std::string& field);
+/// What a receiver may bind: a fixed port (a sender must know it) of a
+/// unicast or unspecified address (multicast groups are unsupported, 422).
+Status check_bind_address(const Endpoint& endpoint, const std::string& field);
+
 } // namespace rocd::transport

@@ -70,6 +70,25 @@ describe("errors", () => {
       }
     });
 
+    it("a name that is only white space, or hides what it says (bidi overrides, invisible characters)", async () => {
+      const bad = ["   ", "\u00a0\u3000", "speaker\u202egnp.exe", "\u2066x\u2069", "Kit\u200bchen", "\ufeffname", "sp\u00adeaker", "a\u2028b"];
+      for (const value of bad) {
+        const { error, response } = await d.client.PATCH("/peers/{peer}", { ...self, body: { display_name: value } });
+        await assertFetchProblem(response, error, { status: 400, type: "invalid-field", field: "display_name" });
+      }
+    });
+
+    it("a key given twice, named in `field` (at any depth)", async () => {
+      const { error, response } = await patchRaw('{"display_name": "one", "display_name": "two"}');
+      await assertFetchProblem(response, error, { status: 400, type: "invalid-json", field: "display_name" });
+      const nested = await d.client.POST("/streams", {
+        body: {} as never,
+        bodySerializer: () => '{"source": {"type": "port", "port_uri": "/peers/self/ports/x", "type": "address"}}',
+        headers: { "Content-Type": "application/json" },
+      });
+      await assertFetchProblem(nested.response, nested.error, { status: 400, type: "invalid-json", field: "source.type" });
+    });
+
     it("an invalid value: empty, longer than 64 characters, control characters", async () => {
       const bad = ["", "x".repeat(65), "é".repeat(65), "🎧".repeat(65), "c1\u0085control", "a\u0007b", "line\nbreak", "tab\there", "nul\u0000", "del\u007f"];
       for (const value of bad) {

@@ -69,3 +69,38 @@ TEST(ConfigChecks, validate_uses_them_with_member_names) {
 
 } // namespace
 } // namespace rocd::transport
+
+namespace rocd::transport {
+namespace {
+
+Endpoint at(const char* uri) {
+    return *parse_endpoint(uri, Interface::source);
+}
+
+TEST(AddressChecks, a_destination_is_a_unicast_address_and_a_real_port) {
+    EXPECT_TRUE(check_destination(at("rtp://192.168.1.20:10001"), "f"));
+    EXPECT_TRUE(check_destination(at("rtp://[fd00::2]:10001"), "f"));
+    EXPECT_TRUE(check_destination(at("rtp://speakers.lan:10001"), "f")) << "a name is checked once resolved";
+    for (const char* bad :
+         {"rtp://127.0.0.1:0", "rtp://0.0.0.0:1", "rtp://[::]:1", "rtp://255.255.255.255:1"}) {
+        auto st = check_destination(at(bad), "destination.media_uri");
+        ASSERT_FALSE(st) << bad;
+        EXPECT_EQ(st.error().code, Errc::invalid_argument);
+        EXPECT_EQ(st.error().field, "destination.media_uri");
+    }
+    for (const char* group : {"rtp://224.0.0.1:1", "rtp://239.255.0.1:1", "rtp://[ff02::1]:1"}) {
+        auto st = check_destination(at(group), "f");
+        ASSERT_FALSE(st) << group;
+        EXPECT_EQ(st.error().code, Errc::unsupported);
+    }
+}
+
+TEST(AddressChecks, a_bind_address_has_a_fixed_port_and_no_group) {
+    EXPECT_TRUE(check_bind_address(at("rtp://0.0.0.0:10001"), "f"));
+    EXPECT_TRUE(check_bind_address(at("rtp://127.0.0.1:10001"), "f"));
+    EXPECT_FALSE(check_bind_address(at("rtp://0.0.0.0:0"), "f"));
+    EXPECT_EQ(check_bind_address(at("rtp://239.1.1.1:10001"), "f").error().code, Errc::unsupported);
+}
+
+} // namespace
+} // namespace rocd::transport

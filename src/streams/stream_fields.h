@@ -1,0 +1,49 @@
+// The API field paths of a stream's parts, for the problems that name them:
+// shared by the opener's checks and its name lookups.
+#pragma once
+
+#include <string>
+
+#include "streams/stream_spec.h"
+#include "transport/endpoint.h"
+
+namespace rocd::streams {
+
+inline bool sends(const StreamSpec& spec) {
+    return spec.direction != StreamDirection::receive;
+}
+
+inline bool receives(const StreamSpec& spec) {
+    return spec.direction != StreamDirection::send;
+}
+
+/// The API field paths of the captured port, the played port and the
+/// address side of a spec.
+inline std::string capture_field() {
+    return "source.port_uri";
+}
+
+inline std::string playback_field() {
+    return "destination.port_uri";
+}
+
+inline std::string address_side(const StreamSpec& spec) {
+    return spec.direction == StreamDirection::send ? "destination" : "source";
+}
+
+/// The API field of the stream's address that a transport endpoint is
+/// taken from.
+inline std::string address_field(const StreamSpec& spec, transport::Interface iface) {
+    const std::string side = address_side(spec);
+    switch (iface) {
+    case transport::Interface::source:
+        break;
+    case transport::Interface::repair:
+        return side + ".repair_uri";
+    case transport::Interface::control:
+        return side + ".control_uri";
+    }
+    return side + ".media_uri";
+}
+
+} // namespace rocd::streams
