@@ -239,6 +239,8 @@ Result<Config> apply_config_file(const std::filesystem::path& path, Config base)
         {"max_connections", count(base.max_connections, 1, 100'000)},
         {"max_connections_per_client", count(base.max_connections_per_client, 1, 100'000)},
         {"max_event_clients", count(base.max_event_clients, 1, 100'000)},
+        {"max_streams", count(base.max_streams, 1, 10'000)},
+        {"max_requests_per_second", count(base.max_requests_per_second, 1, 1'000'000)},
         {"header_timeout_ms", millis(base.header_timeout)},
         {"idle_timeout_ms", millis(base.idle_timeout)},
         {"event_heartbeat_ms", millis(base.event_heartbeat)},

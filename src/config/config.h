@@ -47,6 +47,12 @@ struct Config {
     std::size_t max_connections_per_client = 64;
     /// GET /events streams at once (they do not count as connections).
     std::size_t max_event_clients = 64;
+    /// Streams the daemon keeps (each costs a jitter buffer, FEC buffers and
+    /// a share of the pump; see bench/README.md).
+    std::size_t max_streams = 64;
+    /// Requests per second one client address may make (a burst of twice
+    /// as many is allowed); beyond, 429 with Retry-After.
+    std::size_t max_requests_per_second = 200;
     std::chrono::milliseconds header_timeout {10'000};
     std::chrono::milliseconds idle_timeout {60'000};
     /// Interval of SSE heartbeats on GET /events.

@@ -18,6 +18,8 @@ const char* errc_name(Errc code) {
         return "unavailable";
     case Errc::timed_out:
         return "timed_out";
+    case Errc::limit_reached:
+        return "limit_reached";
     case Errc::io:
         return "io";
     case Errc::internal:

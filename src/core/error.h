@@ -18,6 +18,7 @@ enum class Errc {
     unsupported,      ///< valid, but not something this build can do (422)
     unavailable,      ///< a resource (device, server, socket) cannot be used now (503)
     timed_out,        ///< something rocd asked (a name server) did not answer in time (504)
+    limit_reached,    ///< a configured bound (streams, request rate) is reached (429)
     io,               ///< the operating system refused (file, socket, database)
     internal,         ///< a bug: should never reach a user with details
 };

@@ -73,6 +73,7 @@ Status run(const config::Config& config, const std::filesystem::path& data_dir) 
     options.port = config.listen.port;
     options.max_connections = config.max_connections;
     options.max_connections_per_client = config.max_connections_per_client;
+    options.max_requests_per_second = config.max_requests_per_second;
     options.header_timeout = config.header_timeout;
     options.idle_timeout = config.idle_timeout;
     options.cors_allowed_origins = config.cors_allowed_origins;
@@ -127,8 +128,10 @@ Status run(const config::Config& config, const std::filesystem::path& data_dir) 
         return status;
     }
 
-    streams::StreamService streams(io, ports, **driver, store->streams(), api::stream_spec_codec(),
-                                   **network);
+    streams::StreamServiceOptions stream_options;
+    stream_options.max_streams = config.max_streams;
+    streams::StreamService streams(io, ports, **driver, store->streams(), api::stream_spec_codec(), **network,
+                                   stream_options);
     wire_events(bus, streams);
     if (auto status = streams.start(); !status) {
         return status;

@@ -152,6 +152,10 @@ void StreamService::create(const StreamSpec& spec, Done<StreamView> done) {
     if (auto st = check_direction_settings(spec.direction, spec.settings); !st) {
         return done(tl::unexpected(st.error()));
     }
+    if (streams_.size() + creating_ >= options_.max_streams) {
+        return done(fail(Errc::limit_reached, "this daemon has " + std::to_string(streams_.size()) +
+                                                  " streams, its limit (max_streams); delete one first"));
+    }
     auto planned = opener_.plan(spec);
     if (!planned) {
         return done(tl::unexpected(planned.error()));
@@ -160,11 +164,13 @@ void StreamService::create(const StreamSpec& spec, Done<StreamView> done) {
         return done(add(spec, nullptr));
     }
     std::weak_ptr<int> alive = alive_;
+    creating_++; // counted against max_streams while its names resolve
     opener_.open(spec, std::move(*planned),
                  [this, alive, spec, done = std::move(done)](Result<std::unique_ptr<RunningStream>> opened) {
                      if (!alive.lock()) {
                          return;
                      }
+                     creating_--;
                      if (!opened) {
                          return done(tl::unexpected(opened.error()));
                      }

@@ -41,6 +41,8 @@ struct StreamServiceOptions {
     /// how many lookups may be waiting on the name server at once.
     std::chrono::milliseconds resolve_deadline {5000};
     std::size_t max_lookups = 16;
+    /// Streams this daemon keeps; one more is refused (Errc::limit_reached).
+    std::size_t max_streams = 64;
 };
 
 class StreamService {
@@ -124,6 +126,7 @@ private:
     AudioPump pump_;
     boost::asio::steady_timer timer_;
     std::vector<std::unique_ptr<Entry>> streams_;
+    std::size_t creating_ = 0;
     std::optional<ports::PortService::ListenerId> listener_;
     Listeners listeners_;
     std::shared_ptr<int> alive_ = std::make_shared<int>(0);

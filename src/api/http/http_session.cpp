@@ -27,6 +27,14 @@ Response too_many_connections() {
     return res;
 }
 
+Response too_many_requests(std::chrono::seconds retry_after) {
+    Response res =
+        problem(http::status::too_many_requests, "too-many-requests",
+                "this client sends requests faster than the daemon serves one client; retry later");
+    res.set(http::field::retry_after, std::to_string(retry_after.count()));
+    return res;
+}
+
 template <class Derived, class Stream>
 HttpSession<Derived, Stream>::HttpSession(SessionHost& host, SessionTimeouts timeouts, Stream& stream)
     : timeouts_(timeouts), host_(&host), stream_(stream), body_(stream, [this] { close(); }) {}
@@ -183,6 +191,8 @@ template <class Derived, class Stream> Reply HttpSession<Derived, Stream>::handl
     Reply reply;
     if (auto refusal = access.authorize(request, peer())) {
         reply.response = std::move(*refusal);
+    } else if (auto wait = host_->throttle(client_, request)) {
+        reply.response = too_many_requests(*wait);
     } else {
         reply = host_->router().dispatch(request);
     }

@@ -22,6 +22,8 @@ std::string_view problem_name(Errc code) {
         return "unavailable";
     case Errc::timed_out:
         return "timed-out";
+    case Errc::limit_reached:
+        return "limit-reached";
     case Errc::io:
     case Errc::internal:
         break;
@@ -47,6 +49,8 @@ http::status status_of(Errc code) {
         return http::status::service_unavailable;
     case Errc::timed_out:
         return http::status::gateway_timeout;
+    case Errc::limit_reached:
+        return http::status::too_many_requests;
     case Errc::io:
     case Errc::internal:
         break;

@@ -238,6 +238,43 @@ void Server::refuse(tcp::socket socket) {
     }
 }
 
+std::optional<std::chrono::seconds> Server::throttle(const asio::ip::address& client,
+                                                     const Request& request) {
+    using namespace std::chrono;
+    // The liveness check stays reachable whatever else a client's address
+    // does: a monitor shares 127.0.0.1 with every local program.
+    if (request.method() == http::verb::get && request.target() == "/status") {
+        return std::nullopt;
+    }
+    const auto now = steady_clock::now();
+    const double rate = static_cast<double>(options_.max_requests_per_second);
+    const double burst = 2 * rate;
+    // Buckets of clients quiet long enough to be full again carry nothing.
+    if (buckets_.size() > 4096) {
+        std::erase_if(buckets_, [&](const auto& item) { return now - item.second.filled > seconds(10); });
+    }
+    auto [it, fresh] = buckets_.try_emplace(client, Bucket {burst, now});
+    Bucket& bucket = it->second;
+    if (!fresh) {
+        bucket.tokens = std::min(burst, bucket.tokens + duration<double>(now - bucket.filled).count() * rate);
+        bucket.filled = now;
+    }
+    if (bucket.tokens >= 1) {
+        bucket.tokens -= 1;
+        return std::nullopt;
+    }
+    throttled_++;
+    const auto since = now - overload_logged_;
+    if (since >= overload_log_interval) {
+        spdlog::warn(
+            "http: {} request(s) over the rate of {}/s per client answered 429 since the last report",
+            throttled_, options_.max_requests_per_second);
+        throttled_ = 0;
+        overload_logged_ = now;
+    }
+    return seconds(1);
+}
+
 void Server::session_streaming(Session& session) {
     uncount(session);
 }

@@ -34,6 +34,9 @@ struct ServerOptions {
     /// when every slot is answering a request is it refused (503).
     std::size_t max_connections = 512;
     std::size_t max_connections_per_client = 64;
+    /// Requests per second from one client address, with bursts of twice as
+    /// many; beyond, 429 (`too-many-requests`) with Retry-After.
+    std::size_t max_requests_per_second = 200;
     /// Time a client has to send a request's header (and body) once it started.
     std::chrono::milliseconds header_timeout {10'000};
     /// Time a kept-alive connection may wait for its next request.
@@ -84,6 +87,8 @@ private:
     const Router& router() const override { return router_; }
     const AccessPolicy& access() const override { return access_; }
     void session_streaming(Session& session) override;
+    std::optional<std::chrono::seconds> throttle(const boost::asio::ip::address& client,
+                                                 const Request& request) override;
     void session_closed(Session& session) override;
 
     void do_accept();
@@ -114,6 +119,13 @@ private:
     std::size_t refused_ = 0;
     std::size_t evicted_ = 0;
     std::chrono::steady_clock::time_point overload_logged_ {};
+    /// A token bucket per client address that made a request recently.
+    struct Bucket {
+        double tokens = 0;
+        std::chrono::steady_clock::time_point filled {};
+    };
+    std::map<boost::asio::ip::address, Bucket> buckets_;
+    std::size_t throttled_ = 0;
     /// TLS connections over the limit being told 503 (a TLS client needs a
     /// handshake before it can read one); in sessions_ too.
     std::set<Session*> refusing_;

@@ -51,6 +51,10 @@ public:
     /// counts among the request connections, which it would otherwise hold
     /// for as long as it stays (the route bounds those streams itself).
     virtual void session_streaming(Session& session) = 0;
+    /// Whether `client` is over its request rate: how long it should wait
+    /// (the Retry-After of a 429), or nothing when the request may go on.
+    virtual std::optional<std::chrono::seconds> throttle(const boost::asio::ip::address& client,
+                                                         const Request& request) = 0;
     /// `session` is being destroyed.
     virtual void session_closed(Session& session) = 0;
 
@@ -61,5 +65,8 @@ protected:
 /// The answer to a connection over the limit: 503, and the connection
 /// closes after it.
 Response too_many_connections();
+
+/// The answer to a client over its request rate: 429 with Retry-After.
+Response too_many_requests(std::chrono::seconds retry_after);
 
 } // namespace rocd::api
