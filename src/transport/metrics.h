@@ -37,7 +37,7 @@ struct ReceiverMetrics {
     std::uint64_t datagrams = 0;          ///< UDP datagrams read
     std::uint64_t packets_malformed = 0;  ///< failed validation (incl. oversized)
     std::uint64_t packets_overflow = 0;   ///< dropped: a queue was full
-    std::uint64_t packets_unroutable = 0; ///< valid RTP, unknown payload type or no free session
+    std::uint64_t packets_unroutable = 0; ///< valid RTP, unknown payload type, no free session, or a candidate sender that sent one packet only
     std::uint64_t packets_received = 0;   ///< accepted into a session's jitter buffer
     std::uint64_t packets_lost = 0;       ///< never arrived (sequence gaps at play time)
     std::uint64_t packets_late = 0;       ///< arrived after their time
@@ -50,6 +50,11 @@ struct ReceiverMetrics {
     std::uint64_t frames_missing = 0;   ///< stream frames played as silence in active sessions
     std::uint64_t sessions_started = 0;
     std::uint64_t sessions_ended = 0;
+    /// New senders turned away: no free slot, or their address started
+    /// another session too recently (their packets count as unroutable).
+    std::uint64_t sessions_refused = 0;
+    /// Unconfirmed sessions ended to make room for a new sender.
+    std::uint64_t sessions_evicted = 0;
     std::uint32_t sessions = 0; ///< active now
     /// Of the first active session (0 when none):
     core::Duration latency {0};      ///< queue latency now

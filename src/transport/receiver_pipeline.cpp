@@ -8,6 +8,10 @@ namespace {
 
 constexpr std::size_t MixChunk = 256;
 
+/// How far (in sequence numbers) a new sender's second packet may be from
+/// its first: reordering and a little loss, but not random numbers.
+constexpr std::uint16_t max_candidate_gap = 8;
+
 void add_stats(SessionStats& to, const SessionStats& s) {
     to.packets_received += s.packets_received;
     to.packets_duplicate += s.packets_duplicate;
@@ -33,6 +37,88 @@ ReceiverPipeline::ReceiverPipeline(const ReceiverConfig& config, IPacketReader& 
     for (std::size_t i = 0; i < config.max_sessions; ++i) {
         sessions_.push_back(std::make_unique<ReceiverSession>(config));
     }
+    started_at_.assign(config.max_sessions, 0);
+}
+
+bool ReceiverPipeline::admit(const address::SocketAddress& address) {
+    const std::uint64_t interval = config_.rate * session_start_interval_ms / 1000;
+    RecentStart* oldest = &recent_[0];
+    for (auto& entry : recent_) {
+        if (entry.used && entry.address == address) {
+            if (frames_read_ - entry.at < interval) {
+                return false;
+            }
+            entry.at = frames_read_;
+            return true;
+        }
+        if (!entry.used || (oldest->used && entry.at < oldest->at)) {
+            oldest = &entry;
+        }
+    }
+    *oldest = RecentStart {address, frames_read_, true};
+    return true;
+}
+
+bool ReceiverPipeline::second_in_sequence(const Packet& p) {
+    first_ = nullptr;
+    for (auto& c : candidates_) {
+        if (c.used && c.ssrc == p.rtp.ssrc && c.address == p.address) {
+            // Close to the first, either way (the network may reorder), and
+            // not a duplicate of it.
+            const auto ahead = static_cast<std::uint16_t>(p.rtp.seqnum - c.seqnum);
+            const auto behind = static_cast<std::uint16_t>(c.seqnum - p.rtp.seqnum);
+            if (ahead == 0) {
+                return false;
+            }
+            if (ahead <= max_candidate_gap || behind <= max_candidate_gap) {
+                c.used = false;
+                if (held_by_[c.held] == c.id) {
+                    first_ = &held_[c.held];
+                }
+                return true;
+            }
+            c.seqnum = p.rtp.seqnum;
+            held_[c.held] = p;
+            held_by_[c.held] = c.id;
+            return false;
+        }
+    }
+    const std::uint64_t id = ++candidate_ids_;
+    if (candidates_[next_candidate_].used) {
+        ++unroutable_; // a candidate that never sent its second packet
+    }
+    candidates_[next_candidate_] = Candidate {p.address, p.rtp.ssrc, p.rtp.seqnum, true, id, next_held_};
+    next_candidate_ = (next_candidate_ + 1) % candidates_.size();
+    held_[next_held_] = p;
+    held_by_[next_held_] = id;
+    next_held_ = (next_held_ + 1) % held_.size();
+    return false;
+}
+
+ReceiverSession* ReceiverPipeline::slot_for_new_session() {
+    ReceiverSession* unconfirmed = nullptr;
+    std::uint64_t since = 0;
+    std::uint64_t fewest = 0;
+    for (std::size_t i = 0; i < sessions_.size(); ++i) {
+        ReceiverSession& s = *sessions_[i];
+        if (!s.active()) {
+            return &s;
+        }
+        if (s.confirmed()) {
+            continue;
+        }
+        const std::uint64_t packets = s.stats().packets_received;
+        if (unconfirmed == nullptr || packets < fewest || (packets == fewest && started_at_[i] < since)) {
+            unconfirmed = &s;
+            fewest = packets;
+            since = started_at_[i];
+        }
+    }
+    if (unconfirmed != nullptr) {
+        unconfirmed->stop();
+        ++evicted_;
+    }
+    return unconfirmed;
 }
 
 void ReceiverPipeline::route(const Packet& p) {
@@ -59,17 +145,35 @@ void ReceiverPipeline::route(const Packet& p) {
         ++unroutable_;
         return;
     }
-    for (auto& s : sessions_) {
-        if (!s->active()) {
-            // The slot's previous session is folded into the totals first.
-            add_stats(ended_stats_, s->stats());
-            add_stats(ended_depack_, s->depacketizer_stats());
-            s->start(p, *encoding);
-            ++started_;
-            return;
+    if (!second_in_sequence(p)) {
+        return; // held as a candidate
+    }
+    if (!admit(p.address)) {
+        ++refused_;
+        ++unroutable_;
+        return;
+    }
+    ReceiverSession* slot = slot_for_new_session();
+    if (slot == nullptr) {
+        ++refused_;
+        ++unroutable_;
+        return;
+    }
+    // The slot's previous session is folded into the totals first.
+    add_stats(ended_stats_, slot->stats());
+    add_stats(ended_depack_, slot->depacketizer_stats());
+    if (first_ != nullptr) {
+        slot->start(*first_, *encoding);
+        slot->write(p);
+    } else {
+        slot->start(p, *encoding);
+    }
+    for (std::size_t i = 0; i < sessions_.size(); ++i) {
+        if (sessions_[i].get() == slot) {
+            started_at_[i] = frames_read_;
         }
     }
-    ++unroutable_;
+    ++started_;
 }
 
 void ReceiverPipeline::read(float* out, std::size_t frames) {
@@ -83,13 +187,17 @@ void ReceiverPipeline::read(float* out, std::size_t frames) {
         if (!s->active()) {
             continue;
         }
-        ++mixed;
+        // An unconfirmed session runs (its watchdog too) but is not heard.
+        const bool heard = s->confirmed();
+        mixed += heard ? 1 : 0;
         for (std::size_t done = 0; done < frames && s->active();) {
             const std::size_t n = std::min(MixChunk, frames - done);
             s->read(mix_.data(), n);
-            float* dst = out + done * ch;
-            for (std::size_t i = 0; i < n * ch; ++i) {
-                dst[i] += mix_[i];
+            if (heard) {
+                float* dst = out + done * ch;
+                for (std::size_t i = 0; i < n * ch; ++i) {
+                    dst[i] += mix_[i];
+                }
             }
             done += n;
         }
@@ -138,6 +246,8 @@ void ReceiverPipeline::publish() {
     pub_.frames_read.store(frames_read_, r);
     pub_.sessions_started.store(started_, r);
     pub_.sessions_ended.store(ended_, r);
+    pub_.sessions_refused.store(refused_, r);
+    pub_.sessions_evicted.store(evicted_, r);
     pub_.latency_ns.store(first ? first->latency().count() : 0, r);
     pub_.jitter_ns.store(first ? first->jitter().count() : 0, r);
     pub_.scaling.store(first ? first->scaling() : 1.0, r);
@@ -165,6 +275,8 @@ ReceiverMetrics ReceiverPipeline::metrics() const {
     m.frames_missing = pub_.frames_missing.load(r);
     m.sessions_started = pub_.sessions_started.load(r);
     m.sessions_ended = pub_.sessions_ended.load(r);
+    m.sessions_refused = pub_.sessions_refused.load(r);
+    m.sessions_evicted = pub_.sessions_evicted.load(r);
     m.sessions = sessions_now_.load(r);
     m.latency = core::Duration(pub_.latency_ns.load(r));
     m.jitter = core::Duration(pub_.jitter_ns.load(r));

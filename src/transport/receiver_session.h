@@ -48,6 +48,11 @@ public:
 
     bool active() const { return state_ != State::idle; }
     State state() const { return state_; }
+    /// Enough packets in a row from this sender to take it for a real one:
+    /// only then is it heard, and only then does it keep its slot against
+    /// a new sender.
+    bool confirmed() const { return active() && stats_.packets_received >= confirm_packets; }
+    static constexpr std::uint64_t confirm_packets = 4;
     bool matches(const Packet& p) const { return active() && p.rtp.ssrc == ssrc_ && p.address == address_; }
 
     /// Same sender address:port: how repair packets (no SSRC) are routed.

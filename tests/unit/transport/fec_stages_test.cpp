@@ -282,8 +282,10 @@ TEST(FecReader, repair_packets_never_create_a_session_and_foreign_ones_are_ignor
     receiver.read(buf.data(), 221);
     EXPECT_EQ(receiver.metrics().sessions_started, 0u);
     EXPECT_EQ(receiver.metrics().packets_unroutable, 220u);
-    // With a session, repairs from another address are not its own.
+    // With a session (a new sender's from its second packet), repairs from
+    // another address are not its own.
     wire.packets.push_back(cap.packets[0]);
+    wire.packets.push_back(cap.packets[1]);
     Packet foreign = cap.packets[18];
     ASSERT_TRUE(foreign.has(PacketFlag_Repair));
     foreign.address = *address::SocketAddress::numeric("127.0.0.1", 5555);

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <random>
 
 #include "helpers.h"
 #include "tone.h"
@@ -115,6 +116,96 @@ TEST(ReceiverPipeline, mixes_concurrent_senders_into_one_output) {
     const double p661 = test::tone_purity(out, 2, 0, frames - 4410, frames, 661.5, 44100);
     EXPECT_NEAR(p441, 0.5, 0.05);
     EXPECT_NEAR(p661, 0.5, 0.05);
+}
+
+} // namespace
+} // namespace rocd::transport
+
+namespace rocd::transport {
+namespace {
+
+// Valid RTP of the real stream's format but random SSRCs and noise, from
+// `addresses` source ports in turn: what anyone on the path can send.
+struct Flood {
+    Flood(test::PacketQueue& wire, std::uint16_t first_port, std::size_t addresses)
+        : wire(wire), first_port(first_port), addresses(addresses) {}
+    void inject(const Packet& like, std::size_t count) {
+        for (std::size_t i = 0; i < count; ++i) {
+            Packet p = like;
+            p.rtp.ssrc = static_cast<std::uint32_t>(rng());
+            p.rtp.seqnum = static_cast<std::uint16_t>(rng());
+            for (auto& byte : p.rtp_payload()) {
+                byte = static_cast<std::uint8_t>(rng());
+            }
+            p.address = *address::SocketAddress::numeric(
+                "127.0.0.1", static_cast<std::uint16_t>(first_port + sent++ % addresses));
+            wire.packets.push_back(p);
+        }
+    }
+    test::PacketQueue& wire;
+    std::uint16_t first_port;
+    std::size_t addresses;
+    std::size_t sent = 0;
+    std::mt19937 rng {7};
+};
+
+struct FloodResult {
+    double purity = 0; // of the 441 Hz tone in the last half second
+    ReceiverMetrics metrics;
+};
+
+FloodResult play_through_flood(std::size_t addresses, std::size_t per_cycle) {
+    test::PacketQueue wire;
+    FromAddress real(wire, 5001);
+    auto sender = std::make_unique<SenderPipeline>(SenderConfig {}, real);
+    ReceiverConfig rc;
+    rc.target_latency = 50ms;
+    ReceiverPipeline receiver(rc, wire);
+    Flood flood(wire, 6000, addresses);
+    std::vector<float> in(441 * 2), out, buf(441 * 2);
+    double phase = 0;
+    for (int i = 0; i < 300; ++i) {
+        for (std::size_t f = 0; f < 441; ++f) {
+            in[2 * f] = in[2 * f + 1] = 0.3f * float(std::sin(phase));
+            phase += 2 * 3.14159265358979 * 441 / 44100;
+        }
+        if (i == 150) {
+            // The sender restarts (a new SSRC) in the middle of the flood,
+            // and must find a slot again.
+            sender = std::make_unique<SenderPipeline>(SenderConfig {}, real);
+        }
+        sender->write(in.data(), 441);
+        // Once the real sender is established: fake packets every 10 ms.
+        if (i >= 30 && !wire.packets.empty()) {
+            flood.inject(wire.packets.front(), per_cycle);
+        }
+        receiver.read(buf.data(), 441);
+        out.insert(out.end(), buf.begin(), buf.end());
+    }
+    const std::size_t frames = out.size() / 2;
+    return {test::tone_purity(out, 2, 0, frames - 22050, frames, 441, 44100), receiver.metrics()};
+}
+
+void flood_test(std::size_t addresses) {
+    const auto quiet = play_through_flood(addresses, 0);
+    // 100 fake packets per 10 ms: 10,000 per second, each a new SSRC.
+    const auto flooded = play_through_flood(addresses, 100);
+    // The real sender plays through it as it plays alone.
+    EXPECT_GT(quiet.purity, 0.9);
+    EXPECT_NEAR(flooded.purity, quiet.purity, 0.002);
+    // No fake sender holds a slot: the restarted sender found one.
+    EXPECT_EQ(flooded.metrics.sessions, 1u);
+    // And the counters show the flood: 27,000 packets no session took.
+    EXPECT_GT(flooded.metrics.packets_unroutable, 20000u);
+    EXPECT_EQ(quiet.metrics.packets_unroutable, 0u);
+}
+
+TEST(ReceiverPipeline, a_flood_of_new_ssrcs_from_one_address_does_not_silence_or_corrupt_a_sender) {
+    flood_test(1);
+}
+
+TEST(ReceiverPipeline, a_flood_of_new_ssrcs_from_many_addresses_does_not_silence_or_corrupt_a_sender) {
+    flood_test(1000);
 }
 
 } // namespace
