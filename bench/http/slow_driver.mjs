@@ -27,7 +27,8 @@ writeFileSync(
   }),
 );
 const config = join(work, "rocd.yaml");
-writeFileSync(config, `mock_fixture: ${fixture}\n`);
+// The daemon is measured, not its request-rate limit.
+writeFileSync(config, `mock_fixture: ${fixture}\nmax_requests_per_second: 1000000\n`);
 const daemon = spawn(
   rocd,
   ["--driver", "mock", "--config", config, "--listen", "127.0.0.1:0", "--state-dir", join(work, "state")],

@@ -14,7 +14,7 @@
 //
 //   node bench/streams/api_bench.mjs [N=100] [C=100] [E=2000]
 import { spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import http from "node:http";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
@@ -25,7 +25,11 @@ const rocd = process.env.ROCD_BIN ?? join(top, "build", "release", "bin", "rocd"
 const [n, clients, events] = [100, 100, 2000].map((d, i) => Number(process.argv[2 + i] ?? d));
 
 const work = mkdtempSync(join(tmpdir(), "rocd-api-bench-"));
-const daemon = spawn(rocd, ["--driver", "mock", "--listen", "127.0.0.1:0", "--state-dir", join(work, "state")], {
+// The daemon is measured, not its limits: lift the stream count, request
+// rate and SSE client bounds above what the benchmark asks.
+const config = join(work, "rocd.yaml");
+writeFileSync(config, `max_streams: ${n + 16}\nmax_requests_per_second: 1000000\nmax_event_clients: ${clients + 16}\n`);
+const daemon = spawn(rocd, ["--driver", "mock", "--config", config, "--listen", "127.0.0.1:0", "--state-dir", join(work, "state")], {
   stdio: ["ignore", "ignore", "pipe"],
 });
 const end = () => {
