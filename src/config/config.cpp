@@ -240,6 +240,7 @@ Result<Config> apply_config_file(const std::filesystem::path& path, Config base)
         {"max_connections_per_client", count(base.max_connections_per_client, 1, 100'000)},
         {"max_event_clients", count(base.max_event_clients, 1, 100'000)},
         {"max_streams", count(base.max_streams, 1, 10'000)},
+        {"max_sessions_per_stream", count(base.max_sessions_per_stream, 1, 64)},
         {"max_requests_per_second", count(base.max_requests_per_second, 1, 1'000'000)},
         {"header_timeout_ms", millis(base.header_timeout)},
         {"idle_timeout_ms", millis(base.idle_timeout)},

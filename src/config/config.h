@@ -50,6 +50,8 @@ struct Config {
     /// Streams the daemon keeps (each costs a jitter buffer, FEC buffers and
     /// a share of the pump; see bench/README.md).
     std::size_t max_streams = 64;
+    /// Senders one receive (or local) stream plays at once.
+    std::size_t max_sessions_per_stream = 4;
     /// Requests per second one client address may make (a burst of twice
     /// as many is allowed); beyond, 429 with Retry-After.
     std::size_t max_requests_per_second = 200;

@@ -130,6 +130,7 @@ Status run(const config::Config& config, const std::filesystem::path& data_dir) 
 
     streams::StreamServiceOptions stream_options;
     stream_options.max_streams = config.max_streams;
+    stream_options.max_sessions_per_stream = config.max_sessions_per_stream;
     streams::StreamService streams(io, ports, **driver, store->streams(), api::stream_spec_codec(), **network,
                                    stream_options);
     wire_events(bus, streams);

@@ -54,8 +54,9 @@ Result<std::optional<transport::Endpoint>> endpoint(const std::optional<std::str
 
 StreamOpener::StreamOpener(ports::PortService& ports, drivers::DeviceDriver& driver,
                            transport::net::NetworkLoop& loop, HostResolver& resolver,
-                           std::chrono::milliseconds playback_fill)
-    : ports_(ports), driver_(driver), loop_(loop), resolver_(resolver), playback_fill_(playback_fill) {}
+                           std::chrono::milliseconds playback_fill, std::size_t max_sessions)
+    : ports_(ports), driver_(driver), loop_(loop), resolver_(resolver), playback_fill_(playback_fill),
+      max_sessions_(max_sessions) {}
 
 Result<Port> StreamOpener::resolve_port(const std::string& text, const Uid& uid,
                                         const std::string& field) const {
@@ -204,6 +205,7 @@ Result<StreamPlan> StreamOpener::plan(const StreamSpec& spec) const {
     }
     if (out.playback) {
         auto& config = out.receiver;
+        config.max_sessions = max_sessions_;
         config.source = source;
         config.repair = repair;
         config.control = control;

@@ -48,9 +48,10 @@ struct StreamPlan {
 
 class StreamOpener {
 public:
-    /// `playback_fill`: how full the pump keeps a playback ring.
+    /// `playback_fill`: how full the pump keeps a playback ring;
+    /// `max_sessions`: senders a receiving stream plays at once.
     StreamOpener(ports::PortService& ports, drivers::DeviceDriver& driver, transport::net::NetworkLoop& loop,
-                 HostResolver& resolver, std::chrono::milliseconds playback_fill);
+                 HostResolver& resolver, std::chrono::milliseconds playback_fill, std::size_t max_sessions);
 
     /// Everything about a spec that can be checked without opening anything:
     /// the ports (listed, right direction), addresses, transport settings.
@@ -78,6 +79,7 @@ private:
     transport::net::NetworkLoop& loop_;
     HostResolver& resolver_;
     const std::chrono::milliseconds playback_fill_;
+    const std::size_t max_sessions_;
 };
 
 } // namespace rocd::streams

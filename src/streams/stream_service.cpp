@@ -17,8 +17,8 @@ StreamService::StreamService(boost::asio::io_context& io, ports::PortService& po
                              SpecCodec codec, transport::net::NetworkLoop& loop, StreamServiceOptions options)
     : io_(io), ports_(ports), repository_(repository), codec_(std::move(codec)), options_(options),
       resolver_(io, options.resolve_deadline, options.max_lookups),
-      opener_(ports, driver, loop, resolver_, options.playback_fill), pump_(io, options.pump_period),
-      timer_(io) {}
+      opener_(ports, driver, loop, resolver_, options.playback_fill, options.max_sessions_per_stream),
+      pump_(io, options.pump_period), timer_(io) {}
 
 StreamService::~StreamService() {
     if (listener_) {

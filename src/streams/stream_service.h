@@ -43,6 +43,9 @@ struct StreamServiceOptions {
     std::size_t max_lookups = 16;
     /// Streams this daemon keeps; one more is refused (Errc::limit_reached).
     std::size_t max_streams = 64;
+    /// Senders one receiving stream plays at once (sessions; see
+    /// transport's ReceiverPipeline for who gets one).
+    std::size_t max_sessions_per_stream = 4;
 };
 
 class StreamService {

@@ -5,7 +5,7 @@ import { describe, it } from "node:test";
 
 import { startDaemon } from "../harness/daemon.js";
 import { Conn, assertFetchProblem, assertProblem, sleep } from "../harness/http.js";
-import { speakers } from "../harness/mock_ports.js";
+import { mic, speakers } from "../harness/mock_ports.js";
 import { freeUdpPort } from "../harness/udp.js";
 
 describe("limits", () => {
@@ -25,6 +25,29 @@ describe("limits", () => {
       assert.equal((await receive()).response.status, 201);
     } finally {
       assert.deepEqual(await d.stop(), { code: 0, signal: null });
+    }
+  });
+
+  it("max_sessions_per_stream: a receive stream plays that many senders at once", async () => {
+    for (const [limit, expected] of [[1, 1], [4, 2]] as const) {
+      const d = await startDaemon({ config: `max_sessions_per_stream: ${limit}\n` });
+      try {
+        const media = `rtp://127.0.0.1:${await freeUdpPort()}`;
+        const rx = await d.client.POST("/streams", { body: { source: { type: "address", media_uri: media }, destination: { type: "port", port_uri: speakers } } });
+        assert.equal(rx.response.status, 201);
+        for (let i = 0; i < 2; i++) {
+          const tx = await d.client.POST("/streams", { body: { source: { type: "port", port_uri: mic }, destination: { type: "address", media_uri: media } } });
+          assert.equal(tx.response.status, 201, JSON.stringify(tx.error));
+        }
+        let sessions = -1;
+        for (let i = 0; i < 100 && sessions !== expected; i++) {
+          await sleep(50);
+          sessions = (await d.client.GET("/streams/{stream}", { params: { path: { stream: rx.data!.stream_uid } } })).data!.metrics.sessions ?? -1;
+        }
+        assert.equal(sessions, expected, `two senders, max_sessions_per_stream ${limit}`);
+      } finally {
+        assert.deepEqual(await d.stop(), { code: 0, signal: null });
+      }
     }
   });
 
