@@ -46,15 +46,27 @@ void HostResolver::finish(std::uint64_t id, Result<SocketAddress> result) {
     lookup->done(std::move(result));
 }
 
+// Runs on the io_context: the answer reaches the resolver if it still exists.
+void HostResolver::deliver(const std::shared_ptr<Shared>& shared, std::uint64_t id,
+                           Result<SocketAddress> result, bool from_thread) {
+    HostResolver* owner = nullptr;
+    {
+        std::lock_guard lock(shared->mutex);
+        owner = shared->owner;
+    }
+    if (owner == nullptr) {
+        return;
+    }
+    if (from_thread) {
+        owner->in_flight_--;
+    }
+    owner->finish(id, std::move(result));
+}
+
 void HostResolver::answer_later(std::uint64_t id, Error error) {
     // Posted: `done` never runs inside resolve().
     boost::asio::post(io_, [shared = shared_, id, error = std::move(error)]() mutable {
-        std::unique_lock lock(shared->mutex);
-        HostResolver* owner = shared->owner;
-        lock.unlock();
-        if (owner != nullptr) {
-            owner->finish(id, tl::unexpected(std::move(error)));
-        }
+        deliver(shared, id, tl::unexpected(std::move(error)), false);
     });
 }
 
@@ -84,13 +96,7 @@ void HostResolver::resolve(const std::string& host, Done<SocketAddress> done) {
                 return;
             }
             boost::asio::post(io, [shared, id, address = std::move(address)]() mutable {
-                std::unique_lock lock(shared->mutex);
-                HostResolver* owner = shared->owner;
-                lock.unlock();
-                if (owner != nullptr) {
-                    owner->in_flight_--;
-                    owner->finish(id, std::move(address));
-                }
+                deliver(shared, id, std::move(address), true);
             });
         }).detach();
         in_flight_++;

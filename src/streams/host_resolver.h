@@ -49,6 +49,8 @@ private:
 
     void finish(std::uint64_t id, Result<transport::address::SocketAddress> result);
     void answer_later(std::uint64_t id, Error error);
+    static void deliver(const std::shared_ptr<Shared>& shared, std::uint64_t id,
+                        Result<transport::address::SocketAddress> result, bool from_thread);
 
     boost::asio::io_context& io_;
     const std::chrono::milliseconds deadline_;

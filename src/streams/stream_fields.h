@@ -5,6 +5,7 @@
 #include <string>
 
 #include "streams/stream_spec.h"
+#include "transport/config_checks.h"
 #include "transport/endpoint.h"
 
 namespace rocd::streams {
@@ -44,6 +45,14 @@ inline std::string address_field(const StreamSpec& spec, transport::Interface if
         return side + ".control_uri";
     }
     return side + ".media_uri";
+}
+
+/// The address check of a stream's side: where a sender may send, or what
+/// a receiver may bind (a name is checked again once resolved).
+inline Status check_stream_address(const StreamSpec& spec, const transport::Endpoint& endpoint,
+                                   const std::string& field) {
+    return sends(spec) ? transport::check_destination(endpoint, field)
+                       : transport::check_bind_address(endpoint, field);
 }
 
 } // namespace rocd::streams

@@ -132,8 +132,7 @@ Result<StreamPlan> StreamOpener::plan(const StreamSpec& spec) const {
                 continue;
             }
             const auto field = address_field(spec, iface);
-            auto st = sends(spec) ? transport::check_destination(**endpoint, field)
-                                  : transport::check_bind_address(**endpoint, field);
+            auto st = check_stream_address(spec, **endpoint, field);
             if (!st) {
                 return tl::unexpected(st.error());
             }

@@ -3,7 +3,6 @@
 // numeric ones before anything opens.
 #include "streams/stream_fields.h"
 #include "streams/stream_opener.h"
-#include "transport/config_checks.h"
 
 namespace rocd::streams {
 
@@ -65,9 +64,7 @@ void StreamOpener::open(const StreamSpec& spec, StreamPlan plan,
                                   return state->done(fail_at(std::move(error), field));
                               }
                               **endpoint = transport::with_address(**endpoint, *address);
-                              auto checked = sends(state->spec)
-                                                 ? transport::check_destination(**endpoint, field)
-                                                 : transport::check_bind_address(**endpoint, field);
+                              auto checked = check_stream_address(state->spec, **endpoint, field);
                               if (!checked) {
                                   state->failed = true;
                                   return state->done(tl::unexpected(checked.error()));

@@ -59,8 +59,8 @@ bool ReceiverPipeline::admit(const address::SocketAddress& address) {
     return true;
 }
 
-bool ReceiverPipeline::second_in_sequence(const Packet& p) {
-    first_ = nullptr;
+bool ReceiverPipeline::second_in_sequence(const Packet& p, const Packet*& first) {
+    first = nullptr;
     for (auto& c : candidates_) {
         if (c.used && c.ssrc == p.rtp.ssrc && c.address == p.address) {
             // Close to the first, either way (the network may reorder), and
@@ -73,7 +73,7 @@ bool ReceiverPipeline::second_in_sequence(const Packet& p) {
             if (ahead <= max_candidate_gap || behind <= max_candidate_gap) {
                 c.used = false;
                 if (held_by_[c.held] == c.id) {
-                    first_ = &held_[c.held];
+                    first = &held_[c.held];
                 }
                 return true;
             }
@@ -95,27 +95,26 @@ bool ReceiverPipeline::second_in_sequence(const Packet& p) {
     return false;
 }
 
-ReceiverSession* ReceiverPipeline::slot_for_new_session() {
-    ReceiverSession* unconfirmed = nullptr;
-    std::uint64_t since = 0;
+std::optional<std::size_t> ReceiverPipeline::slot_for_new_session() {
+    std::optional<std::size_t> unconfirmed;
     std::uint64_t fewest = 0;
     for (std::size_t i = 0; i < sessions_.size(); ++i) {
-        ReceiverSession& s = *sessions_[i];
+        const ReceiverSession& s = *sessions_[i];
         if (!s.active()) {
-            return &s;
+            return i;
         }
         if (s.confirmed()) {
             continue;
         }
         const std::uint64_t packets = s.stats().packets_received;
-        if (unconfirmed == nullptr || packets < fewest || (packets == fewest && started_at_[i] < since)) {
-            unconfirmed = &s;
+        if (!unconfirmed || packets < fewest ||
+            (packets == fewest && started_at_[i] < started_at_[*unconfirmed])) {
+            unconfirmed = i;
             fewest = packets;
-            since = started_at_[i];
         }
     }
-    if (unconfirmed != nullptr) {
-        unconfirmed->stop();
+    if (unconfirmed) {
+        sessions_[*unconfirmed]->stop();
         ++evicted_;
     }
     return unconfirmed;
@@ -145,7 +144,8 @@ void ReceiverPipeline::route(const Packet& p) {
         ++unroutable_;
         return;
     }
-    if (!second_in_sequence(p)) {
+    const Packet* first = nullptr;
+    if (!second_in_sequence(p, first)) {
         return; // held as a candidate
     }
     if (!admit(p.address)) {
@@ -153,26 +153,23 @@ void ReceiverPipeline::route(const Packet& p) {
         ++unroutable_;
         return;
     }
-    ReceiverSession* slot = slot_for_new_session();
-    if (slot == nullptr) {
+    const auto index = slot_for_new_session();
+    if (!index) {
         ++refused_;
         ++unroutable_;
         return;
     }
+    ReceiverSession& slot = *sessions_[*index];
     // The slot's previous session is folded into the totals first.
-    add_stats(ended_stats_, slot->stats());
-    add_stats(ended_depack_, slot->depacketizer_stats());
-    if (first_ != nullptr) {
-        slot->start(*first_, *encoding);
-        slot->write(p);
+    add_stats(ended_stats_, slot.stats());
+    add_stats(ended_depack_, slot.depacketizer_stats());
+    if (first != nullptr) {
+        slot.start(*first, *encoding);
+        slot.write(p);
     } else {
-        slot->start(p, *encoding);
+        slot.start(p, *encoding);
     }
-    for (std::size_t i = 0; i < sessions_.size(); ++i) {
-        if (sessions_[i].get() == slot) {
-            started_at_[i] = frames_read_;
-        }
-    }
+    started_at_[*index] = frames_read_;
     ++started_;
 }
 

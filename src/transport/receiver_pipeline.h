@@ -5,6 +5,7 @@
 #include <atomic>
 #include <cstddef>
 #include <memory>
+#include <optional>
 #include <vector>
 
 #include "transport/metrics.h"
@@ -52,9 +53,11 @@ private:
     /// Whether `address` may start a session now (and notes that it does).
     bool admit(const address::SocketAddress& address);
     /// Whether `p` follows an earlier packet of its (address, SSRC) in
-    /// sequence; otherwise it is remembered as a candidate.
-    bool second_in_sequence(const Packet& p);
-    ReceiverSession* slot_for_new_session();
+    /// sequence; otherwise it is remembered as a candidate. When it does,
+    /// `first` is the candidate's first packet if still held, else null.
+    bool second_in_sequence(const Packet& p, const Packet*& first);
+    /// The index of a free slot, or of the evicted unconfirmed session's.
+    std::optional<std::size_t> slot_for_new_session();
     void publish();
 
     ReceiverConfig config_;
@@ -96,9 +99,6 @@ private:
     std::array<Packet, 8> held_ {};
     std::array<std::uint64_t, 8> held_by_ {};
     std::size_t next_held_ = 0;
-    /// Set by second_in_sequence() when the candidate's first packet is
-    /// still held: the session starts with it.
-    const Packet* first_ = nullptr;
 
     struct Published {
         std::atomic<std::uint64_t> packets_unroutable {0}, packets_received {0}, packets_lost {0},

@@ -191,7 +191,7 @@ template <class Derived, class Stream> Reply HttpSession<Derived, Stream>::handl
     Reply reply;
     if (auto refusal = access.authorize(request, peer())) {
         reply.response = std::move(*refusal);
-    } else if (auto wait = host_->throttle(client_, request)) {
+    } else if (auto wait = host_->router().throttled(request) ? host_->throttle(client_) : std::nullopt) {
         reply.response = too_many_requests(*wait);
     } else {
         reply = host_->router().dispatch(request);

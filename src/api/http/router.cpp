@@ -102,8 +102,20 @@ std::vector<std::string> Router::split(std::string_view path) {
     return segments;
 }
 
-void Router::add(http::verb method, std::string pattern, Handler handler) {
-    routes_.push_back(Route {method, split(pattern), std::move(handler), nullptr, nullptr});
+void Router::add(http::verb method, std::string pattern, Handler handler, RouteOptions options) {
+    routes_.push_back(Route {method, split(pattern), std::move(handler), nullptr, nullptr, options});
+}
+
+bool Router::throttled(const Request& request) const {
+    const std::string_view target = request.target();
+    const auto segments = split(target.substr(0, target.find('?')));
+    for (const Route& route : routes_) {
+        PathParams params;
+        if (route.options.unthrottled && route.method == request.method() && match(route, segments, params)) {
+            return false;
+        }
+    }
+    return true;
 }
 
 void Router::add_async(http::verb method, std::string pattern, AsyncHandler handler) {

@@ -49,10 +49,17 @@ struct Reply {
     std::function<void(Responder)> later;
 };
 
+/// What else a route is.
+struct RouteOptions {
+    /// Never answered 429 for its client's request rate (a liveness check
+    /// must stay reachable whatever else the client's address does).
+    bool unthrottled = false;
+};
+
 class Router {
 public:
     /// Registers `handler` for `method` on `pattern` ("/peers/{peer}/ports").
-    void add(http::verb method, std::string pattern, Handler handler);
+    void add(http::verb method, std::string pattern, Handler handler, RouteOptions options = {});
 
     /// Registers a route that answers through a Responder (see AsyncHandler).
     /// HEAD is routed to it like to a synchronous GET.
@@ -66,6 +73,10 @@ public:
     /// exceptions become a 500 without internals (and are logged).
     Reply dispatch(const Request& request) const;
 
+    /// Whether the request counts against its client's request rate: all
+    /// but those of a route added as unthrottled.
+    bool throttled(const Request& request) const;
+
 private:
     struct Route {
         http::verb method;
@@ -73,6 +84,7 @@ private:
         Handler handler;
         StreamHandler stream_handler;
         AsyncHandler async_handler;
+        RouteOptions options;
     };
 
     static std::vector<std::string> split(std::string_view path);

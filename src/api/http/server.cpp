@@ -168,27 +168,23 @@ Session* Server::longest_waiting(const asio::ip::address* client) const {
     return oldest;
 }
 
+bool Server::evict_one(const asio::ip::address* client) {
+    Session* victim = longest_waiting(client);
+    if (victim == nullptr) {
+        return false;
+    }
+    uncount(*victim);
+    victim->evict();
+    note_overload(evicted_);
+    return true;
+}
+
 bool Server::make_room(const asio::ip::address& client) {
     const auto it = per_client_.find(client);
-    if (it != per_client_.end() && it->second >= options_.max_connections_per_client) {
-        Session* victim = longest_waiting(&client);
-        if (victim == nullptr) {
-            return false;
-        }
-        uncount(*victim);
-        victim->evict();
-        note_overload(false);
+    if (it != per_client_.end() && it->second >= options_.max_connections_per_client && !evict_one(&client)) {
+        return false;
     }
-    if (counted_.size() >= options_.max_connections) {
-        Session* victim = longest_waiting(nullptr);
-        if (victim == nullptr) {
-            return false;
-        }
-        uncount(*victim);
-        victim->evict();
-        note_overload(false);
-    }
-    return true;
+    return counted_.size() < options_.max_connections || evict_one(nullptr);
 }
 
 void Server::uncount(Session& session) {
@@ -202,23 +198,26 @@ void Server::uncount(Session& session) {
     counted_.erase(it);
 }
 
-void Server::note_overload(bool refused) {
-    (refused ? refused_ : evicted_)++;
+void Server::note_overload(std::size_t& counter) {
+    counter++;
     const auto now = std::chrono::steady_clock::now();
     if (now - overload_logged_ < overload_log_interval) {
         return;
     }
     spdlog::warn("http: connection limits reached ({} in all, {} per client): {} connection(s) refused, {} "
-                 "waiting one(s) closed for new ones since the last report",
-                 options_.max_connections, options_.max_connections_per_client, refused_, evicted_);
+                 "waiting one(s) closed for new ones, {} request(s) over the rate of {}/s per client "
+                 "answered 429 since the last report",
+                 options_.max_connections, options_.max_connections_per_client, refused_, evicted_,
+                 throttled_, options_.max_requests_per_second);
     refused_ = 0;
     evicted_ = 0;
+    throttled_ = 0;
     overload_logged_ = now;
 }
 
 void Server::refuse(tcp::socket socket) {
     // Tell the client why instead of leaving it hanging.
-    note_overload(true);
+    note_overload(refused_);
     boost::system::error_code ec;
     if (!tls_) {
         // A fresh socket's send buffer always takes this one small write.
@@ -238,14 +237,8 @@ void Server::refuse(tcp::socket socket) {
     }
 }
 
-std::optional<std::chrono::seconds> Server::throttle(const asio::ip::address& client,
-                                                     const Request& request) {
+std::optional<std::chrono::seconds> Server::throttle(const asio::ip::address& client) {
     using namespace std::chrono;
-    // The liveness check stays reachable whatever else a client's address
-    // does: a monitor shares 127.0.0.1 with every local program.
-    if (request.method() == http::verb::get && request.target() == "/status") {
-        return std::nullopt;
-    }
     const auto now = steady_clock::now();
     const double rate = static_cast<double>(options_.max_requests_per_second);
     const double burst = 2 * rate;
@@ -263,15 +256,7 @@ std::optional<std::chrono::seconds> Server::throttle(const asio::ip::address& cl
         bucket.tokens -= 1;
         return std::nullopt;
     }
-    throttled_++;
-    const auto since = now - overload_logged_;
-    if (since >= overload_log_interval) {
-        spdlog::warn(
-            "http: {} request(s) over the rate of {}/s per client answered 429 since the last report",
-            throttled_, options_.max_requests_per_second);
-        throttled_ = 0;
-        overload_logged_ = now;
-    }
+    note_overload(throttled_);
     return seconds(1);
 }
 

@@ -87,8 +87,7 @@ private:
     const Router& router() const override { return router_; }
     const AccessPolicy& access() const override { return access_; }
     void session_streaming(Session& session) override;
-    std::optional<std::chrono::seconds> throttle(const boost::asio::ip::address& client,
-                                                 const Request& request) override;
+    std::optional<std::chrono::seconds> throttle(const boost::asio::ip::address& client) override;
     void session_closed(Session& session) override;
 
     void do_accept();
@@ -99,8 +98,12 @@ private:
     Session* longest_waiting(const boost::asio::ip::address* client) const;
     /// Takes `session` out of the request connections' counts.
     void uncount(Session& session);
-    /// Counts a refusal or an eviction; logs them at most every few seconds.
-    void note_overload(bool refused);
+    /// Evicts the session that has waited longest (of `client` only, if
+    /// given); false if none is waiting.
+    bool evict_one(const boost::asio::ip::address* client);
+    /// Counts a refusal, an eviction or a throttled request in `counter`;
+    /// logs all three counts together, at most every few seconds.
+    void note_overload(std::size_t& counter);
     /// A connection over the limit: told 503 if that can be done cheaply.
     void refuse(boost::asio::ip::tcp::socket socket);
     template <class SessionType, class... Args> void open(bool refused, Args&&... args);
@@ -118,6 +121,7 @@ private:
     std::map<boost::asio::ip::address, std::size_t> per_client_;
     std::size_t refused_ = 0;
     std::size_t evicted_ = 0;
+    std::size_t throttled_ = 0;
     std::chrono::steady_clock::time_point overload_logged_ {};
     /// A token bucket per client address that made a request recently.
     struct Bucket {
@@ -125,7 +129,6 @@ private:
         std::chrono::steady_clock::time_point filled {};
     };
     std::map<boost::asio::ip::address, Bucket> buckets_;
-    std::size_t throttled_ = 0;
     /// TLS connections over the limit being told 503 (a TLS client needs a
     /// handshake before it can read one); in sessions_ too.
     std::set<Session*> refusing_;

@@ -53,8 +53,8 @@ public:
     virtual void session_streaming(Session& session) = 0;
     /// Whether `client` is over its request rate: how long it should wait
     /// (the Retry-After of a 429), or nothing when the request may go on.
-    virtual std::optional<std::chrono::seconds> throttle(const boost::asio::ip::address& client,
-                                                         const Request& request) = 0;
+    /// Not asked for requests of a route added as unthrottled.
+    virtual std::optional<std::chrono::seconds> throttle(const boost::asio::ip::address& client) = 0;
     /// `session` is being destroyed.
     virtual void session_closed(Session& session) = 0;
 
