@@ -2,6 +2,11 @@
 find_package(PkgConfig REQUIRED)
 find_package(Threads REQUIRED)
 find_package(Boost 1.74 REQUIRED)
+# For every target alike: Asio's handler hooks and Beast's string_view
+# differ under these macros, so a program whose parts disagree on them
+# breaks the one-definition rule (clang's UBSan caught Asio allocating a
+# timer's handler through the other part's hook: a null pointer).
+add_compile_definitions(BOOST_ASIO_NO_DEPRECATED BOOST_BEAST_USE_STD_STRING_VIEW)
 find_package(nlohmann_json 3.11 REQUIRED)
 find_package(yaml-cpp REQUIRED)
 find_package(CLI11 REQUIRED)

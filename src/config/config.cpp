@@ -6,6 +6,7 @@
 #include <fstream>
 #include <functional>
 #include <map>
+#include <sstream>
 
 #include <yaml-cpp/yaml.h>
 
@@ -80,13 +81,22 @@ const std::vector<std::string>& known_drivers() {
 }
 
 Result<Config> apply_config_file(const std::filesystem::path& path, Config base) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) {
+        return fail(Errc::io, "cannot read config file " + path.string());
+    }
+    std::ostringstream text;
+    text << in.rdbuf();
+    if (in.bad()) {
+        return fail(Errc::io, "cannot read config file " + path.string());
+    }
+    return apply_config_text(text.str(), path, std::move(base));
+}
+
+Result<Config> apply_config_text(std::string_view text, const std::filesystem::path& path, Config base) {
     YAML::Node root;
     try {
-        std::ifstream in(path);
-        if (!in) {
-            return fail(Errc::io, "cannot read config file " + path.string());
-        }
-        root = YAML::Load(in);
+        root = YAML::Load(std::string(text));
     } catch (const YAML::Exception& e) {
         return fail(Errc::invalid_argument,
                     path.string() + ":" + std::to_string(e.mark.line + 1) + ": invalid YAML: " + e.msg);

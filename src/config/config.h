@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/error.h"
@@ -71,6 +72,8 @@ std::filesystem::path default_state_dir();
 /// Applies the keys of a YAML config file on top of `base`. An unknown key,
 /// a wrong type or an invalid value is an error naming the file, line and key.
 Result<Config> apply_config_file(const std::filesystem::path& path, Config base);
+/// The same for the text of a config file; `path` only names it in errors.
+Result<Config> apply_config_text(std::string_view text, const std::filesystem::path& path, Config base);
 
 /// Checks combinations that no single key can (e.g. a TLS key without a
 /// certificate).

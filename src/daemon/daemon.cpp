@@ -2,9 +2,7 @@
 
 #include <csignal>
 #include <cstdio>
-#include <optional>
 
-#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -12,21 +10,10 @@
 
 #include "api/access_token.h"
 #include "api/http/server.h"
-#include "api/representation/stream_json.h"
-#include "api/routes/docs.h"
-#include "api/routes/events.h"
-#include "api/routes/peers.h"
-#include "api/routes/ports.h"
-#include "api/routes/status.h"
-#include "api/routes/streams.h"
 #include "core/version.h"
+#include "daemon/control_plane.h"
 #include "daemon/driver_factory.h"
-#include "daemon/event_wiring.h"
-#include "events/event_bus.h"
-#include "peers/peer_service.h"
-#include "ports/port_service.h"
 #include "store/store.h"
-#include "streams/stream_service.h"
 #include "transport/net/network_loop.h"
 
 namespace rocd::daemon {
@@ -35,23 +22,6 @@ namespace {
 
 // SIGINT/SIGTERM: in-flight requests get this long to finish.
 constexpr std::chrono::milliseconds drain_deadline {1500};
-
-// Runs the control plane until the ports are listed (stored virtual devices
-// re-created), which the streams need before they restore. Nothing else is
-// on the io_context yet: the server accepts later.
-Status start_ports(boost::asio::io_context& io, ports::PortService& ports) {
-    std::optional<Status> started;
-    auto busy = boost::asio::make_work_guard(io);
-    ports.start([&started](Status status) { started = std::move(status); });
-    while (!started) {
-        io.run_one();
-    }
-    // Releasing the guard with no other work left marks the context
-    // stopped; the daemon's run() needs it running.
-    busy.reset();
-    io.restart();
-    return *started;
-}
 
 } // namespace
 
@@ -116,38 +86,12 @@ Status run(const config::Config& config, const std::filesystem::path& data_dir) 
     }
     spdlog::info("driver {}: {} device(s)", (*driver)->name(), (*driver)->devices().size());
 
-    // 1000 ids per millisecond of wall clock: more than the daemon publishes.
-    const auto epoch_ms =
-        std::chrono::duration_cast<std::chrono::milliseconds>(started_at.time_since_epoch()).count();
-    events::EventBus bus(4096, static_cast<std::uint64_t>(epoch_ms) * 1000);
-    peers::PeerService peers(store->peers(), store->self_uid());
-    wire_events(bus, peers);
-    ports::PortService ports(io, **driver, store->ports(), store->self_uid());
-    wire_events(bus, ports);
-    if (auto status = start_ports(io, ports); !status) {
-        return status;
-    }
-
-    streams::StreamServiceOptions stream_options;
-    stream_options.max_streams = config.max_streams;
-    stream_options.max_sessions_per_stream = config.max_sessions_per_stream;
-    streams::StreamService streams(io, ports, **driver, store->streams(), api::stream_spec_codec(), **network,
-                                   stream_options);
-    wire_events(bus, streams);
-    if (auto status = streams.start(); !status) {
-        return status;
-    }
-
     const api::DaemonInfo info {config.driver, store->self_uid(), started_at, started};
-
-    api::add_status_routes(router, info);
-    api::add_peer_routes(router, peers);
-    api::add_port_routes(router, peers, ports);
-    api::add_stream_routes(router, streams);
-    api::add_event_routes(
-        router, io, bus,
-        {config.event_heartbeat, config.event_queue_limit, config.max_event_clients, store->self_uid()});
-    if (auto status = api::add_docs_routes(router, data_dir); !status) {
+    auto plane = ControlPlane::start(io, config, **driver, **network, *store, info);
+    if (!plane) {
+        return tl::unexpected(plane.error());
+    }
+    if (auto status = (*plane)->add_routes(router, data_dir); !status) {
         return status;
     }
 

@@ -201,6 +201,15 @@ Result<RepairReport> salvage(const std::filesystem::path& source, const std::fil
         for (const std::string& table : *tables) {
             report.tables.push_back(copy_table(*damaged, *fresh, table));
         }
+        // Rows SQLite reads but the daemon could not use; dependants first.
+        for (auto salvage = report.tables.rbegin(); salvage != report.tables.rend(); ++salvage) {
+            auto dropped = delete_rows_with_bad_keys(*fresh, salvage->table);
+            if (!dropped) {
+                return tl::unexpected(dropped.error());
+            }
+            salvage->copied -= *dropped;
+            salvage->refused += *dropped;
+        }
         if (auto done = txn->commit(); !done) {
             return tl::unexpected(done.error());
         }

@@ -14,8 +14,8 @@ namespace rocd::store {
 struct TableSalvage {
     std::string table;
     std::int64_t copied = 0;
-    /// Rows read but refused by the schema (a damaged value, a port whose
-    /// peer was lost).
+    /// Rows read but refused by the schema or the daemon (a damaged value, a
+    /// key that is not a uid, a port whose peer was lost).
     std::int64_t refused = 0;
     /// Damaged runs of the table (pages that could not be read) skipped.
     std::int64_t read_errors = 0;

@@ -154,6 +154,9 @@ Result<Store> Store::open(const std::filesystem::path& dir, StoreOptions options
     if (auto intact = check_integrity(*db, options.check); !intact) {
         return tl::unexpected(intact.error());
     }
+    if (auto keys = check_keys(*db); !keys) {
+        return tl::unexpected(keys.error());
+    }
     if (auto wal = db->enable_wal(); !wal) {
         return tl::unexpected(wal.error());
     }

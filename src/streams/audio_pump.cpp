@@ -18,8 +18,7 @@ void add_ns(timespec& t, std::int64_t ns) {
 } // namespace
 
 AudioPump::AudioPump(boost::asio::io_context& io, std::chrono::nanoseconds period)
-    : io_(io), period_(period), current_(std::make_unique<Table>()), table_(current_.get()),
-      settle_timer_(io) {
+    : period_(period), current_(std::make_unique<Table>()), table_(current_.get()), settle_timer_(io) {
     thread_ = std::thread([this] { run(); });
 }
 

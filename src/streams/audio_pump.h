@@ -87,7 +87,6 @@ private:
     std::uint64_t publish(std::vector<PumpSlot*> slots);
     void settle();
 
-    boost::asio::io_context& io_;
     const std::chrono::nanoseconds period_;
     std::unique_ptr<Table> current_; // control plane's owner of the published table
     std::atomic<Table*> table_;

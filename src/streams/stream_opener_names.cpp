@@ -50,8 +50,10 @@ void StreamOpener::open(const StreamSpec& spec, StreamPlan plan,
         return state->done(open_resolved(state->spec, std::move(state->plan)));
     }
     state->pending = named.size();
-    for (auto [endpoint, iface] : named) {
-        const std::string field = address_field(spec, iface);
+    for (const auto& name : named) {
+        // Named, not a structured binding: a lambda may not capture one (C++20 before clang 16).
+        auto* endpoint = name.first;
+        const std::string field = address_field(spec, name.second);
         resolver_.resolve((*endpoint)->uri.host(),
                           [this, state, endpoint, field](Result<transport::address::SocketAddress> address) {
                               if (state->failed) {

@@ -11,12 +11,15 @@
 
 namespace rocd::test {
 
-/// A fresh directory under $TMPDIR (or /tmp), named <prefix>-XXXXXX.
+/// A fresh directory under `base` ($TMPDIR or /tmp when empty), named <prefix>-XXXXXX.
 class TempDir {
 public:
-    explicit TempDir(const std::string& prefix = "rocd-test") {
-        const char* base = std::getenv("TMPDIR");
-        std::string pattern = std::string(base != nullptr ? base : "/tmp") + "/" + prefix + "-XXXXXX";
+    explicit TempDir(const std::string& prefix = "rocd-test", std::string base = {}) {
+        if (base.empty()) {
+            const char* tmpdir = std::getenv("TMPDIR");
+            base = tmpdir != nullptr ? tmpdir : "/tmp";
+        }
+        std::string pattern = base + "/" + prefix + "-XXXXXX";
         if (::mkdtemp(pattern.data()) == nullptr) {
             throw std::runtime_error("mkdtemp failed");
         }

@@ -103,8 +103,12 @@ tl::expected<nlohmann::json, Response> parse_json_object(const Request& request)
 Response json_response(const nlohmann::json& body, http::status status) {
     Response res {status, 11};
     res.set(http::field::content_type, "application/json");
-    res.body() = body.dump();
+    res.body() = json_text(body);
     return res;
+}
+
+std::string json_text(const nlohmann::json& body) {
+    return body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 } // namespace rocd::api

@@ -16,4 +16,9 @@ tl::expected<nlohmann::json, Response> parse_json_object(const Request& request)
 /// A 200 (or `status`) response with a JSON body.
 Response json_response(const nlohmann::json& body, http::status status = http::status::ok);
 
+/// The text of a response body. Bytes that are not UTF-8 (from a request
+/// target, a query, a device's name) become U+FFFD instead of throwing: a
+/// body that names what the client sent must never fail to be written.
+std::string json_text(const nlohmann::json& body);
+
 } // namespace rocd::api

@@ -1,5 +1,7 @@
 #include "api/http/problem.h"
 
+#include "api/http/json_body.h"
+
 #include <nlohmann/json.hpp>
 
 namespace rocd::api {
@@ -71,7 +73,7 @@ Response problem(http::status status, std::string_view name, std::string_view de
     }
     Response res {status, 11};
     res.set(http::field::content_type, "application/problem+json");
-    res.body() = body.dump();
+    res.body() = json_text(body);
     res.prepare_payload();
     return res;
 }

@@ -53,7 +53,7 @@ struct ServerOptions {
     std::optional<std::filesystem::path> tls_key;
 };
 
-class Server : private SessionHost {
+class Server final : private SessionHost {
 public:
     Server(boost::asio::io_context& io, const Router& router, ServerOptions options);
     ~Server();

@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include "api/http/json_body.h"
+
 namespace rocd::api {
 
 std::string sse_frame(std::string_view event, std::string_view data_text, std::optional<std::uint64_t> id) {
@@ -20,7 +22,7 @@ std::string sse_frame(std::string_view event, std::string_view data_text, std::o
 
 std::string sse_message(std::string_view event, const nlohmann::json& data, std::optional<std::uint64_t> id) {
     // dump() escapes newlines, so the JSON is always one data line.
-    return sse_frame(event, data.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace), id);
+    return sse_frame(event, json_text(data), id);
 }
 
 EventStream::EventStream(boost::asio::io_context& io, events::EventBus& bus, EventStreamOptions options,

@@ -8,7 +8,6 @@
 namespace rocd::transport::address {
 
 Result<SocketAddress> SocketAddress::numeric(const std::string& host, std::uint16_t port) {
-    SocketAddress addr;
     // inet_pton, not getaddrinfo: only the RFC forms, never a lookup.
     sockaddr_in v4 {};
     if (::inet_pton(AF_INET, host.c_str(), &v4.sin_addr) == 1) {

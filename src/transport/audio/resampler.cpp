@@ -21,7 +21,7 @@ double precision_for(std::uint32_t, std::uint32_t) {
 
 Resampler::Resampler(std::size_t channels, std::uint32_t in_rate, std::uint32_t out_rate, int quality,
                      double max_scaling_delta, ResamplerBackend backend)
-    : channels_(channels), in_rate_(in_rate), out_rate_(out_rate), max_delta_(max_scaling_delta) {
+    : in_rate_(in_rate), out_rate_(out_rate), max_delta_(max_scaling_delta) {
     if (backend == ResamplerBackend::builtin && in_rate == out_rate) {
         builtin_ = std::make_unique<BuiltinResampler>(channels);
         return;

@@ -55,7 +55,6 @@ private:
 
     SpeexResamplerState_* state_ = nullptr;
     std::unique_ptr<BuiltinResampler> builtin_;
-    std::size_t channels_;
     std::uint32_t in_rate_, out_rate_;
     double max_delta_;
     double scaling_ = 1.0;

@@ -51,7 +51,7 @@ public:
     std::size_t data_size() const { return std::size_t(core::load_be16(len_)) * 4; }
 
 private:
-    std::uint8_t profile_[2];
+    [[maybe_unused]] std::uint8_t profile_[2]; // on the wire; rocd skips extensions
     std::uint8_t len_[2];
 };
 

@@ -51,6 +51,26 @@ TEST_F(RouterTest, unknown_paths_are_404_problems) {
     }
 }
 
+// Found by fuzz_http: the 404 named the path, and serialising a path that is
+// not UTF-8 threw out of the server's handler, ending the daemon.
+TEST_F(RouterTest, a_path_that_is_not_utf8_is_named_with_replacement_characters) {
+    // A lone byte 0xBD inside a path; U+FFFD (EF BF BD in UTF-8) names it.
+    const std::string not_utf8 = std::string("/ope") + '\xbd' + "api.json";
+    const std::string replaced = std::string("/ope") + "\xef\xbf\xbd" + "api.json";
+    for (const std::string& target :
+         {not_utf8, std::string("/peers/\xff\xfe"), std::string("/peers/self?x=%bd")}) {
+        Response res;
+        ASSERT_NO_THROW(res = router_.dispatch(make(http::verb::get, target)).response) << target;
+        const auto body = nlohmann::json::parse(res.body(), nullptr, false);
+        ASSERT_FALSE(body.is_discarded()) << target;
+    }
+    auto res = router_.dispatch(make(http::verb::get, not_utf8)).response;
+    EXPECT_EQ(res.result(), http::status::not_found);
+    EXPECT_NE(body_of(res)["detail"].get<std::string>().find(replaced), std::string::npos);
+    auto named = router_.dispatch(make(http::verb::get, "/peers/\xff")).response;
+    EXPECT_EQ(body_of(named)["peer"], "\xef\xbf\xbd");
+}
+
 TEST_F(RouterTest, wrong_method_is_405_with_allow) {
     auto res = router_.dispatch(make(http::verb::delete_, "/peers/self")).response;
     EXPECT_EQ(res.result(), http::status::method_not_allowed);

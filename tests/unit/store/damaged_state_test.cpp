@@ -5,6 +5,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "store/database.h"
 #include "store/repair.h"
 #include "store/store.h"
 #include "temp_dir.h"
@@ -208,6 +209,45 @@ TEST(DamagedState, repair_keeps_every_readable_row_and_the_damaged_file) {
     EXPECT_EQ(store->self_uid().str(), peer);
     EXPECT_EQ(static_cast<std::int64_t>(store->ports().list().value().size()), report->tables[1].copied);
     EXPECT_EQ(store->streams().list().value().size(), 2u);
+}
+
+// Found by fuzz_store: SQLite holds any text as a key, and a daemon that
+// started on a peer row whose uid it cannot parse answered 500 to every
+// GET /peers.
+TEST(DamagedState, a_key_that_is_not_a_uid_is_refused_at_open_and_dropped_by_repair) {
+    TempDir dir;
+    const auto peer = fill(dir.path());
+    {
+        auto db = Database::open(dir / Store::database_file);
+        ASSERT_TRUE(db);
+        ASSERT_TRUE(
+            db->exec("INSERT INTO peers (uid, display_name, is_self, created_at, updated_at) "
+                     "VALUES ('dddddd-eeeeeSpeake-ffffff', 'Other', 0, 1, 2);"
+                     "INSERT INTO ports SELECT 'Upper-case-not-a-uid', peer_uid, port_type, direction, "
+                     "driver, 'x', display_name, channels, rate, volume, mute, created_at, updated_at "
+                     "FROM ports LIMIT 1;"
+                     "INSERT INTO streams VALUES ('aaaaaa-bbbbbb-cccccc', '{}', 1, 2);"));
+    }
+    auto refused = Store::open(dir.path());
+    ASSERT_FALSE(refused);
+    EXPECT_THAT(refused.error().message, HasSubstr((dir / Store::database_file).string()));
+    EXPECT_THAT(refused.error().message, HasSubstr("2 rows whose key is not a uid"));
+    EXPECT_THAT(refused.error().message, HasSubstr("peers row"));
+    EXPECT_THAT(refused.error().message, HasSubstr("'dddddd-eeeeeSpeake-ffffff'"));
+    EXPECT_THAT(refused.error().message, HasSubstr("--repair-state"));
+
+    auto report = repair_state(dir.path());
+    ASSERT_TRUE(report) << report.error().message;
+    EXPECT_TRUE(report->identity_kept);
+    EXPECT_EQ(report->tables[0].copied, 1);
+    EXPECT_EQ(report->tables[0].refused, 1);
+    EXPECT_EQ(report->tables[1].copied, ports_stored);
+    EXPECT_EQ(report->tables[1].refused, 1);
+    EXPECT_EQ(report->tables[2].copied, 3) << "a well-formed uid stays, whatever its spec holds";
+    auto store = Store::open(dir.path());
+    ASSERT_TRUE(store) << store.error().message;
+    EXPECT_EQ(store->self_uid().str(), peer);
+    EXPECT_EQ(store->peers().list().value().size(), 1u);
 }
 
 TEST(DamagedState, repair_of_a_lost_root_page_says_the_identity_is_gone) {

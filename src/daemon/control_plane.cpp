@@ -1,0 +1,92 @@
+#include "daemon/control_plane.h"
+
+#include <optional>
+
+#include <boost/asio/executor_work_guard.hpp>
+
+#include "api/representation/stream_json.h"
+#include "api/routes/docs.h"
+#include "api/routes/events.h"
+#include "api/routes/peers.h"
+#include "api/routes/ports.h"
+#include "api/routes/streams.h"
+#include "daemon/event_wiring.h"
+
+namespace rocd::daemon {
+
+namespace {
+
+// Runs the control plane until the ports are listed (stored virtual devices
+// re-created), which the streams need before they restore. Nothing else is
+// on the io_context yet: the server accepts later.
+Status start_ports(boost::asio::io_context& io, ports::PortService& ports) {
+    std::optional<Status> started;
+    // A context that ran out of work before (a restart in the same process)
+    // is stopped, and run_one() would return at once, forever.
+    io.restart();
+    auto busy = boost::asio::make_work_guard(io);
+    ports.start([&started](Status status) { started = std::move(status); });
+    while (!started) {
+        io.run_one();
+    }
+    // Releasing the guard with no other work left marks the context
+    // stopped; the daemon's run() needs it running.
+    busy.reset();
+    io.restart();
+    return *started;
+}
+
+streams::StreamServiceOptions stream_options(const config::Config& config) {
+    streams::StreamServiceOptions options;
+    options.max_streams = config.max_streams;
+    options.max_sessions_per_stream = config.max_sessions_per_stream;
+    return options;
+}
+
+// 1000 event ids per millisecond of wall clock: more than the daemon publishes.
+std::uint64_t first_event_id(std::chrono::system_clock::time_point started_at) {
+    const auto ms =
+        std::chrono::duration_cast<std::chrono::milliseconds>(started_at.time_since_epoch()).count();
+    return static_cast<std::uint64_t>(ms) * 1000;
+}
+
+} // namespace
+
+ControlPlane::ControlPlane(boost::asio::io_context& io, const config::Config& config,
+                           drivers::DeviceDriver& driver, transport::net::NetworkLoop& network,
+                           store::Store& store, const api::DaemonInfo& info)
+    : io_(io), config_(config), info_(info), bus_(4096, first_event_id(info.started_at)),
+      peers_(store.peers(), store.self_uid()), ports_(io, driver, store.ports(), store.self_uid()),
+      streams_(io, ports_, driver, store.streams(), api::stream_spec_codec(), network,
+               stream_options(config)) {
+    // Before anything starts, so that no change is missed.
+    wire_events(bus_, peers_);
+    wire_events(bus_, ports_);
+    wire_events(bus_, streams_);
+}
+
+Result<std::unique_ptr<ControlPlane>>
+ControlPlane::start(boost::asio::io_context& io, const config::Config& config, drivers::DeviceDriver& driver,
+                    transport::net::NetworkLoop& network, store::Store& store, const api::DaemonInfo& info) {
+    std::unique_ptr<ControlPlane> plane(new ControlPlane(io, config, driver, network, store, info));
+    if (auto status = start_ports(io, plane->ports_); !status) {
+        return tl::unexpected(status.error());
+    }
+    if (auto status = plane->streams_.start(); !status) {
+        return tl::unexpected(status.error());
+    }
+    return plane;
+}
+
+Status ControlPlane::add_routes(api::Router& router, const std::filesystem::path& data_dir) {
+    api::add_status_routes(router, info_);
+    api::add_peer_routes(router, peers_);
+    api::add_port_routes(router, peers_, ports_);
+    api::add_stream_routes(router, streams_);
+    api::add_event_routes(
+        router, io_, bus_,
+        {config_.event_heartbeat, config_.event_queue_limit, config_.max_event_clients, info_.peer_uid});
+    return api::add_docs_routes(router, data_dir);
+}
+
+} // namespace rocd::daemon

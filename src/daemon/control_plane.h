@@ -1,0 +1,56 @@
+// The daemon's services on the control plane's io_context, with their
+// events and REST routes wired: what run() serves over HTTP, and what the
+// fuzz harnesses (fuzz/) drive in-process. The one place the services are
+// put together.
+#pragma once
+
+#include <filesystem>
+#include <memory>
+
+#include <boost/asio/io_context.hpp>
+
+#include "api/http/router.h"
+#include "api/routes/status.h"
+#include "config/config.h"
+#include "core/error.h"
+#include "drivers/device_driver.h"
+#include "events/event_bus.h"
+#include "peers/peer_service.h"
+#include "ports/port_service.h"
+#include "store/store.h"
+#include "streams/stream_service.h"
+#include "transport/net/network_loop.h"
+
+namespace rocd::daemon {
+
+class ControlPlane {
+public:
+    /// Builds the services on an opened store, re-creates the stored ports
+    /// (running `io` until they are listed: nothing else may be on it yet)
+    /// and restores the stored streams. The arguments must outlive it.
+    static Result<std::unique_ptr<ControlPlane>>
+    start(boost::asio::io_context& io, const config::Config& config, drivers::DeviceDriver& driver,
+          transport::net::NetworkLoop& network, store::Store& store, const api::DaemonInfo& info);
+
+    /// Adds every route of the API to `router`; `data_dir` holds the
+    /// OpenAPI document and the /docs renderer.
+    Status add_routes(api::Router& router, const std::filesystem::path& data_dir);
+
+    peers::PeerService& peers() { return peers_; }
+    ports::PortService& ports() { return ports_; }
+    streams::StreamService& streams() { return streams_; }
+
+private:
+    ControlPlane(boost::asio::io_context& io, const config::Config& config, drivers::DeviceDriver& driver,
+                 transport::net::NetworkLoop& network, store::Store& store, const api::DaemonInfo& info);
+
+    boost::asio::io_context& io_;
+    const config::Config& config_;
+    api::DaemonInfo info_;
+    events::EventBus bus_;
+    peers::PeerService peers_;
+    ports::PortService ports_;
+    streams::StreamService streams_;
+};
+
+} // namespace rocd::daemon
