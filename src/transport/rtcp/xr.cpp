@@ -1,5 +1,7 @@
 #include "transport/rtcp/wire.h"
 
+#include <algorithm>
+
 namespace rocd::transport::rtcp::wire {
 
 using core::load_be16;
@@ -69,7 +71,11 @@ bool parse_xr(std::span<const std::uint8_t> body, ExtendedReport& xr, std::size_
             known = false;
         }
         if (known) {
-            xr.order.push_back(bt);
+            // A repeated block adds its entries (DLRR) or replaces the
+            // value; either way it is composed back as one block.
+            if (std::find(xr.order.begin(), xr.order.end(), bt) == xr.order.end()) {
+                xr.order.push_back(bt);
+            }
         } else {
             ++unknown;
         }

@@ -67,6 +67,31 @@ TEST(Rtcp, composes_a_bye_and_skips_unknown_packets_and_blocks) {
     EXPECT_EQ(p->rr->blocks[0].fraction_lost, 25);
 }
 
+// Found by fuzz_rtcp: a report with two DLRR blocks was recomposed with
+// both blocks each holding every entry, so each parse and compose doubled it.
+TEST(Rtcp, repeated_xr_blocks_recompose_as_one) {
+    const std::vector<std::uint8_t> xr = {
+        0x80, 207, 0, 15, 0, 0, 0, 7,                         // XR from SSRC 7, 16 words
+        5,    0,   0, 3,  0, 0, 0, 1, 0, 0, 0, 2, 0, 0, 0, 3, // DLRR: one entry
+        5,    0,   0, 6,  0, 0, 0, 4, 0, 0, 0, 5, 0, 0, 0, 6, // DLRR: two entries
+        0,    0,   0, 7,  0, 0, 0, 8, 0, 0, 0, 9,             //
+        4,    0,   0, 2,  0, 0, 0, 0, 0, 0, 0, 1,             // RRTR
+    };
+    const auto first = rtcp::parse(xr);
+    ASSERT_TRUE(first && first->xr);
+    ASSERT_EQ(first->xr->dlrr.size(), 3u);
+    EXPECT_EQ(first->xr->dlrr[2].dlrr, 9u);
+    std::vector<std::uint8_t> once(256), twice(256);
+    once.resize(rtcp::compose(*first, once));
+    ASSERT_GT(once.size(), 0u);
+    const auto second = rtcp::parse(once);
+    ASSERT_TRUE(second && second->xr);
+    EXPECT_EQ(second->xr->dlrr.size(), 3u);
+    twice.resize(rtcp::compose(*second, twice));
+    EXPECT_EQ(once, twice);
+    EXPECT_EQ(once.size(), xr.size() - 4) << "one DLRR header instead of two";
+}
+
 TEST(Rtcp, rejects_truncated_and_inconsistent_packets) {
     const std::vector<std::uint8_t> sr = {0x80, 200, 0, 6, 1, 2, 3, 4, 0, 0, 0, 0, 0, 0,
                                           0,    0,   0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0};
