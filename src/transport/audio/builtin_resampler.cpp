@@ -43,25 +43,35 @@ double kernel(double d) {
     return Cutoff * sinc * window;
 }
 
+// Row p holds the taps for a fractional position p/Phases: tap k weighs
+// input frame (i - HalfTaps + 1 + k) for an output at i + p/Phases. The
+// same for every instance: made once, on first use, then only read.
+const std::vector<float>& kernel_table() {
+    using R = BuiltinResampler;
+    static const std::vector<float> table = [] {
+        std::vector<float> t((R::Phases + 1) * R::Taps);
+        for (std::size_t p = 0; p <= R::Phases; ++p) {
+            const double frac = double(p) / R::Phases;
+            double sum = 0;
+            for (std::size_t k = 0; k < R::Taps; ++k) {
+                sum += kernel(double(k) - double(R::HalfTaps - 1) - frac);
+            }
+            for (std::size_t k = 0; k < R::Taps; ++k) {
+                // Unity DC gain.
+                t[p * R::Taps + k] =
+                    static_cast<float>(kernel(double(k) - double(R::HalfTaps - 1) - frac) / sum);
+            }
+        }
+        return t;
+    }();
+    return table;
+}
+
 } // namespace
 
 BuiltinResampler::BuiltinResampler(std::size_t channels, std::size_t max_in)
-    : channels_(channels), capacity_(max_in + Taps + 2), table_((Phases + 1) * Taps),
+    : channels_(channels), capacity_(max_in + Taps + 2), table_(kernel_table().data()),
       buf_(capacity_ * channels) {
-    // Row p holds the taps for a fractional position p/Phases: tap k weighs
-    // input frame (i - HalfTaps + 1 + k) for an output at i + p/Phases.
-    for (std::size_t p = 0; p <= Phases; ++p) {
-        const double frac = double(p) / Phases;
-        double sum = 0;
-        for (std::size_t k = 0; k < Taps; ++k) {
-            const double d = double(k) - double(HalfTaps - 1) - frac;
-            table_[p * Taps + k] = static_cast<float>(kernel(d));
-            sum += kernel(d);
-        }
-        for (std::size_t k = 0; k < Taps; ++k) {
-            table_[p * Taps + k] = static_cast<float>(double(table_[p * Taps + k]) / sum); // unity DC gain
-        }
-    }
     reset();
 }
 
@@ -95,7 +105,7 @@ void BuiltinResampler::process(const float* in, std::size_t& in_frames, float* o
         const double phase = (pos_ - double(i)) * Phases;
         const auto p = static_cast<std::size_t>(phase);
         const float a = static_cast<float>(phase - double(p));
-        const float* h0 = table_.data() + p * Taps;
+        const float* h0 = table_ + p * Taps;
         // 16 taps = 4 vectors of 4 floats (SSE2, the x86-64 baseline).
         V4 h[Taps / 4];
         const V4 av = {a, a, a, a};

@@ -11,7 +11,8 @@ namespace rocd::transport::audio {
 /// interpolation between phases: 32 multiply-adds per output sample and
 /// channel (speex quality 5 needs about 320 in its fractional mode). Meant
 /// for ratios near 1, where a short kernel keeps the passband to about
-/// 0.9 of Nyquist. Everything is allocated at construction.
+/// 0.9 of Nyquist. Everything is allocated at construction; the kernel
+/// table is made once per process.
 class BuiltinResampler {
 public:
     /// max_in: largest input chunk per process() call (more is left unconsumed).
@@ -31,11 +32,11 @@ public:
 
 private:
     std::size_t channels_;
-    std::size_t capacity_;     // frames in buf_
-    std::vector<float> table_; // (Phases + 1) × Taps
-    std::vector<float> buf_;   // channels_ rows of capacity_ frames: history + new input
-    std::size_t frames_ = 0;   // frames held in buf_
-    double pos_ = 0;           // input position of the next output frame
+    std::size_t capacity_;   // frames in buf_
+    const float* table_;     // (Phases + 1) × Taps, shared by every instance
+    std::vector<float> buf_; // channels_ rows of capacity_ frames: history + new input
+    std::size_t frames_ = 0; // frames held in buf_
+    double pos_ = 0;         // input position of the next output frame
     double step_ = 1.0;
 };
 
