@@ -5,6 +5,7 @@
 // audio that comes out is finite and in range.
 #include <cmath>
 #include <cstdint>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <deque>
@@ -59,6 +60,7 @@ void play(ReceiverPipeline& pipeline) {
     pipeline.read(out, frames);
     for (float v : out) {
         if (!std::isfinite(v) || v < -1.0f || v > 1.0f) {
+            std::fprintf(stderr, "fuzz: a sample out of [-1, 1]: %g\n", double(v));
             std::abort();
         }
     }

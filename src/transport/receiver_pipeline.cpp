@@ -202,8 +202,10 @@ void ReceiverPipeline::read(float* out, std::size_t frames) {
             ++ended_;
         }
     }
-    if (mixed > 1) {
-        // Several senders: the sum may clip.
+    if (mixed > 0) {
+        // Several senders' sum may clip, and one sender's full-scale audio
+        // rings a little past full scale in the drift-compensation
+        // resampler (a windowed sinc overshoots a step by a few percent).
         for (std::size_t i = 0; i < frames * ch; ++i) {
             out[i] = std::clamp(out[i], -1.0f, 1.0f);
         }

@@ -67,6 +67,33 @@ TEST(ReceiverPipeline, decodes_captured_roc_stream_to_the_source_wav_exactly) {
     EXPECT_EQ(m.sessions_started, 1u);
 }
 
+// Found by fuzz_receiver: a windowed sinc rings on a full-scale step, so
+// one sender's full-scale square wave came out of the drift-compensation
+// resampler at 1.017; only a mix of several senders was clamped.
+TEST(ReceiverPipeline, one_sender_at_full_scale_stays_within_full_scale) {
+    test::PacketQueue wire;
+    SenderPipeline sender(SenderConfig {}, wire);
+    ReceiverConfig rc;
+    rc.target_latency = 50ms;
+    rc.resampler_backend = audio::ResamplerBackend::builtin;
+    ReceiverPipeline receiver(rc, wire);
+    std::vector<float> in(441 * 2), out(441 * 2);
+    float peak = 0;
+    for (int i = 0; i < 100; ++i) {
+        for (std::size_t f = 0; f < 441; ++f) {
+            in[2 * f] = in[2 * f + 1] = (f / 20) % 2 == 0 ? 1.0f : -1.0f; // 1102.5 Hz square
+        }
+        sender.write(in.data(), 441);
+        receiver.read(out.data(), 441);
+        for (float v : out) {
+            peak = std::max(peak, std::abs(v));
+        }
+    }
+    EXPECT_EQ(receiver.metrics().sessions, 1u);
+    EXPECT_GT(peak, 0.9f) << "the tone plays";
+    EXPECT_LE(peak, 1.0f);
+}
+
 } // namespace
 } // namespace rocd::transport
 
