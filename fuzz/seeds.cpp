@@ -1,6 +1,7 @@
 // Writes the seed corpus of every harness: datagrams and packet sequences
 // from the Roc Toolkit captures in ../shared/interop, and requests, URIs,
-// config files and state rows as the tests and the README write them.
+// config files and state rows as the tests and the README write them, and
+// the peer-protocol messages of docs/p2p.md.
 //
 //   fuzz_seeds OUT_DIR      → OUT_DIR/<harness>/<seed>
 #include <cstdio>
@@ -180,6 +181,25 @@ void store_seeds() {
     }
 }
 
+// The message examples of the peer protocol's specification.
+void p2p_seeds() {
+    std::ifstream in(ROCD_P2P_DOC);
+    std::string line, block;
+    bool inside = false;
+    int i = 0;
+    while (std::getline(in, line)) {
+        if (!inside && line == "```json p2p") {
+            inside = true;
+            block.clear();
+        } else if (inside && line == "```") {
+            inside = false;
+            write("p2p", std::to_string(i++), block);
+        } else if (inside) {
+            block += line + "\n";
+        }
+    }
+}
+
 } // namespace
 
 int main(int argc, char** argv) {
@@ -196,5 +216,6 @@ int main(int argc, char** argv) {
     http_seeds();
     config_seeds();
     store_seeds();
+    p2p_seeds();
     return 0;
 }

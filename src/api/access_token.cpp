@@ -54,11 +54,10 @@ Result<AccessToken> load_access_token(const std::filesystem::path& state_dir) {
         }
         return tl::unexpected(os_error("cannot read", path));
     }
-    if ((st.st_mode & 077) != 0) {
-        char mode[8];
-        std::snprintf(mode, sizeof(mode), "%03o", static_cast<unsigned>(st.st_mode & 0777));
-        return fail(Errc::io, path.string() + " is accessible to other users (mode " + mode +
-                                  "); run 'chmod 600' on it or rotate the token with 'rocd --rotate-token'");
+    if (auto private_file = store::check_private_file(
+            path, "run 'chmod 600' on it or rotate the token with 'rocd --rotate-token'");
+        !private_file) {
+        return tl::unexpected(private_file.error());
     }
     std::ifstream in(path);
     std::string token;

@@ -54,9 +54,11 @@ std::uint64_t first_event_id(std::chrono::system_clock::time_point started_at) {
 
 ControlPlane::ControlPlane(boost::asio::io_context& io, const config::Config& config,
                            drivers::DeviceDriver& driver, transport::net::NetworkLoop& network,
-                           store::Store& store, const api::DaemonInfo& info)
-    : io_(io), config_(config), info_(info), bus_(4096, first_event_id(info.started_at)),
-      peers_(store.peers(), store.self_uid()), ports_(io, driver, store.ports(), store.self_uid()),
+                           store::Store& store, const api::DaemonInfo& info, p2p::Identity identity)
+    : io_(io), config_(config), info_(info), identity_(std::move(identity)),
+      bus_(4096, first_event_id(info.started_at)),
+      peers_(store.peers(), store.self_uid(), identity_.peer_key()),
+      ports_(io, driver, store.ports(), store.self_uid()),
       streams_(io, ports_, driver, store.streams(), api::stream_spec_codec(), network,
                stream_options(config)) {
     // Before anything starts, so that no change is missed.
@@ -68,7 +70,12 @@ ControlPlane::ControlPlane(boost::asio::io_context& io, const config::Config& co
 Result<std::unique_ptr<ControlPlane>>
 ControlPlane::start(boost::asio::io_context& io, const config::Config& config, drivers::DeviceDriver& driver,
                     transport::net::NetworkLoop& network, store::Store& store, const api::DaemonInfo& info) {
-    std::unique_ptr<ControlPlane> plane(new ControlPlane(io, config, driver, network, store, info));
+    auto identity = p2p::Identity::load_or_create(store.directory());
+    if (!identity) {
+        return tl::unexpected(identity.error());
+    }
+    std::unique_ptr<ControlPlane> plane(
+        new ControlPlane(io, config, driver, network, store, info, std::move(*identity)));
     if (auto status = start_ports(io, plane->ports_); !status) {
         return tl::unexpected(status.error());
     }

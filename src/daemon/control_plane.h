@@ -15,6 +15,7 @@
 #include "core/error.h"
 #include "drivers/device_driver.h"
 #include "events/event_bus.h"
+#include "p2p/identity.h"
 #include "peers/peer_service.h"
 #include "ports/port_service.h"
 #include "store/store.h"
@@ -25,7 +26,8 @@ namespace rocd::daemon {
 
 class ControlPlane {
 public:
-    /// Builds the services on an opened store, re-creates the stored ports
+    /// Loads (or makes, at the first start) this daemon's peer key in the
+    /// state directory, builds the services on an opened store, re-creates the stored ports
     /// (running `io` until they are listed: nothing else may be on it yet)
     /// and restores the stored streams. The arguments must outlive it.
     static Result<std::unique_ptr<ControlPlane>>
@@ -42,11 +44,13 @@ public:
 
 private:
     ControlPlane(boost::asio::io_context& io, const config::Config& config, drivers::DeviceDriver& driver,
-                 transport::net::NetworkLoop& network, store::Store& store, const api::DaemonInfo& info);
+                 transport::net::NetworkLoop& network, store::Store& store, const api::DaemonInfo& info,
+                 p2p::Identity identity);
 
     boost::asio::io_context& io_;
     const config::Config& config_;
     api::DaemonInfo info_;
+    p2p::Identity identity_;
     events::EventBus bus_;
     peers::PeerService peers_;
     ports::PortService ports_;

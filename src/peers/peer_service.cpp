@@ -6,8 +6,15 @@
 
 namespace rocd::peers {
 
-PeerService::PeerService(store::PeerRepository& repository, Uid self_uid)
-    : repository_(repository), self_uid_(std::move(self_uid)) {}
+PeerService::PeerService(store::PeerRepository& repository, Uid self_uid, PeerKey self_key)
+    : repository_(repository), self_uid_(std::move(self_uid)), self_key_(std::move(self_key)) {}
+
+Peer PeerService::complete(Peer peer) const {
+    if (peer.uid == self_uid_) {
+        peer.key = self_key_;
+    }
+    return peer;
+}
 
 Result<Peer> PeerService::get(const PeerRef& peer) {
     auto record = repository_.get(resolve(peer));
@@ -17,7 +24,7 @@ Result<Peer> PeerService::get(const PeerRef& peer) {
         }
         return tl::unexpected(record.error());
     }
-    return Peer {*record};
+    return complete(*record);
 }
 
 Result<std::vector<Peer>> PeerService::list() {
@@ -25,7 +32,10 @@ Result<std::vector<Peer>> PeerService::list() {
     if (!records) {
         return tl::unexpected(records.error());
     }
-    std::vector<Peer> peers(records->begin(), records->end());
+    std::vector<Peer> peers;
+    for (const auto& record : *records) {
+        peers.push_back(complete(record));
+    }
     std::stable_partition(peers.begin(), peers.end(), [](const Peer& p) { return p.is_self; });
     return peers;
 }
@@ -41,7 +51,7 @@ Result<Peer> PeerService::rename(const PeerRef& peer, const std::string& display
         }
         return tl::unexpected(record.error());
     }
-    const Peer renamed = *record;
+    const Peer renamed = complete(*record);
     listeners_.notify(renamed);
     return renamed;
 }

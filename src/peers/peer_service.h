@@ -15,7 +15,8 @@ namespace rocd::peers {
 /// Owns the rules for peers; the API layer only translates to and from JSON.
 class PeerService {
 public:
-    PeerService(store::PeerRepository& repository, Uid self_uid);
+    /// `self_key`: this daemon's peer-protocol key, shown on its own peer.
+    PeerService(store::PeerRepository& repository, Uid self_uid, PeerKey self_key);
 
     /// Called after every committed change of a peer (the daemon publishes
     /// it as an event).
@@ -37,9 +38,12 @@ public:
 
 private:
     const Uid& resolve(const PeerRef& peer) const { return peer.is_self() ? self_uid_ : peer.uid(); }
+    /// What the store cannot know: this daemon's key lives in its own file.
+    Peer complete(Peer peer) const;
 
     store::PeerRepository& repository_;
     Uid self_uid_;
+    PeerKey self_key_;
     Listeners listeners_;
 };
 

@@ -1,6 +1,7 @@
 #include "store/state_files.h"
 
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 
 #include <fcntl.h>
@@ -72,6 +73,19 @@ Status write_file_atomically(const std::filesystem::path& path, const std::strin
         return renamed;
     }
     return sync_directory(path.parent_path().empty() ? std::filesystem::path(".") : path.parent_path());
+}
+
+Status check_private_file(const std::filesystem::path& path, const std::string& fix) {
+    struct stat st {};
+    if (::stat(path.c_str(), &st) != 0) {
+        return fail(Errc::io, "cannot read " + path.string() + ": " + std::strerror(errno));
+    }
+    if ((st.st_mode & 077) != 0) {
+        char mode[8];
+        std::snprintf(mode, sizeof(mode), "%03o", static_cast<unsigned>(st.st_mode & 0777));
+        return fail(Errc::io, path.string() + " is accessible to other users (mode " + mode + "); " + fix);
+    }
+    return {};
 }
 
 } // namespace rocd::store

@@ -21,6 +21,10 @@ Status remove_if_present(const std::filesystem::path& path);
 /// the disk before what depends on them.
 Status sync_directory(const std::filesystem::path& dir);
 
+/// Errc::io if other users may read or write `path` (a secret: the API
+/// token, the peer key), with `fix` appended to the message; OK if private.
+Status check_private_file(const std::filesystem::path& path, const std::string& fix);
+
 /// Writes `text` to `path` durably: a temporary file, fsync, rename, and the
 /// directory synced; a crash leaves the old file or the new one.
 Status write_file_atomically(const std::filesystem::path& path, const std::string& text);

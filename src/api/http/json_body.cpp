@@ -1,5 +1,7 @@
 #include "api/http/json_body.h"
 
+#include "api/representation/json_object.h"
+
 #include <optional>
 #include <set>
 #include <string>
@@ -29,46 +31,6 @@ bool is_json_media_type(std::string_view value) {
     return true;
 }
 
-// The path ("settings.rate") of the first key that an object of the text
-// holds twice. JSON leaves duplicates undefined and the parser keeps the
-// last; a client that sends two must not have one silently dropped.
-struct DuplicateFinder {
-    std::vector<std::set<std::string>> keys;
-    std::vector<std::string> path;
-    std::optional<std::string> duplicate;
-
-    bool operator()(int depth, nlohmann::json::parse_event_t event, nlohmann::json& parsed) {
-        using Event = nlohmann::json::parse_event_t;
-        switch (event) {
-        case Event::object_start:
-            keys.emplace_back();
-            break;
-        case Event::object_end:
-            keys.pop_back();
-            break;
-        case Event::key: {
-            auto key = parsed.get<std::string>();
-            // A key is one deeper than its object; array levels stay empty.
-            path.resize(static_cast<std::size_t>(depth > 0 ? depth - 1 : 0));
-            path.push_back(key);
-            if (!keys.empty() && !keys.back().insert(key).second && !duplicate) {
-                std::string joined;
-                for (const auto& part : path) {
-                    if (!part.empty()) {
-                        joined += (joined.empty() ? "" : ".") + part;
-                    }
-                }
-                duplicate = joined;
-            }
-            break;
-        }
-        default:
-            break;
-        }
-        return true;
-    }
-};
-
 } // namespace
 
 tl::expected<nlohmann::json, Response> parse_json_object(const Request& request) {
@@ -77,21 +39,14 @@ tl::expected<nlohmann::json, Response> parse_json_object(const Request& request)
         return tl::unexpected(problem(http::status::unsupported_media_type, "unsupported-media-type",
                                       "the request body must be application/json"));
     }
-    DuplicateFinder duplicates;
-    nlohmann::json body = nlohmann::json::parse(
-        request.body(),
-        [&duplicates](int depth, nlohmann::json::parse_event_t event, nlohmann::json& parsed) {
-            return duplicates(depth, event, parsed);
-        },
-        /*allow_exceptions=*/false);
+    auto [body, duplicate] = parse_json_text(request.body());
     if (body.is_discarded()) {
         return tl::unexpected(
             problem(http::status::bad_request, "invalid-json", "the request body is not valid JSON"));
     }
-    if (duplicates.duplicate) {
+    if (duplicate) {
         return tl::unexpected(problem(http::status::bad_request, "invalid-json",
-                                      "the request body holds " + *duplicates.duplicate + " twice",
-                                      *duplicates.duplicate));
+                                      "the request body holds " + *duplicate + " twice", *duplicate));
     }
     if (!body.is_object()) {
         return tl::unexpected(

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <initializer_list>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -12,6 +13,19 @@
 #include "core/error.h"
 
 namespace rocd::api {
+
+/// JSON text parsed strictly. JSON leaves a key given twice undefined and
+/// the parser keeps the last: a sender whose first value is silently
+/// dropped, or two implementations that read different values, must not
+/// happen, so every parse of outside JSON (REST bodies, peer messages)
+/// goes through here and refuses duplicates.
+struct JsonText {
+    /// Discarded (is_discarded()) if the text is not JSON.
+    nlohmann::json value;
+    /// The path ("settings.rate") of the first key an object holds twice.
+    std::optional<std::string> duplicate;
+};
+JsonText parse_json_text(std::string_view text);
 
 /// Every key of `object` must be one of `allowed`; the first other key is an
 /// invalid_argument Error naming it (`prefix` + key).

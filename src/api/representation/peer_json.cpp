@@ -6,7 +6,7 @@
 namespace rocd::api {
 
 nlohmann::json peer_json(const Peer& peer) {
-    return {
+    nlohmann::json json {
         {"peer_uri", Uri::peer(PeerRef::of(peer.uid)).str()},
         {"peer_uid", peer.uid.str()},
         {"display_name", peer.display_name},
@@ -14,6 +14,11 @@ nlohmann::json peer_json(const Peer& peer) {
         {"version", version},
         {"is_self", peer.is_self},
     };
+    if (peer.key) {
+        json["public_key"] = peer.key->public_key;
+        json["fingerprint"] = peer.key->fingerprint;
+    }
+    return json;
 }
 
 } // namespace rocd::api

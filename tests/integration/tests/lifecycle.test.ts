@@ -1,7 +1,9 @@
 // Start, stop, crash and restart: what the daemon promises about its process
 // and its state directory.
 import assert from "node:assert/strict";
+import { chmodSync, statSync } from "node:fs";
 import net from "node:net";
+import { join } from "node:path";
 import { describe, it } from "node:test";
 
 import { runRocd, startDaemon, tempDir, type Daemon } from "../harness/daemon.js";
@@ -143,6 +145,30 @@ describe("process lifecycle", () => {
       assert.equal(listed.find((p) => p.is_self)!.display_name, name);
     }
     await d.stop();
+  });
+
+  it("the peer key is made at the first start, private, and kept across a restart and a kill -9", async (t) => {
+    const state = tempDir();
+    t.after(() => state.remove());
+    let d = await startDaemon({ stateDir: state.path });
+    const first = (await d.client.GET("/peers/{peer}", self)).data!;
+    assert.equal(first.public_key!.length, 40);
+    assert.equal(statSync(join(state.path, "p2p-key")).mode & 0o777, 0o600);
+    await d.stop();
+    d = await startDaemon({ stateDir: state.path });
+    const again = (await d.client.GET("/peers/{peer}", self)).data!;
+    assert.equal(again.public_key, first.public_key);
+    assert.equal(again.fingerprint, first.fingerprint);
+    await d.kill9();
+    d = await startDaemon({ stateDir: state.path });
+    assert.equal((await d.client.GET("/peers/{peer}", self)).data!.fingerprint, first.fingerprint);
+    await d.stop();
+
+    // A key file others can read stops start-up, naming it.
+    chmodSync(join(state.path, "p2p-key"), 0o644);
+    const refused = await runRocd(["--driver", "mock", "--listen", "127.0.0.1:0", "--state-dir", state.path]);
+    assert.notEqual(refused.code, 0);
+    assert.match(refused.stderr, /p2p-key is accessible to other users \(mode 644\)/);
   });
 
   it("concurrent PATCHes: all answered, one winner, and it is what a crash leaves", async (t) => {

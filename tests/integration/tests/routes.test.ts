@@ -193,7 +193,16 @@ describe("routes", () => {
 });
 
 function checkPeerShape(peer: Peer): void {
-  assert.deepEqual(Object.keys(peer).sort(), ["display_name", "is_self", "peer_uid", "peer_uri", "version"]);
+  // This daemon's key is known; other peers' keys once peers talk (docs/p2p.md).
+  const keyed = peer.is_self ? ["fingerprint", "public_key"] : [];
+  assert.deepEqual(
+    Object.keys(peer).sort(),
+    [...keyed, "display_name", "is_self", "peer_uid", "peer_uri", "version"].sort(),
+  );
+  if (peer.is_self) {
+    assert.equal(peer.public_key!.length, 40);
+    assert.match(peer.fingerprint!, /^[0-9a-f]{4}(:[0-9a-f]{4}){7}$/);
+  }
   assert.match(peer.peer_uid, uidPattern);
   assert.equal(peer.peer_uri, `/peers/${peer.peer_uid}`);
   assert.equal(typeof peer.display_name, "string");
