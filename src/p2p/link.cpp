@@ -1,0 +1,145 @@
+#include "p2p/link.h"
+
+#include <algorithm>
+
+#include <boost/asio/post.hpp>
+
+namespace rocd::p2p {
+
+namespace {
+
+zmq::socket_t dealer(zmq::context_t& context, const Identity& self, const RawKey& peer_key,
+                     const std::string& endpoint) {
+    zmq::socket_t s(context, zmq::socket_type::dealer);
+    s.set(zmq::sockopt::linger, 0);
+    s.set(zmq::sockopt::curve_serverkey, z85_of(peer_key));
+    s.set(zmq::sockopt::curve_publickey, z85_of(self.public_key()));
+    s.set(zmq::sockopt::curve_secretkey, self.secret_key_z85());
+    s.set(zmq::sockopt::sndhwm, 1000);
+    s.set(zmq::sockopt::rcvhwm, 1000);
+    s.set(zmq::sockopt::maxmsgsize, static_cast<int64_t>(max_message_size + 4096));
+    s.set(zmq::sockopt::heartbeat_ivl, 1000);
+    s.set(zmq::sockopt::heartbeat_timeout, 3000);
+    s.set(zmq::sockopt::heartbeat_ttl, 3000);
+    s.set(zmq::sockopt::reconnect_ivl, 100);
+    s.set(zmq::sockopt::reconnect_ivl_max, 2000);
+    s.set(zmq::sockopt::handshake_ivl, 3000);
+    // A request made while nothing is connected fails at once (§7.2)
+    // instead of waiting in a queue to arrive late.
+    s.set(zmq::sockopt::immediate, 1);
+    s.connect(endpoint);
+    return s;
+}
+
+std::string text(const zmq::message_t& m) {
+    return std::string(static_cast<const char*>(m.data()), m.size());
+}
+
+} // namespace
+
+Link::Link(boost::asio::io_context& io, zmq::context_t& context, const Identity& self, const RawKey& peer_key,
+           const std::string& endpoint, OneWay on_one_way)
+    : io_(io), on_one_way_(std::move(on_one_way)),
+      channel_(io, dealer(context, self, peer_key, endpoint), [this](Frames& frames) { on_frames(frames); }) {
+}
+
+Link::~Link() {
+    *alive_ = false;
+}
+
+void Link::request(std::string type, nlohmann::json body, std::chrono::milliseconds timeout, Done done) {
+    if (pending_.size() >= max_pending) {
+        return finish_later(
+            std::move(done),
+            tl::unexpected(RequestError {ErrorCode::busy, "too many requests wait for this peer", nullptr}));
+    }
+    Message m;
+    m.type = std::move(type);
+    m.id = next_id_++;
+    m.timeout_ms = static_cast<std::uint32_t>(std::clamp<std::int64_t>(timeout.count(), 1, max_timeout_ms));
+    m.body = std::move(body);
+    Frames frames;
+    const std::string encoded = encode(m);
+    frames.emplace_back(encoded.data(), encoded.size());
+    if (!channel_.send(std::move(frames))) {
+        return finish_later(
+            std::move(done),
+            tl::unexpected(RequestError {ErrorCode::unavailable, "no connection to the peer", nullptr}));
+    }
+    auto timer = std::make_unique<boost::asio::steady_timer>(io_, timeout);
+    timer->async_wait([this, id = *m.id,
+                       alive = std::weak_ptr<bool>(alive_)](const boost::system::error_code& ec) {
+        if (ec || !alive.lock()) {
+            return;
+        }
+        finish(id,
+               tl::unexpected(RequestError {ErrorCode::timeout, "the peer did not answer in time", nullptr}));
+    });
+    pending_.emplace(*m.id, Pending {m.type, std::move(done), std::move(timer)});
+}
+
+void Link::fail_pending(ErrorCode code, const std::string& detail) {
+    auto pending = std::move(pending_);
+    pending_.clear();
+    for (auto& [id, p] : pending) {
+        p.deadline->cancel();
+        finish_later(std::move(p.done), tl::unexpected(RequestError {code, detail, nullptr}));
+    }
+}
+
+void Link::on_frames(Frames& frames) {
+    if (frames.size() != 1) {
+        ++dropped_;
+        return;
+    }
+    auto message = decode(text(frames[0]));
+    if (!message) {
+        ++dropped_;
+        return;
+    }
+    if (!message->re) {
+        if (kind_of(message->type) == MessageKind::one_way) {
+            on_one_way_(*message);
+        } else {
+            ++dropped_; // the peer's requests come on its own DEALER, never here
+        }
+        return;
+    }
+    auto it = pending_.find(*message->re);
+    if (it == pending_.end()) {
+        ++dropped_; // late, or answers nothing we asked
+        return;
+    }
+    if (message->type == "error") {
+        const auto& body = message->body;
+        auto code = error_code_of(body.value("code", std::string())).value_or(ErrorCode::internal);
+        return finish(*message->re, tl::unexpected(RequestError {code, body.value("detail", std::string()),
+                                                                 body.value("problem", nlohmann::json())}));
+    }
+    if (message->type != it->second.type + "_reply") {
+        ++dropped_;
+        return finish(*message->re,
+                      tl::unexpected(RequestError {
+                          ErrorCode::malformed,
+                          "the peer answered " + it->second.type + " with " + message->type, nullptr}));
+    }
+    finish(*message->re, std::move(*message));
+}
+
+void Link::finish(std::uint64_t id, Reply reply) {
+    auto it = pending_.find(id);
+    if (it == pending_.end()) {
+        return;
+    }
+    Pending p = std::move(it->second);
+    pending_.erase(it);
+    p.deadline->cancel();
+    p.done(std::move(reply));
+}
+
+void Link::finish_later(Done done, Reply reply) {
+    boost::asio::post(
+        io_, [done = std::move(done), reply = std::move(reply)]() mutable { done(std::move(reply)); });
+}
+
+} // namespace rocd::p2p
