@@ -95,6 +95,13 @@ void Link::on_frames(Frames& frames) {
     auto message = decode(text(frames[0]));
     if (!message) {
         ++dropped_;
+        if (message.error().replies_to) {
+            // The answer came but cannot be read: no use waiting for it.
+            finish(*message.error().replies_to,
+                   tl::unexpected(RequestError {ErrorCode::malformed,
+                                                "the peer's reply is malformed: " + message.error().detail,
+                                                nullptr}));
+        }
         return;
     }
     if (!message->re) {

@@ -202,9 +202,11 @@ tl::expected<Message, DecodeFailure> decode(std::string_view frame) {
     for (const auto& r : spec->body) {
         auto field = m.body.find(r.name);
         if (field == m.body.end() || !holds(*field, r)) {
-            return tl::unexpected(
+            auto f =
                 failure(ErrorCode::invalid_argument,
-                        m.type + ": body." + std::string(r.name) + " is missing or of the wrong type", m.id));
+                        m.type + ": body." + std::string(r.name) + " is missing or of the wrong type", m.id);
+            f.replies_to = m.re;
+            return tl::unexpected(std::move(f));
         }
     }
     return m;

@@ -44,6 +44,8 @@ struct DecodeFailure {
     ErrorCode code;
     std::string detail;
     std::optional<std::uint64_t> request_id;
+    /// A reply whose `re` could be read: the request it fails.
+    std::optional<std::uint64_t> replies_to = std::nullopt;
 };
 
 tl::expected<Message, DecodeFailure> decode(std::string_view frame);

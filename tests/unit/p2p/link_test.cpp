@@ -77,6 +77,8 @@ struct Responder {
             timer->async_wait([this, timer, to, r = *request](const boost::system::error_code&) {
                 send(*to, reply_to(r, {{"topic", "ports"}, {"seq", 0}, {"ports", nlohmann::json::array()}}));
             });
+        } else if (request->type == "port_delete") {
+            send(frames[0], reply_to(*request, {{"port_uid", 7}})); // mistyped: not a uid
         } else if (request->type == "unsubscribe") {
             Message wrong = reply_to(*request, {{"subscriptions", nlohmann::json::object()}});
             wrong.type = "ping_reply";
@@ -165,6 +167,15 @@ TEST_F(LinkTest, a_reply_of_another_type_is_refused) {
     auto reply = until_connected(link, "unsubscribe", {{"topic", "ports"}});
     ASSERT_FALSE(reply);
     EXPECT_EQ(reply.error().code, ErrorCode::malformed);
+}
+
+TEST_F(LinkTest, a_malformed_reply_fails_its_request_at_once) {
+    Link link(io, context, a, b.public_key(), responder.endpoint, [](const Message&) {});
+    auto reply = until_connected(link, "port_delete", {{"port_uid", "6azqwm-ihg3c9-p9b2aq"}});
+    ASSERT_FALSE(reply);
+    // Not `timeout`: the request failed when the reply came, not at its deadline.
+    EXPECT_EQ(reply.error().code, ErrorCode::malformed);
+    EXPECT_NE(reply.error().detail.find("body.port_uid"), std::string::npos) << reply.error().detail;
 }
 
 TEST_F(LinkTest, nothing_waits_when_nothing_is_connected_and_pending_requests_fail_when_told) {
