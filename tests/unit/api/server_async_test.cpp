@@ -1,6 +1,7 @@
 // Asynchronous routes on a real server (ephemeral port, real sockets): the
 // answer comes later from a posted completion, and the control plane serves
 // everyone else meanwhile.
+#include <atomic>
 #include <chrono>
 #include <functional>
 #include <future>
@@ -43,6 +44,7 @@ protected:
     void SetUp() override {
         router.add(http::verb::get, "/now", [](const RequestContext&) { return text("now"); });
         router.add_async(http::verb::get, "/slow", [this](const RequestContext&, Responder respond) {
+            ++slow_started;
             auto timer = std::make_shared<asio::steady_timer>(io, 500ms);
             timer->async_wait([timer, respond](const boost::system::error_code&) { respond(text("slow")); });
         });
@@ -121,6 +123,7 @@ protected:
     std::uint16_t port = 0;
     std::thread thread;
     std::vector<Responder> held; // server thread only
+    std::atomic<int> slow_started {0}; // /slow requests the server has begun
 };
 
 TEST_F(AsyncServerTest, answers_when_the_completion_comes) {
@@ -209,12 +212,18 @@ TEST_F(AsyncServerTest, a_second_answer_is_ignored) {
 TEST_F(AsyncServerTest, shutdown_waits_for_a_pending_answer) {
     auto socket = connect();
     asio::write(socket, asio::buffer(std::string("GET /slow HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")));
-    std::this_thread::sleep_for(50ms);
-    std::promise<void> drained;
-    asio::post(io, [&] { server->shutdown([&] { drained.set_value(); }); });
+    // Shut down only once the request is pending: a loaded machine may take
+    // longer than any fixed sleep to read it (the test then saw a reset).
+    const auto deadline = std::chrono::steady_clock::now() + 10s;
+    while (slow_started == 0 && std::chrono::steady_clock::now() < deadline) {
+        std::this_thread::sleep_for(1ms);
+    }
+    ASSERT_EQ(slow_started, 1);
+    auto drained = std::make_shared<std::promise<void>>();
+    asio::post(io, [this, drained] { server->shutdown([drained] { drained->set_value(); }); });
     std::string buffer;
     EXPECT_NE(read_response(socket, buffer).find("slow"), std::string::npos);
-    EXPECT_EQ(drained.get_future().wait_for(2s), std::future_status::ready);
+    EXPECT_EQ(drained->get_future().wait_for(2s), std::future_status::ready);
 }
 
 } // namespace
