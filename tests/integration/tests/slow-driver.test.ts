@@ -44,10 +44,12 @@ describe("a slow driver", () => {
       assert.equal(response.status, 200);
       answeredWhilePending.push(!postDone);
     }
+    // Held back, even the first GET would wait for the device; on a loaded
+    // machine 50 GETs may outlast the 1.5 s device, so the first 10 decide.
     assert.deepEqual(
-      answeredWhilePending,
-      Array(50).fill(true),
-      "every GET /status answered while the POST waited for its device",
+      answeredWhilePending.slice(0, 10),
+      Array(10).fill(true),
+      "the GETs sent while the POST waited for its device were answered meanwhile",
     );
 
     const { data, response } = await post;
