@@ -9,6 +9,7 @@
 
 #include <openssl/rand.h>
 
+#include "core/hex.h"
 #include "store/state_files.h"
 
 namespace rocd::api {
@@ -18,17 +19,11 @@ namespace {
 constexpr std::size_t token_bytes = 32;
 
 Result<std::string> random_token() {
-    unsigned char raw[token_bytes];
+    std::uint8_t raw[token_bytes];
     if (RAND_bytes(raw, sizeof(raw)) != 1) {
         return fail(Errc::internal, "CSPRNG failure while creating the API token");
     }
-    static constexpr char hex[] = "0123456789abcdef";
-    std::string token;
-    for (unsigned char byte : raw) {
-        token.push_back(hex[byte >> 4]);
-        token.push_back(hex[byte & 0x0f]);
-    }
-    return token;
+    return to_hex(raw);
 }
 
 Error os_error(const std::string& what, const std::filesystem::path& path) {

@@ -4,6 +4,8 @@
 
 #include <sodium.h>
 
+#include "core/hex.h"
+
 namespace rocd::p2p {
 
 nlohmann::json hello_body(const Hello& hello) {
@@ -57,15 +59,9 @@ std::optional<int> negotiate(const VersionRange& ours, const VersionRange& their
 std::string fresh_nonce() {
     static const int sodium = sodium_init();
     (void)sodium;
-    unsigned char bytes[32];
+    std::uint8_t bytes[32];
     randombytes_buf(bytes, sizeof bytes);
-    static constexpr char hex[] = "0123456789abcdef";
-    std::string out;
-    for (unsigned char b : bytes) {
-        out.push_back(hex[b >> 4]);
-        out.push_back(hex[b & 0x0f]);
-    }
-    return out;
+    return to_hex(bytes);
 }
 
 } // namespace rocd::p2p

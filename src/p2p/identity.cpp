@@ -7,6 +7,7 @@
 #include <sodium.h>
 #include <zmq.h>
 
+#include "core/hex.h"
 #include "store/state_files.h"
 
 namespace rocd::p2p {
@@ -44,16 +45,12 @@ std::string fingerprint_of(const RawKey& public_key) {
     // Idempotent and thread-safe; libsodium asks for it before any use.
     static const int sodium = sodium_init();
     (void)sodium;
-    unsigned char digest[crypto_hash_sha256_BYTES];
+    std::uint8_t digest[crypto_hash_sha256_BYTES];
     crypto_hash_sha256(digest, public_key.data(), public_key.size());
-    static constexpr char hex[] = "0123456789abcdef";
+    const std::string hex = to_hex(std::span(digest, 16));
     std::string out;
-    for (std::size_t i = 0; i < 16; ++i) {
-        if (i > 0 && i % 2 == 0) {
-            out.push_back(':');
-        }
-        out.push_back(hex[digest[i] >> 4]);
-        out.push_back(hex[digest[i] & 0x0f]);
+    for (std::size_t i = 0; i < hex.size(); i += 4) {
+        out += (i == 0 ? "" : ":") + hex.substr(i, 4);
     }
     return out;
 }

@@ -1,5 +1,7 @@
 #include "p2p/link.h"
 
+#include "p2p/sockets.h"
+
 #include <algorithm>
 
 #include <boost/asio/post.hpp>
@@ -7,29 +9,6 @@
 namespace rocd::p2p {
 
 namespace {
-
-zmq::socket_t dealer(zmq::context_t& context, const Identity& self, const RawKey& peer_key,
-                     const std::string& endpoint) {
-    zmq::socket_t s(context, zmq::socket_type::dealer);
-    s.set(zmq::sockopt::linger, 0);
-    s.set(zmq::sockopt::curve_serverkey, z85_of(peer_key));
-    s.set(zmq::sockopt::curve_publickey, z85_of(self.public_key()));
-    s.set(zmq::sockopt::curve_secretkey, self.secret_key_z85());
-    s.set(zmq::sockopt::sndhwm, 1000);
-    s.set(zmq::sockopt::rcvhwm, 1000);
-    s.set(zmq::sockopt::maxmsgsize, static_cast<int64_t>(max_message_size + 4096));
-    s.set(zmq::sockopt::heartbeat_ivl, 1000);
-    s.set(zmq::sockopt::heartbeat_timeout, 3000);
-    s.set(zmq::sockopt::heartbeat_ttl, 3000);
-    s.set(zmq::sockopt::reconnect_ivl, 100);
-    s.set(zmq::sockopt::reconnect_ivl_max, 2000);
-    s.set(zmq::sockopt::handshake_ivl, 3000);
-    // A request made while nothing is connected fails at once (§7.2)
-    // instead of waiting in a queue to arrive late.
-    s.set(zmq::sockopt::immediate, 1);
-    s.connect(endpoint);
-    return s;
-}
 
 std::string text(const zmq::message_t& m) {
     return std::string(static_cast<const char*>(m.data()), m.size());
@@ -40,8 +19,8 @@ std::string text(const zmq::message_t& m) {
 Link::Link(boost::asio::io_context& io, zmq::context_t& context, const Identity& self, const RawKey& peer_key,
            const std::string& endpoint, OneWay on_one_way)
     : io_(io), on_one_way_(std::move(on_one_way)),
-      channel_(io, dealer(context, self, peer_key, endpoint), [this](Frames& frames) { on_frames(frames); }) {
-}
+      channel_(io, dealer_socket(context, self, peer_key, endpoint),
+               [this](Frames& frames) { on_frames(frames); }) {}
 
 Link::~Link() {
     *alive_ = false;

@@ -1,5 +1,7 @@
 #include "p2p/listener.h"
 
+#include "p2p/sockets.h"
+
 #include <algorithm>
 
 namespace rocd::p2p {
@@ -21,19 +23,7 @@ Message request_with_id(std::uint64_t id) {
 
 Result<std::unique_ptr<Listener>> Listener::bind(boost::asio::io_context& io, zmq::context_t& context,
                                                  const Identity& self, Options options, Handler handler) {
-    zmq::socket_t s(context, zmq::socket_type::router);
-    s.set(zmq::sockopt::linger, 0);
-    s.set(zmq::sockopt::curve_server, 1);
-    s.set(zmq::sockopt::curve_secretkey, self.secret_key_z85());
-    s.set(zmq::sockopt::zap_domain, "rocd");
-    s.set(zmq::sockopt::router_mandatory, 1);
-    s.set(zmq::sockopt::sndhwm, 1000);
-    s.set(zmq::sockopt::rcvhwm, 1000);
-    s.set(zmq::sockopt::maxmsgsize, static_cast<int64_t>(max_message_size + 4096));
-    s.set(zmq::sockopt::heartbeat_ivl, 1000);
-    s.set(zmq::sockopt::heartbeat_timeout, 3000);
-    s.set(zmq::sockopt::heartbeat_ttl, 3000);
-    s.set(zmq::sockopt::handshake_ivl, 3000);
+    zmq::socket_t s = router_socket(context, self);
     try {
         s.bind(options.endpoint);
     } catch (const zmq::error_t& e) {

@@ -12,35 +12,22 @@
 #include <boost/asio/steady_timer.hpp>
 
 #include "p2p/link.h"
-#include "p2p/zap_handler.h"
-#include "temp_dir.h"
+#include "p2p/sockets.h"
+#include "p2p_fixture.h"
 
 namespace rocd::p2p {
 namespace {
 
 using namespace std::chrono_literals;
 
-Identity identity(const test::TempDir& dir) {
-    auto id = Identity::load_or_create(dir.path());
-    EXPECT_TRUE(id) << id.error().message;
-    return std::move(*id);
-}
-
-std::string text(const zmq::message_t& m) {
-    return std::string(static_cast<const char*>(m.data()), m.size());
-}
+using test::text;
 
 // Answers as a peer's ROUTER would, by request type: ping and port_update
 // (with a problem) at once, subscribe after 300 ms, unsubscribe with the
 // wrong type; after a ping it also sends a delta.
 struct Responder {
     Responder(boost::asio::io_context& io, zmq::context_t& context, const Identity& self) : io(io) {
-        zmq::socket_t s(context, zmq::socket_type::router);
-        s.set(zmq::sockopt::linger, 0);
-        s.set(zmq::sockopt::curve_server, 1);
-        s.set(zmq::sockopt::curve_secretkey, self.secret_key_z85());
-        s.set(zmq::sockopt::zap_domain, "rocd");
-        s.set(zmq::sockopt::router_mandatory, 1);
+        zmq::socket_t s = router_socket(context, self);
         s.bind("tcp://127.0.0.1:*");
         endpoint = s.get(zmq::sockopt::last_endpoint);
         channel.emplace(io, std::move(s), [this](Frames& frames) { on(frames); });
@@ -92,37 +79,11 @@ struct Responder {
     std::vector<std::string> seen;
 };
 
-struct LinkTest : ::testing::Test {
-    void run_until(const std::function<bool()>& done, std::chrono::milliseconds limit = 5s) {
-        const auto deadline = std::chrono::steady_clock::now() + limit;
-        while (!done() && std::chrono::steady_clock::now() < deadline) {
-            io.restart();
-            io.run_for(10ms);
-        }
+struct LinkTest : test::AdmittingFixture {
+    Link::Reply until_connected(Link& link, const std::string& type, const nlohmann::json& body) {
+        return ask(link, type, body);
     }
 
-    // Requests until one is answered: the first may find no connection yet
-    // (ZMQ_IMMEDIATE) and fail as unavailable at once.
-    Link::Reply until_connected(Link& link, const std::string& type, nlohmann::json body) {
-        for (int attempt = 0; attempt < 100; ++attempt) {
-            std::optional<Link::Reply> reply;
-            link.request(type, body, 1s, [&](Link::Reply r) { reply = std::move(r); });
-            run_until([&] { return reply.has_value(); });
-            if (reply && (*reply || reply->error().code != ErrorCode::unavailable)) {
-                return std::move(*reply);
-            }
-            run_until([] { return false; }, 20ms);
-        }
-        return tl::unexpected(RequestError {ErrorCode::unavailable, "never connected", nullptr});
-    }
-
-    test::TempDir a_dir, b_dir;
-    Identity a = identity(a_dir), b = identity(b_dir);
-    boost::asio::io_context io;
-    zmq::context_t context;
-    ZapHandler zap {io, context, [](const RawKey& key, const std::string&) {
-                        return ZapVerdict {200, z85_of(key)};
-                    }};
     Responder responder {io, context, b};
 };
 

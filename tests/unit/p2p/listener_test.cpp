@@ -11,25 +11,18 @@
 
 #include "p2p/link.h"
 #include "p2p/listener.h"
-#include "p2p/zap_handler.h"
-#include "temp_dir.h"
+#include "p2p_fixture.h"
 
 namespace rocd::p2p {
 namespace {
 
 using namespace std::chrono_literals;
 
-Identity identity(const test::TempDir& dir) {
-    auto id = Identity::load_or_create(dir.path());
-    EXPECT_TRUE(id) << id.error().message;
-    return std::move(*id);
-}
-
 Hello hello_of(const std::string& uid, VersionRange versions = {1, 1}) {
     return Hello {versions, {"ports"}, *Uid::parse(uid), "test", "0.1.0", 4041, fresh_nonce()};
 }
 
-struct ListenerTest : ::testing::Test {
+struct ListenerTest : test::AdmittingFixture {
     void SetUp() override {
         Listener::Options options;
         options.endpoint = "tcp://127.0.0.1:0";
@@ -46,34 +39,10 @@ struct ListenerTest : ::testing::Test {
                      [](const Message&) {});
     }
 
-    void run_until(const std::function<bool()>& done, std::chrono::milliseconds limit = 5s) {
-        const auto deadline = std::chrono::steady_clock::now() + limit;
-        while (!done() && std::chrono::steady_clock::now() < deadline) {
-            io.restart();
-            io.run_for(10ms);
-        }
+    Link::Reply ask(const std::string& type, const nlohmann::json& body) {
+        return AdmittingFixture::ask(*link, type, body, std::chrono::milliseconds(2000));
     }
 
-    Link::Reply ask(const std::string& type, nlohmann::json body) {
-        for (int attempt = 0; attempt < 100; ++attempt) {
-            std::optional<Link::Reply> reply;
-            link->request(type, body, 2s, [&](Link::Reply r) { reply = std::move(r); });
-            run_until([&] { return reply.has_value(); });
-            if (reply && (*reply || reply->error().code != ErrorCode::unavailable)) {
-                return std::move(*reply);
-            }
-            run_until([] { return false; }, 20ms);
-        }
-        return tl::unexpected(RequestError {ErrorCode::unavailable, "never connected", nullptr});
-    }
-
-    test::TempDir a_dir, b_dir;
-    Identity a = identity(a_dir), b = identity(b_dir);
-    boost::asio::io_context io;
-    zmq::context_t context;
-    ZapHandler zap {io, context, [](const RawKey& key, const std::string&) {
-                        return ZapVerdict {200, z85_of(key)};
-                    }};
     std::unique_ptr<Listener> listener;
     std::optional<Link> link;
     std::vector<Inbound> handed;

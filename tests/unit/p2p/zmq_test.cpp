@@ -10,63 +10,48 @@
 
 #include "p2p/identity.h"
 #include "p2p/message.h"
+#include "p2p/sockets.h"
 #include "p2p/zap_handler.h"
 #include "p2p/zmq_channel.h"
-#include "temp_dir.h"
+#include "p2p_fixture.h"
 
 namespace rocd::p2p {
 namespace {
 
 using namespace std::chrono_literals;
 
-Identity identity(const test::TempDir& dir) {
-    auto id = Identity::load_or_create(dir.path());
-    EXPECT_TRUE(id) << id.error().message;
-    return std::move(*id);
-}
-
 zmq::message_t frame(const std::string& s) {
     return zmq::message_t(s.data(), s.size());
 }
 
-std::string text(const zmq::message_t& m) {
-    return std::string(static_cast<const char*>(m.data()), m.size());
-}
-
-struct ZmqOnControlPlane : ::testing::Test {
+// A is the client, B the server, S a stranger; each test sets its own ZAP.
+struct ZmqOnControlPlane : test::P2pFixture {
     void SetUp() override {
-        server_socket.set(zmq::sockopt::linger, 0);
-        server_socket.set(zmq::sockopt::curve_server, 1);
-        server_socket.set(zmq::sockopt::curve_secretkey, server.secret_key_z85());
-        server_socket.set(zmq::sockopt::zap_domain, "rocd");
-        server_socket.set(zmq::sockopt::router_mandatory, 1);
         server_socket.bind("tcp://127.0.0.1:*");
         endpoint = server_socket.get(zmq::sockopt::last_endpoint);
     }
 
-    zmq::socket_t dealer(const Identity& client, const RawKey& server_key) {
-        zmq::socket_t s(context, zmq::socket_type::dealer);
-        s.set(zmq::sockopt::linger, 0);
-        s.set(zmq::sockopt::curve_serverkey, z85_of(server_key));
-        s.set(zmq::sockopt::curve_publickey, z85_of(client.public_key()));
-        s.set(zmq::sockopt::curve_secretkey, client.secret_key_z85());
-        s.connect(endpoint);
-        return s;
+    // A DEALER with ZMQ_IMMEDIATE takes a message only once a connection is
+    // up (handshake and ZAP passed): true when it took it within `limit`.
+    bool send_when_connected(ZmqChannel& channel, const std::string& message,
+                             std::chrono::milliseconds limit = 5s) {
+        bool sent = false;
+        run_until(
+            [&] {
+                Frames frames;
+                frames.push_back(frame(message));
+                sent = channel.send(std::move(frames));
+                return sent;
+            },
+            limit);
+        return sent;
     }
 
-    void run_until(const std::function<bool()>& done, std::chrono::milliseconds limit = 5s) {
-        const auto deadline = std::chrono::steady_clock::now() + limit;
-        while (!done() && std::chrono::steady_clock::now() < deadline) {
-            io.restart();
-            io.run_for(10ms);
-        }
-    }
-
-    test::TempDir server_dir, client_dir, stranger_dir;
-    Identity server = identity(server_dir), client = identity(client_dir), stranger = identity(stranger_dir);
-    boost::asio::io_context io;
-    zmq::context_t context;
-    zmq::socket_t server_socket {context, zmq::socket_type::router};
+    rocd::test::TempDir stranger_dir;
+    Identity& client = a;
+    Identity& server = b;
+    Identity stranger = test::identity(stranger_dir);
+    zmq::socket_t server_socket = router_socket(context, server);
     std::string endpoint;
 };
 
@@ -81,16 +66,16 @@ TEST_F(ZmqOnControlPlane, an_admitted_key_is_the_user_id_of_each_message_and_get
     ZmqChannel router(io, std::move(server_socket), [&](Frames& frames) {
         ASSERT_EQ(frames.size(), 2u) << "routing id, message";
         user_id = frames[1].gets("User-Id");
-        auto request = decode(text(frames[1]));
+        auto request = decode(test::text(frames[1]));
         ASSERT_TRUE(request) << request.error().detail;
         Frames reply;
         reply.emplace_back(frames[0].data(), frames[0].size());
         reply.push_back(frame(encode(reply_to(*request, {{"subscriptions", nlohmann::json::object()}}))));
         EXPECT_TRUE(router.send(std::move(reply)));
     });
-    ZmqChannel link(io, dealer(client, server.public_key()), [&](Frames& frames) {
+    ZmqChannel link(io, dealer_socket(context, client, server.public_key(), endpoint), [&](Frames& frames) {
         ASSERT_EQ(frames.size(), 1u);
-        auto reply = decode(text(frames[0]));
+        auto reply = decode(test::text(frames[0]));
         ASSERT_TRUE(reply) << reply.error().detail;
         got_reply = *reply;
     });
@@ -98,9 +83,7 @@ TEST_F(ZmqOnControlPlane, an_admitted_key_is_the_user_id_of_each_message_and_get
     ping.type = "ping";
     ping.id = 1;
     ping.timeout_ms = 1000;
-    Frames request;
-    request.push_back(frame(encode(ping)));
-    EXPECT_TRUE(link.send(std::move(request)));
+    EXPECT_TRUE(send_when_connected(link, encode(ping)));
 
     run_until([&] { return got_reply.has_value(); });
     ASSERT_TRUE(got_reply);
@@ -119,15 +102,12 @@ TEST_F(ZmqOnControlPlane, a_refused_key_never_reaches_the_router) {
     std::vector<std::string> users;
     ZmqChannel router(io, std::move(server_socket),
                       [&](Frames& frames) { users.push_back(frames[1].gets("User-Id")); });
-    ZmqChannel refused(io, dealer(stranger, server.public_key()), [](Frames&) {});
-    ZmqChannel admitted(io, dealer(client, server.public_key()), [](Frames&) {});
-    Frames one, two;
-    one.push_back(frame(R"({"v": 1, "type": "bye", "body": {"reason": "shutdown"}})"));
-    two.push_back(frame(R"({"v": 1, "type": "bye", "body": {"reason": "shutdown"}})"));
-    refused.send(std::move(one));
-    admitted.send(std::move(two));
+    ZmqChannel refused(io, dealer_socket(context, stranger, server.public_key(), endpoint), [](Frames&) {});
+    ZmqChannel admitted(io, dealer_socket(context, client, server.public_key(), endpoint), [](Frames&) {});
+    const std::string bye = R"({"v": 1, "type": "bye", "body": {"reason": "shutdown"}})";
+    EXPECT_TRUE(send_when_connected(admitted, bye));
+    EXPECT_FALSE(send_when_connected(refused, bye, 1s)) << "no connection for a refused key";
     run_until([&] { return !users.empty() && zap.answered() >= 2; });
-    run_until([] { return false; }, 200ms); // anything late from the refused client would arrive now
     ASSERT_EQ(users.size(), 1u);
     EXPECT_EQ(users[0], z85_of(client.public_key()));
 }
@@ -139,11 +119,9 @@ TEST_F(ZmqOnControlPlane, a_client_with_the_wrong_server_key_gets_no_connection)
     int received = 0;
     ZmqChannel router(io, std::move(server_socket), [&](Frames&) { ++received; });
     // The client believes the server's key is the stranger's.
-    ZmqChannel wrong(io, dealer(client, stranger.public_key()), [](Frames&) {});
-    Frames one;
-    one.push_back(frame(R"({"v": 1, "type": "bye", "body": {"reason": "shutdown"}})"));
-    wrong.send(std::move(one));
-    run_until([] { return false; }, 500ms);
+    ZmqChannel wrong(io, dealer_socket(context, client, stranger.public_key(), endpoint), [](Frames&) {});
+    EXPECT_FALSE(
+        send_when_connected(wrong, R"({"v": 1, "type": "bye", "body": {"reason": "shutdown"}})", 1s));
     EXPECT_EQ(received, 0);
     EXPECT_EQ(zap.answered(), 0u) << "the handshake fails before ZAP is asked";
 }
