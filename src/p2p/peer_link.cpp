@@ -5,7 +5,7 @@ namespace rocd::p2p {
 PeerLink::PeerLink(boost::asio::io_context& io, zmq::context_t& context, const Identity& self,
                    const RawKey& peer_key, const std::string& endpoint, Options options, OnState on_state,
                    Link::OneWay on_one_way)
-    : io_(io), options_(std::move(options)), on_state_(std::move(on_state)),
+    : options_(std::move(options)), on_state_(std::move(on_state)),
       link_(io, context, self, peer_key, endpoint,
             [this, on_one_way = std::move(on_one_way)](const Message& m) {
                 heard();

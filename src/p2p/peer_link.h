@@ -60,7 +60,6 @@ private:
     void heard();
     void set_state(PeerState state);
 
-    boost::asio::io_context& io_;
     Options options_;
     OnState on_state_;
     Link link_;
