@@ -22,7 +22,7 @@
 //
 //   node bench/soak/soak.mjs [MINUTES=30] [--json PATH] [--keep]
 //   (binaries from ROCD_BIN_DIR, default build/release/bin)
-import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { loadavg } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -52,7 +52,16 @@ const settleTo = (4 / 30) * durationMs;
 // (0: none); SOAK_RT=1 gives every rocd thread SCHED_FIFO priority 20 (chrt;
 // rocd's audio pump runs at normal priority, so on a busy machine it can
 // be late for its playback rings).
-const load = { floodPps: Number(process.env.SOAK_FLOOD_PPS ?? 2000), garbagePps: 20, slowloris: 30, idle: 20, malformedPs: 5, sse: 100, sseSlow: 15, sseStalled: 5 };
+const load = {
+  floodPps: Number(process.env.SOAK_FLOOD_PPS ?? 2000),
+  garbagePps: 20,
+  slowloris: 30,
+  idle: 20,
+  malformedPs: 5,
+  sse: 100,
+  sseSlow: 15,
+  sseStalled: 5,
+};
 
 /** A binary of the build: bin/NAME, or where CMake leaves the tools (tools/NAME/NAME next to bin/). */
 function binary(name) {
@@ -63,8 +72,6 @@ function binary(name) {
   }
   return found;
 }
-const rocdBin = binary("rocd");
-const tools = { send: binary("rocd-send"), recv: binary("rocd-recv") };
 
 const work = mkdtempSync("/dev/shm/rocd-soak-");
 let sandbox;
@@ -77,13 +84,26 @@ process.on("exit", (code) => {
   } catch (e) {
     console.error(`soak: stopping the sandbox: ${e.message}`);
   }
-  if (keep || failed) {
-    // The logs stay for a look; the audio files are large.
-    for (const f of ["tone.wav"]) rmSync(join(work, f), { force: true });
-    console.error(`soak: work directory kept: ${work}`);
+  if (keep) console.error(`soak: work directory kept: ${work}`);
+  else if (failed) {
+    // The logs and the state stay for a look; the audio files and binaries are large.
+    for (const f of readdirSync(work)) if (f.endsWith(".wav") || f === "bin") rmSync(join(work, f), { recursive: true, force: true });
+    console.error(`soak: work directory kept (logs and state): ${work}`);
   } else rmSync(work, { recursive: true, force: true });
 });
 for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => process.exit(130));
+
+// Copies: a rebuild of the tree during the run must not mix two builds
+// (the restart of rocd at the end would start the new one).
+mkdirSync(join(work, "bin"));
+const copy = (name) => {
+  const to = join(work, "bin", name);
+  copyFileSync(binary(name), to);
+  chmodSync(to, 0o755);
+  return to;
+};
+const rocdBin = copy("rocd");
+const tools = { send: copy("rocd-send"), recv: copy("rocd-recv") };
 
 const log = (...what) => console.log(`[${new Date().toISOString().slice(11, 19)}]`, ...what);
 const r = { minutes, restartEveryMin: restartEveryMs / 60_000, load, restarts: [], samples: [], notes: [] };
