@@ -205,11 +205,18 @@ export function judge(measures) {
  * on the wall clock from the recorder's exit backwards (window i of n ends
  * at endAt − (n − 1 − i)·10 ms; the recorders write continuously, so the
  * placement is good to the recorder's exit latency, tens of ms). Time no
- * recording covers counts as unclean. A restart's gap starts at the first
- * unclean window at or after the restart began (within 10 s) and ends where
- * 1 s of clean windows in a row starts.
+ * recording covers counts as unclean.
+ *
+ * `restarts`: [{at, backAt}], when each restart command began and when
+ * the sandbox was running again. A restart's gap ends where 1 s of clean
+ * windows in a row starts, no earlier than `backAt` (no tone passes through
+ * PipeWire before); it starts, looking back from there, at the earliest
+ * unclean window not separated from it by 1 s of clean tone, and no
+ * earlier than `at`. So a glitch between the command and PipeWire's actual
+ * stop (WirePlumber is stopped first) stays a glitch outside the gaps; and
+ * a gap ends at the latest 30 s after `backAt`.
  */
-export function audioFigures(segments, from, to, restartTimes) {
+export function audioFigures(segments, from, to, restarts) {
   const slots = Math.max(0, Math.floor((to - from) / 10));
   const clean = new Uint8Array(slots);
   const recorded = new Uint8Array(slots);
@@ -230,15 +237,21 @@ export function audioFigures(segments, from, to, restartTimes) {
     }
     return slots;
   };
+  const slotOf = (t) => Math.min(slots, Math.max(0, Math.floor((t - from) / 10)));
   const inGap = new Uint8Array(slots);
-  const gaps = restartTimes.map((at) => {
-    const begin = Math.max(0, Math.floor((at - from) / 10));
-    let u = begin;
-    while (u < slots && clean[u]) u++;
-    if (u >= slots || u - begin > 1000) return 0; // no audio lost within 10 s of the restart
-    const end = runStart(u);
-    inGap.fill(1, u, end);
-    return (end - u) * 10;
+  const gaps = restarts.map(({ at, backAt }) => {
+    const begin = slotOf(at);
+    // Audio still missing 30 s after PipeWire is back is no longer the restart's doing.
+    const end = Math.min(runStart(Math.max(begin, slotOf(backAt))), slotOf(backAt + 30_000));
+    let start = end;
+    for (let i = end - 1, run = 0; i >= begin; i--) {
+      if (!clean[i]) {
+        start = i;
+        run = 0;
+      } else if (++run >= 100) break;
+    }
+    inGap.fill(1, start, end);
+    return (end - start) * 10;
   });
   let cleanAll = 0;
   let steady = 0;

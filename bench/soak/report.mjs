@@ -35,7 +35,10 @@ export function printReport(r, { quietStart, settleFrom, settleTo, staticCount }
       `into judged A's port; garbage UDP ${l.garbagePps}/s; ${l.slowloris} slowloris + ${l.idle} idle connections; ${l.malformedPs} malformed HTTP requests/s`,
   );
 
-  console.log("\nPipeWire restarts (times from the restart command; audio gap = last clean 10 ms window to 1 s of clean tone again)");
+  console.log(
+    "\nPipeWire restarts (ms from the restart command; audio gap: the outage's first unclean 10 ms window " +
+      "to the start of 1 s of clean tone once PipeWire is back)",
+  );
   table(
     ["#", "kind", "at (min)", "sandbox restart (ms)", "rocd ports back (ms)", "streams back (ms)", "audio gap A (ms)", "audio gap B (ms)"],
     r.restarts.map((x, i) => [

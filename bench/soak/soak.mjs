@@ -22,7 +22,7 @@
 //
 //   node bench/soak/soak.mjs [MINUTES=30] [--json PATH] [--keep]
 //   (binaries from ROCD_BIN_DIR, default build/release/bin)
-import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { chmodSync, copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { loadavg } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -87,15 +87,19 @@ process.on("exit", (code) => {
   if (keep) console.error(`soak: work directory kept: ${work}`);
   else if (failed) {
     // The logs and the state stay for a look; the audio files and binaries are large.
-    for (const f of readdirSync(work)) if (f.endsWith(".wav") || f === "bin") rmSync(join(work, f), { recursive: true, force: true });
+    for (const f of readdirSync(work)) {
+      if (f.endsWith(".wav") || f === "bin" || f === "share") rmSync(join(work, f), { recursive: true, force: true });
+    }
     console.error(`soak: work directory kept (logs and state): ${work}`);
   } else rmSync(work, { recursive: true, force: true });
 });
 for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => process.exit(130));
 
 // Copies: a rebuild of the tree during the run must not mix two builds
-// (the restart of rocd at the end would start the new one).
+// (the restart of rocd at the end would start the new one). rocd finds its
+// API document in ../share/rocd, as installed and in the build tree.
 mkdirSync(join(work, "bin"));
+if (existsSync(join(bin, "..", "share", "rocd"))) cpSync(join(bin, "..", "share", "rocd"), join(work, "share", "rocd"), { recursive: true });
 const copy = (name) => {
   const to = join(work, "bin", name);
   copyFileSync(binary(name), to);
@@ -364,7 +368,7 @@ async function finalChecks() {
 
 /** The judged chains' windows over the run (set-up and the final checks excluded). */
 function analyseAudio() {
-  const restartTimes = r.restarts.map((x) => x.at);
+  const restartTimes = r.restarts.map((x) => ({ at: x.at, backAt: x.at + x.sandboxMs }));
   const a = chains.segments.filter((s) => s.endAt !== undefined && existsSync(s.path) && statSync(s.path).size > 44);
   const aMeasures = a.map((s) => measureWav(s.path));
   const aJudged = judge(aMeasures);
