@@ -16,7 +16,7 @@ int sbn_diff(std::uint16_t from, std::uint16_t to) {
 
 BlockReader::BlockReader(FecScheme scheme, IPacketWriter& restored)
     : scheme_(scheme), restored_(restored), decoder_(make_block_decoder(scheme)),
-      storage_(Window * max_block_symbols * MaxPacketSize), outputs_(max_block_symbols) {
+      storage_(new std::uint8_t[Window * max_block_symbols * MaxPacketSize]), outputs_(max_block_symbols) {
     scratch_.reset();
 }
 

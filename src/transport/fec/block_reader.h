@@ -33,7 +33,8 @@ struct BlockReaderStats {
 /// `restored` immediately, from inside those calls, so they reach the
 /// jitter buffer long before their playback deadline whenever the block's
 /// symbols arrive in time. Never allocates after construction except the
-/// codec's matrix for a new block shape.
+/// codec's matrix for a new block shape (storage_'s pages are mapped on
+/// first use, once per page for the session's life).
 class BlockReader {
 public:
     /// Blocks held at once (older ones are forgotten: their packets are
@@ -69,14 +70,18 @@ private:
     void add(const Packet& p, std::size_t esi, const std::uint8_t* symbol);
     void try_decode(Block& b, std::size_t slot);
     std::uint8_t* symbol(std::size_t slot, std::size_t esi) {
-        return storage_.data() + (slot * max_block_symbols + esi) * MaxPacketSize;
+        return storage_.get() + (slot * max_block_symbols + esi) * MaxPacketSize;
     }
 
     FecScheme scheme_;
     IPacketWriter& restored_;
     std::unique_ptr<BlockDecoder> decoder_;
     Block blocks_[Window];
-    std::vector<std::uint8_t> storage_;
+    // Room for the largest blocks (2 MiB), left uninitialised: the kernel
+    // maps a page when a symbol first lands in it, so a session holds only
+    // what its blocks' shape uses (a few hundred KiB at Roc's defaults, and
+    // nothing while no sender is heard), and building one costs no memset.
+    std::unique_ptr<std::uint8_t[]> storage_;
     std::vector<std::uint8_t*> outputs_;
     bool have_newest_ = false;
     std::uint16_t newest_ = 0; // low 16 bits of the newest SBN (Roc wraps at 16)
