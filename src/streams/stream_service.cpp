@@ -171,6 +171,23 @@ void StreamService::create(const StreamSpec& spec, Done<StreamView> done) {
                          return;
                      }
                      creating_--;
+                     if (!opened && opened.error().code == Errc::not_found) {
+                         // The device went away after plan() saw its port
+                         // (PipeWire stopping): the stream waits for it.
+                         // The port's return starts it, and one more try
+                         // after the driver's pending events covers a
+                         // device back before the port service saw it go.
+                         auto added = add(spec, nullptr);
+                         if (added) {
+                             boost::asio::post(io_, [this, alive, uid = added->uid] {
+                                 Entry* entry = alive.lock() ? find(uid) : nullptr;
+                                 if (entry != nullptr && entry->state == StreamState::waiting_for_port) {
+                                     start_or_wait(*entry);
+                                 }
+                             });
+                         }
+                         return done(std::move(added));
+                     }
                      if (!opened) {
                          return done(tl::unexpected(opened.error()));
                      }

@@ -108,8 +108,10 @@ std::optional<Response> AccessPolicy::authorize(const Request& request, std::str
         // name now points at 127.0.0.1 sends its own name as Host.
         const auto host = request.find(http::field::host);
         if (host == request.end() || !names_loopback(host->value())) {
-            spdlog::warn("http {}: {} {}: rejected, Host is not a loopback name", peer,
-                         request.method_string(), request.target());
+            if (refusals_logged_.allow()) {
+                spdlog::warn("http {}: {} {}: rejected, Host is not a loopback name{}", peer,
+                             request.method_string(), request.target(), refusals_logged_.held_back());
+            }
             return problem(http::status::forbidden, "forbidden-host",
                            "this API is open to loopback only: the Host header must be localhost, 127.x.x.x "
                            "or [::1] (or use a token on a public address)");
@@ -117,8 +119,11 @@ std::optional<Response> AccessPolicy::authorize(const Request& request, std::str
         const auto origin = request.find(http::field::origin);
         if (origin != request.end() && !safe_method(request.method()) && !allowed_origin(request) &&
             origin_authority(origin->value()) != host->value()) {
-            spdlog::warn("http {}: {} {}: rejected, cross-origin request from {}", peer,
-                         request.method_string(), request.target(), origin->value());
+            if (refusals_logged_.allow()) {
+                spdlog::warn("http {}: {} {}: rejected, cross-origin request from {}{}", peer,
+                             request.method_string(), request.target(), origin->value(),
+                             refusals_logged_.held_back());
+            }
             return problem(
                 http::status::forbidden, "forbidden-origin",
                 "a page of another origin may not change this daemon (allow it with --cors-origin)");
@@ -129,8 +134,10 @@ std::optional<Response> AccessPolicy::authorize(const Request& request, std::str
         return std::nullopt;
     }
     const bool missing = request.find(http::field::authorization) == request.end();
-    spdlog::warn("http {}: {} {}: rejected, {} bearer token", peer, request.method_string(), request.target(),
-                 missing ? "missing" : "wrong");
+    if (refusals_logged_.allow()) {
+        spdlog::warn("http {}: {} {}: rejected, {} bearer token{}", peer, request.method_string(),
+                     request.target(), missing ? "missing" : "wrong", refusals_logged_.held_back());
+    }
     Response res = problem(http::status::unauthorized, "unauthorized",
                            missing ? "this API needs 'Authorization: Bearer <token>' (token file: "
                                      "api-token in the daemon's state directory)"

@@ -9,6 +9,7 @@
 
 #include "api/http/router.h"
 #include "api/http/types.h"
+#include "core/log_limit.h"
 
 namespace rocd::api {
 
@@ -28,8 +29,8 @@ public:
     /// A 401 when a token is needed and the request lacks it or has
     /// another; on an open API a 403 for a Host that is not loopback or a
     /// state-changing request from a foreign origin; nothing when the
-    /// request may go on. `peer` names the client
-    /// in the log line of a refusal.
+    /// request may go on. `peer` names the client in the log line of a
+    /// refusal (a few, then one per 10 s with the count of the others).
     std::optional<Response> authorize(const Request& request, std::string_view peer) const;
 
     /// Lets an allowed origin read the reply, whether it is complete now or
@@ -44,6 +45,8 @@ private:
 
     std::string token_;
     std::vector<std::string> cors_origins_;
+    // Refusals are logged, but a client may cause thousands a second.
+    mutable LogLimit refusals_logged_ {5, std::chrono::seconds(10)};
 };
 
 } // namespace rocd::api

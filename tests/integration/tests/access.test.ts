@@ -29,6 +29,19 @@ describe("access to an open loopback API", () => {
     }
   });
 
+  it("logs a few refusals, not one line per hostile request", async () => {
+    const d = await startDaemon();
+    try {
+      const requests = Array.from({ length: 40 }, () => "GET /status HTTP/1.1\r\nHost: evil.example\r\n\r\n");
+      const x = await rawExchange(d.port, [...requests, "GET /status HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"]);
+      assert.equal((x.data.match(/HTTP\/1\.1 403/g) ?? []).length, 40);
+      const lines = d.logs().split("\n").filter((line) => line.includes("rejected, Host is not a loopback name"));
+      assert.ok(lines.length >= 1 && lines.length <= 5, `${lines.length} lines for 40 refusals`);
+    } finally {
+      await d.stop();
+    }
+  });
+
   it("refuses state changes from a foreign origin, and nothing changes", async () => {
     const d = await startDaemon({ args: ["--cors-origin", "http://admin.example"] });
     try {

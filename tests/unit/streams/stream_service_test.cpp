@@ -452,6 +452,21 @@ TEST_F(StreamServiceTest, creates_a_stream_of_an_absent_port_waiting_for_it) {
     EXPECT_EQ(driver_->open_io_count(), 1u);
 }
 
+TEST_F(StreamServiceTest, creates_a_stream_waiting_for_a_port_whose_device_went_away_while_listed) {
+    // The driver has lost the device, and the port service has not heard
+    // yet (as while PipeWire stops): the stream waits for its port rather
+    // than the request failing with "not found" for a port just listed.
+    ASSERT_TRUE(driver_->unplug("spk_b"));
+    ASSERT_TRUE(ports_->find(port_uid("spk_b"))->present);
+    auto waiting =
+        service_->create(receive_body("rtp://127.0.0.1:" + std::to_string(free_udp_port()), "spk_b"));
+    ASSERT_TRUE(waiting) << waiting.error().message;
+    EXPECT_EQ((*waiting)["state"], "waiting_for_port");
+    EXPECT_EQ(service_->size(), 1u);
+    ASSERT_TRUE(driver_->plug(device("spk_b", PortDirection::output, 2, 440.0)));
+    EXPECT_EQ(wait_state((*waiting)["stream_uid"], "idle"), "idle");
+}
+
 TEST_F(StreamServiceTest, a_send_stream_with_a_control_address_shows_the_receivers_report) {
     const std::string media = "rtp://127.0.0.1:" + std::to_string(free_udp_port());
     const std::string control = "rtcp://127.0.0.1:" + std::to_string(free_udp_port());
