@@ -251,6 +251,15 @@ Result<Config> apply_config_text(std::string_view text, const std::filesystem::p
         {"max_event_clients", count(base.max_event_clients, 1, 100'000)},
         {"max_streams", count(base.max_streams, 1, 10'000)},
         {"max_sessions_per_stream", count(base.max_sessions_per_stream, 1, 64)},
+        {"audio_priority",
+         [&](const YAML::Node& node) -> Status {
+             auto value = integer(node, 0, 99);
+             if (!value) {
+                 return tl::unexpected(value.error());
+             }
+             base.audio_priority = static_cast<int>(*value);
+             return {};
+         }},
         {"max_requests_per_second", count(base.max_requests_per_second, 1, 1'000'000)},
         {"header_timeout_ms", millis(base.header_timeout)},
         {"idle_timeout_ms", millis(base.idle_timeout)},

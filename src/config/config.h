@@ -51,6 +51,9 @@ struct Config {
     /// Streams the daemon keeps (each costs a jitter buffer, FEC buffers and
     /// a share of the pump; see bench/README.md).
     std::size_t max_streams = 64;
+    /// SCHED_FIFO priority of the audio pump's thread (1..99), below
+    /// PipeWire's own data threads; 0: normal scheduling.
+    int audio_priority = 70;
     /// Senders one receive (or local) stream plays at once.
     std::size_t max_sessions_per_stream = 4;
     /// Requests per second one client address may make (a burst of twice

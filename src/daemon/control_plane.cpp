@@ -40,6 +40,7 @@ streams::StreamServiceOptions stream_options(const config::Config& config) {
     streams::StreamServiceOptions options;
     options.max_streams = config.max_streams;
     options.max_sessions_per_stream = config.max_sessions_per_stream;
+    options.pump_priority = config.audio_priority;
     return options;
 }
 

@@ -1,7 +1,13 @@
 #include "streams/audio_pump.h"
 
+#include <pthread.h>
+#include <sched.h>
+
 #include <algorithm>
+#include <cstring>
 #include <ctime>
+
+#include <spdlog/spdlog.h>
 
 namespace rocd::streams {
 
@@ -17,9 +23,26 @@ void add_ns(timespec& t, std::int64_t ns) {
 
 } // namespace
 
-AudioPump::AudioPump(boost::asio::io_context& io, std::chrono::nanoseconds period)
+AudioPump::AudioPump(boost::asio::io_context& io, std::chrono::nanoseconds period, int priority)
     : period_(period), current_(std::make_unique<Table>()), table_(current_.get()), settle_timer_(io) {
     thread_ = std::thread([this] { run(); });
+    pthread_setname_np(thread_.native_handle(), "rocd-pump");
+    if (priority <= 0) {
+        return;
+    }
+    // Set from here, not by the worker, so that the outcome can be logged.
+    sched_param param {};
+    param.sched_priority = std::min(priority, sched_get_priority_max(SCHED_FIFO));
+    if (const int err = pthread_setschedparam(thread_.native_handle(), SCHED_FIFO, &param); err != 0) {
+        spdlog::warn("audio pump: cannot run with real-time priority {} ({}); it runs with normal "
+                     "scheduling, and audio may drop out while the machine is busy (allow it with "
+                     "CAP_SYS_NICE or an RLIMIT_RTPRIO of at least {}, e.g. LimitRTPRIO= in a systemd "
+                     "unit, or set audio_priority: 0)",
+                     param.sched_priority, std::strerror(err), param.sched_priority);
+        return;
+    }
+    priority_ = param.sched_priority;
+    spdlog::debug("audio pump: SCHED_FIFO priority {}", priority_);
 }
 
 AudioPump::~AudioPump() {

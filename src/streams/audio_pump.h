@@ -51,7 +51,12 @@ struct PumpSlot {
 /// can still see and runs the detach completions. Nobody waits.
 class AudioPump {
 public:
-    AudioPump(boost::asio::io_context& io, std::chrono::nanoseconds period = std::chrono::milliseconds(3));
+    /// `priority` 1..99: the worker runs SCHED_FIFO at that priority (so
+    /// that a busy machine does not delay a cycle past what the playback
+    /// rings hold); if the system refuses, it runs on with normal
+    /// scheduling and a warning says why. 0: normal scheduling.
+    AudioPump(boost::asio::io_context& io, std::chrono::nanoseconds period = std::chrono::milliseconds(3),
+              int priority = 0);
     /// Stops the worker; completions still pending are dropped.
     ~AudioPump();
     AudioPump(const AudioPump&) = delete;
@@ -67,6 +72,8 @@ public:
     void stop();
 
     std::size_t size() const { return table_.load(std::memory_order_acquire)->slots.size(); }
+    /// The worker's SCHED_FIFO priority, 0 when it runs with normal scheduling.
+    int priority() const { return priority_; }
     /// Cycles run so far.
     std::uint64_t cycles() const { return cycles_.load(std::memory_order_relaxed); }
 
@@ -94,6 +101,7 @@ private:
     std::atomic<std::uint64_t> cycles_ {0};
     std::atomic<bool> stop_ {false};
     std::thread thread_;
+    int priority_ = 0;
     std::deque<Retired> retired_;
     boost::asio::steady_timer settle_timer_;
     bool settling_ = false;

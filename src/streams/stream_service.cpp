@@ -18,7 +18,7 @@ StreamService::StreamService(boost::asio::io_context& io, ports::PortService& po
     : io_(io), ports_(ports), repository_(repository), codec_(std::move(codec)), options_(options),
       resolver_(io, options.resolve_deadline, options.max_lookups),
       opener_(ports, driver, loop, resolver_, options.playback_fill, options.max_sessions_per_stream),
-      pump_(io, options.pump_period), timer_(io) {}
+      pump_(io, options.pump_period, options.pump_priority), timer_(io) {}
 
 StreamService::~StreamService() {
     if (listener_) {

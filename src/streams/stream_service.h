@@ -35,6 +35,8 @@ struct StreamServiceOptions {
     std::chrono::milliseconds idle_after {1000};
     /// Audio pump cycle.
     std::chrono::nanoseconds pump_period = std::chrono::milliseconds(3);
+    /// SCHED_FIFO priority of the pump's thread; 0: normal scheduling.
+    int pump_priority = 0;
     /// How full the pump keeps a playback ring.
     std::chrono::milliseconds playback_fill {30};
     /// How long the host name of a stream address may take to resolve, and

@@ -70,6 +70,7 @@ header_timeout_ms: 500
 idle_timeout_ms: 2000
 event_heartbeat_ms: 250
 event_queue_limit: 16
+audio_priority: 0
 )");
     auto cfg = apply_config_file(path, Config {});
     ASSERT_TRUE(cfg) << cfg.error().message;
@@ -88,6 +89,7 @@ event_queue_limit: 16
     EXPECT_EQ(cfg->idle_timeout.count(), 2000);
     EXPECT_EQ(cfg->event_heartbeat.count(), 250);
     EXPECT_EQ(cfg->event_queue_limit, 16u);
+    EXPECT_EQ(cfg->audio_priority, 0);
 }
 
 TEST_F(ConfigFile, keeps_base_values_for_absent_keys) {
@@ -132,6 +134,8 @@ TEST_F(ConfigFile, wrong_types_and_values_name_key_and_line) {
              Case {"event_queue_limit: many\n", "event_queue_limit"},
              Case {"cors_allowed_origins: http://x\n", "cors_allowed_origins"},
              Case {"state_dir: {a: 1}\n", "state_dir"},
+             Case {"audio_priority: 100\n", "audio_priority"},
+             Case {"audio_priority: -1\n", "audio_priority"},
          }) {
         auto cfg = apply_config_file(write(std::string("# rocd\n") + c.yaml), Config {});
         ASSERT_FALSE(cfg) << c.yaml;
