@@ -174,6 +174,11 @@ void store_seeds() {
           {{speakers, "SELF", "system_device", "output", "mock", "mock_speakers", "Speakers", 2, 48000, 0.5,
             1, 1, 2}}},
          {"streams", {{"aaaaaa-bbbbbb-cccccc", "{\"source\": 1}", 1, 2}}}},
+        {{"peers",
+          {{"dddddd-eeeeee-ffffff", "Trusted", 0, 1, 2, "NRoznsGRPJT6F97koH&)9AoH4hU)jG!q:]vzy(Qv", "trusted",
+            "[\"10.0.7.12:4041\"]", 1700000000000, 1},
+           {"gggggg-hhhhhh-iiiiii", "Revoked", 0, 1, 2, "n}1M2P2:Lk+!GpVq-*>5g33V#zkix4crlFvfcU:k", "revoked",
+            "[]", nullptr, nullptr}}}},
     };
     int i = 0;
     for (const auto& s : seeds) {

@@ -69,10 +69,15 @@ bool write_rows(store::Database& db, const json& doc, const Uid& self) {
     if (!db.exec("PRAGMA ignore_check_constraints = ON; BEGIN;")) {
         return false;
     }
+    // Rows of 5 values leave the peer-protocol columns (schema 3) at their defaults.
     insert_rows(
         db, doc.value("peers", json()),
         "INSERT INTO peers (uid, display_name, is_self, created_at, updated_at) VALUES (?, ?, ?, ?, ?)", 5,
         self);
+    insert_rows(db, doc.value("peers", json()),
+                "INSERT INTO peers (uid, display_name, is_self, created_at, updated_at, public_key, trust, "
+                "addresses, last_seen, protocol_version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                10, self);
     insert_rows(db, doc.value("ports", json()),
                 "INSERT INTO ports (uid, peer_uid, port_type, direction, driver, system_name, display_name, "
                 "channels, rate, volume, mute, created_at, updated_at) "

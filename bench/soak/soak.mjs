@@ -50,8 +50,7 @@ const settleTo = (4 / 30) * durationMs;
 // Rates of the load (per second) and the client mix; see bench/README.md.
 // Diagnostics, to tell causes apart: SOAK_FLOOD_PPS changes the flood's rate
 // (0: none); SOAK_RT=1 gives every rocd thread SCHED_FIFO priority 20 (chrt;
-// rocd's audio pump runs at normal priority, so on a busy machine it can
-// be late for its playback rings).
+// rocd's own audio pump already runs SCHED_FIFO at audio_priority, 70).
 const load = {
   floodPps: Number(process.env.SOAK_FLOOD_PPS ?? 2000),
   garbagePps: 20,

@@ -15,12 +15,11 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
 
+#include "core/peer.h"
 #include "p2p/hello.h"
 #include "p2p/link.h"
 
 namespace rocd::p2p {
-
-enum class PeerState { offline, online, incompatible };
 
 class PeerLink {
 public:
@@ -32,7 +31,8 @@ public:
         /// Silence after which the peer is offline (§8.2).
         std::chrono::milliseconds offline_after {3000};
     };
-    /// Called on the control plane when the state changes.
+    /// Called on the control plane when the state changes (offline, online
+    /// or incompatible; key_mismatch is the trust store's to say).
     using OnState = std::function<void(PeerState)>;
 
     PeerLink(boost::asio::io_context& io, zmq::context_t& context, const Identity& self,

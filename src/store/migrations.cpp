@@ -58,9 +58,24 @@ CREATE TABLE settings (
 // its config file, and each resource has its own table.
 constexpr const char* v2_drop_settings = "DROP TABLE settings;";
 
+// What the peer protocol keeps of a remote peer (docs/p2p.md §9.4): only
+// trusted and revoked ones are stored; this daemon's own row has neither a
+// key (its key is p2p-key) nor a trust. Addresses are a JSON list of
+// "host:port" strings. A key names one peer at most.
+constexpr const char* v3_peer_trust = R"sql(
+ALTER TABLE peers ADD COLUMN public_key TEXT CHECK (public_key IS NULL OR length(public_key) = 40);
+ALTER TABLE peers ADD COLUMN trust TEXT CHECK (trust IS NULL OR trust IN ('trusted', 'revoked'));
+ALTER TABLE peers ADD COLUMN addresses TEXT NOT NULL DEFAULT '[]'
+    CHECK (json_valid(addresses) AND json_type(addresses) = 'array');
+ALTER TABLE peers ADD COLUMN last_seen INTEGER;
+ALTER TABLE peers ADD COLUMN protocol_version INTEGER CHECK (protocol_version IS NULL OR protocol_version >= 1);
+CREATE UNIQUE INDEX peers_by_key ON peers (public_key) WHERE public_key IS NOT NULL;
+)sql";
+
 constexpr std::array migrations {
     Migration {1, "peers, ports, streams and settings", v1_initial},
     Migration {2, "drop the unused settings table", v2_drop_settings},
+    Migration {3, "what the peer protocol keeps of remote peers", v3_peer_trust},
 };
 
 } // namespace

@@ -36,9 +36,14 @@ public:
     /// All peers, oldest first.
     Result<std::vector<PeerRecord>> list();
 
-    /// Inserts `peer`, or replaces display_name and is_self of the existing
-    /// peer with its uid (keeping created_at). Returns the stored row.
-    /// Errc::conflict if it would make a second self peer.
+    /// The peer bound to this key (Z85); Errc::not_found if none.
+    Result<PeerRecord> find_by_key(std::string_view public_key);
+
+    /// Inserts `peer`, or replaces every field of the existing peer with its
+    /// uid (keeping created_at). Returns the stored row (its key without a
+    /// fingerprint). Errc::conflict if it would make a second self peer or
+    /// bind a key to a second peer; a trust other than trusted or revoked
+    /// is not stored (Errc::invalid_argument).
     Result<PeerRecord> put(const PeerRecord& peer);
 
     /// Renames a peer; Errc::not_found if it does not exist.

@@ -3,6 +3,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "store/peer_repository.h"
+
 #include "store/database.h"
 #include "store/migrator.h"
 #include "temp_dir.h"
@@ -160,6 +162,29 @@ TEST(SchemaMigrations, are_numbered_from_one_and_create_every_table) {
         EXPECT_TRUE(has_table(*db, table)) << table;
     }
     EXPECT_FALSE(has_table(*db, "settings"));
+}
+
+TEST(SchemaMigrations, version_3_keeps_the_peers_of_version_2) {
+    TempDir dir;
+    auto db = Database::open(dir / "rocd.db");
+    ASSERT_TRUE(db);
+    const auto migrations = schema_migrations();
+    ASSERT_GE(migrations.size(), 3u);
+    ASSERT_EQ(migrate(*db, migrations.first(2)).value(), 2);
+    ASSERT_TRUE(db->exec("INSERT INTO peers (uid, display_name, is_self, created_at, updated_at) "
+                         "VALUES ('aaaaaa-bbbbbb-cccccc', 'me', 1, 1, 2)"));
+    ASSERT_EQ(migrate(*db, migrations).value(), static_cast<int>(migrations.size()) - 2);
+    PeerRepository peers(*db, [] { return Timestamp(std::chrono::milliseconds(5)); });
+    auto self = peers.self();
+    ASSERT_TRUE(self) << self.error().message;
+    EXPECT_EQ(self->display_name, "me");
+    EXPECT_FALSE(self->key);
+    EXPECT_FALSE(self->trust);
+    EXPECT_TRUE(self->addresses.empty());
+    // The schema refuses what the peer protocol never stores.
+    EXPECT_FALSE(db->exec("UPDATE peers SET trust = 'pairing'"));
+    EXPECT_FALSE(db->exec("UPDATE peers SET addresses = '{}'"));
+    EXPECT_FALSE(db->exec("UPDATE peers SET public_key = 'short'"));
 }
 
 } // namespace

@@ -57,6 +57,56 @@ TEST_F(PeerRepositoryTest, put_of_a_second_self_is_a_conflict) {
     EXPECT_EQ(store().peers().list()->size(), 1u);
 }
 
+TEST_F(PeerRepositoryTest, keeps_what_the_peer_protocol_knows_of_a_trusted_peer) {
+    const Uid uid = Uid::random();
+    PeerRecord peer {{uid, "studio"}};
+    peer.key = PeerKey {"NRoznsGRPJT6F97koH&)9AoH4hU)jG!q:]vzy(Qv", {}};
+    peer.trust = PeerTrust::trusted;
+    peer.addresses = {"10.0.7.12:4041", "studio.lan:4041"};
+    peer.last_seen = std::chrono::system_clock::time_point(std::chrono::milliseconds(1700000000123));
+    peer.protocol_version = 1;
+    ASSERT_TRUE(store().peers().put(peer));
+
+    auto read = store().peers().find_by_key("NRoznsGRPJT6F97koH&)9AoH4hU)jG!q:]vzy(Qv");
+    ASSERT_TRUE(read) << read.error().message;
+    EXPECT_EQ(read->uid, uid);
+    EXPECT_EQ(read->key->public_key, "NRoznsGRPJT6F97koH&)9AoH4hU)jG!q:]vzy(Qv");
+    EXPECT_EQ(read->trust, PeerTrust::trusted);
+    EXPECT_EQ(read->addresses, peer.addresses);
+    EXPECT_EQ(read->last_seen, peer.last_seen);
+    EXPECT_EQ(read->protocol_version, 1);
+    EXPECT_EQ(store().peers().find_by_key("n}1M2P2:Lk+!GpVq-*>5g33V#zkix4crlFvfcU:k").error().code,
+              Errc::not_found);
+
+    // Revoked: same row, the key stays bound to it.
+    peer.trust = PeerTrust::revoked;
+    ASSERT_TRUE(store().peers().put(peer));
+    EXPECT_EQ(store().peers().get(uid)->trust, PeerTrust::revoked);
+
+    auto self = store().peers().self();
+    EXPECT_FALSE(self->key);
+    EXPECT_FALSE(self->trust);
+    EXPECT_TRUE(self->addresses.empty());
+}
+
+TEST_F(PeerRepositoryTest, a_key_binds_one_peer_and_only_trusted_or_revoked_ones_are_stored) {
+    PeerRecord first {{Uid::random(), "a"}};
+    first.key = PeerKey {"NRoznsGRPJT6F97koH&)9AoH4hU)jG!q:]vzy(Qv", {}};
+    first.trust = PeerTrust::trusted;
+    ASSERT_TRUE(store().peers().put(first));
+    PeerRecord second = first;
+    second.uid = Uid::random();
+    auto refused = store().peers().put(second);
+    ASSERT_FALSE(refused);
+    EXPECT_EQ(refused.error().code, Errc::conflict);
+    EXPECT_EQ(refused.error().field, "public_key");
+
+    PeerRecord pairing {{Uid::random(), "b"}};
+    pairing.trust = PeerTrust::pairing;
+    EXPECT_EQ(store().peers().put(pairing).error().code, Errc::invalid_argument);
+    EXPECT_EQ(store().peers().list()->size(), 2u);
+}
+
 TEST_F(PeerRepositoryTest, get_of_an_unknown_uid_is_not_found) {
     const Uid uid = Uid::random();
     auto peer = store().peers().get(uid);
@@ -111,7 +161,8 @@ TEST_F(PeerRepositoryTest, remove_deletes_the_peer_and_its_ports) {
 }
 
 TEST_F(PeerRepositoryTest, a_malformed_uid_in_the_file_is_reported_not_crashed_on) {
-    ASSERT_TRUE(store().database().exec("INSERT INTO peers VALUES ('NOT-A-UID', 'x', 0, 0, 0)"));
+    ASSERT_TRUE(store().database().exec("INSERT INTO peers (uid, display_name, is_self, created_at, "
+                                        "updated_at) VALUES ('NOT-A-UID', 'x', 0, 0, 0)"));
     auto peers = store().peers().list();
     ASSERT_FALSE(peers);
     EXPECT_EQ(peers.error().code, Errc::io);
