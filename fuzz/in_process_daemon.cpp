@@ -28,6 +28,8 @@ InProcessDaemon::InProcessDaemon() : state_("rocd-fuzz", "/dev/shm") {
     // cost more than the request.
     spdlog::set_level(spdlog::level::off);
     config_.driver = "mock";
+    config_.p2p_listen.reset(); // the harnesses reach no peer
+
     config_.state_dir = state_.path();
     driver_ = started(daemon::make_driver("mock", {}), "mock driver");
     network_ = started(transport::net::NetworkLoop::create(), "network loop");

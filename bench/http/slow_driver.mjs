@@ -31,7 +31,7 @@ const config = join(work, "rocd.yaml");
 writeFileSync(config, `mock_fixture: ${fixture}\nmax_requests_per_second: 1000000\n`);
 const daemon = spawn(
   rocd,
-  ["--driver", "mock", "--config", config, "--listen", "127.0.0.1:0", "--state-dir", join(work, "state")],
+  ["--driver", "mock", "--config", config, "--listen", "127.0.0.1:0", "--p2p-listen", "127.0.0.1:0", "--state-dir", join(work, "state")],
   { stdio: ["ignore", "ignore", "pipe"] },
 );
 const end = () => {

@@ -11,7 +11,7 @@ eval "$($top/scripts/pipewire-sandbox start)"
 state=$(mktemp -d /dev/shm/rss-XXXXXX)
 port=$((20000 + RANDOM % 10000))
 printf 'max_streams: 200\n' > $state/cfg.yaml
-$ROCD --driver pipewire --listen 127.0.0.1:$port --state-dir $state/s --config $state/cfg.yaml > $state/log 2>&1 &
+$ROCD --driver pipewire --listen 127.0.0.1:$port --p2p-listen 127.0.0.1:0 --state-dir $state/s --config $state/cfg.yaml > $state/log 2>&1 &
 pid=$!
 trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null; $top/scripts/pipewire-sandbox stop "$ROCD_PW_SANDBOX" >/dev/null 2>&1; rm -rf $state' EXIT
 for i in $(seq 50); do curl -sf http://127.0.0.1:$port/status >/dev/null && break; sleep 0.2; done

@@ -121,7 +121,7 @@ const config = join(work, "rocd.yaml");
 // Default limits, except the SSE client bound (64): the soak runs 100.
 writeFileSync(config, "max_event_clients: 128\n");
 const rocdLog = join(work, "rocd.log");
-const rocdArgs = ["--driver", "pipewire", "--config", config, "--listen", "127.0.0.1:0", "--state-dir", stateDir];
+const rocdArgs = ["--driver", "pipewire", "--config", config, "--listen", "127.0.0.1:0", "--p2p-listen", "127.0.0.1:0", "--state-dir", stateDir];
 let rocd = await startRocd({ rocd: rocdBin, args: rocdArgs, env: sandbox.env, logPath: rocdLog });
 let stopping = false;
 let crash;

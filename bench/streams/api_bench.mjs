@@ -29,7 +29,7 @@ const work = mkdtempSync(join(tmpdir(), "rocd-api-bench-"));
 // rate and SSE client bounds above what the benchmark asks.
 const config = join(work, "rocd.yaml");
 writeFileSync(config, `max_streams: ${n + 16}\nmax_requests_per_second: 1000000\nmax_event_clients: ${clients + 16}\n`);
-const daemon = spawn(rocd, ["--driver", "mock", "--config", config, "--listen", "127.0.0.1:0", "--state-dir", join(work, "state")], {
+const daemon = spawn(rocd, ["--driver", "mock", "--config", config, "--listen", "127.0.0.1:0", "--p2p-listen", "127.0.0.1:0", "--state-dir", join(work, "state")], {
   stdio: ["ignore", "ignore", "pipe"],
 });
 const end = () => {

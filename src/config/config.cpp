@@ -10,6 +10,8 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include "config/peer_keys.h"
+
 namespace rocd::config {
 
 namespace {
@@ -163,6 +165,28 @@ Result<Config> apply_config_text(std::string_view text, const std::filesystem::p
     };
 
     const std::map<std::string, Apply> keys {
+        {"p2p_listen",
+         [&](const YAML::Node& node) -> Status {
+             auto text = scalar_text(node);
+             if (!text) {
+                 return tl::unexpected(text.error());
+             }
+             auto address = parse_p2p_listen(*text);
+             if (!address) {
+                 return tl::unexpected(address.error());
+             }
+             base.p2p_listen = *address;
+             return {};
+         }},
+        {"peers",
+         [&](const YAML::Node& node) -> Status {
+             auto peers = parse_static_peers(node);
+             if (!peers) {
+                 return tl::unexpected(peers.error());
+             }
+             base.peers = std::move(*peers);
+             return {};
+         }},
         {"listen",
          [&](const YAML::Node& node) -> Status {
              auto text = scalar_text(node);

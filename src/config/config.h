@@ -25,9 +25,27 @@ struct ListenAddress {
 
 enum class LogFormat { text, json };
 
+/// A peer named in the configuration (docs/p2p.md §16.2).
+struct StaticPeer {
+    /// "host:port" of its peer-protocol listener.
+    std::string address;
+    /// Its key (Z85, as its GET /peers/self shows); without it rocd cannot dial.
+    std::string public_key;
+
+    bool operator==(const StaticPeer&) const = default;
+};
+
+/// `p2p_listen`: "host:port" or "off" (nullopt).
+Result<std::optional<ListenAddress>> parse_p2p_listen(std::string_view text);
+
 struct Config {
     ListenAddress listen;
     std::string driver = "pipewire";
+    /// The peer protocol's ROUTER (docs/p2p.md §16.3); nullopt: the peer
+    /// protocol is off.
+    std::optional<ListenAddress> p2p_listen = ListenAddress {"0.0.0.0", 4041};
+    /// Peers to dial at start (docs/p2p.md §16.2).
+    std::vector<StaticPeer> peers;
     std::filesystem::path state_dir;
     /// 0: info, 1 (-v): debug, 2+ (-vv, -vvv): trace.
     int verbosity = 0;

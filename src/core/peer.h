@@ -47,6 +47,8 @@ struct Peer {
     std::optional<std::chrono::system_clock::time_point> last_seen {};
     /// The protocol version last agreed with it.
     std::optional<int> protocol_version {};
+    /// The rocd version it runs, as its latest hello said (not stored).
+    std::optional<std::string> daemon_version {};
 
     bool operator==(const Peer&) const = default;
 };

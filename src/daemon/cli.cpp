@@ -36,6 +36,7 @@ std::variant<Invocation, int> parse_command_line(int argc, char** argv) {
     app.get_formatter()->column_width(32);
 
     std::optional<std::string> listen;
+    std::optional<std::string> p2p_listen;
     std::optional<std::string> driver;
     std::optional<std::string> state_dir;
     std::optional<std::string> config_file;
@@ -52,6 +53,8 @@ std::variant<Invocation, int> parse_command_line(int argc, char** argv) {
 
     app.add_option("--listen", listen,
                    "HTTP API address HOST:PORT (default 127.0.0.1:4040; port 0: any free port)");
+    app.add_option("--p2p-listen", p2p_listen,
+                   "peer-protocol address HOST:PORT, or 'off' (default 0.0.0.0:4041)");
     app.add_option("--driver", driver, "device driver: pipewire or mock");
     app.add_option("--state-dir", state_dir,
                    "state directory (default $XDG_STATE_HOME/rocd or ~/.local/state/rocd)");
@@ -97,6 +100,14 @@ std::variant<Invocation, int> parse_command_line(int argc, char** argv) {
             return 1;
         }
         cfg.listen = *address;
+    }
+    if (p2p_listen) {
+        auto address = config::parse_p2p_listen(*p2p_listen);
+        if (!address) {
+            print_error("--p2p-listen: " + address.error().message);
+            return 1;
+        }
+        cfg.p2p_listen = *address;
     }
     if (driver) {
         const auto& drivers = config::known_drivers();

@@ -3,6 +3,7 @@
 #include <optional>
 
 #include <boost/asio/executor_work_guard.hpp>
+#include <spdlog/spdlog.h>
 
 #include "api/representation/stream_json.h"
 #include "api/routes/docs.h"
@@ -10,6 +11,7 @@
 #include "api/routes/peers.h"
 #include "api/routes/ports.h"
 #include "api/routes/streams.h"
+#include "core/version.h"
 #include "daemon/event_wiring.h"
 
 namespace rocd::daemon {
@@ -77,6 +79,9 @@ ControlPlane::start(boost::asio::io_context& io, const config::Config& config, d
     }
     std::unique_ptr<ControlPlane> plane(
         new ControlPlane(io, config, driver, network, store, info, std::move(*identity)));
+    if (auto status = plane->start_peer_protocol(); !status) {
+        return tl::unexpected(status.error());
+    }
     if (auto status = start_ports(io, plane->ports_); !status) {
         return tl::unexpected(status.error());
     }
@@ -84,6 +89,54 @@ ControlPlane::start(boost::asio::io_context& io, const config::Config& config, d
         return tl::unexpected(status.error());
     }
     return plane;
+}
+
+Status ControlPlane::start_peer_protocol() {
+    if (!config_.p2p_listen) {
+        spdlog::info("peer protocol off (p2p_listen: off)");
+        peers_.attach(nullptr, {});
+        return {};
+    }
+    peers::PeerNetwork::Options options;
+    options.endpoint = "tcp://" + config_.p2p_listen->str();
+    options.self_hello = [this] {
+        auto self = peers_.get(PeerRef::self());
+        return p2p::Hello {.versions = {},
+                           .capabilities = {},
+                           .peer_uid = peers_.self_uid(),
+                           .display_name = self ? self->display_name : "",
+                           .daemon_version = std::string(version),
+                           .p2p_port = network_ ? network_->port() : 0,
+                           .nonce = {}};
+    };
+    peers::PeerNetwork::Events events;
+    events.trust_of = [this](const p2p::RawKey& key) { return peers_.trust_of(key); };
+    events.on_hello = [this](const p2p::RawKey& key, const p2p::Hello& hello, const std::string& address) {
+        peers_.on_hello(key, hello, address);
+    };
+    events.on_link_state = [this](const p2p::RawKey& key, PeerState state) { peers_.on_link_state(key, state); };
+    auto network = peers::PeerNetwork::start(io_, identity_, std::move(options), std::move(events));
+    if (!network) {
+        return tl::unexpected(network.error());
+    }
+    network_ = std::move(*network);
+    config::ListenAddress bound = *config_.p2p_listen;
+    bound.port = network_->port();
+    spdlog::info("peer protocol on {} (key fingerprint {})", bound.str(), identity_.peer_key().fingerprint);
+    peers_.attach(network_.get(), {bound.str()});
+    for (const auto& peer : config_.peers) {
+        if (peer.public_key.empty()) {
+            spdlog::warn("peer {} (config): no public_key, so it cannot be dialed; give the key its GET "
+                         "/peers/self shows",
+                         peer.address);
+            continue;
+        }
+        if (auto dialed = peers_.add_static(peer.address, peer.public_key); !dialed) {
+            return fail(Errc::invalid_argument, "peer " + peer.address + " (config): " + dialed.error().message,
+                        "peers");
+        }
+    }
+    return {};
 }
 
 Status ControlPlane::add_routes(api::Router& router, const std::filesystem::path& data_dir) {

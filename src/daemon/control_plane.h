@@ -16,6 +16,7 @@
 #include "drivers/device_driver.h"
 #include "events/event_bus.h"
 #include "p2p/identity.h"
+#include "peers/peer_network.h"
 #include "peers/peer_service.h"
 #include "ports/port_service.h"
 #include "store/store.h"
@@ -27,7 +28,9 @@ namespace rocd::daemon {
 class ControlPlane {
 public:
     /// Loads (or makes, at the first start) this daemon's peer key in the
-    /// state directory, builds the services on an opened store, re-creates the stored ports
+    /// state directory, binds the peer protocol's ROUTER (unless
+    /// p2p_listen is off) and dials the configured and trusted peers,
+    /// builds the services on an opened store, re-creates the stored ports
     /// (running `io` until they are listed: nothing else may be on it yet)
     /// and restores the stored streams. The arguments must outlive it.
     static Result<std::unique_ptr<ControlPlane>>
@@ -39,6 +42,8 @@ public:
     Status add_routes(api::Router& router, const std::filesystem::path& data_dir);
 
     peers::PeerService& peers() { return peers_; }
+    /// nullptr when p2p_listen is off.
+    peers::PeerNetwork* network() { return network_.get(); }
     ports::PortService& ports() { return ports_; }
     streams::StreamService& streams() { return streams_; }
 
@@ -55,6 +60,10 @@ private:
     peers::PeerService peers_;
     ports::PortService ports_;
     streams::StreamService streams_;
+    // Last: its callbacks use the services, so it goes first.
+    std::unique_ptr<peers::PeerNetwork> network_;
+
+    Status start_peer_protocol();
 };
 
 } // namespace rocd::daemon

@@ -12,6 +12,13 @@ std::string text(const zmq::message_t& m) {
     return std::string(static_cast<const char*>(m.data()), m.size());
 }
 
+// A metadata property of a received frame, "" if it has none (cppzmq's
+// gets() throws then).
+std::string property(zmq::message_t& m, const char* name) {
+    const char* value = zmq_msg_gets(m.handle(), name);
+    return value == nullptr ? "" : value;
+}
+
 // The request a failure answers, when only its id could be read.
 Message request_with_id(std::uint64_t id) {
     Message m;
@@ -63,8 +70,7 @@ void Listener::on_frames(Frames& frames) {
         ++malformed_; // a DEALER sends one frame; the ROUTER adds the routing id
         return;
     }
-    const char* user = frames[1].gets("User-Id");
-    auto key = key_of_z85(user == nullptr ? "" : user);
+    auto key = key_of_z85(property(frames[1], "User-Id"));
     if (!key) {
         ++malformed_; // not through our ZAP handler: nothing to answer for
         return;
@@ -79,7 +85,7 @@ void Listener::on_frames(Frames& frames) {
         }
         return;
     }
-    Inbound in {routing_id, *key, std::move(*message)};
+    Inbound in {routing_id, *key, std::move(*message), property(frames[1], "Peer-Address")};
     const auto kind = kind_of(in.message.type);
     if (kind == MessageKind::reply) {
         ++malformed_; // replies travel ROUTER -> DEALER, never here
@@ -103,7 +109,7 @@ void Listener::on_frames(Frames& frames) {
             return;
         }
     }
-    if (in.message.type == "ping") {
+    if (in.message.type == "ping" && (!options_.may_ping || options_.may_ping(in.key))) {
         auto subscriptions =
             options_.subscriptions ? options_.subscriptions(in.key) : nlohmann::json::object();
         send(routing_id, reply_to(in.message, {{"subscriptions", std::move(subscriptions)}}));
@@ -146,6 +152,9 @@ void Listener::on_hello(const Inbound& in) {
     answer.body = hello_body(self);
     answer.body["version"] = *agreed;
     send(in.routing_id, answer);
+    if (options_.on_hello) {
+        options_.on_hello(in, hellos_.at(in.key));
+    }
 }
 
 } // namespace rocd::p2p

@@ -31,6 +31,8 @@ struct Inbound {
     std::string routing_id;
     RawKey key;
     Message message;
+    /// The IP address the connection comes from (libzmq's Peer-Address).
+    std::string address;
 };
 
 class Listener {
@@ -45,6 +47,11 @@ public:
         std::function<Hello()> self_hello;
         /// The ping_reply's subscriptions of a key (§8.1); none if unset.
         std::function<nlohmann::json(const RawKey&)> subscriptions;
+        /// Whether a key may ping (§9.2); if unset, any key that said hello
+        /// may. A ping of any other key goes to the handler.
+        std::function<bool(const RawKey&)> may_ping;
+        /// Told of every hello answered (the hello is kept before).
+        std::function<void(const Inbound&, const Hello&)> on_hello;
     };
 
     /// Binds the ROUTER (CURVE server with this daemon's key, ZAP domain

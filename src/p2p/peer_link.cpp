@@ -90,19 +90,26 @@ void PeerLink::ping() {
     }
     ping_pending_ = true;
     const auto sent = std::chrono::steady_clock::now();
+    // A third of the silence that makes the peer offline: a reply lost (a
+    // peer that rations its refusals drops some) frees the next ping in time.
     link_.request(
-        "ping", nlohmann::json::object(), options_.offline_after,
+        "ping", nlohmann::json::object(), options_.offline_after / 3,
         [this, sent, alive = std::weak_ptr<bool>(alive_)](Link::Reply reply) {
             if (!alive.lock()) {
                 return;
             }
             ping_pending_ = false;
             if (!reply) {
-                if (reply.error().code == ErrorCode::hello_required) {
+                const auto code = reply.error().code;
+                if (code == ErrorCode::hello_required) {
                     // The peer restarted and forgot us (§6.1).
                     heard();
                     version_.reset();
                     say_hello();
+                } else if (code != ErrorCode::timeout && code != ErrorCode::unavailable) {
+                    // Refused (a peer that does not trust us yet answers
+                    // `untrusted`), but answered: it is there.
+                    heard();
                 }
                 return;
             }

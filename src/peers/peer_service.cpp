@@ -1,10 +1,37 @@
 #include "peers/peer_service.h"
 
-#include "core/display_name.h"
-
 #include <algorithm>
 
+#include <spdlog/spdlog.h>
+
+#include "core/display_name.h"
+#include "peers/peer_network.h"
+
 namespace rocd::peers {
+
+namespace {
+
+std::string fingerprint_of_z85(const std::string& public_key) {
+    auto raw = p2p::key_of_z85(public_key);
+    return raw ? p2p::fingerprint_of(*raw) : "";
+}
+
+/// "host:port", with brackets around an IPv6 host.
+std::string host_port(const std::string& host, int port) {
+    const bool v6 = host.find(':') != std::string::npos;
+    return (v6 ? "[" + host + "]" : host) + ":" + std::to_string(port);
+}
+
+/// Most recently used first, each once, a few at most.
+void remember(std::vector<std::string>& addresses, const std::string& address) {
+    std::erase(addresses, address);
+    addresses.insert(addresses.begin(), address);
+    if (addresses.size() > 4) {
+        addresses.resize(4);
+    }
+}
+
+} // namespace
 
 PeerService::PeerService(store::PeerRepository& repository, Uid self_uid, PeerKey self_key)
     : repository_(repository), self_uid_(std::move(self_uid)), self_key_(std::move(self_key)) {}
@@ -12,12 +39,26 @@ PeerService::PeerService(store::PeerRepository& repository, Uid self_uid, PeerKe
 Peer PeerService::complete(Peer peer) const {
     if (peer.uid == self_uid_) {
         peer.key = self_key_;
+        peer.addresses = self_addresses_;
+        return peer;
+    }
+    if (peer.key && peer.key->fingerprint.empty()) {
+        peer.key->fingerprint = fingerprint_of_z85(peer.key->public_key);
+    }
+    auto state = states_.find(peer.uid);
+    peer.state = state == states_.end() ? PeerState::offline : state->second;
+    if (auto version = versions_.find(peer.uid); version != versions_.end()) {
+        peer.daemon_version = version->second;
     }
     return peer;
 }
 
 Result<Peer> PeerService::get(const PeerRef& peer) {
-    auto record = repository_.get(resolve(peer));
+    const Uid& uid = resolve(peer);
+    if (auto it = discovered_.find(uid); it != discovered_.end()) {
+        return complete(it->second);
+    }
+    auto record = repository_.get(uid);
     if (!record) {
         if (record.error().code == Errc::not_found) {
             return fail(Errc::not_found, "no peer " + peer.str());
@@ -36,6 +77,9 @@ Result<std::vector<Peer>> PeerService::list() {
     for (const auto& record : *records) {
         peers.push_back(complete(record));
     }
+    for (const Uid& uid : discovered_order_) {
+        peers.push_back(complete(discovered_.at(uid)));
+    }
     std::stable_partition(peers.begin(), peers.end(), [](const Peer& p) { return p.is_self; });
     return peers;
 }
@@ -43,6 +87,12 @@ Result<std::vector<Peer>> PeerService::list() {
 Result<Peer> PeerService::rename(const PeerRef& peer, const std::string& display_name) {
     if (auto valid = check_display_name(display_name, "display_name"); !valid) {
         return tl::unexpected(valid.error());
+    }
+    if (auto it = discovered_.find(resolve(peer)); it != discovered_.end()) {
+        it->second.display_name = display_name;
+        const Peer renamed = complete(it->second);
+        listeners_.notify(renamed);
+        return renamed;
     }
     auto record = repository_.update_display_name(resolve(peer), display_name);
     if (!record) {
@@ -54,6 +104,199 @@ Result<Peer> PeerService::rename(const PeerRef& peer, const std::string& display
     const Peer renamed = complete(*record);
     listeners_.notify(renamed);
     return renamed;
+}
+
+void PeerService::attach(PeerNetwork* network, std::vector<std::string> addresses) {
+    network_ = network;
+    self_addresses_ = std::move(addresses);
+    if (network_ == nullptr) {
+        return;
+    }
+    auto records = repository_.list();
+    if (!records) {
+        spdlog::error("peers: cannot read the stored peers: {}", records.error().message);
+        return;
+    }
+    for (const auto& record : *records) {
+        if (record.trust != PeerTrust::trusted || !record.key || record.addresses.empty()) {
+            continue;
+        }
+        if (auto key = p2p::key_of_z85(record.key->public_key)) {
+            network_->dial(*key, "tcp://" + record.addresses.front());
+        }
+    }
+}
+
+std::optional<Uid> PeerService::uid_of(const std::string& public_key) {
+    for (const auto& [uid, peer] : discovered_) {
+        if (peer.key && peer.key->public_key == public_key) {
+            return uid;
+        }
+    }
+    if (auto stored = repository_.find_by_key(public_key)) {
+        return stored->uid;
+    }
+    return std::nullopt;
+}
+
+std::optional<PeerTrust> PeerService::trust_of(const p2p::RawKey& key) {
+    const std::string z85 = p2p::z85_of(key);
+    if (auto stored = repository_.find_by_key(z85)) {
+        return stored->trust;
+    }
+    for (const auto& [uid, peer] : discovered_) {
+        if (peer.key && peer.key->public_key == z85) {
+            return peer.trust;
+        }
+    }
+    return std::nullopt;
+}
+
+void PeerService::on_hello(const p2p::RawKey& key, const p2p::Hello& hello, const std::string& address) {
+    if (address.empty() || hello.p2p_port <= 0 || hello.p2p_port > 65535) {
+        return; // nothing to dial back
+    }
+    learn(key, hello, host_port(address, hello.p2p_port));
+}
+
+void PeerService::on_link_state(const p2p::RawKey& key, PeerState state) {
+    const p2p::PeerLink* link = network_ ? network_->link(key) : nullptr;
+    if (state == PeerState::online && link != nullptr && link->hello()) {
+        // The peer's own words, now that it answered our hello.
+        const std::string endpoint = network_->endpoint_of(key);
+        learn(key, *link->hello(), endpoint.substr(endpoint.find("://") + 3));
+    }
+    auto uid = uid_of(p2p::z85_of(key));
+    if (!uid) {
+        return;
+    }
+    auto& known = states_[*uid];
+    if (known == PeerState::key_mismatch && state != PeerState::online) {
+        return; // what the operator must see until the bound key is back
+    }
+    if (known == state) {
+        return;
+    }
+    known = state;
+    if (auto peer = get(PeerRef::of(*uid))) {
+        spdlog::info("peer {} ({}) {}", peer->uid.str(), peer->display_name, to_string(state));
+        listeners_.notify(*peer);
+    }
+}
+
+void PeerService::learn(const p2p::RawKey& key, const p2p::Hello& hello, const std::string& address) {
+    if (hello.peer_uid == self_uid_) {
+        return; // this daemon, reached through one of its own addresses
+    }
+    const std::string z85 = p2p::z85_of(key);
+    const std::string endpoint = "tcp://" + address;
+    auto stored = repository_.get(hello.peer_uid);
+    if (!stored || (stored->key && stored->key->public_key == z85)) {
+        if (versions_.size() >= 2 * max_discovered) {
+            versions_.clear();
+        }
+        versions_[hello.peer_uid] = hello.daemon_version;
+    }
+    if (stored) {
+        if (!stored->key || stored->key->public_key != z85) {
+            // §9.3: never re-trusted silently.
+            warn_once(z85, "peers: " + hello.peer_uid.str() + " (" + hello.display_name +
+                               ") answered with another key, fingerprint " + p2p::fingerprint_of(key) +
+                               "; revoke it and pair again if it really changed");
+            if (states_[stored->uid] != PeerState::online) {
+                states_[stored->uid] = PeerState::key_mismatch;
+                listeners_.notify(complete(*stored));
+            }
+            return;
+        }
+        if (stored->trust != PeerTrust::trusted) {
+            return;
+        }
+        store::PeerRecord record = *stored;
+        remember(record.addresses, address);
+        record.last_seen = std::chrono::system_clock::now();
+        record.protocol_version = hello.versions.max;
+        if (auto link = network_ ? network_->link(key) : nullptr; link && link->version()) {
+            record.protocol_version = *link->version();
+        }
+        if (auto saved = repository_.put(record); !saved) {
+            spdlog::warn("peers: cannot store what {} said: {}", record.uid.str(), saved.error().message);
+        }
+        if (states_[record.uid] == PeerState::key_mismatch) {
+            states_[record.uid] = PeerState::online; // §9.3: contact with the bound key clears it
+        }
+        network_->dial(key, endpoint);
+        listeners_.notify(complete(record));
+        return;
+    }
+    if (auto bound = repository_.find_by_key(z85)) {
+        warn_once(z85, "peers: key " + p2p::fingerprint_of(key) + " of " + bound->uid.str() +
+                           " now claims to be " + hello.peer_uid.str() + "; ignored");
+        return;
+    }
+    Peer peer {hello.peer_uid, hello.display_name};
+    peer.trust = PeerTrust::discovered;
+    if (auto it = discovered_.find(hello.peer_uid); it != discovered_.end()) {
+        if (it->second.key && it->second.key->public_key != z85) {
+            // Unauthenticated either way: the latest contact wins, as after a reinstall.
+            states_.erase(hello.peer_uid);
+        }
+        peer = it->second;
+    }
+    if (!discovered_.contains(hello.peer_uid)) {
+        spdlog::info("peer {} ({}) discovered at {}, key fingerprint {}", hello.peer_uid.str(),
+                     hello.display_name, address, p2p::fingerprint_of(key));
+    }
+    peer.key = PeerKey {z85, p2p::fingerprint_of(key)};
+    remember(peer.addresses, address);
+    peer.last_seen = std::chrono::system_clock::now();
+    peer.protocol_version = hello.versions.max;
+    discovered(std::move(peer));
+    if (network_ != nullptr) {
+        network_->dial(key, endpoint); // §17.6: contact only makes rocd dial a key
+    }
+    listeners_.notify(complete(discovered_.at(hello.peer_uid)));
+}
+
+void PeerService::discovered(Peer peer) {
+    const Uid uid = peer.uid;
+    if (!discovered_.contains(uid)) {
+        if (discovered_.size() >= max_discovered) {
+            const Uid oldest = discovered_order_.front();
+            discovered_order_.pop_front();
+            if (auto key = discovered_.at(oldest).key; key && network_ != nullptr) {
+                if (auto raw = p2p::key_of_z85(key->public_key)) {
+                    network_->hang_up(*raw);
+                }
+            }
+            discovered_.erase(oldest);
+            states_.erase(oldest);
+            versions_.erase(oldest);
+        }
+        discovered_order_.push_back(uid);
+    }
+    discovered_.insert_or_assign(uid, std::move(peer));
+}
+
+Status PeerService::add_static(const std::string& address, const std::string& public_key) {
+    auto key = p2p::key_of_z85(public_key);
+    if (!key) {
+        return fail(Errc::invalid_argument, "not a peer key (40 characters of Z85): " + public_key, "public_key");
+    }
+    if (network_ == nullptr) {
+        return fail(Errc::unsupported, "the peer protocol is off (p2p_listen: off)", "address");
+    }
+    network_->dial(*key, "tcp://" + address);
+    return {};
+}
+
+void PeerService::warn_once(const std::string& public_key, const std::string& message) {
+    if (warned_.size() >= max_discovered) {
+        warned_.clear();
+    }
+    if (warned_.insert(public_key).second) {
+        spdlog::warn("{}", message);
+    }
 }
 
 } // namespace rocd::peers

@@ -1,6 +1,10 @@
-// Peers: this daemon and (later) the rocd instances it knows.
+// Peers: this daemon and the rocd instances it knows (docs/p2p.md §9).
 #pragma once
 
+#include <deque>
+#include <map>
+#include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -8,18 +12,25 @@
 #include "core/listener_list.h"
 #include "core/peer.h"
 #include "core/uri.h"
+#include "p2p/hello.h"
+#include "p2p/identity.h"
 #include "store/peer_repository.h"
 
 namespace rocd::peers {
 
+class PeerNetwork;
+
 /// Owns the rules for peers; the API layer only translates to and from JSON.
+/// Trusted and revoked peers are stored; peers known only from
+/// unauthenticated contact (a hello, a dialed address) are `discovered`
+/// and kept in memory, at most max_discovered (§9.4).
 class PeerService {
 public:
     /// `self_key`: this daemon's peer-protocol key, shown on its own peer.
     PeerService(store::PeerRepository& repository, Uid self_uid, PeerKey self_key);
 
-    /// Called after every committed change of a peer (the daemon publishes
-    /// it as an event).
+    /// Called after every change of a peer: committed for stored ones, made
+    /// in memory for discovered ones (the daemon publishes it as an event).
     using Listeners = ListenerList<Peer>;
     Listeners::Id add_listener(Listeners::Listener listener) { return listeners_.add(std::move(listener)); }
     void remove_listener(Listeners::Id id) { listeners_.remove(id); }
@@ -36,15 +47,49 @@ public:
     /// core/display_name.h.
     Result<Peer> rename(const PeerRef& peer, const std::string& display_name);
 
+    // --- The peer protocol (src/daemon/ wires these to a PeerNetwork) ---
+
+    /// Starts using `network` (nullptr: the peer protocol is off);
+    /// `addresses` are where it listens, shown on this daemon's peer.
+    /// Dials every stored trusted peer at its latest address.
+    void attach(PeerNetwork* network, std::vector<std::string> addresses);
+    /// The trust of a key; nullopt for a key never seen (or forgotten).
+    std::optional<PeerTrust> trust_of(const p2p::RawKey& key);
+    /// A hello from `key`, answered by the ROUTER; `address` is the IP
+    /// address of the connection, and the peer listens on the hello's port.
+    void on_hello(const p2p::RawKey& key, const p2p::Hello& hello, const std::string& address);
+    /// The link this daemon dialed to `key` changed state.
+    void on_link_state(const p2p::RawKey& key, PeerState state);
+    /// Dials `address` ("host:port") as the peer of `public_key` (Z85): a
+    /// static peer (docs/p2p.md §16.2). It is listed once it answers.
+    Status add_static(const std::string& address, const std::string& public_key);
+
+    static constexpr std::size_t max_discovered = 256;
+
 private:
     const Uid& resolve(const PeerRef& peer) const { return peer.is_self() ? self_uid_ : peer.uid(); }
-    /// What the store cannot know: this daemon's key lives in its own file.
+    /// What the store cannot know: keys' fingerprints, this daemon's key
+    /// and addresses, and every remote peer's live state.
     Peer complete(Peer peer) const;
+    /// What a hello says of a peer reached at `address` (host:port).
+    void learn(const p2p::RawKey& key, const p2p::Hello& hello, const std::string& address);
+    std::optional<Uid> uid_of(const std::string& public_key);
+    void discovered(Peer peer);
+    void warn_once(const std::string& public_key, const std::string& message);
 
     store::PeerRepository& repository_;
     Uid self_uid_;
     PeerKey self_key_;
+    std::vector<std::string> self_addresses_;
+    PeerNetwork* network_ = nullptr;
     Listeners listeners_;
+    std::map<Uid, Peer> discovered_;
+    std::deque<Uid> discovered_order_;
+    std::map<Uid, PeerState> states_;
+    /// The rocd version each remote peer's latest hello said.
+    std::map<Uid, std::string> versions_;
+    /// Keys already warned about (bounded like the rest).
+    std::set<std::string> warned_;
 };
 
 } // namespace rocd::peers

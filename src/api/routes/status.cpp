@@ -1,25 +1,11 @@
 #include "api/routes/status.h"
 
-#include <ctime>
-
 #include "api/http/json_body.h"
+#include "api/representation/time_json.h"
 #include "core/uri.h"
 #include "core/version.h"
 
 namespace rocd::api {
-
-namespace {
-
-std::string iso8601(std::chrono::system_clock::time_point time) {
-    const std::time_t seconds = std::chrono::system_clock::to_time_t(time);
-    std::tm utc {};
-    gmtime_r(&seconds, &utc);
-    char text[32];
-    std::strftime(text, sizeof(text), "%Y-%m-%dT%H:%M:%SZ", &utc);
-    return text;
-}
-
-} // namespace
 
 void add_status_routes(Router& router, const DaemonInfo& info) {
     // Unthrottled: monitors share 127.0.0.1 with every local program.

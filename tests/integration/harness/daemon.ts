@@ -48,6 +48,12 @@ export interface DaemonOptions {
   driver?: string | null;
   /** Pass --listen 127.0.0.1:0 (default true); false when a config file sets it. */
   listen?: boolean;
+  /**
+   * --p2p-listen value (default 127.0.0.1:0: tests run daemons side by side,
+   * and none may take the default port on every interface); null: pass none
+   * (the config file decides).
+   */
+  p2pListen?: string | null;
   /** YAML text of a config file, written to a temporary file and passed as --config. */
   config?: string;
   /** More command-line arguments. */
@@ -102,6 +108,10 @@ export async function startDaemon(opts: DaemonOptions = {}): Promise<Daemon> {
   const args: string[] = stateDir === null ? [] : ["--state-dir", stateDir];
   if (opts.listen ?? true) {
     args.push("--listen", "127.0.0.1:0");
+  }
+  const p2pListen = opts.p2pListen === undefined ? "127.0.0.1:0" : opts.p2pListen;
+  if (p2pListen !== null) {
+    args.push("--p2p-listen", p2pListen);
   }
   const driver = opts.driver === undefined ? "mock" : opts.driver;
   if (driver !== null) {
@@ -220,5 +230,8 @@ export async function startDaemon(opts: DaemonOptions = {}): Promise<Daemon> {
 
 /** Runs rocd to completion (for --version, --rotate-token, start-up errors). */
 export function runRocd(args: string[], timeoutMs = 10000, env: NodeJS.ProcessEnv = process.env): Promise<RunResult> {
-  return runProgram(rocdBin, args, { env, timeoutMs });
+  // As startDaemon: a daemon that gets as far as listening must not take the
+  // default peer port on every interface.
+  const p2p = args.includes("--p2p-listen") ? [] : ["--p2p-listen", "127.0.0.1:0"];
+  return runProgram(rocdBin, [...args, ...p2p], { env, timeoutMs });
 }

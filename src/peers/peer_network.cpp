@@ -1,0 +1,139 @@
+#include "peers/peer_network.h"
+
+#include <spdlog/spdlog.h>
+
+namespace rocd::peers {
+
+namespace {
+
+constexpr int refusals_per_second = 5;
+constexpr auto refusal_interval = std::chrono::milliseconds(1000 / refusals_per_second);
+
+// Which messages a key that is not trusted may send (§9.2); the protocol
+// itself answers hello.
+bool open_to_untrusted(const std::string& type) {
+    return type == "pair_request" || type == "pair_reveal" || type == "pair_confirm" || type == "pair_abort" ||
+           type == "secret_proof" || type == "bye";
+}
+
+} // namespace
+
+Result<std::unique_ptr<PeerNetwork>> PeerNetwork::start(boost::asio::io_context& io, const p2p::Identity& self,
+                                                        Options options, Events events) {
+    std::unique_ptr<PeerNetwork> network(new PeerNetwork(io, self, std::move(options), std::move(events)));
+    auto* raw = network.get();
+    network->zap_ = std::make_unique<p2p::ZapHandler>(
+        io, network->context_, [raw](const p2p::RawKey& key, const std::string&) {
+            // Unknown keys are admitted so that they can pair (§4.3);
+            // what each may send is decided per message.
+            if (raw->events_.trust_of(key) == PeerTrust::revoked) {
+                return p2p::ZapVerdict {400, {}};
+            }
+            return p2p::ZapVerdict {200, p2p::z85_of(key)};
+        });
+    p2p::Listener::Options listen;
+    listen.endpoint = network->options_.endpoint;
+    listen.versions = network->options_.versions;
+    listen.self_hello = network->options_.self_hello;
+    listen.may_ping = [raw](const p2p::RawKey& key) { return raw->events_.trust_of(key) == PeerTrust::trusted; };
+    listen.on_hello = [raw](const p2p::Inbound& in, const p2p::Hello& hello) {
+        raw->events_.on_hello(in.key, hello, in.address);
+    };
+    auto listener = p2p::Listener::bind(io, network->context_, self, std::move(listen),
+                                        [raw](const p2p::Inbound& in) { raw->on_inbound(in); });
+    if (!listener) {
+        return tl::unexpected(listener.error());
+    }
+    network->listener_ = std::move(*listener);
+    return network;
+}
+
+PeerNetwork::PeerNetwork(boost::asio::io_context& io, const p2p::Identity& self, Options options, Events events)
+    : io_(io), self_(self), options_(std::move(options)), events_(std::move(events)) {}
+
+PeerNetwork::~PeerNetwork() {
+    // Links and the listener close their sockets before the context ends.
+    links_.clear();
+    listener_.reset();
+    zap_.reset();
+}
+
+void PeerNetwork::on_inbound(const p2p::Inbound& in) {
+    const auto trust = events_.trust_of(in.key);
+    if (trust == PeerTrust::trusted || (open_to_untrusted(in.message.type) && trust != PeerTrust::revoked)) {
+        if (events_.on_message) {
+            events_.on_message(in);
+        }
+        return;
+    }
+    if (p2p::kind_of(in.message.type) == p2p::MessageKind::request && may_refuse(in.key)) {
+        listener_->reply(in, p2p::error_reply(in.message, p2p::ErrorCode::untrusted,
+                                              trust == PeerTrust::revoked ? "this peer revoked your key"
+                                                                          : "pair with this peer first"));
+    }
+}
+
+bool PeerNetwork::may_refuse(const p2p::RawKey& key) {
+    // Five refusals per key per second (§17.5), refilled one by one; the
+    // state is bounded like every other of untrusted keys.
+    const auto now = std::chrono::steady_clock::now();
+    auto it = refusals_.find(key);
+    if (it == refusals_.end()) {
+        if (refusals_.size() >= max_links) {
+            refusals_.erase(refusals_.begin());
+        }
+        it = refusals_.emplace(key, Budget {now, refusals_per_second}).first;
+    } else if (const auto earned = (now - it->second.refilled) / refusal_interval; earned > 0) {
+        it->second.left = static_cast<int>(
+            std::min<std::int64_t>(refusals_per_second, it->second.left + static_cast<std::int64_t>(earned)));
+        it->second.refilled += earned * refusal_interval;
+    }
+    if (it->second.left == 0) {
+        return false;
+    }
+    --it->second.left;
+    return true;
+}
+
+void PeerNetwork::dial(const p2p::RawKey& key, const std::string& endpoint) {
+    if (auto it = links_.find(key); it != links_.end()) {
+        if (it->second.endpoint == endpoint) {
+            return;
+        }
+        links_.erase(it);
+    }
+    if (links_.size() >= max_links) {
+        spdlog::warn("p2p: not dialing {} at {}: {} links already", p2p::fingerprint_of(key), endpoint, max_links);
+        return;
+    }
+    p2p::PeerLink::Options link;
+    link.versions = options_.versions;
+    link.self_hello = options_.self_hello;
+    link.ping_interval = options_.ping_interval;
+    link.offline_after = options_.offline_after;
+    auto peer = std::make_unique<p2p::PeerLink>(
+        io_, context_, self_, key, endpoint, std::move(link),
+        [this, key](PeerState state) {
+            if (events_.on_link_state) {
+                events_.on_link_state(key, state);
+            }
+        },
+        [](const p2p::Message&) {});
+    links_.insert_or_assign(key, Dialed {endpoint, std::move(peer)});
+}
+
+void PeerNetwork::hang_up(const p2p::RawKey& key) {
+    links_.erase(key);
+}
+
+std::string PeerNetwork::endpoint_of(const p2p::RawKey& key) const {
+    auto it = links_.find(key);
+    return it == links_.end() ? std::string() : it->second.endpoint;
+}
+
+const p2p::PeerLink* PeerNetwork::link(const p2p::RawKey& key) const {
+    auto it = links_.find(key);
+    return it == links_.end() ? nullptr : it->second.link.get();
+}
+
+} // namespace rocd::peers

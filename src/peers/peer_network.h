@@ -1,0 +1,104 @@
+// The peer protocol's sockets of this daemon (docs/p2p.md §4): one ZeroMQ
+// context on the control plane, its ZAP handler deciding from the trust the
+// daemon knows, the ROUTER peers connect to, and a PeerLink to each peer
+// this daemon dials. It knows keys, not peers: what a key is, and what to
+// do with what it says, is the peer service's (wired in src/daemon/).
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include <boost/asio/io_context.hpp>
+#include <zmq.hpp>
+
+#include "core/error.h"
+#include "core/peer.h"
+#include "p2p/identity.h"
+#include "p2p/listener.h"
+#include "p2p/peer_link.h"
+#include "p2p/zap_handler.h"
+
+namespace rocd::peers {
+
+class PeerNetwork {
+public:
+    struct Options {
+        /// "tcp://host:port" of the ROUTER; port 0 picks one.
+        std::string endpoint;
+        p2p::VersionRange versions;
+        /// What this daemon says of itself in hellos (nonce and versions are added).
+        std::function<p2p::Hello()> self_hello;
+        std::chrono::milliseconds ping_interval {1000};
+        std::chrono::milliseconds offline_after {3000};
+    };
+    /// What the network asks and tells the daemon, all on the control plane.
+    struct Events {
+        /// The trust of a key; nullopt for a key never seen.
+        std::function<std::optional<PeerTrust>(const p2p::RawKey&)> trust_of;
+        /// A hello answered on the ROUTER; `address` is the connection's
+        /// IP address.
+        std::function<void(const p2p::RawKey&, const p2p::Hello&, const std::string& address)> on_hello;
+        /// A dialed peer's link changed state (online once its hello was
+        /// answered, offline after 3 s of silence, incompatible).
+        std::function<void(const p2p::RawKey&, PeerState)> on_link_state;
+        /// A request or one-way message of a trusted key that the protocol
+        /// itself does not answer; answer with listener().reply().
+        std::function<void(const p2p::Inbound&)> on_message;
+    };
+
+    /// Binds the ROUTER; Errc::conflict if the address is in use.
+    static Result<std::unique_ptr<PeerNetwork>> start(boost::asio::io_context& io, const p2p::Identity& self,
+                                                      Options options, Events events);
+    ~PeerNetwork();
+
+    /// The ROUTER's port.
+    std::uint16_t port() const { return listener_->port(); }
+    p2p::Listener& listener() { return *listener_; }
+
+    /// Dials `key` at `endpoint` ("tcp://host:port") and keeps a link to it
+    /// (hello, pings, reconnection); a link to that key elsewhere is
+    /// replaced, one to the same endpoint kept.
+    void dial(const p2p::RawKey& key, const std::string& endpoint);
+    /// Closes the link to `key`, if any.
+    void hang_up(const p2p::RawKey& key);
+    /// The link to `key`, if this daemon dials it.
+    const p2p::PeerLink* link(const p2p::RawKey& key) const;
+    /// Where `key` is dialed ("tcp://host:port"), "" if it is not.
+    std::string endpoint_of(const p2p::RawKey& key) const;
+
+    /// Links kept at most (discovered peers are bounded the same way, §9.4).
+    static constexpr std::size_t max_links = 256;
+
+private:
+    PeerNetwork(boost::asio::io_context& io, const p2p::Identity& self, Options options, Events events);
+    void on_inbound(const p2p::Inbound& in);
+    /// §9.2: refusals to a key that may not send are rationed.
+    bool may_refuse(const p2p::RawKey& key);
+
+    struct Dialed {
+        std::string endpoint;
+        std::unique_ptr<p2p::PeerLink> link;
+    };
+
+    boost::asio::io_context& io_;
+    const p2p::Identity& self_;
+    Options options_;
+    Events events_;
+    zmq::context_t context_;
+    std::unique_ptr<p2p::ZapHandler> zap_;
+    std::unique_ptr<p2p::Listener> listener_;
+    std::map<p2p::RawKey, Dialed> links_;
+    /// Per untrusted key: when the refusal budget was last refilled, and what is left.
+    struct Budget {
+        std::chrono::steady_clock::time_point refilled;
+        int left = 0;
+    };
+    std::map<p2p::RawKey, Budget> refusals_;
+};
+
+} // namespace rocd::peers

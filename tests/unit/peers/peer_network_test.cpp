@@ -1,0 +1,170 @@
+// Two daemons' peer services, each with its own state directory, identity
+// and peer network, on one io_context and real ZeroMQ sockets on loopback.
+#include "peers/peer_network.h"
+
+#include <chrono>
+#include <functional>
+#include <memory>
+
+#include <gtest/gtest.h>
+
+#include "peers/peer_service.h"
+#include "store/store.h"
+#include "support/temp_dir.h"
+
+namespace rocd::peers {
+namespace {
+
+using namespace std::chrono_literals;
+
+struct Node {
+    explicit Node(boost::asio::io_context& io, std::string name) : io(io), name(std::move(name)) {}
+
+    void start() {
+        auto opened = store::Store::open(dir.path());
+        ASSERT_TRUE(opened) << opened.error().message;
+        store.emplace(std::move(*opened));
+        auto id = p2p::Identity::load_or_create(dir.path());
+        ASSERT_TRUE(id) << id.error().message;
+        identity.emplace(std::move(*id));
+        service = std::make_unique<PeerService>(store->peers(), store->self_uid(), identity->peer_key());
+        ASSERT_TRUE(service->rename(PeerRef::self(), name));
+        PeerNetwork::Options options;
+        options.endpoint = "tcp://127.0.0.1:0";
+        options.self_hello = [this] {
+            return p2p::Hello {{}, {}, store->self_uid(), name, "0.1.0", network ? network->port() : 0, {}};
+        };
+        options.ping_interval = 100ms;
+        options.offline_after = 3000ms; // as the daemon's: pings refused once a second must do
+        PeerNetwork::Events events;
+        events.trust_of = [this](const p2p::RawKey& key) { return service->trust_of(key); };
+        events.on_hello = [this](const p2p::RawKey& key, const p2p::Hello& hello, const std::string& address) {
+            service->on_hello(key, hello, address);
+        };
+        events.on_link_state = [this](const p2p::RawKey& key, PeerState state) {
+            service->on_link_state(key, state);
+        };
+        auto started = PeerNetwork::start(io, *identity, options, events);
+        ASSERT_TRUE(started) << started.error().message;
+        network = std::move(*started);
+        service->attach(network.get(), {"127.0.0.1:" + std::to_string(network->port())});
+    }
+
+    std::string address() const { return "127.0.0.1:" + std::to_string(network->port()); }
+    std::string key() const { return identity->peer_key().public_key; }
+    std::optional<Peer> peer(const Uid& uid) const {
+        auto found = service->get(PeerRef::of(uid));
+        return found ? std::optional<Peer>(*found) : std::nullopt;
+    }
+
+    boost::asio::io_context& io;
+    std::string name;
+    test::TempDir dir;
+    std::optional<store::Store> store;
+    std::optional<p2p::Identity> identity;
+    std::unique_ptr<PeerService> service;
+    std::unique_ptr<PeerNetwork> network;
+};
+
+class PeerNetworkTest : public ::testing::Test {
+protected:
+    void SetUp() override {
+        a.start();
+        b.start();
+    }
+    void TearDown() override {
+        // The networks' callbacks use the services.
+        a.network.reset();
+        b.network.reset();
+    }
+
+    void run_until(const std::function<bool()>& done, std::chrono::milliseconds limit = 5000ms) {
+        const auto deadline = std::chrono::steady_clock::now() + limit;
+        while (!done() && std::chrono::steady_clock::now() < deadline) {
+            io.restart();
+            io.run_for(10ms);
+        }
+    }
+    bool state_is(const Node& on, const Node& of, PeerState state) {
+        auto peer = on.peer(of.store->self_uid());
+        return peer && peer->state == state;
+    }
+
+    boost::asio::io_context io;
+    Node a {io, "studio"}, b {io, "kitchen"};
+};
+
+TEST_F(PeerNetworkTest, a_dialed_peer_and_the_dialer_discover_each_other_and_stay_online) {
+    ASSERT_TRUE(a.service->add_static(b.address(), b.key()));
+    run_until([&] {
+        return state_is(a, b, PeerState::online) && state_is(b, a, PeerState::online);
+    });
+    auto b_on_a = a.peer(b.store->self_uid());
+    ASSERT_TRUE(b_on_a);
+    EXPECT_EQ(b_on_a->display_name, "kitchen");
+    EXPECT_EQ(b_on_a->trust, PeerTrust::discovered);
+    EXPECT_EQ(b_on_a->key->fingerprint, b.identity->peer_key().fingerprint);
+    EXPECT_EQ(b_on_a->addresses, std::vector<std::string> {b.address()});
+    EXPECT_EQ(b_on_a->daemon_version, "0.1.0");
+    EXPECT_EQ(b_on_a->protocol_version, 1);
+    auto a_on_b = b.peer(a.store->self_uid());
+    ASSERT_TRUE(a_on_b);
+    EXPECT_EQ(a_on_b->state, PeerState::online);
+    EXPECT_EQ(a_on_b->addresses, std::vector<std::string> {a.address()}) << "dialed back where A listens";
+
+    // Untrusted both ways: their pings are refused, but answered, so the
+    // links stay online (no flapping).
+    int offline = 0;
+    a.service->add_listener([&](const Peer& peer) { offline += peer.state == PeerState::offline ? 1 : 0; });
+    run_until([] { return false; }, 4000ms);
+    EXPECT_EQ(offline, 0);
+    EXPECT_TRUE(state_is(a, b, PeerState::online));
+    EXPECT_TRUE(state_is(b, a, PeerState::online));
+    // Discovered peers are not stored (§9.4).
+    EXPECT_EQ(a.store->peers().list()->size(), 1u);
+
+    // B goes away: A sees it offline.
+    b.network.reset();
+    run_until([&] { return state_is(a, b, PeerState::offline); }, 10000ms);
+    EXPECT_TRUE(state_is(a, b, PeerState::offline));
+}
+
+TEST_F(PeerNetworkTest, a_revoked_key_cannot_connect_and_is_not_discovered) {
+    store::PeerRecord revoked {{a.store->self_uid(), "studio"}};
+    revoked.key = PeerKey {a.key(), {}};
+    revoked.trust = PeerTrust::revoked;
+    ASSERT_TRUE(b.store->peers().put(revoked));
+    ASSERT_TRUE(a.service->add_static(b.address(), b.key()));
+    run_until([] { return false; }, 1500ms);
+    EXPECT_FALSE(a.peer(b.store->self_uid())) << "never answered A's hello";
+    EXPECT_EQ(b.peer(a.store->self_uid())->trust, PeerTrust::revoked);
+    EXPECT_EQ(b.peer(a.store->self_uid())->state, PeerState::offline);
+}
+
+TEST_F(PeerNetworkTest, a_trusted_uid_with_another_key_is_a_key_mismatch_and_not_re_trusted) {
+    // B trusts A's uid under some other key.
+    store::PeerRecord trusted {{a.store->self_uid(), "studio"}};
+    trusted.key = PeerKey {b.key(), {}}; // any key but A's
+    trusted.trust = PeerTrust::trusted;
+    ASSERT_TRUE(b.store->peers().put(trusted));
+    ASSERT_TRUE(a.service->add_static(b.address(), b.key()));
+    run_until([&] { return state_is(b, a, PeerState::key_mismatch); });
+    auto a_on_b = b.peer(a.store->self_uid());
+    ASSERT_TRUE(a_on_b);
+    EXPECT_EQ(a_on_b->state, PeerState::key_mismatch);
+    EXPECT_EQ(a_on_b->trust, PeerTrust::trusted);
+    EXPECT_EQ(a_on_b->key->public_key, b.key()) << "the binding stays";
+}
+
+TEST(StaticPeers, a_key_that_is_not_z85_is_refused) {
+    test::TempDir dir;
+    auto store = store::Store::open(dir.path());
+    ASSERT_TRUE(store);
+    PeerService service(store->peers(), store->self_uid(), {});
+    auto refused = service.add_static("127.0.0.1:4041", "not a key");
+    ASSERT_FALSE(refused);
+    EXPECT_EQ(refused.error().field, "public_key");
+}
+
+} // namespace
+} // namespace rocd::peers
