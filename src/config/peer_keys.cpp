@@ -15,7 +15,8 @@ Result<std::optional<ListenAddress>> parse_p2p_listen(std::string_view text) {
 
 Result<std::vector<StaticPeer>> parse_static_peers(const YAML::Node& node) {
     if (!node.IsSequence()) {
-        return fail(Errc::invalid_argument, "expected a list of peers (host:port, or address and public_key)");
+        return fail(Errc::invalid_argument,
+                    "expected a list of peers (host:port, or address and public_key)");
     }
     std::vector<StaticPeer> peers;
     for (const auto& item : node) {
@@ -26,8 +27,9 @@ Result<std::vector<StaticPeer>> parse_static_peers(const YAML::Node& node) {
             for (const auto& field : item) {
                 const std::string key = field.first.IsScalar() ? field.first.Scalar() : "";
                 if ((key != "address" && key != "public_key") || !field.second.IsScalar()) {
-                    return fail(Errc::invalid_argument, "peer " + std::to_string(peers.size() + 1) +
-                                                            ": expected only address and public_key (strings)");
+                    return fail(Errc::invalid_argument,
+                                "peer " + std::to_string(peers.size() + 1) +
+                                    ": expected only address and public_key (strings)");
                 }
                 (key == "address" ? peer.address : peer.public_key) = field.second.Scalar();
             }
@@ -38,9 +40,8 @@ Result<std::vector<StaticPeer>> parse_static_peers(const YAML::Node& node) {
         // Checked as a listen address is: a host (or [IPv6]) and a port; 0 cannot be dialed.
         auto address = ListenAddress::parse(peer.address);
         if (!address || address->port == 0) {
-            return fail(Errc::invalid_argument,
-                        "peer " + std::to_string(peers.size() + 1) + ": address '" + peer.address +
-                            "' is not host:port (port 1 to 65535)");
+            return fail(Errc::invalid_argument, "peer " + std::to_string(peers.size() + 1) + ": address '" +
+                                                    peer.address + "' is not host:port (port 1 to 65535)");
         }
         if (!peer.public_key.empty() && peer.public_key.size() != 40) {
             return fail(Errc::invalid_argument, "peer " + std::to_string(peers.size() + 1) +

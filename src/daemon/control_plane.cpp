@@ -114,7 +114,9 @@ Status ControlPlane::start_peer_protocol() {
     events.on_hello = [this](const p2p::RawKey& key, const p2p::Hello& hello, const std::string& address) {
         peers_.on_hello(key, hello, address);
     };
-    events.on_link_state = [this](const p2p::RawKey& key, PeerState state) { peers_.on_link_state(key, state); };
+    events.on_link_state = [this](const p2p::RawKey& key, PeerState state) {
+        peers_.on_link_state(key, state);
+    };
     auto network = peers::PeerNetwork::start(io_, identity_, std::move(options), std::move(events));
     if (!network) {
         return tl::unexpected(network.error());
@@ -132,8 +134,8 @@ Status ControlPlane::start_peer_protocol() {
             continue;
         }
         if (auto dialed = peers_.add_static(peer.address, peer.public_key); !dialed) {
-            return fail(Errc::invalid_argument, "peer " + peer.address + " (config): " + dialed.error().message,
-                        "peers");
+            return fail(Errc::invalid_argument,
+                        "peer " + peer.address + " (config): " + dialed.error().message, "peers");
         }
     }
     return {};

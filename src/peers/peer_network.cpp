@@ -12,14 +12,14 @@ constexpr auto refusal_interval = std::chrono::milliseconds(1000 / refusals_per_
 // Which messages a key that is not trusted may send (§9.2); the protocol
 // itself answers hello.
 bool open_to_untrusted(const std::string& type) {
-    return type == "pair_request" || type == "pair_reveal" || type == "pair_confirm" || type == "pair_abort" ||
-           type == "secret_proof" || type == "bye";
+    return type == "pair_request" || type == "pair_reveal" || type == "pair_confirm" ||
+           type == "pair_abort" || type == "secret_proof" || type == "bye";
 }
 
 } // namespace
 
-Result<std::unique_ptr<PeerNetwork>> PeerNetwork::start(boost::asio::io_context& io, const p2p::Identity& self,
-                                                        Options options, Events events) {
+Result<std::unique_ptr<PeerNetwork>>
+PeerNetwork::start(boost::asio::io_context& io, const p2p::Identity& self, Options options, Events events) {
     std::unique_ptr<PeerNetwork> network(new PeerNetwork(io, self, std::move(options), std::move(events)));
     auto* raw = network.get();
     network->zap_ = std::make_unique<p2p::ZapHandler>(
@@ -35,7 +35,9 @@ Result<std::unique_ptr<PeerNetwork>> PeerNetwork::start(boost::asio::io_context&
     listen.endpoint = network->options_.endpoint;
     listen.versions = network->options_.versions;
     listen.self_hello = network->options_.self_hello;
-    listen.may_ping = [raw](const p2p::RawKey& key) { return raw->events_.trust_of(key) == PeerTrust::trusted; };
+    listen.may_ping = [raw](const p2p::RawKey& key) {
+        return raw->events_.trust_of(key) == PeerTrust::trusted;
+    };
     listen.on_hello = [raw](const p2p::Inbound& in, const p2p::Hello& hello) {
         raw->events_.on_hello(in.key, hello, in.address);
     };
@@ -48,7 +50,8 @@ Result<std::unique_ptr<PeerNetwork>> PeerNetwork::start(boost::asio::io_context&
     return network;
 }
 
-PeerNetwork::PeerNetwork(boost::asio::io_context& io, const p2p::Identity& self, Options options, Events events)
+PeerNetwork::PeerNetwork(boost::asio::io_context& io, const p2p::Identity& self, Options options,
+                         Events events)
     : io_(io), self_(self), options_(std::move(options)), events_(std::move(events)) {}
 
 PeerNetwork::~PeerNetwork() {
@@ -103,7 +106,8 @@ void PeerNetwork::dial(const p2p::RawKey& key, const std::string& endpoint) {
         links_.erase(it);
     }
     if (links_.size() >= max_links) {
-        spdlog::warn("p2p: not dialing {} at {}: {} links already", p2p::fingerprint_of(key), endpoint, max_links);
+        spdlog::warn("p2p: not dialing {} at {}: {} links already", p2p::fingerprint_of(key), endpoint,
+                     max_links);
         return;
     }
     p2p::PeerLink::Options link;

@@ -281,7 +281,8 @@ void PeerService::discovered(Peer peer) {
 Status PeerService::add_static(const std::string& address, const std::string& public_key) {
     auto key = p2p::key_of_z85(public_key);
     if (!key) {
-        return fail(Errc::invalid_argument, "not a peer key (40 characters of Z85): " + public_key, "public_key");
+        return fail(Errc::invalid_argument, "not a peer key (40 characters of Z85): " + public_key,
+                    "public_key");
     }
     if (network_ == nullptr) {
         return fail(Errc::unsupported, "the peer protocol is off (p2p_listen: off)", "address");

@@ -38,9 +38,8 @@ struct Node {
         options.offline_after = 3000ms; // as the daemon's: pings refused once a second must do
         PeerNetwork::Events events;
         events.trust_of = [this](const p2p::RawKey& key) { return service->trust_of(key); };
-        events.on_hello = [this](const p2p::RawKey& key, const p2p::Hello& hello, const std::string& address) {
-            service->on_hello(key, hello, address);
-        };
+        events.on_hello = [this](const p2p::RawKey& key, const p2p::Hello& hello,
+                                 const std::string& address) { service->on_hello(key, hello, address); };
         events.on_link_state = [this](const p2p::RawKey& key, PeerState state) {
             service->on_link_state(key, state);
         };
@@ -96,9 +95,7 @@ protected:
 
 TEST_F(PeerNetworkTest, a_dialed_peer_and_the_dialer_discover_each_other_and_stay_online) {
     ASSERT_TRUE(a.service->add_static(b.address(), b.key()));
-    run_until([&] {
-        return state_is(a, b, PeerState::online) && state_is(b, a, PeerState::online);
-    });
+    run_until([&] { return state_is(a, b, PeerState::online) && state_is(b, a, PeerState::online); });
     auto b_on_a = a.peer(b.store->self_uid());
     ASSERT_TRUE(b_on_a);
     EXPECT_EQ(b_on_a->display_name, "kitchen");
