@@ -117,11 +117,24 @@ Status ControlPlane::start_peer_protocol() {
     events.on_link_state = [this](const p2p::RawKey& key, PeerState state) {
         peers_.on_link_state(key, state);
     };
+    events.on_message = [this](const p2p::Inbound& in) {
+        if (in.message.type.starts_with("pair_") && pairings_) {
+            return pairings_->on_message(in);
+        }
+        if (p2p::kind_of(in.message.type) == p2p::MessageKind::request) {
+            // Spoken by the protocol, not by this rocd yet (fleet proofs,
+            // subscriptions, remote port operations).
+            network_->listener().reply(
+                in, p2p::error_reply(in.message, p2p::ErrorCode::unavailable,
+                                     "this rocd does not serve " + in.message.type + " yet"));
+        }
+    };
     auto network = peers::PeerNetwork::start(io_, identity_, std::move(options), std::move(events));
     if (!network) {
         return tl::unexpected(network.error());
     }
     network_ = std::move(*network);
+    pairings_ = std::make_unique<peers::Pairings>(io_, peers_, *network_, identity_);
     config::ListenAddress bound = *config_.p2p_listen;
     bound.port = network_->port();
     spdlog::info("peer protocol on {} (key fingerprint {})", bound.str(), identity_.peer_key().fingerprint);
@@ -143,7 +156,7 @@ Status ControlPlane::start_peer_protocol() {
 
 Status ControlPlane::add_routes(api::Router& router, const std::filesystem::path& data_dir) {
     api::add_status_routes(router, info_);
-    api::add_peer_routes(router, peers_);
+    api::add_peer_routes(router, peers_, pairings_.get());
     api::add_port_routes(router, peers_, ports_);
     api::add_stream_routes(router, streams_);
     api::add_event_routes(

@@ -16,6 +16,7 @@
 #include "drivers/device_driver.h"
 #include "events/event_bus.h"
 #include "p2p/identity.h"
+#include "peers/pairings.h"
 #include "peers/peer_network.h"
 #include "peers/peer_service.h"
 #include "ports/port_service.h"
@@ -62,6 +63,7 @@ private:
     streams::StreamService streams_;
     // Last: its callbacks use the services, so it goes first.
     std::unique_ptr<peers::PeerNetwork> network_;
+    std::unique_ptr<peers::Pairings> pairings_;
 
     Status start_peer_protocol();
 };

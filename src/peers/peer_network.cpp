@@ -130,6 +130,14 @@ void PeerNetwork::hang_up(const p2p::RawKey& key) {
     links_.erase(key);
 }
 
+p2p::Link* PeerNetwork::requester(const p2p::RawKey& key) {
+    auto it = links_.find(key);
+    if (it == links_.end() || it->second.link->state() != PeerState::online) {
+        return nullptr;
+    }
+    return &it->second.link->link();
+}
+
 std::string PeerNetwork::endpoint_of(const p2p::RawKey& key) const {
     auto it = links_.find(key);
     return it == links_.end() ? std::string() : it->second.endpoint;

@@ -47,6 +47,9 @@ Peer PeerService::complete(Peer peer) const {
     }
     auto state = states_.find(peer.uid);
     peer.state = state == states_.end() ? PeerState::offline : state->second;
+    if (pairing_.contains(peer.uid)) {
+        peer.trust = PeerTrust::pairing;
+    }
     if (auto version = versions_.find(peer.uid); version != versions_.end()) {
         peer.daemon_version = version->second;
     }
@@ -142,14 +145,94 @@ std::optional<Uid> PeerService::uid_of(const std::string& public_key) {
 std::optional<PeerTrust> PeerService::trust_of(const p2p::RawKey& key) {
     const std::string z85 = p2p::z85_of(key);
     if (auto stored = repository_.find_by_key(z85)) {
-        return stored->trust;
+        return pairing_.contains(stored->uid) ? PeerTrust::pairing : stored->trust;
     }
     for (const auto& [uid, peer] : discovered_) {
         if (peer.key && peer.key->public_key == z85) {
-            return peer.trust;
+            return pairing_.contains(uid) ? PeerTrust::pairing : peer.trust;
         }
     }
     return std::nullopt;
+}
+
+std::optional<p2p::RawKey> PeerService::key_of(const Uid& uid) {
+    auto peer = get(PeerRef::of(uid));
+    if (!peer || peer->is_self || !peer->key) {
+        return std::nullopt;
+    }
+    auto key = p2p::key_of_z85(peer->key->public_key);
+    return key ? std::optional<p2p::RawKey>(*key) : std::nullopt;
+}
+
+void PeerService::set_pairing(const Uid& uid, bool open) {
+    if (open ? !pairing_.insert(uid).second : pairing_.erase(uid) == 0) {
+        return;
+    }
+    if (auto peer = get(PeerRef::of(uid))) {
+        listeners_.notify(*peer);
+    }
+}
+
+Result<Peer> PeerService::trust(const Uid& uid) {
+    auto peer = get(PeerRef::of(uid));
+    if (!peer) {
+        return tl::unexpected(peer.error());
+    }
+    if (peer->is_self || !peer->key) {
+        return fail(Errc::invalid_argument, "peer " + uid.str() + " has no key to trust", "peer");
+    }
+    store::PeerRecord record {*peer};
+    record.key->fingerprint.clear();
+    record.trust = PeerTrust::trusted;
+    record.state.reset();
+    record.daemon_version.reset();
+    auto stored = repository_.put(record);
+    if (!stored) {
+        return tl::unexpected(stored.error());
+    }
+    if (discovered_.erase(uid) > 0) {
+        std::erase(discovered_order_, uid);
+    }
+    pairing_.erase(uid);
+    spdlog::info("peer {} ({}) trusted, key fingerprint {}", uid.str(), stored->display_name,
+                 fingerprint_of_z85(stored->key->public_key));
+    const Peer trusted = complete(*stored);
+    listeners_.notify(trusted);
+    return trusted;
+}
+
+Result<Peer> PeerService::revoke(const PeerRef& ref) {
+    if (ref.is_self() || ref.uid() == self_uid_) {
+        return fail(Errc::invalid_argument, "this daemon cannot revoke itself", "peer");
+    }
+    auto peer = get(ref);
+    if (!peer) {
+        return tl::unexpected(peer.error());
+    }
+    if (!peer->key) {
+        return fail(Errc::conflict, "peer " + ref.str() + " has no known key to revoke", "peer");
+    }
+    store::PeerRecord record {*peer};
+    record.key->fingerprint.clear();
+    record.trust = PeerTrust::revoked;
+    record.state.reset();
+    record.daemon_version.reset();
+    auto stored = repository_.put(record);
+    if (!stored) {
+        return tl::unexpected(stored.error());
+    }
+    if (discovered_.erase(peer->uid) > 0) {
+        std::erase(discovered_order_, peer->uid);
+    }
+    pairing_.erase(peer->uid);
+    if (auto key = p2p::key_of_z85(stored->key->public_key); key && network_ != nullptr) {
+        network_->hang_up(*key);
+    }
+    states_.erase(peer->uid);
+    spdlog::info("peer {} ({}) revoked", peer->uid.str(), stored->display_name);
+    const Peer revoked = complete(*stored);
+    listeners_.notify(revoked);
+    return revoked;
 }
 
 void PeerService::on_hello(const p2p::RawKey& key, const p2p::Hello& hello, const std::string& address) {

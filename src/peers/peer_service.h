@@ -64,6 +64,19 @@ public:
     /// static peer (docs/p2p.md §16.2). It is listed once it answers.
     Status add_static(const std::string& address, const std::string& public_key);
 
+    /// While a pairing with `uid` is open, its trust shows `pairing`
+    /// (and its key may connect even if revoked: §9.1).
+    void set_pairing(const Uid& uid, bool open);
+    /// A known remote peer with a key becomes trusted: stored, with what is
+    /// known of it (pairing confirmed, §10).
+    Result<Peer> trust(const Uid& uid);
+    /// A remote peer becomes revoked (stored; its key may no longer
+    /// connect); this daemon stops dialing it. Errc::invalid_argument for
+    /// this daemon, Errc::not_found for an unknown uid.
+    Result<Peer> revoke(const PeerRef& peer);
+    /// The key of a known remote peer.
+    std::optional<p2p::RawKey> key_of(const Uid& uid);
+
     static constexpr std::size_t max_discovered = 256;
 
 private:
@@ -88,6 +101,7 @@ private:
     std::map<Uid, PeerState> states_;
     /// The rocd version each remote peer's latest hello said.
     std::map<Uid, std::string> versions_;
+    std::set<Uid> pairing_;
     /// Keys already warned about (bounded like the rest).
     std::set<std::string> warned_;
 };

@@ -193,15 +193,20 @@ describe("routes", () => {
 });
 
 function checkPeerShape(peer: Peer): void {
-  // This daemon's key is known; other peers' keys once peers talk (docs/p2p.md).
-  const keyed = peer.is_self ? ["fingerprint", "public_key"] : [];
+  // This daemon: its key and where it listens (the harness's --p2p-listen
+  // 127.0.0.1:0); remote peers add trust and state (peers.test.ts).
+  const keyed = peer.is_self ? ["fingerprint", "public_key", "version"] : ["trust", "state"];
   assert.deepEqual(
-    Object.keys(peer).sort(),
-    [...keyed, "display_name", "is_self", "peer_uid", "peer_uri", "version"].sort(),
+    Object.keys(peer)
+      .filter((k) => !["last_seen", "protocol_version", "version", "public_key", "fingerprint"].includes(k) || peer.is_self)
+      .sort(),
+    [...keyed, "addresses", "display_name", "is_self", "peer_uid", "peer_uri"].sort(),
   );
   if (peer.is_self) {
     assert.equal(peer.public_key!.length, 40);
     assert.match(peer.fingerprint!, /^[0-9a-f]{4}(:[0-9a-f]{4}){7}$/);
+    assert.equal(peer.addresses.length, 1);
+    assert.match(peer.addresses[0]!, /^127\.0\.0\.1:[1-9][0-9]*$/);
   }
   assert.match(peer.peer_uid, uidPattern);
   assert.equal(peer.peer_uri, `/peers/${peer.peer_uid}`);

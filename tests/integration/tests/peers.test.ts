@@ -1,0 +1,128 @@
+// Two daemons on loopback speak the peer protocol: a static peer is dialed
+// and both discover each other, a person pairs them with the code one
+// shows and the other is told, the trust survives a restart, and a
+// revoked peer is cut off. Real ZeroMQ + CURVE sockets, ephemeral ports.
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+
+import { startDaemon, tempDir, type Daemon } from "../harness/daemon.js";
+import { sleep } from "../harness/http.js";
+
+type PeerJson = {
+  peer_uid: string;
+  trust?: string;
+  state?: string;
+  addresses: string[];
+  public_key?: string;
+  fingerprint?: string;
+};
+
+async function self(d: Daemon): Promise<PeerJson> {
+  return (await (await fetch(`${d.baseUrl}/peers/self`)).json()) as PeerJson;
+}
+
+async function peerOn(d: Daemon, uid: string): Promise<PeerJson | undefined> {
+  const res = await fetch(`${d.baseUrl}/peers/${uid}`);
+  return res.status === 200 ? ((await res.json()) as PeerJson) : undefined;
+}
+
+/** Polls until `check` holds for the peer `uid` as `d` shows it (10 s at most). */
+async function until(d: Daemon, uid: string, check: (p: PeerJson | undefined) => boolean, what: string) {
+  let last: PeerJson | undefined;
+  for (let i = 0; i < 100; i++) {
+    last = await peerOn(d, uid);
+    if (check(last)) return last!;
+    await sleep(100);
+  }
+  assert.fail(`${what}: ${JSON.stringify(last)}`);
+}
+
+async function post(d: Daemon, path: string, body?: unknown) {
+  const res = await fetch(`${d.baseUrl}${path}`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+}
+
+describe("peers", () => {
+  it("discover, pair with the code, keep the trust across a restart, and revoke", async () => {
+    const stateA = tempDir();
+    const b = await startDaemon();
+    let a: Daemon | undefined;
+    try {
+      const bSelf = await self(b);
+      assert.equal(bSelf.addresses.length, 1);
+      const config = `peers:\n  - address: ${bSelf.addresses[0]}\n    public_key: "${bSelf.public_key}"\n`;
+      a = await startDaemon({ stateDir: stateA.path, config });
+      const aSelf = await self(a);
+
+      // Both sides know each other, untrusted, online.
+      const bOnA = await until(a, bSelf.peer_uid, (p) => p?.state === "online", "B online on A");
+      assert.equal(bOnA.trust, "discovered");
+      assert.equal(bOnA.fingerprint, bSelf.fingerprint);
+      const aOnB = await until(b, aSelf.peer_uid, (p) => p?.state === "online", "A online on B");
+      assert.equal(aOnB.trust, "discovered");
+      assert.deepEqual(aOnB.addresses, aSelf.addresses, "B dialed back where A listens");
+
+      // A starts; only A shows the code.
+      const started = await post(a, `/peers/${bSelf.peer_uid}/pairing`);
+      assert.equal(started.status, 201, JSON.stringify(started.body));
+      assert.match(String(started.body.code), /^[0-9]{6}$/);
+      assert.equal(started.body.direction, "outgoing");
+      const asked = (await (await fetch(`${b.baseUrl}/peers/${aSelf.peer_uid}/pairing`)).json()) as Record<string, unknown>;
+      assert.equal(asked.direction, "incoming");
+      assert.equal(asked.code, undefined, "B never gives the code out (§10.4)");
+      assert.equal((await peerOn(b, aSelf.peer_uid))!.trust, "pairing");
+      // A second start while one is open is refused; a malformed code changes nothing.
+      assert.equal((await post(a, `/peers/${bSelf.peer_uid}/pairing`)).status, 409);
+      const malformed = await post(b, `/peers/${aSelf.peer_uid}/pairing/confirm`, { code: 229911 });
+      assert.equal(malformed.status, 400);
+      assert.equal(malformed.body.field, "code");
+
+      // The person types A's code on B.
+      const confirmed = await post(b, `/peers/${aSelf.peer_uid}/pairing/confirm`, { code: started.body.code });
+      assert.equal(confirmed.status, 200, JSON.stringify(confirmed.body));
+      assert.equal(confirmed.body.trust, "trusted");
+      await until(a, bSelf.peer_uid, (p) => p?.trust === "trusted", "B trusted on A");
+      assert.equal((await fetch(`${a.baseUrl}/peers/${bSelf.peer_uid}/pairing`)).status, 404);
+
+      // The trust is stored: A restarts on its state and dials B again.
+      await a.stop();
+      a = await startDaemon({ stateDir: stateA.path });
+      const again = await until(a, bSelf.peer_uid, (p) => p?.trust === "trusted" && p?.state === "online", "B back");
+      assert.equal(again.public_key, bSelf.public_key);
+
+      // B revokes A: stored as revoked, and A's key can no longer connect
+      // to B (ZAP refuses it; libzmq cannot close a connection already up,
+      // so A is restarted to make a new one).
+      const revoked = await fetch(`${b.baseUrl}/peers/${aSelf.peer_uid}`, { method: "DELETE" });
+      assert.equal(revoked.status, 200);
+      assert.equal(((await revoked.json()) as PeerJson).trust, "revoked");
+      await a.stop();
+      a = await startDaemon({ stateDir: stateA.path });
+      await sleep(3000);
+      const refused = await peerOn(a, bSelf.peer_uid);
+      assert.equal(refused!.trust, "trusted", "A's own trust is A's");
+      assert.equal(refused!.state, "offline", "B's ROUTER refuses A's key");
+      assert.equal((await peerOn(b, aSelf.peer_uid))!.trust, "revoked");
+      assert.equal((await fetch(`${b.baseUrl}/peers/self`, { method: "DELETE" })).status, 400);
+    } finally {
+      await a?.stop();
+      await b.stop();
+      stateA.remove();
+    }
+  });
+
+  it("answers 422 for pairing when the peer protocol is off", async () => {
+    const d = await startDaemon({ p2pListen: "off" });
+    try {
+      assert.deepEqual((await self(d)).addresses, []);
+      const res = await post(d, "/peers/aaaaaa-bbbbbb-cccccc/pairing");
+      assert.equal(res.status, 422);
+    } finally {
+      await d.stop();
+    }
+  });
+});
