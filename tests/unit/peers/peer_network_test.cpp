@@ -8,8 +8,10 @@
 
 #include <gtest/gtest.h>
 
+#include "peers/pairings.h"
 #include "peers/peer_service.h"
 #include "store/store.h"
+#include "support/await.h"
 #include "support/temp_dir.h"
 
 namespace rocd::peers {
@@ -43,9 +45,14 @@ struct Node {
         events.on_link_state = [this](const p2p::RawKey& key, PeerState state) {
             service->on_link_state(key, state);
         };
+        events.on_message = [this](const p2p::Inbound& in) { pairings->on_message(in); };
         auto started = PeerNetwork::start(io, *identity, options, events);
         ASSERT_TRUE(started) << started.error().message;
         network = std::move(*started);
+        Pairings::Options pairing;
+        pairing.window = window;
+        pairing.request_interval = 0ms;
+        pairings = std::make_unique<Pairings>(io, *service, *network, *identity, pairing);
         service->attach(network.get(), {"127.0.0.1:" + std::to_string(network->port())});
     }
 
@@ -63,6 +70,8 @@ struct Node {
     std::optional<p2p::Identity> identity;
     std::unique_ptr<PeerService> service;
     std::unique_ptr<PeerNetwork> network;
+    std::unique_ptr<Pairings> pairings;
+    std::chrono::milliseconds window {120'000};
 };
 
 class PeerNetworkTest : public ::testing::Test {
@@ -72,9 +81,27 @@ protected:
         b.start();
     }
     void TearDown() override {
-        // The networks' callbacks use the services.
+        // The networks' callbacks use the pairings and services.
         a.network.reset();
         b.network.reset();
+    }
+
+    /// A and B online to each other, untrusted.
+    void connect() {
+        ASSERT_TRUE(a.service->add_static(b.address(), b.key()));
+        run_until([&] { return state_is(a, b, PeerState::online) && state_is(b, a, PeerState::online); });
+        ASSERT_TRUE(state_is(a, b, PeerState::online) && state_is(b, a, PeerState::online));
+    }
+    Result<Pairing> start_pairing() {
+        return test::await<Pairing>(io, [&](auto done) { a.pairings->start(b.store->self_uid(), done); });
+    }
+    Result<Peer> confirm(const std::string& code) {
+        return test::await<Peer>(io,
+                                 [&](auto done) { b.pairings->confirm(a.store->self_uid(), code, done); });
+    }
+    std::optional<PeerTrust> trust(const Node& on, const Node& of) {
+        auto peer = on.peer(of.store->self_uid());
+        return peer ? peer->trust : std::nullopt;
     }
 
     void run_until(const std::function<bool()>& done, std::chrono::milliseconds limit = 5000ms) {
@@ -151,6 +178,76 @@ TEST_F(PeerNetworkTest, a_trusted_uid_with_another_key_is_a_key_mismatch_and_not
     EXPECT_EQ(a_on_b->state, PeerState::key_mismatch);
     EXPECT_EQ(a_on_b->trust, PeerTrust::trusted);
     EXPECT_EQ(a_on_b->key->public_key, b.key()) << "the binding stays";
+}
+
+TEST_F(PeerNetworkTest, the_right_code_trusts_both_ways_and_pings_are_answered) {
+    connect();
+    auto pairing = start_pairing();
+    ASSERT_TRUE(pairing) << pairing.error().message;
+    EXPECT_EQ(pairing->code.size(), 6u);
+    EXPECT_EQ(trust(a, b), PeerTrust::pairing);
+    run_until([&] { return trust(b, a) == PeerTrust::pairing; });
+    EXPECT_TRUE(b.pairings->get(a.store->self_uid())->code.empty()) << "B never shows the code";
+    auto trusted = confirm(pairing->code);
+    ASSERT_TRUE(trusted) << trusted.error().message;
+    EXPECT_EQ(trusted->trust, PeerTrust::trusted);
+    run_until([&] { return trust(a, b) == PeerTrust::trusted; });
+    EXPECT_EQ(trust(a, b), PeerTrust::trusted);
+    EXPECT_EQ(a.store->peers().get(b.store->self_uid())->trust, PeerTrust::trusted) << "stored";
+    EXPECT_EQ(b.store->peers().get(a.store->self_uid())->trust, PeerTrust::trusted);
+    // Trusted: pings are answered, so the round trip is measured.
+    run_until([&] {
+        auto link = a.network->link(*p2p::key_of_z85(b.key()));
+        return link != nullptr && link->rtt_ms().has_value();
+    });
+    EXPECT_TRUE(a.network->link(*p2p::key_of_z85(b.key()))->rtt_ms());
+}
+
+TEST_F(PeerNetworkTest, a_wrong_code_ends_the_pairing_on_both_sides_at_once) {
+    connect();
+    auto pairing = start_pairing();
+    ASSERT_TRUE(pairing) << pairing.error().message;
+    run_until([&] { return trust(b, a) == PeerTrust::pairing; });
+    const std::string wrong = pairing->code == "000000" ? "000001" : "000000";
+    auto refused = confirm(wrong);
+    ASSERT_FALSE(refused);
+    EXPECT_EQ(refused.error().code, Errc::invalid_argument);
+    EXPECT_EQ(refused.error().field, "code");
+    EXPECT_EQ(trust(b, a), PeerTrust::discovered);
+    run_until([&] { return trust(a, b) == PeerTrust::discovered; });
+    EXPECT_EQ(trust(a, b), PeerTrust::discovered) << "A was told (pair_abort)";
+    EXPECT_FALSE(a.pairings->get(b.store->self_uid()));
+    // One try: the right code now finds no pairing.
+    EXPECT_EQ(confirm(pairing->code).error().code, Errc::not_found);
+    EXPECT_EQ(a.store->peers().list()->size(), 1u) << "nothing stored";
+}
+
+class ShortPairingTest : public PeerNetworkTest {
+protected:
+    ShortPairingTest() { a.window = 600ms; }
+};
+
+TEST_F(ShortPairingTest, a_pairing_expires_and_a_cancel_reaches_the_other_side) {
+    connect();
+    ASSERT_TRUE(start_pairing());
+    run_until([&] { return trust(b, a) == PeerTrust::pairing; });
+    run_until([&] { return !a.pairings->get(b.store->self_uid()); }, 3000ms);
+    EXPECT_FALSE(a.pairings->get(b.store->self_uid())) << "expired on A";
+    run_until([&] { return trust(b, a) == PeerTrust::discovered; });
+    EXPECT_EQ(trust(b, a), PeerTrust::discovered) << "B was told (expired)";
+
+    ASSERT_TRUE(start_pairing());
+    run_until([&] { return trust(b, a) == PeerTrust::pairing; });
+    ASSERT_TRUE(b.pairings->cancel(a.store->self_uid())); // B rejects
+    run_until([&] { return trust(a, b) == PeerTrust::discovered; });
+    EXPECT_EQ(trust(a, b), PeerTrust::discovered);
+}
+
+TEST_F(PeerNetworkTest, pairing_needs_an_online_untrusted_peer) {
+    EXPECT_EQ(start_pairing().error().code, Errc::not_found) << "never heard of";
+    connect();
+    ASSERT_TRUE(start_pairing());
+    EXPECT_EQ(start_pairing().error().code, Errc::conflict) << "one open per peer";
 }
 
 TEST(StaticPeers, a_key_that_is_not_z85_is_refused) {
