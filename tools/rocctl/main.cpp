@@ -17,7 +17,8 @@ using nlohmann::json;
 using rocctl::Column;
 
 const std::vector<Column> peer_columns {
-    {"UID", "/peer_uid"}, {"NAME", "/display_name"}, {"SELF", "/is_self"}, {"VERSION", "/version"}};
+    {"UID", "/peer_uid"}, {"NAME", "/display_name"}, {"SELF", "/is_self"},           {"TRUST", "/trust"},
+    {"STATE", "/state"},  {"VERSION", "/version"},   {"FINGERPRINT", "/fingerprint"}};
 const std::vector<Column> port_columns {{"UID", "/port_uid"},        {"TYPE", "/port_type"},
                                         {"DIRECTION", "/direction"}, {"STATE", "/state"},
                                         {"CH", "/channels"},         {"RATE", "/rate"},
@@ -161,6 +162,38 @@ int main(int argc, char** argv) {
                     .map([](auto r) { return r.body; });
             }
             return c.call("GET", "/peers/" + peer_ref).map([](auto r) { return r.body; });
+        };
+    });
+
+    auto* pair = app.add_subcommand(
+        "pair", "pair with a peer: start here and print the code to type on the other daemon, or "
+                "--code CODE there (the code this one shows), or --cancel");
+    std::string pair_uid;
+    std::optional<std::string> code;
+    bool cancel = false;
+    pair->add_option("peer", pair_uid, "the other daemon's peer uid")->required();
+    pair->add_option("--code", code, "the six digits the other daemon shows");
+    pair->add_flag("--cancel", cancel, "cancel (or reject) the open pairing");
+    pair->callback([&] {
+        action = [&](auto& c) -> rocd::Result<json> {
+            const std::string path = "/peers/" + pair_uid + "/pairing";
+            if (cancel) {
+                return c.call("DELETE", path).map([](auto) { return json(); });
+            }
+            if (code) {
+                return c.call("POST", path + "/confirm", json {{"code", *code}}).map([](auto r) {
+                    return r.body;
+                });
+            }
+            return c.call("POST", path).map([](auto r) { return r.body; });
+        };
+    });
+
+    auto* revoke = app.add_subcommand("revoke", "revoke a peer: its key may no longer connect");
+    revoke->add_option("peer", pair_uid, "peer uid")->required();
+    revoke->callback([&] {
+        action = [&](auto& c) {
+            return c.call("DELETE", "/peers/" + pair_uid).map([](auto r) { return r.body; });
         };
     });
 

@@ -163,7 +163,7 @@ describe("errors", () => {
     const cases: Array<[string, string, string]> = [
       ["DELETE", "/status", "GET, HEAD"],
       ["POST", "/peers", "GET, HEAD"],
-      ["PUT", "/peers/self", "GET, HEAD, PATCH"],
+      ["PUT", "/peers/self", "DELETE, GET, HEAD, PATCH"],
       ["PATCH", "/streams", "GET, HEAD, POST"],
       ["POST", "/openapi.yaml", "GET, HEAD"],
       ["POST", "/events", "GET"],

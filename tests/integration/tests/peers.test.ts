@@ -7,6 +7,7 @@ import { describe, it } from "node:test";
 
 import { startDaemon, tempDir, type Daemon } from "../harness/daemon.js";
 import { sleep } from "../harness/http.js";
+import { runRocctl } from "../harness/rocctl.js";
 
 type PeerJson = {
   peer_uid: string;
@@ -112,6 +113,47 @@ describe("peers", () => {
       await a?.stop();
       await b.stop();
       stateA.remove();
+    }
+  });
+
+  it("pairs with rocctl: pair prints the code on one, pair --code confirms on the other", async () => {
+    const b = await startDaemon();
+    let a: Daemon | undefined;
+    try {
+      const bSelf = await self(b);
+      a = await startDaemon({ config: `peers:\n  - address: ${bSelf.addresses[0]}\n    public_key: "${bSelf.public_key}"\n` });
+      const aSelf = await self(a);
+      await until(a, bSelf.peer_uid, (p) => p?.state === "online", "B online on A");
+      await until(b, aSelf.peer_uid, (p) => p?.state === "online", "A online on B");
+
+      const table = await runRocctl(["peers"], { ROCD_URL: a.baseUrl });
+      assert.equal(table.code, 0, table.stderr);
+      const line = table.stdout.split("\n").find((l) => l.includes(bSelf.peer_uid))!;
+      assert.match(line, /discovered +online/);
+      assert.ok(line.includes(bSelf.fingerprint!), line);
+
+      const started = await runRocctl(["pair", bSelf.peer_uid], { ROCD_URL: a.baseUrl });
+      assert.equal(started.code, 0, started.stderr);
+      const code = /code: ([0-9]{6})/.exec(started.stdout)?.[1];
+      assert.ok(code, started.stdout);
+      const wrongFirst = await runRocctl(["pair", aSelf.peer_uid, "--code", "12345x"], { ROCD_URL: b.baseUrl });
+      assert.notEqual(wrongFirst.code, 0, "a wrong code is refused");
+      assert.match(wrongFirst.stderr, /code/);
+      // One try: the pairing is over; start again (B lets A ask again after 10 s).
+      await sleep(10_500);
+      const again = await runRocctl(["pair", bSelf.peer_uid], { ROCD_URL: a.baseUrl });
+      assert.equal(again.code, 0, again.stderr);
+      const code2 = /code: ([0-9]{6})/.exec(again.stdout)?.[1]!;
+      const confirmed = await runRocctl(["pair", aSelf.peer_uid, "--code", code2], { ROCD_URL: b.baseUrl });
+      assert.equal(confirmed.code, 0, confirmed.stderr);
+      assert.match(confirmed.stdout, /trust: trusted/);
+      await until(a, bSelf.peer_uid, (p) => p?.trust === "trusted", "B trusted on A");
+      const revoked = await runRocctl(["revoke", aSelf.peer_uid], { ROCD_URL: b.baseUrl });
+      assert.equal(revoked.code, 0, revoked.stderr);
+      assert.match(revoked.stdout, /trust: revoked/);
+    } finally {
+      await a?.stop();
+      await b.stop();
     }
   });
 
