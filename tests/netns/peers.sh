@@ -1,0 +1,134 @@
+#!/usr/bin/env bash
+# Two rocd "hosts" in their own network namespaces, joined by a bridge on a
+# private /24 used only inside these namespaces (10.77.0.0/24): each daemon
+# listens for peers on its host's address and serves its API on its own
+# loopback. Checks what loopback tests cannot: a static peer dialed across
+# hosts, the dial-back to the address a connection comes from, pairing
+# through each host's API, a cut link seen as offline and the peer back
+# online once the link returns, and the trust across a restart.
+#
+#   tests/netns/peers.sh ROCD_BIN        (root; exits non-zero on failure)
+#
+# Runs itself again under `unshare -m` with a private /run/netns, so the
+# namespaces it makes are invisible outside and vanish with it; a trap
+# ends the daemons it started, by PID, and deletes the namespaces, also
+# when a check fails.
+set -euo pipefail
+
+rocd=${1:?usage: tests/netns/peers.sh ROCD_BIN}
+rocd=$(realpath "$rocd")
+if [ -z "${ROCD_NETNS_INNER:-}" ]; then
+  exec env ROCD_NETNS_INNER=1 unshare -m -- "$0" "$rocd"
+fi
+mount -t tmpfs none /run/netns 2>/dev/null || { mkdir -p /run/netns && mount -t tmpfs none /run/netns; }
+
+work=$(mktemp -d /tmp/rocd-netns-XXXXXX)
+pids=()
+cleanup() {
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+  for ns in rocd-h1 rocd-h2 rocd-br; do ip netns del "$ns" 2>/dev/null || true; done
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+fail() {
+  echo "netns peers: FAIL: $*" >&2
+  for h in h1 h2; do echo "--- rocd on $h" >&2; tail -20 "$work/$h.log" >&2 || true; done
+  exit 1
+}
+
+# The bridge namespace holds the bridge; each host one end of a veth pair.
+ip netns add rocd-br
+ip -n rocd-br link add br0 type bridge
+ip -n rocd-br link set br0 up
+n=1
+for h in h1 h2; do
+  ip netns add "rocd-$h"
+  ip link add "v-$h" type veth peer name eth0 netns "rocd-$h"
+  ip link set "v-$h" netns rocd-br
+  ip -n rocd-br link set "v-$h" master br0 up
+  ip -n "rocd-$h" addr add "10.77.0.$n/24" dev eth0
+  ip -n "rocd-$h" link set eth0 up
+  ip -n "rocd-$h" link set lo up
+  n=$((n + 1))
+done
+
+in_host() { local h=$1; shift; ip netns exec "rocd-$h" "$@"; }
+api() { # host method path [json]
+  local h=$1 method=$2 path=$3 body=${4:-}
+  if [ -n "$body" ]; then
+    in_host "$h" curl -s -X "$method" -H 'Content-Type: application/json' -d "$body" "http://127.0.0.1:4040$path"
+  else
+    in_host "$h" curl -s -X "$method" "http://127.0.0.1:4040$path"
+  fi
+}
+field() { python3 -c "import json,sys; v=json.load(sys.stdin); print(v.get('$1', ''))"; }
+
+start() { # host [config]
+  local h=$1
+  local n=${h#h}
+  local args=(--driver mock --listen 127.0.0.1:4040 --p2p-listen "10.77.0.$n:4041" --state-dir "$work/$h")
+  [ -z "${2:-}" ] || { printf '%s' "$2" >"$work/$h.yaml"; args+=(--config "$work/$h.yaml"); }
+  in_host "$h" "$rocd" "${args[@]}" >>"$work/$h.log" 2>&1 &
+  pids+=($!)
+  eval "pid_$h=$!"
+  for _ in $(seq 100); do
+    api "$h" GET /status >/dev/null 2>&1 && return 0
+    sleep 0.1
+  done
+  fail "rocd on $h did not start"
+}
+stop() { # host
+  local pid_var="pid_$1"
+  kill "${!pid_var}" && wait "${!pid_var}" || true
+}
+# Waits (10 s at most) until peer UID on HOST has FIELD = VALUE.
+until_peer() {
+  local h=$1 uid=$2 key=$3 want=$4 got=
+  for _ in $(seq 100); do
+    got=$(api "$h" GET "/peers/$uid" | field "$key")
+    [ "$got" = "$want" ] && return 0
+    sleep 0.1
+  done
+  fail "on $h, peer $uid: $key is '$got', expected '$want'"
+}
+
+start h2
+h2_uid=$(api h2 GET /peers/self | field peer_uid)
+h2_key=$(api h2 GET /peers/self | field public_key)
+start h1 "peers:
+  - address: 10.77.0.2:4041
+    public_key: \"$h2_key\"
+"
+h1_uid=$(api h1 GET /peers/self | field peer_uid)
+
+echo "netns peers: h1 dials h2 across the bridge; h2 dials back"
+until_peer h1 "$h2_uid" state online
+until_peer h2 "$h1_uid" state online
+[ "$(api h2 GET "/peers/$h1_uid" | field addresses)" = "['10.77.0.1:4041']" ] ||
+  fail "h2 should know h1 at 10.77.0.1:4041: $(api h2 GET "/peers/$h1_uid")"
+until_peer h1 "$h2_uid" trust discovered
+
+echo "netns peers: pairing through each host's API"
+code=$(api h1 POST "/peers/$h2_uid/pairing" | field code)
+[[ "$code" =~ ^[0-9]{6}$ ]] || fail "no code: $code"
+[ -z "$(api h2 GET "/peers/$h1_uid/pairing" | field code)" ] || fail "h2 shows the code"
+[ "$(api h2 POST "/peers/$h1_uid/pairing/confirm" "{\"code\":\"$code\"}" | field trust)" = trusted ] ||
+  fail "confirm on h2"
+until_peer h1 "$h2_uid" trust trusted
+
+echo "netns peers: the link cut, then back"
+ip -n rocd-br link set v-h2 down
+until_peer h1 "$h2_uid" state offline
+ip -n rocd-br link set v-h2 up
+until_peer h1 "$h2_uid" state online
+
+echo "netns peers: h1 restarts without its config; the stored trust dials h2"
+stop h1
+start h1
+until_peer h1 "$h2_uid" trust trusted
+until_peer h1 "$h2_uid" state online
+until_peer h2 "$h1_uid" state online
+
+echo "netns peers: passed"
