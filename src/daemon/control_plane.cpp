@@ -5,6 +5,7 @@
 #include <boost/asio/executor_work_guard.hpp>
 #include <spdlog/spdlog.h>
 
+#include "api/representation/port_json.h"
 #include "api/representation/stream_json.h"
 #include "api/routes/docs.h"
 #include "api/routes/events.h"
@@ -121,6 +122,9 @@ Status ControlPlane::start_peer_protocol() {
         if (in.message.type.starts_with("pair_") && pairings_) {
             return pairings_->on_message(in);
         }
+        if ((in.message.type == "subscribe" || in.message.type == "unsubscribe") && publisher_) {
+            return publisher_->on_request(in);
+        }
         if (p2p::kind_of(in.message.type) == p2p::MessageKind::request) {
             // Spoken by the protocol, not by this rocd yet (fleet proofs,
             // subscriptions, remote port operations).
@@ -129,12 +133,45 @@ Status ControlPlane::start_peer_protocol() {
                                      "this rocd does not serve " + in.message.type + " yet"));
         }
     };
+    events.on_one_way = [this](const p2p::RawKey& key, const p2p::Message& message) {
+        if (auto peer = peers_.peer_of(key); peer && mirror_) {
+            mirror_->on_one_way(*peer, message);
+        }
+    };
+    events.subscriptions = [this](const p2p::RawKey& key) {
+        return publisher_ ? publisher_->subscriptions_of(key) : nlohmann::json::object();
+    };
     auto network = peers::PeerNetwork::start(io_, identity_, std::move(options), std::move(events));
     if (!network) {
         return tl::unexpected(network.error());
     }
     network_ = std::move(*network);
     pairings_ = std::make_unique<peers::Pairings>(io_, peers_, *network_, identity_);
+    publisher_ = std::make_unique<peers::PortPublisher>(network_->listener(), [this] {
+        nlohmann::json ports = nlohmann::json::array();
+        for (const auto& port : ports_.list()) {
+            ports.push_back(api::port_json(port));
+        }
+        return ports;
+    });
+    ports_.add_listener([this](ports::PortService::Change change, const Port& port) {
+        publisher_->publish(api::port_event_type(change), api::port_json(port));
+    });
+    mirror_ = std::make_unique<peers::PortMirror>(io_, *network_, api::parse_port);
+    peers_.add_listener([this](const Peer& peer) {
+        if (peer.is_self) {
+            return;
+        }
+        if (peer.trust == PeerTrust::revoked) {
+            mirror_->forget(peer.uid);
+        } else if (peer.trust == PeerTrust::trusted && peer.state == PeerState::online) {
+            if (auto key = peers_.key_of(peer.uid)) {
+                mirror_->follow(peer.uid, *key);
+            }
+        } else {
+            mirror_->pause(peer.uid);
+        }
+    });
     config::ListenAddress bound = *config_.p2p_listen;
     bound.port = network_->port();
     spdlog::info("peer protocol on {} (key fingerprint {})", bound.str(), identity_.peer_key().fingerprint);
@@ -157,7 +194,7 @@ Status ControlPlane::start_peer_protocol() {
 Status ControlPlane::add_routes(api::Router& router, const std::filesystem::path& data_dir) {
     api::add_status_routes(router, info_);
     api::add_peer_routes(router, peers_, pairings_.get());
-    api::add_port_routes(router, peers_, ports_);
+    api::add_port_routes(router, peers_, ports_, mirror_.get());
     api::add_stream_routes(router, streams_);
     api::add_event_routes(
         router, io_, bus_,

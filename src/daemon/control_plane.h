@@ -19,6 +19,8 @@
 #include "peers/pairings.h"
 #include "peers/peer_network.h"
 #include "peers/peer_service.h"
+#include "peers/port_mirror.h"
+#include "peers/port_publisher.h"
 #include "ports/port_service.h"
 #include "store/store.h"
 #include "streams/stream_service.h"
@@ -64,6 +66,8 @@ private:
     // Last: its callbacks use the services, so it goes first.
     std::unique_ptr<peers::PeerNetwork> network_;
     std::unique_ptr<peers::Pairings> pairings_;
+    std::unique_ptr<peers::PortPublisher> publisher_;
+    std::unique_ptr<peers::PortMirror> mirror_;
 
     Status start_peer_protocol();
 };

@@ -62,6 +62,8 @@ public:
     /// Sends `message` on the connection `to` came on; false if it cannot be
     /// queued (that connection is gone, or its queue is full).
     bool reply(const Inbound& to, const Message& message);
+    /// The same on the connection of `routing_id` (deltas of a subscription).
+    bool send_to(const std::string& routing_id, const Message& message) { return send(routing_id, message); }
 
     std::uint16_t port() const { return port_; }
     /// The latest hello of a key since this listener started.

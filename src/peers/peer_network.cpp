@@ -38,6 +38,9 @@ PeerNetwork::start(boost::asio::io_context& io, const p2p::Identity& self, Optio
     listen.may_ping = [raw](const p2p::RawKey& key) {
         return raw->events_.trust_of(key) == PeerTrust::trusted;
     };
+    listen.subscriptions = [raw](const p2p::RawKey& key) {
+        return raw->events_.subscriptions ? raw->events_.subscriptions(key) : nlohmann::json::object();
+    };
     listen.on_hello = [raw](const p2p::Inbound& in, const p2p::Hello& hello) {
         raw->events_.on_hello(in.key, hello, in.address);
     };
@@ -122,7 +125,11 @@ void PeerNetwork::dial(const p2p::RawKey& key, const std::string& endpoint) {
                 events_.on_link_state(key, state);
             }
         },
-        [](const p2p::Message&) {});
+        [this, key](const p2p::Message& message) {
+            if (events_.on_one_way) {
+                events_.on_one_way(key, message);
+            }
+        });
     links_.insert_or_assign(key, Dialed {endpoint, std::move(peer)});
 }
 

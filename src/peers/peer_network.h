@@ -49,6 +49,11 @@ public:
         /// A request or one-way message of a trusted key that the protocol
         /// itself does not answer; answer with listener().reply().
         std::function<void(const p2p::Inbound&)> on_message;
+        /// A one-way message on the link this daemon dialed to a key (the
+        /// deltas of its subscriptions, §12).
+        std::function<void(const p2p::RawKey&, const p2p::Message&)> on_one_way;
+        /// What a ping_reply lists of a key's subscriptions (§8.1).
+        std::function<nlohmann::json(const p2p::RawKey&)> subscriptions;
     };
 
     /// Binds the ROUTER; Errc::conflict if the address is in use.

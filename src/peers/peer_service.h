@@ -76,6 +76,8 @@ public:
     Result<Peer> revoke(const PeerRef& peer);
     /// The key of a known remote peer.
     std::optional<p2p::RawKey> key_of(const Uid& uid);
+    /// The known peer of a key.
+    std::optional<Uid> peer_of(const p2p::RawKey& key) { return uid_of(p2p::z85_of(key)); }
 
     static constexpr std::size_t max_discovered = 256;
 

@@ -37,26 +37,47 @@ Result<PeerTarget> peer_target(const RequestContext& context, peers::PeerService
     return PeerTarget {peer->uid, peer->uid == ports.self_uid()};
 }
 
+/// The mirror's age (RFC 9111 `Age`, seconds) on an answer from it.
+void set_age(Response& response, const peers::MirroredPorts& mirrored) {
+    const auto age = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now() -
+                                                                      mirrored.synced_at);
+    response.set(http::field::age, std::to_string(std::max<std::int64_t>(0, age.count())));
+}
+
 Error remote_peer_error() {
     return Error {Errc::unsupported, "ports of other peers cannot be changed from here yet", "peer"};
 }
 
 } // namespace
 
-void add_port_routes(Router& router, peers::PeerService& peers, ports::PortService& ports) {
-    router.add(http::verb::get, "/peers/{peer}/ports", [&peers, &ports](const RequestContext& context) {
-        auto peer = peer_target(context, peers, ports);
-        if (!peer) {
-            return problem(peer.error());
-        }
-        nlohmann::json out = nlohmann::json::array();
-        if (peer->local) {
-            for (const auto& port : ports.list()) {
-                out.push_back(port_json(port));
-            }
-        }
-        return json_response(out);
-    });
+void add_port_routes(Router& router, peers::PeerService& peers, ports::PortService& ports,
+                     const peers::PortMirror* mirror) {
+    router.add(http::verb::get, "/peers/{peer}/ports",
+               [&peers, &ports, mirror](const RequestContext& context) {
+                   auto peer = peer_target(context, peers, ports);
+                   if (!peer) {
+                       return problem(peer.error());
+                   }
+                   nlohmann::json out = nlohmann::json::array();
+                   if (peer->local) {
+                       for (const auto& port : ports.list()) {
+                           out.push_back(port_json(port));
+                       }
+                       return json_response(out);
+                   }
+                   // Another peer: its ports as mirrored (none before it was trusted
+                   // and synced), with the mirror's age.
+                   const auto* mirrored = mirror != nullptr ? mirror->ports_of(peer->uid) : nullptr;
+                   if (mirrored == nullptr) {
+                       return json_response(out);
+                   }
+                   for (const auto& port : mirrored->ports) {
+                       out.push_back(port_json(port));
+                   }
+                   auto response = json_response(out);
+                   set_age(response, *mirrored);
+                   return response;
+               });
 
     router.add_async(http::verb::post, "/peers/{peer}/ports",
                      [&peers, &ports](const RequestContext& context, Responder respond) {
@@ -87,7 +108,7 @@ void add_port_routes(Router& router, peers::PeerService& peers, ports::PortServi
                      });
 
     router.add(http::verb::get, "/peers/{peer}/ports/{port}",
-               [&peers, &ports](const RequestContext& context) {
+               [&peers, &ports, mirror](const RequestContext& context) {
                    auto peer = peer_target(context, peers, ports);
                    if (!peer) {
                        return problem(peer.error());
@@ -97,6 +118,16 @@ void add_port_routes(Router& router, peers::PeerService& peers, ports::PortServi
                        return problem(uid.error());
                    }
                    if (!peer->local) {
+                       const auto* mirrored = mirror != nullptr ? mirror->ports_of(peer->uid) : nullptr;
+                       if (mirrored != nullptr) {
+                           for (const auto& port : mirrored->ports) {
+                               if (port.uid == *uid) {
+                                   auto response = json_response(port_json(port));
+                                   set_age(response, *mirrored);
+                                   return response;
+                               }
+                           }
+                       }
                        return problem(Error {Errc::not_found, "no port " + uid->str(), {}});
                    }
                    auto port = ports.get(*uid);

@@ -4,10 +4,14 @@
 
 #include "api/http/router.h"
 #include "peers/peer_service.h"
+#include "peers/port_mirror.h"
 #include "ports/port_service.h"
 
 namespace rocd::api {
 
-void add_port_routes(Router& router, peers::PeerService& peers, ports::PortService& ports);
+/// `mirror`: other peers' ports, as mirrored (nullptr: the peer protocol is
+/// off, and other peers have no ports to show).
+void add_port_routes(Router& router, peers::PeerService& peers, ports::PortService& ports,
+                     const peers::PortMirror* mirror);
 
 } // namespace rocd::api

@@ -89,6 +89,32 @@ describe("peers", () => {
       await until(a, bSelf.peer_uid, (p) => p?.trust === "trusted", "B trusted on A");
       assert.equal((await fetch(`${a.baseUrl}/peers/${bSelf.peer_uid}/pairing`)).status, 404);
 
+      // Trusted: A mirrors B's ports (snapshot, then every change).
+      const portsOf = async (d: Daemon, peer: string) => {
+        const res = await fetch(`${d.baseUrl}/peers/${peer}/ports`);
+        return { age: res.headers.get("age"), ports: (await res.json()) as Array<Record<string, unknown>> };
+      };
+      const byUid = (ports: Array<Record<string, unknown>>) =>
+        [...ports].sort((x, y) => String(x.port_uid).localeCompare(String(y.port_uid)));
+      const bPorts = (await portsOf(b, "self")).ports;
+      assert.ok(bPorts.length > 0);
+      const aNow: Daemon = a;
+      let mirrored = await portsOf(aNow, bSelf.peer_uid);
+      for (let i = 0; i < 50 && mirrored.ports.length !== bPorts.length; i++) {
+        await sleep(100);
+        mirrored = await portsOf(aNow, bSelf.peer_uid);
+      }
+      assert.deepEqual(byUid(mirrored.ports), byUid(bPorts), "A's mirror is B's list");
+      assert.match(String(mirrored.age), /^[0-9]+$/, "answered with the mirror's age");
+      const created = await post(b, "/peers/self/ports", { direction: "output", display_name: "Shared speaker", channels: 2, rate: 48000 });
+      assert.equal(created.status, 201, JSON.stringify(created.body));
+      const seen = async () => (await portsOf(aNow, bSelf.peer_uid)).ports.some((p) => p.port_uid === created.body.port_uid);
+      for (let i = 0; i < 50 && !(await seen()); i++) await sleep(100);
+      assert.ok(await seen(), "a port B made reaches A's mirror");
+      const one = await fetch(`${a.baseUrl}/peers/${bSelf.peer_uid}/ports/${created.body.port_uid}`);
+      assert.equal(one.status, 200);
+      assert.equal(((await one.json()) as Record<string, unknown>).display_name, "Shared speaker");
+
       // The trust is stored: A restarts on its state and dials B again.
       await a.stop();
       a = await startDaemon({ stateDir: stateA.path });

@@ -1,0 +1,154 @@
+#include "peers/port_mirror.h"
+
+#include <algorithm>
+
+#include <spdlog/spdlog.h>
+
+namespace rocd::peers {
+
+PortMirror::PortMirror(boost::asio::io_context& io, PeerNetwork& network, ParsePort parse)
+    : io_(io), network_(network), parse_(std::move(parse)) {}
+
+PortMirror::~PortMirror() {
+    *alive_ = false;
+}
+
+const MirroredPorts* PortMirror::ports_of(const Uid& peer) const {
+    auto it = entries_.find(peer);
+    return it == entries_.end() ? nullptr : &it->second.data;
+}
+
+void PortMirror::follow(const Uid& peer, const p2p::RawKey& key) {
+    auto& entry = entries_[peer];
+    if (entry.key != key) {
+        entry = Entry {}; // another key: nothing of the old one counts
+        entry.key = key;
+    }
+    entry.followed = true;
+    if (!entry.live && !entry.pending) {
+        subscribe(peer);
+    }
+}
+
+void PortMirror::pause(const Uid& peer) {
+    if (auto it = entries_.find(peer); it != entries_.end()) {
+        it->second.live = false;
+        it->second.followed = false;
+        it->second.data.stale = true;
+    }
+}
+
+// A subscribe refused or unanswered (right after pairing the peer may not
+// trust this daemon yet: it does once our acknowledgement arrives).
+void PortMirror::retry_later(const Uid& peer) {
+    auto& entry = entries_.at(peer);
+    entry.retry = std::make_shared<boost::asio::steady_timer>(io_, std::chrono::seconds(1));
+    entry.retry->async_wait([this, peer, alive = std::weak_ptr<bool>(alive_)](auto ec) {
+        if (ec || !alive.lock()) {
+            return;
+        }
+        auto it = entries_.find(peer);
+        if (it != entries_.end() && it->second.followed && !it->second.live && !it->second.pending) {
+            subscribe(peer);
+        }
+    });
+}
+
+void PortMirror::forget(const Uid& peer) {
+    entries_.erase(peer);
+}
+
+std::optional<Port> PortMirror::read(const Uid& peer, const nlohmann::json& json) const {
+    auto port = parse_(json, peer);
+    if (!port) {
+        spdlog::warn("peers: a port of {} left out of its mirror: {}", peer.str(), port.error().message);
+        return std::nullopt;
+    }
+    return *port;
+}
+
+void PortMirror::subscribe(const Uid& peer) {
+    auto& entry = entries_.at(peer);
+    p2p::Link* link = network_.requester(entry.key);
+    if (link == nullptr) {
+        return; // followed again when the link is online
+    }
+    entry.pending = true;
+    link->request("subscribe", {{"topic", "ports"}}, std::chrono::milliseconds(5000),
+                  [this, peer, key = entry.key, alive = std::weak_ptr<bool>(alive_)](p2p::Link::Reply reply) {
+                      if (!alive.lock()) {
+                          return;
+                      }
+                      auto it = entries_.find(peer);
+                      if (it == entries_.end() || it->second.key != key) {
+                          return;
+                      }
+                      Entry& entry = it->second;
+                      entry.pending = false;
+                      const auto& body = reply ? reply->body : nlohmann::json();
+                      if (!reply || !body.contains("seq") || !body["seq"].is_number_unsigned() ||
+                          !body.contains("ports") || !body["ports"].is_array()) {
+                          spdlog::debug("peers: cannot subscribe to the ports of {} yet: {}", peer.str(),
+                                        reply ? "malformed snapshot" : reply.error().detail);
+                          entry.data.stale = true;
+                          retry_later(peer);
+                          return;
+                      }
+                      MirroredPorts data;
+                      data.seq = body["seq"].get<std::uint64_t>();
+                      for (const auto& json : body["ports"]) {
+                          if (auto port = read(peer, json)) {
+                              data.ports.push_back(std::move(*port));
+                          }
+                      }
+                      data.synced_at = std::chrono::system_clock::now();
+                      entry.data = std::move(data);
+                      entry.live = true;
+                  });
+}
+
+void PortMirror::on_one_way(const Uid& peer, const p2p::Message& message) {
+    if (message.type != "delta") {
+        return;
+    }
+    auto it = entries_.find(peer);
+    if (it == entries_.end() || it->second.pending || !it->second.live) {
+        return; // the snapshot on its way includes it
+    }
+    Entry& entry = it->second;
+    const auto& body = message.body;
+    if (!body.contains("seq") || !body["seq"].is_number_unsigned() || !body.contains("port")) {
+        return;
+    }
+    const auto seq = body["seq"].get<std::uint64_t>();
+    if (seq <= entry.data.seq) {
+        return; // a duplicate, or older than the snapshot
+    }
+    if (seq != entry.data.seq + 1) {
+        spdlog::info("peers: the ports of {} skipped from seq {} to {}; subscribing again", peer.str(),
+                     entry.data.seq, seq);
+        entry.data.stale = true;
+        entry.live = false;
+        subscribe(peer);
+        return;
+    }
+    entry.data.seq = seq;
+    entry.data.synced_at = std::chrono::system_clock::now();
+    auto port = read(peer, body["port"]);
+    if (!port) {
+        return;
+    }
+    auto& ports = entry.data.ports;
+    auto at = std::find_if(ports.begin(), ports.end(), [&](const Port& p) { return p.uid == port->uid; });
+    if (body.value("event", std::string()) == "port_removed") {
+        if (at != ports.end()) {
+            ports.erase(at);
+        }
+    } else if (at != ports.end()) {
+        *at = std::move(*port);
+    } else {
+        ports.push_back(std::move(*port));
+    }
+}
+
+} // namespace rocd::peers

@@ -1,0 +1,77 @@
+// The subscribing side of state synchronisation (docs/p2p.md §12.3): for
+// each trusted peer online, a subscription to its `ports`, the snapshot
+// kept as a mirror and every delta applied in order; a gap marks the
+// mirror stale and subscribes again. GET /peers/{peer}/ports of a remote
+// peer answers from here, also while that peer is offline.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <optional>
+#include <vector>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <nlohmann/json.hpp>
+
+#include "core/error.h"
+#include "core/port.h"
+#include "p2p/message.h"
+#include "peers/peer_network.h"
+
+namespace rocd::peers {
+
+struct MirroredPorts {
+    std::vector<Port> ports;
+    std::uint64_t seq = 0;
+    /// When the last snapshot or delta was applied.
+    std::chrono::system_clock::time_point synced_at;
+    /// A gap or a lost connection: the data may be behind the peer's.
+    bool stale = false;
+};
+
+class PortMirror {
+public:
+    /// A port of `peer` read back from its JSON, checked as this daemon's
+    /// own input (api/representation's parse_port).
+    using ParsePort = std::function<Result<Port>(const nlohmann::json&, const Uid& peer)>;
+
+    PortMirror(boost::asio::io_context& io, PeerNetwork& network, ParsePort parse);
+    ~PortMirror();
+
+    /// Subscribes to `peer`'s ports on the link to `key`, unless a
+    /// subscription is live or pending.
+    void follow(const Uid& peer, const p2p::RawKey& key);
+    /// The link went down, or the peer is no longer trusted: the data stays
+    /// (marked stale) until it comes back; forget() drops it.
+    void pause(const Uid& peer);
+    void forget(const Uid& peer);
+    /// A one-way message on the link to `peer`.
+    void on_one_way(const Uid& peer, const p2p::Message& message);
+
+    const MirroredPorts* ports_of(const Uid& peer) const;
+
+private:
+    struct Entry {
+        p2p::RawKey key {};
+        MirroredPorts data;
+        bool pending = false;
+        bool live = false;
+        /// Followed (trusted and online): a failed subscribe is retried.
+        bool followed = false;
+        std::shared_ptr<boost::asio::steady_timer> retry;
+    };
+    void retry_later(const Uid& peer);
+    void subscribe(const Uid& peer);
+    std::optional<Port> read(const Uid& peer, const nlohmann::json& json) const;
+
+    boost::asio::io_context& io_;
+    PeerNetwork& network_;
+    ParsePort parse_;
+    std::map<Uid, Entry> entries_;
+    std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
+};
+
+} // namespace rocd::peers
