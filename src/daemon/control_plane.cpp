@@ -158,20 +158,7 @@ Status ControlPlane::start_peer_protocol() {
         publisher_->publish(api::port_event_type(change), api::port_json(port));
     });
     mirror_ = std::make_unique<peers::PortMirror>(io_, *network_, api::parse_port);
-    peers_.add_listener([this](const Peer& peer) {
-        if (peer.is_self) {
-            return;
-        }
-        if (peer.trust == PeerTrust::revoked) {
-            mirror_->forget(peer.uid);
-        } else if (peer.trust == PeerTrust::trusted && peer.state == PeerState::online) {
-            if (auto key = peers_.key_of(peer.uid)) {
-                mirror_->follow(peer.uid, *key);
-            }
-        } else {
-            mirror_->pause(peer.uid);
-        }
-    });
+    peers_.add_listener([this](const Peer& peer) { mirror_->on_peer(peer, peers_.key_of(peer.uid)); });
     config::ListenAddress bound = *config_.p2p_listen;
     bound.port = network_->port();
     spdlog::info("peer protocol on {} (key fingerprint {})", bound.str(), identity_.peer_key().fingerprint);

@@ -6,6 +6,19 @@
 
 namespace rocd::peers {
 
+namespace {
+
+/// A `seq` field: an integer from 0 up.
+std::optional<std::uint64_t> seq_of(const nlohmann::json& body) {
+    if (!body.contains("seq") || !body["seq"].is_number_integer() ||
+        (!body["seq"].is_number_unsigned() && body["seq"].get<std::int64_t>() < 0)) {
+        return std::nullopt;
+    }
+    return body["seq"].get<std::uint64_t>();
+}
+
+} // namespace
+
 PortMirror::PortMirror(boost::asio::io_context& io, PeerNetwork& network, ParsePort parse)
     : io_(io), network_(network), parse_(std::move(parse)) {}
 
@@ -16,6 +29,19 @@ PortMirror::~PortMirror() {
 const MirroredPorts* PortMirror::ports_of(const Uid& peer) const {
     auto it = entries_.find(peer);
     return it == entries_.end() ? nullptr : &it->second.data;
+}
+
+void PortMirror::on_peer(const Peer& peer, const std::optional<p2p::RawKey>& key) {
+    if (peer.is_self) {
+        return;
+    }
+    if (peer.trust == PeerTrust::revoked) {
+        forget(peer.uid);
+    } else if (peer.trust == PeerTrust::trusted && peer.state == PeerState::online && key) {
+        follow(peer.uid, *key);
+    } else {
+        pause(peer.uid);
+    }
 }
 
 void PortMirror::follow(const Uid& peer, const p2p::RawKey& key) {
@@ -86,8 +112,7 @@ void PortMirror::subscribe(const Uid& peer) {
                       Entry& entry = it->second;
                       entry.pending = false;
                       const auto& body = reply ? reply->body : nlohmann::json();
-                      if (!reply || !body.contains("seq") || !body["seq"].is_number_unsigned() ||
-                          !body.contains("ports") || !body["ports"].is_array()) {
+                      if (!reply || !seq_of(body) || !body.contains("ports") || !body["ports"].is_array()) {
                           spdlog::debug("peers: cannot subscribe to the ports of {} yet: {}", peer.str(),
                                         reply ? "malformed snapshot" : reply.error().detail);
                           entry.data.stale = true;
@@ -95,7 +120,7 @@ void PortMirror::subscribe(const Uid& peer) {
                           return;
                       }
                       MirroredPorts data;
-                      data.seq = body["seq"].get<std::uint64_t>();
+                      data.seq = *seq_of(body);
                       for (const auto& json : body["ports"]) {
                           if (auto port = read(peer, json)) {
                               data.ports.push_back(std::move(*port));
@@ -117,10 +142,11 @@ void PortMirror::on_one_way(const Uid& peer, const p2p::Message& message) {
     }
     Entry& entry = it->second;
     const auto& body = message.body;
-    if (!body.contains("seq") || !body["seq"].is_number_unsigned() || !body.contains("port")) {
+    const auto delta_seq = seq_of(body);
+    if (!delta_seq || !body.contains("port")) {
         return;
     }
-    const auto seq = body["seq"].get<std::uint64_t>();
+    const auto seq = *delta_seq;
     if (seq <= entry.data.seq) {
         return; // a duplicate, or older than the snapshot
     }

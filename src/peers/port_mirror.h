@@ -17,6 +17,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/error.h"
+#include "core/peer.h"
 #include "core/port.h"
 #include "p2p/message.h"
 #include "peers/peer_network.h"
@@ -41,6 +42,10 @@ public:
     PortMirror(boost::asio::io_context& io, PeerNetwork& network, ParsePort parse);
     ~PortMirror();
 
+    /// A peer changed (PeerService's listener): a trusted peer online is
+    /// followed, one offline or no longer trusted paused, a revoked one
+    /// forgotten. `key`: its key (PeerService::key_of).
+    void on_peer(const Peer& peer, const std::optional<p2p::RawKey>& key);
     /// Subscribes to `peer`'s ports on the link to `key`, unless a
     /// subscription is live or pending.
     void follow(const Uid& peer, const p2p::RawKey& key);

@@ -8,8 +8,11 @@
 
 #include <gtest/gtest.h>
 
+#include "api/representation/port_json.h"
 #include "peers/pairings.h"
 #include "peers/peer_service.h"
+#include "peers/port_mirror.h"
+#include "peers/port_publisher.h"
 #include "store/store.h"
 #include "support/await.h"
 #include "support/temp_dir.h"
@@ -45,7 +48,17 @@ struct Node {
         events.on_link_state = [this](const p2p::RawKey& key, PeerState state) {
             service->on_link_state(key, state);
         };
-        events.on_message = [this](const p2p::Inbound& in) { pairings->on_message(in); };
+        events.on_message = [this](const p2p::Inbound& in) {
+            if (in.message.type == "subscribe" || in.message.type == "unsubscribe") {
+                return publisher->on_request(in);
+            }
+            pairings->on_message(in);
+        };
+        events.on_one_way = [this](const p2p::RawKey& key, const p2p::Message& message) {
+            if (auto peer = service->peer_of(key)) {
+                mirror->on_one_way(*peer, message);
+            }
+        };
         auto started = PeerNetwork::start(io, *identity, options, events);
         ASSERT_TRUE(started) << started.error().message;
         network = std::move(*started);
@@ -53,6 +66,9 @@ struct Node {
         pairing.window = window;
         pairing.request_interval = 0ms;
         pairings = std::make_unique<Pairings>(io, *service, *network, *identity, pairing);
+        publisher = std::make_unique<PortPublisher>(network->listener(), [this] { return ports; });
+        mirror = std::make_unique<PortMirror>(io, *network, api::parse_port);
+        service->add_listener([this](const Peer& peer) { mirror->on_peer(peer, service->key_of(peer.uid)); });
         service->attach(network.get(), {"127.0.0.1:" + std::to_string(network->port())});
     }
 
@@ -71,6 +87,10 @@ struct Node {
     std::unique_ptr<PeerService> service;
     std::unique_ptr<PeerNetwork> network;
     std::unique_ptr<Pairings> pairings;
+    std::unique_ptr<PortPublisher> publisher;
+    std::unique_ptr<PortMirror> mirror;
+    /// What this node's publisher shows as its ports.
+    nlohmann::json ports = nlohmann::json::array();
     std::chrono::milliseconds window {120'000};
 };
 
@@ -248,6 +268,69 @@ TEST_F(PeerNetworkTest, pairing_needs_an_online_untrusted_peer) {
     connect();
     ASSERT_TRUE(start_pairing());
     EXPECT_EQ(start_pairing().error().code, Errc::conflict) << "one open per peer";
+}
+
+TEST_F(PeerNetworkTest, a_trusted_peer_mirrors_the_others_ports_and_follows_every_change) {
+    const Uid b_uid = b.store->self_uid();
+    auto port = [&](const char* uid, const char* name) {
+        Port p {*Uid::parse(uid), b_uid};
+        p.driver = "mock";
+        p.system_name = name;
+        p.display_name = name;
+        p.channels = 2;
+        p.rate = 48000;
+        p.present = true;
+        return api::port_json(p);
+    };
+    auto broken = port("gggggg-hhhhhh-iiiiii", "broken");
+    broken["channels"] = 0; // what B's own API would refuse: left out of the mirror
+    b.ports = nlohmann::json::array({port("dddddd-eeeeee-ffffff", "Speakers"), broken});
+    connect();
+    auto pairing = start_pairing();
+    ASSERT_TRUE(pairing) << pairing.error().message;
+    run_until([&] { return trust(b, a) == PeerTrust::pairing; });
+    ASSERT_TRUE(confirm(pairing->code));
+
+    auto mirrored = [&]() { return a.mirror->ports_of(b_uid); };
+    run_until([&] { return mirrored() != nullptr && !mirrored()->ports.empty(); });
+    ASSERT_TRUE(mirrored());
+    ASSERT_EQ(mirrored()->ports.size(), 1u);
+    EXPECT_EQ(mirrored()->ports[0].display_name, "Speakers");
+    EXPECT_EQ(mirrored()->seq, 0u);
+
+    // Every change follows, in order.
+    auto mic = port("jjjjjj-kkkkkk-llllll", "Microphone");
+    b.publisher->publish("port_added", mic);
+    run_until([&] { return mirrored()->ports.size() == 2; });
+    ASSERT_EQ(mirrored()->ports.size(), 2u);
+    mic["display_name"] = "Studio microphone";
+    b.publisher->publish("port_updated", mic);
+    run_until([&] { return mirrored()->ports[1].display_name == "Studio microphone"; });
+    EXPECT_EQ(mirrored()->ports[1].display_name, "Studio microphone");
+    b.publisher->publish("port_removed", port("dddddd-eeeeee-ffffff", "Speakers"));
+    run_until([&] { return mirrored()->ports.size() == 1; });
+    ASSERT_EQ(mirrored()->ports.size(), 1u);
+    EXPECT_EQ(mirrored()->seq, 3u);
+    EXPECT_FALSE(mirrored()->stale);
+
+    // A gap: stale, then a new snapshot.
+    b.ports = nlohmann::json::array({mic});
+    p2p::Message ahead;
+    ahead.type = "delta";
+    ahead.body = {{"topic", "ports"}, {"seq", 9}, {"event", "port_added"}, {"port", broken}};
+    a.mirror->on_one_way(b_uid, ahead);
+    EXPECT_TRUE(mirrored()->stale);
+    run_until([&] { return !mirrored()->stale; });
+    EXPECT_FALSE(mirrored()->stale);
+    EXPECT_EQ(mirrored()->seq, 3u) << "the publisher's";
+    ASSERT_EQ(mirrored()->ports.size(), 1u);
+    EXPECT_EQ(mirrored()->ports[0].display_name, "Studio microphone");
+
+    // B goes away: the data stays, stale.
+    b.network.reset();
+    run_until([&] { return mirrored()->stale; }, 10000ms);
+    EXPECT_TRUE(mirrored()->stale);
+    EXPECT_EQ(mirrored()->ports.size(), 1u);
 }
 
 TEST(StaticPeers, a_key_that_is_not_z85_is_refused) {
