@@ -158,6 +158,7 @@ Status ControlPlane::start_peer_protocol() {
         publisher_->publish(api::port_event_type(change), api::port_json(port));
     });
     mirror_ = std::make_unique<peers::PortMirror>(io_, *network_, api::parse_port);
+    wire_events(bus_, *mirror_);
     peers_.add_listener([this](const Peer& peer) { mirror_->on_peer(peer, peers_.key_of(peer.uid)); });
     config::ListenAddress bound = *config_.p2p_listen;
     bound.port = network_->port();

@@ -43,6 +43,21 @@ void wire_events(events::EventBus& bus, ports::PortService& ports) {
     });
 }
 
+void wire_events(events::EventBus& bus, peers::PortMirror& mirror) {
+    mirror.add_listener([&bus](const std::string& event, const Port& port) {
+        bus.publish(event, uri_of(port), api::port_json(port));
+    });
+    bus.add_snapshot_source([&mirror] {
+        std::vector<events::Snapshot> out;
+        for (const auto* mirrored : mirror.all()) {
+            for (const auto& port : mirrored->ports) {
+                out.push_back({"port", uri_of(port), api::port_json(port)});
+            }
+        }
+        return out;
+    });
+}
+
 void wire_events(events::EventBus& bus, streams::StreamService& streams) {
     streams.add_listener([&bus](streams::StreamChange change, const streams::StreamView& stream) {
         bus.publish(api::stream_event_type(change), Uri::stream(stream.uid).str(), api::stream_json(stream));

@@ -6,6 +6,7 @@
 
 #include "events/event_bus.h"
 #include "peers/peer_service.h"
+#include "peers/port_mirror.h"
 #include "ports/port_service.h"
 #include "streams/stream_service.h"
 
@@ -13,6 +14,8 @@ namespace rocd::daemon {
 
 void wire_events(events::EventBus& bus, peers::PeerService& peers);
 void wire_events(events::EventBus& bus, ports::PortService& ports);
+/// Other peers' ports as this daemon mirrors them (their port_* events).
+void wire_events(events::EventBus& bus, peers::PortMirror& mirror);
 void wire_events(events::EventBus& bus, streams::StreamService& streams);
 
 } // namespace rocd::daemon

@@ -362,6 +362,16 @@ void PeerService::discovered(Peer peer) {
 }
 
 Status PeerService::add_static(const std::string& address, const std::string& public_key) {
+    // host:port, [IPv6]:port; the port 1 to 65535.
+    const auto colon = address.rfind(':');
+    const std::string port = colon == std::string::npos ? "" : address.substr(colon + 1);
+    const bool digits =
+        !port.empty() && port.size() <= 5 && port.find_first_not_of("0123456789") == std::string::npos;
+    if (colon == std::string::npos || colon == 0 || !digits || std::stoi(port) < 1 ||
+        std::stoi(port) > 65535 || address.find_first_of(" /\t\r\n") != std::string::npos) {
+        return fail(Errc::invalid_argument, "address must be host:port (port 1 to 65535): " + address,
+                    "address");
+    }
     auto key = p2p::key_of_z85(public_key);
     if (!key) {
         return fail(Errc::invalid_argument, "not a peer key (40 characters of Z85): " + public_key,

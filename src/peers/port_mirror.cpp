@@ -26,6 +26,35 @@ PortMirror::~PortMirror() {
     *alive_ = false;
 }
 
+std::vector<const MirroredPorts*> PortMirror::all() const {
+    std::vector<const MirroredPorts*> out;
+    for (const auto& [uid, entry] : entries_) {
+        out.push_back(&entry.data);
+    }
+    return out;
+}
+
+void PortMirror::take_snapshot(Entry& entry, MirroredPorts data) {
+    auto find = [](const std::vector<Port>& ports, const Uid& uid) {
+        return std::find_if(ports.begin(), ports.end(), [&](const Port& p) { return p.uid == uid; });
+    };
+    const auto old = std::move(entry.data.ports);
+    entry.data = std::move(data);
+    for (const auto& port : entry.data.ports) {
+        auto before = find(old, port.uid);
+        if (before == old.end()) {
+            listeners_.notify("port_added", port);
+        } else if (!(*before == port)) {
+            listeners_.notify("port_updated", port);
+        }
+    }
+    for (const auto& port : old) {
+        if (find(entry.data.ports, port.uid) == entry.data.ports.end()) {
+            listeners_.notify("port_removed", port);
+        }
+    }
+}
+
 const MirroredPorts* PortMirror::ports_of(const Uid& peer) const {
     auto it = entries_.find(peer);
     return it == entries_.end() ? nullptr : &it->second.data;
@@ -81,7 +110,15 @@ void PortMirror::retry_later(const Uid& peer) {
 }
 
 void PortMirror::forget(const Uid& peer) {
-    entries_.erase(peer);
+    auto it = entries_.find(peer);
+    if (it == entries_.end()) {
+        return;
+    }
+    const auto ports = std::move(it->second.data.ports);
+    entries_.erase(it);
+    for (const auto& port : ports) {
+        listeners_.notify("port_removed", port);
+    }
 }
 
 std::optional<Port> PortMirror::read(const Uid& peer, const nlohmann::json& json) const {
@@ -127,8 +164,8 @@ void PortMirror::subscribe(const Uid& peer) {
                           }
                       }
                       data.synced_at = std::chrono::system_clock::now();
-                      entry.data = std::move(data);
                       entry.live = true;
+                      take_snapshot(entry, std::move(data));
                   });
 }
 
@@ -169,11 +206,14 @@ void PortMirror::on_one_way(const Uid& peer, const p2p::Message& message) {
     if (body.value("event", std::string()) == "port_removed") {
         if (at != ports.end()) {
             ports.erase(at);
+            listeners_.notify("port_removed", *port);
         }
     } else if (at != ports.end()) {
-        *at = std::move(*port);
+        *at = *port;
+        listeners_.notify("port_updated", *port);
     } else {
-        ports.push_back(std::move(*port));
+        ports.push_back(*port);
+        listeners_.notify("port_added", *port);
     }
 }
 

@@ -17,6 +17,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/error.h"
+#include "core/listener_list.h"
 #include "core/peer.h"
 #include "core/port.h"
 #include "p2p/message.h"
@@ -57,6 +58,14 @@ public:
     void on_one_way(const Uid& peer, const p2p::Message& message);
 
     const MirroredPorts* ports_of(const Uid& peer) const;
+    /// Every mirror (for the event snapshot).
+    std::vector<const MirroredPorts*> all() const;
+
+    /// Told of every change a mirror takes in: "port_added", "port_updated"
+    /// or "port_removed" and the port (a new snapshot is told as the
+    /// differences from what the mirror held).
+    using Listeners = ListenerList<std::string, Port>;
+    Listeners::Id add_listener(Listeners::Listener listener) { return listeners_.add(std::move(listener)); }
 
 private:
     struct Entry {
@@ -75,7 +84,9 @@ private:
     boost::asio::io_context& io_;
     PeerNetwork& network_;
     ParsePort parse_;
+    void take_snapshot(Entry& entry, MirroredPorts data);
     std::map<Uid, Entry> entries_;
+    Listeners listeners_;
     std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
 };
 

@@ -9,6 +9,7 @@
 #include <CLI/CLI.hpp>
 
 #include "client.h"
+#include "peer_commands.h"
 #include "table.h"
 
 namespace {
@@ -16,9 +17,6 @@ namespace {
 using nlohmann::json;
 using rocctl::Column;
 
-const std::vector<Column> peer_columns {
-    {"UID", "/peer_uid"}, {"NAME", "/display_name"}, {"SELF", "/is_self"},           {"TRUST", "/trust"},
-    {"STATE", "/state"},  {"VERSION", "/version"},   {"FINGERPRINT", "/fingerprint"}};
 const std::vector<Column> port_columns {{"UID", "/port_uid"},        {"TYPE", "/port_type"},
                                         {"DIRECTION", "/direction"}, {"STATE", "/state"},
                                         {"CH", "/channels"},         {"RATE", "/rate"},
@@ -144,59 +142,9 @@ int main(int argc, char** argv) {
         action = [](auto& c) { return c.call("GET", "/status").map([](auto r) { return r.body; }); };
     });
 
-    auto* peers = app.add_subcommand("peers", "list peers");
-    peers->callback([&] {
-        action = [](auto& c) { return c.call("GET", "/peers").map([](auto r) { return r.body; }); };
-        show = [](const json& j) { return rocctl::render_table(j, peer_columns); };
-    });
+    rocctl::add_peer_commands(app, action, show);
 
-    auto* peer = app.add_subcommand("peer", "show or rename a peer");
     std::string peer_ref = "self";
-    std::optional<std::string> rename;
-    peer->add_option("peer", peer_ref, "peer uid or self")->capture_default_str();
-    peer->add_option("--rename", rename, "new display name");
-    peer->callback([&] {
-        action = [&](auto& c) {
-            if (rename) {
-                return c.call("PATCH", "/peers/" + peer_ref, json {{"display_name", *rename}})
-                    .map([](auto r) { return r.body; });
-            }
-            return c.call("GET", "/peers/" + peer_ref).map([](auto r) { return r.body; });
-        };
-    });
-
-    auto* pair = app.add_subcommand(
-        "pair", "pair with a peer: start here and print the code to type on the other daemon, or "
-                "--code CODE there (the code this one shows), or --cancel");
-    std::string pair_uid;
-    std::optional<std::string> code;
-    bool cancel = false;
-    pair->add_option("peer", pair_uid, "the other daemon's peer uid")->required();
-    pair->add_option("--code", code, "the six digits the other daemon shows");
-    pair->add_flag("--cancel", cancel, "cancel (or reject) the open pairing");
-    pair->callback([&] {
-        action = [&](auto& c) -> rocd::Result<json> {
-            const std::string path = "/peers/" + pair_uid + "/pairing";
-            if (cancel) {
-                return c.call("DELETE", path).map([](auto) { return json(); });
-            }
-            if (code) {
-                return c.call("POST", path + "/confirm", json {{"code", *code}}).map([](auto r) {
-                    return r.body;
-                });
-            }
-            return c.call("POST", path).map([](auto r) { return r.body; });
-        };
-    });
-
-    auto* revoke = app.add_subcommand("revoke", "revoke a peer: its key may no longer connect");
-    revoke->add_option("peer", pair_uid, "peer uid")->required();
-    revoke->callback([&] {
-        action = [&](auto& c) {
-            return c.call("DELETE", "/peers/" + pair_uid).map([](auto r) { return r.body; });
-        };
-    });
-
     auto* ports = app.add_subcommand("ports", "list the ports (audio devices) of a peer");
     ports->add_option("--peer", peer_ref, "peer uid or self")->capture_default_str();
     ports->callback([&] {

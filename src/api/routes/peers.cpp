@@ -114,6 +114,30 @@ void add_pairing_routes(Router& router, peers::Pairings* pairings) {
 void add_peer_routes(Router& router, peers::PeerService& peers, peers::Pairings* pairings) {
     add_pairing_routes(router, pairings);
 
+    router.add(http::verb::post, "/peers", [&peers](const RequestContext& context) {
+        auto body = parse_json_object(context.request);
+        if (!body) {
+            return std::move(body.error());
+        }
+        if (auto fields = check_fields(*body, {"address", "public_key"}); !fields) {
+            return problem(fields.error());
+        }
+        for (const char* field : {"address", "public_key"}) {
+            if (!body->contains(field) || !(*body)[field].is_string()) {
+                return problem(Error {Errc::invalid_argument,
+                                      std::string(field) + " must be a string (the key: its GET /peers/self)",
+                                      field});
+            }
+        }
+        const auto address = (*body)["address"].get<std::string>();
+        const auto key = (*body)["public_key"].get<std::string>();
+        if (auto dialed = peers.add_static(address, key); !dialed) {
+            return problem(dialed.error());
+        }
+        // Accepted: the peer is listed once it answers (as discovered).
+        return json_response({{"address", address}, {"public_key", key}}, http::status::accepted);
+    });
+
     router.add(http::verb::delete_, "/peers/{peer}", [&peers](const RequestContext& context) {
         auto ref = peer_param(context);
         if (!ref) {

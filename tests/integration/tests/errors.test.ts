@@ -162,7 +162,7 @@ describe("errors", () => {
   it("405 with Allow for a method a resource does not have", async () => {
     const cases: Array<[string, string, string]> = [
       ["DELETE", "/status", "GET, HEAD"],
-      ["POST", "/peers", "GET, HEAD"],
+      ["PUT", "/peers", "GET, HEAD, POST"],
       ["PUT", "/peers/self", "DELETE, GET, HEAD, PATCH"],
       ["PATCH", "/streams", "GET, HEAD, POST"],
       ["POST", "/openapi.yaml", "GET, HEAD"],

@@ -8,6 +8,7 @@ import { describe, it } from "node:test";
 import { startDaemon, tempDir, type Daemon } from "../harness/daemon.js";
 import { sleep } from "../harness/http.js";
 import { runRocctl } from "../harness/rocctl.js";
+import { EventClient } from "../harness/sse.js";
 
 type PeerJson = {
   peer_uid: string;
@@ -106,8 +107,13 @@ describe("peers", () => {
       }
       assert.deepEqual(byUid(mirrored.ports), byUid(bPorts), "A's mirror is B's list");
       assert.match(String(mirrored.age), /^[0-9]+$/, "answered with the mirror's age");
+      const events = await EventClient.subscribed(aNow, `?uri=/peers/${bSelf.peer_uid}`);
       const created = await post(b, "/peers/self/ports", { direction: "output", display_name: "Shared speaker", channels: 2, rate: 48000 });
       assert.equal(created.status, 201, JSON.stringify(created.body));
+      // The change reaches A's event stream as a port_added of B's port.
+      const added = await events.waitForData("port_added", (p) => p.port_uid === created.body.port_uid);
+      assert.equal(added.port_uri, `/peers/${bSelf.peer_uid}/ports/${created.body.port_uid}`);
+      events.close();
       const seen = async () => (await portsOf(aNow, bSelf.peer_uid)).ports.some((p) => p.port_uid === created.body.port_uid);
       for (let i = 0; i < 50 && !(await seen()); i++) await sleep(100);
       assert.ok(await seen(), "a port B made reaches A's mirror");
@@ -142,13 +148,17 @@ describe("peers", () => {
     }
   });
 
-  it("pairs with rocctl: pair prints the code on one, pair --code confirms on the other", async () => {
+  it("with rocctl: peer add dials, peer pair prints the code, peer confirm types it, peer revoke", async () => {
     const b = await startDaemon();
-    let a: Daemon | undefined;
+    const a = await startDaemon();
     try {
       const bSelf = await self(b);
-      a = await startDaemon({ config: `peers:\n  - address: ${bSelf.addresses[0]}\n    public_key: "${bSelf.public_key}"\n` });
       const aSelf = await self(a);
+      const badKey = await runRocctl(["peer", "add", bSelf.addresses[0]!, "--key", "not-a-key"], { ROCD_URL: a.baseUrl });
+      assert.notEqual(badKey.code, 0);
+      assert.match(badKey.stderr, /public_key/);
+      const added = await runRocctl(["peer", "add", bSelf.addresses[0]!, "--key", bSelf.public_key!], { ROCD_URL: a.baseUrl });
+      assert.equal(added.code, 0, added.stderr);
       await until(a, bSelf.peer_uid, (p) => p?.state === "online", "B online on A");
       await until(b, aSelf.peer_uid, (p) => p?.state === "online", "A online on B");
 
@@ -158,28 +168,49 @@ describe("peers", () => {
       assert.match(line, /discovered +online/);
       assert.ok(line.includes(bSelf.fingerprint!), line);
 
-      const started = await runRocctl(["pair", bSelf.peer_uid], { ROCD_URL: a.baseUrl });
+      const started = await runRocctl(["peer", "pair", bSelf.peer_uid], { ROCD_URL: a.baseUrl });
       assert.equal(started.code, 0, started.stderr);
       const code = /code: ([0-9]{6})/.exec(started.stdout)?.[1];
       assert.ok(code, started.stdout);
-      const wrongFirst = await runRocctl(["pair", aSelf.peer_uid, "--code", "12345x"], { ROCD_URL: b.baseUrl });
+      const wrongFirst = await runRocctl(["peer", "confirm", aSelf.peer_uid, "12345x"], { ROCD_URL: b.baseUrl });
       assert.notEqual(wrongFirst.code, 0, "a wrong code is refused");
       assert.match(wrongFirst.stderr, /code/);
       // One try: the pairing is over; start again (B lets A ask again after 10 s).
       await sleep(10_500);
-      const again = await runRocctl(["pair", bSelf.peer_uid], { ROCD_URL: a.baseUrl });
+      const again = await runRocctl(["peer", "pair", bSelf.peer_uid], { ROCD_URL: a.baseUrl });
       assert.equal(again.code, 0, again.stderr);
       const code2 = /code: ([0-9]{6})/.exec(again.stdout)?.[1]!;
-      const confirmed = await runRocctl(["pair", aSelf.peer_uid, "--code", code2], { ROCD_URL: b.baseUrl });
+      const confirmed = await runRocctl(["peer", "confirm", aSelf.peer_uid, code2], { ROCD_URL: b.baseUrl });
       assert.equal(confirmed.code, 0, confirmed.stderr);
       assert.match(confirmed.stdout, /trust: trusted/);
       await until(a, bSelf.peer_uid, (p) => p?.trust === "trusted", "B trusted on A");
-      const revoked = await runRocctl(["revoke", aSelf.peer_uid], { ROCD_URL: b.baseUrl });
+      const revoked = await runRocctl(["peer", "revoke", aSelf.peer_uid], { ROCD_URL: b.baseUrl });
       assert.equal(revoked.code, 0, revoked.stderr);
       assert.match(revoked.stdout, /trust: revoked/);
     } finally {
-      await a?.stop();
+      await a.stop();
       await b.stop();
+    }
+  });
+
+  it("POST /peers refuses what it cannot dial, and lists nothing new", async () => {
+    const d = await startDaemon();
+    try {
+      const key = (await self(d)).public_key!;
+      for (const [body, field] of [
+        [{ address: "nowhere", public_key: key }, "address"],
+        [{ address: "10.0.0.1:0", public_key: key }, "address"],
+        [{ address: "10.0.0.1:4041", public_key: "short" }, "public_key"],
+        [{ address: "10.0.0.1:4041" }, "public_key"],
+        [{ address: "10.0.0.1:4041", public_key: key, trust: "trusted" }, "trust"],
+      ] as const) {
+        const res = await post(d, "/peers", body);
+        assert.equal(res.status, 400, JSON.stringify(body));
+        assert.equal(res.body.field, field, JSON.stringify(res.body));
+      }
+      assert.equal(((await (await fetch(`${d.baseUrl}/peers`)).json()) as unknown[]).length, 1);
+    } finally {
+      await d.stop();
     }
   });
 
