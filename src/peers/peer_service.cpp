@@ -229,6 +229,7 @@ Result<Peer> PeerService::revoke(const PeerRef& ref) {
         network_->hang_up(*key);
     }
     states_.erase(peer->uid);
+    mismatched_.erase(peer->uid);
     spdlog::info("peer {} ({}) revoked", peer->uid.str(), stored->display_name);
     const Peer revoked = complete(*stored);
     listeners_.notify(revoked);
@@ -253,10 +254,12 @@ void PeerService::on_link_state(const p2p::RawKey& key, PeerState state) {
     if (!uid) {
         return;
     }
-    auto& known = states_[*uid];
-    if (known == PeerState::key_mismatch && state != PeerState::online) {
-        return; // what the operator must see until the bound key is back
+    if (state == PeerState::online) {
+        mismatched_.erase(*uid); // authenticated contact with the bound key (§9.3)
+    } else if (mismatched_.contains(*uid)) {
+        state = PeerState::key_mismatch; // what the operator must see until the bound key is back
     }
+    auto& known = states_[*uid];
     if (known == state) {
         return;
     }
@@ -286,6 +289,9 @@ void PeerService::learn(const p2p::RawKey& key, const p2p::Hello& hello, const s
             warn_once(z85, "peers: " + hello.peer_uid.str() + " (" + hello.display_name +
                                ") answered with another key, fingerprint " + p2p::fingerprint_of(key) +
                                "; revoke it and pair again if it really changed");
+            if (mismatched_.size() < max_discovered) {
+                mismatched_.insert(stored->uid);
+            }
             if (states_[stored->uid] != PeerState::online) {
                 states_[stored->uid] = PeerState::key_mismatch;
                 listeners_.notify(complete(*stored));
@@ -305,8 +311,9 @@ void PeerService::learn(const p2p::RawKey& key, const p2p::Hello& hello, const s
         if (auto saved = repository_.put(record); !saved) {
             spdlog::warn("peers: cannot store what {} said: {}", record.uid.str(), saved.error().message);
         }
+        mismatched_.erase(record.uid); // §9.3: contact with the bound key clears it
         if (states_[record.uid] == PeerState::key_mismatch) {
-            states_[record.uid] = PeerState::online; // §9.3: contact with the bound key clears it
+            states_[record.uid] = PeerState::online;
         }
         network_->dial(key, endpoint);
         listeners_.notify(complete(record));

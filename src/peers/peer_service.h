@@ -104,6 +104,9 @@ private:
     /// The rocd version each remote peer's latest hello said.
     std::map<Uid, std::string> versions_;
     std::set<Uid> pairing_;
+    /// Stored peers whose uid answered with another key since they were
+    /// last online with theirs: key_mismatch once they are not (§9.3).
+    std::set<Uid> mismatched_;
     /// Keys already warned about (bounded like the rest).
     std::set<std::string> warned_;
 };

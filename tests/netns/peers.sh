@@ -4,8 +4,10 @@
 # listens for peers on its host's address and serves its API on its own
 # loopback. Checks what loopback tests cannot: a static peer dialed across
 # hosts, the dial-back to the address a connection comes from, pairing
-# through each host's API, a cut link seen as offline and the peer back
-# online once the link returns, and the trust across a restart.
+# through each host's API, the other's ports mirrored, a cut link seen as
+# offline and the peer back online once the link returns, the trust across
+# a restart, kill -9 of a peer, and a peer whose key file was replaced
+# shown as key_mismatch, never trusted again by itself.
 #
 #   tests/netns/peers.sh ROCD_BIN        (root; exits non-zero on failure)
 #
@@ -34,7 +36,7 @@ trap cleanup EXIT
 
 fail() {
   echo "netns peers: FAIL: $*" >&2
-  for h in h1 h2; do echo "--- rocd on $h" >&2; tail -20 "$work/$h.log" >&2 || true; done
+  for h in h1 h2; do echo "--- rocd on $h" >&2; grep -v " http " "$work/$h.log" | tail -25 >&2 || true; done
   exit 1
 }
 
@@ -70,7 +72,9 @@ start() { # host [config]
   local n=${h#h}
   local args=(--driver mock --listen 127.0.0.1:4040 --p2p-listen "10.77.0.$n:4041" --state-dir "$work/$h")
   [ -z "${2:-}" ] || { printf '%s' "$2" >"$work/$h.yaml"; args+=(--config "$work/$h.yaml"); }
-  in_host "$h" "$rocd" "${args[@]}" >>"$work/$h.log" 2>&1 &
+  # Not through in_host: a backgrounded function is a subshell, and $!
+  # would be that shell, not rocd (ip netns exec execs its command).
+  ip netns exec "rocd-$h" "$rocd" "${args[@]}" >>"$work/$h.log" 2>&1 &
   pids+=($!)
   eval "pid_$h=$!"
   for _ in $(seq 100); do
@@ -79,9 +83,12 @@ start() { # host [config]
   done
   fail "rocd on $h did not start"
 }
-stop() { # host
+stop() { # host [signal]
   local pid_var="pid_$1"
-  kill "${!pid_var}" && wait "${!pid_var}" || true
+  kill "-${2:-TERM}" "${!pid_var}"
+  wait "${!pid_var}" || true
+  # Its API must be gone, or the next start would talk to this one.
+  ! api "$1" GET /status >/dev/null 2>&1 || fail "rocd on $1 still answers after kill -${2:-TERM}"
 }
 # Waits (10 s at most) until peer UID on HOST has FIELD = VALUE.
 until_peer() {
@@ -130,5 +137,28 @@ start h1
 until_peer h1 "$h2_uid" trust trusted
 until_peer h1 "$h2_uid" state online
 until_peer h2 "$h1_uid" state online
+
+echo "netns peers: h1 mirrors h2's ports"
+h2_ports=$(api h2 GET /peers/self/ports | python3 -c "import json,sys; print(sorted(p['port_uid'] for p in json.load(sys.stdin)))")
+for _ in $(seq 100); do
+  mirrored=$(api h1 GET "/peers/$h2_uid/ports" | python3 -c "import json,sys; print(sorted(p['port_uid'] for p in json.load(sys.stdin)))")
+  [ "$mirrored" = "$h2_ports" ] && break
+  sleep 0.1
+done
+[ "$mirrored" = "$h2_ports" ] || fail "h1's mirror of h2's ports: $mirrored, h2 has $h2_ports"
+
+echo "netns peers: kill -9 h2: offline on h1, then online again after its restart"
+stop h2 KILL
+until_peer h1 "$h2_uid" state offline
+start h2
+until_peer h1 "$h2_uid" state online
+
+echo "netns peers: h2's key file replaced: h1 shows key_mismatch and keeps the old key"
+stop h2
+rm "$work/h2/p2p-key"
+start h2
+until_peer h1 "$h2_uid" state key_mismatch
+[ "$(api h1 GET "/peers/$h2_uid" | field public_key)" = "$h2_key" ] || fail "h1 rebound h2's uid to the new key"
+until_peer h1 "$h2_uid" trust trusted
 
 echo "netns peers: passed"
