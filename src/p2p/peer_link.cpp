@@ -17,7 +17,7 @@ PeerLink::PeerLink(boost::asio::io_context& io, zmq::context_t& context, const I
                 }
                 on_one_way(m);
             }),
-      timer_(io) {
+      timer_(io), hello_retry_(io) {
     tick();
 }
 
@@ -68,6 +68,14 @@ void PeerLink::say_hello() {
                           if (reply.error().code == ErrorCode::unsupported_version) {
                               heard();
                               set_state(PeerState::incompatible);
+                          } else if (reply.error().code == ErrorCode::unavailable) {
+                              hello_retry_.expires_after(hello_backoff_);
+                              hello_backoff_ = std::min(2 * hello_backoff_, options_.ping_interval);
+                              hello_retry_.async_wait([this, alive](const boost::system::error_code& ec) {
+                                  if (!ec && alive.lock() && !version_ && state_ != PeerState::incompatible) {
+                                      say_hello();
+                                  }
+                              });
                           }
                           return; // not connected yet, or silent: the next tick says hello again
                       }
@@ -79,6 +87,7 @@ void PeerLink::say_hello() {
                       }
                       hello_ = std::move(*hello);
                       version_ = version;
+                      hello_backoff_ = std::chrono::milliseconds(50);
                       heard();
                       ping();
                   });

@@ -64,6 +64,11 @@ private:
     OnState on_state_;
     Link link_;
     boost::asio::steady_timer timer_;
+    // While no connection is up, hello is retried sooner than the ping
+    // interval, so that a peer is online within a few handshakes of being
+    // reachable rather than a second later.
+    boost::asio::steady_timer hello_retry_;
+    std::chrono::milliseconds hello_backoff_ {50}; // doubles up to the ping interval
     PeerState state_ = PeerState::offline;
     bool hello_pending_ = false;
     bool ping_pending_ = false;
