@@ -130,31 +130,20 @@ void Pairings::start(const Uid& peer_uid, Done<Pairing> done) {
     pairing.nonce_a = p2p::random_nonce();
     nlohmann::json body = id_body(pairing_id);
     body["commitment"] = p2p::commitment_of(pairing.nonce_a);
-    link->request(
-        "pair_request", std::move(body), options_.request_timeout,
-        [this, peer_uid, pairing_id, done, alive = std::weak_ptr<bool>(alive_)](p2p::Link::Reply reply) {
-            if (!alive.lock()) {
-                return;
-            }
-            auto it = open_.find(peer_uid);
-            if (it == open_.end() || it->second.view.pairing_id != pairing_id) {
-                return done(fail(Errc::conflict, "the pairing was cancelled", "peer"));
-            }
-            if (!reply) {
-                close(peer_uid);
-                return done(tl::unexpected(remote_error("the peer refused to pair", reply.error())));
-            }
-            auto nonce_b = p2p::nonce_of_hex(reply->body.value("nonce_b", std::string()));
+    ask(peer_uid, "pair_request", std::move(body), done,
+        [this, peer_uid, done](Open& pairing, const p2p::Message& reply) {
+            auto nonce_b = p2p::nonce_of_hex(reply.body.value("nonce_b", std::string()));
             if (!nonce_b) {
                 close(peer_uid);
                 return done(fail(Errc::internal, "the peer's pair_request_reply has no valid nonce_b"));
             }
-            it->second.nonce_b = *nonce_b;
+            pairing.nonce_b = *nonce_b;
             reveal(peer_uid, done);
         });
 }
 
-void Pairings::reveal(const Uid& peer_uid, Done<Pairing> done) {
+void Pairings::ask(const Uid& peer_uid, const char* type, nlohmann::json body, Done<Pairing> done,
+                   std::function<void(Open&, const p2p::Message&)> then) {
     Open& pairing = open_.at(peer_uid);
     p2p::Link* link = network_.requester(pairing.key);
     if (link == nullptr) {
@@ -162,24 +151,32 @@ void Pairings::reveal(const Uid& peer_uid, Done<Pairing> done) {
         return done(
             fail(Errc::unavailable, "peer " + peer_uid.str() + " went offline while pairing", "peer"));
     }
-    nlohmann::json body = id_body(pairing.view.pairing_id);
-    body["nonce_a"] = to_hex(pairing.nonce_a);
     const Uid pairing_id = pairing.view.pairing_id;
-    link->request(
-        "pair_reveal", std::move(body), options_.request_timeout,
-        [this, peer_uid, pairing_id, done, alive = std::weak_ptr<bool>(alive_)](p2p::Link::Reply reply) {
-            if (!alive.lock()) {
-                return;
-            }
-            auto it = open_.find(peer_uid);
-            if (it == open_.end() || it->second.view.pairing_id != pairing_id) {
-                return done(fail(Errc::conflict, "the pairing was cancelled", "peer"));
-            }
-            if (!reply) {
-                close(peer_uid);
-                return done(tl::unexpected(remote_error("the peer refused to pair", reply.error())));
-            }
-            Open& pairing = it->second;
+    link->request(type, std::move(body), options_.request_timeout,
+                  [this, peer_uid, pairing_id, done, then = std::move(then),
+                   alive = std::weak_ptr<bool>(alive_)](p2p::Link::Reply reply) {
+                      if (!alive.lock()) {
+                          return;
+                      }
+                      auto it = open_.find(peer_uid);
+                      if (it == open_.end() || it->second.view.pairing_id != pairing_id) {
+                          return done(fail(Errc::conflict, "the pairing was cancelled", "peer"));
+                      }
+                      if (!reply) {
+                          close(peer_uid);
+                          return done(
+                              tl::unexpected(remote_error("the peer refused to pair", reply.error())));
+                      }
+                      then(it->second, *reply);
+                  });
+}
+
+void Pairings::reveal(const Uid& peer_uid, Done<Pairing> done) {
+    const Open& open = open_.at(peer_uid);
+    nlohmann::json body = id_body(open.view.pairing_id);
+    body["nonce_a"] = to_hex(open.nonce_a);
+    ask(peer_uid, "pair_reveal", std::move(body), done,
+        [this, peer_uid, done](Open& pairing, const p2p::Message&) {
             pairing.revealed = true;
             pairing.view.code =
                 p2p::pairing_code(self_.public_key(), pairing.key, pairing.nonce_a, pairing.nonce_b);

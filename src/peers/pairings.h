@@ -86,6 +86,10 @@ private:
     void on_reveal(const p2p::Inbound& in, const Uid& pairing_id);
     Open* find(const p2p::RawKey& key, const Uid& pairing_id);
     void reveal(const Uid& peer, Done<Pairing> done);
+    /// A's request of the open pairing with `peer`; `then` gets its reply
+    /// while the pairing is still open. A refusal or silence ends it.
+    void ask(const Uid& peer, const char* type, nlohmann::json body, Done<Pairing> done,
+             std::function<void(Open&, const p2p::Message&)> then);
 
     boost::asio::io_context& io_;
     PeerService& peers_;

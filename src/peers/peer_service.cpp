@@ -173,6 +173,24 @@ void PeerService::set_pairing(const Uid& uid, bool open) {
     }
 }
 
+Result<store::PeerRecord> PeerService::store_as(const Peer& peer, PeerTrust trust) {
+    store::PeerRecord record {peer};
+    record.key->fingerprint.clear(); // derived, not stored
+    record.trust = trust;
+    record.state.reset();
+    record.daemon_version.reset();
+    auto stored = repository_.put(record);
+    if (!stored) {
+        return tl::unexpected(stored.error());
+    }
+    // Stored now: no longer discovered (memory) nor pairing.
+    if (discovered_.erase(peer.uid) > 0) {
+        std::erase(discovered_order_, peer.uid);
+    }
+    pairing_.erase(peer.uid);
+    return stored;
+}
+
 Result<Peer> PeerService::trust(const Uid& uid) {
     auto peer = get(PeerRef::of(uid));
     if (!peer) {
@@ -181,19 +199,10 @@ Result<Peer> PeerService::trust(const Uid& uid) {
     if (peer->is_self || !peer->key) {
         return fail(Errc::invalid_argument, "peer " + uid.str() + " has no key to trust", "peer");
     }
-    store::PeerRecord record {*peer};
-    record.key->fingerprint.clear();
-    record.trust = PeerTrust::trusted;
-    record.state.reset();
-    record.daemon_version.reset();
-    auto stored = repository_.put(record);
+    auto stored = store_as(*peer, PeerTrust::trusted);
     if (!stored) {
         return tl::unexpected(stored.error());
     }
-    if (discovered_.erase(uid) > 0) {
-        std::erase(discovered_order_, uid);
-    }
-    pairing_.erase(uid);
     spdlog::info("peer {} ({}) trusted, key fingerprint {}", uid.str(), stored->display_name,
                  fingerprint_of_z85(stored->key->public_key));
     const Peer trusted = complete(*stored);
@@ -212,19 +221,10 @@ Result<Peer> PeerService::revoke(const PeerRef& ref) {
     if (!peer->key) {
         return fail(Errc::conflict, "peer " + ref.str() + " has no known key to revoke", "peer");
     }
-    store::PeerRecord record {*peer};
-    record.key->fingerprint.clear();
-    record.trust = PeerTrust::revoked;
-    record.state.reset();
-    record.daemon_version.reset();
-    auto stored = repository_.put(record);
+    auto stored = store_as(*peer, PeerTrust::revoked);
     if (!stored) {
         return tl::unexpected(stored.error());
     }
-    if (discovered_.erase(peer->uid) > 0) {
-        std::erase(discovered_order_, peer->uid);
-    }
-    pairing_.erase(peer->uid);
     if (auto key = p2p::key_of_z85(stored->key->public_key); key && network_ != nullptr) {
         network_->hang_up(*key);
     }

@@ -90,6 +90,8 @@ private:
     void learn(const p2p::RawKey& key, const p2p::Hello& hello, const std::string& address);
     std::optional<Uid> uid_of(const std::string& public_key);
     void discovered(Peer peer);
+    /// Stores a known peer with a key as trusted or revoked.
+    Result<store::PeerRecord> store_as(const Peer& peer, PeerTrust trust);
     void warn_once(const std::string& public_key, const std::string& message);
 
     store::PeerRepository& repository_;
