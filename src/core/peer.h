@@ -49,6 +49,8 @@ struct Peer {
     std::optional<int> protocol_version {};
     /// The rocd version it runs, as its latest hello said (not stored).
     std::optional<std::string> daemon_version {};
+    /// Smoothed round trip of pings on this daemon's link to it (not stored).
+    std::optional<double> rtt_ms {};
 
     bool operator==(const Peer&) const = default;
 };

@@ -53,6 +53,13 @@ Peer PeerService::complete(Peer peer) const {
     if (auto version = versions_.find(peer.uid); version != versions_.end()) {
         peer.daemon_version = version->second;
     }
+    if (network_ != nullptr && peer.key && peer.state == PeerState::online) {
+        if (auto key = p2p::key_of_z85(peer.key->public_key)) {
+            if (const auto* link = network_->link(*key)) {
+                peer.rtt_ms = link->rtt_ms();
+            }
+        }
+    }
     return peer;
 }
 

@@ -11,9 +11,10 @@ namespace {
 
 using nlohmann::json;
 
-const std::vector<Column> peer_columns {
-    {"UID", "/peer_uid"}, {"NAME", "/display_name"}, {"SELF", "/is_self"},           {"TRUST", "/trust"},
-    {"STATE", "/state"},  {"VERSION", "/version"},   {"FINGERPRINT", "/fingerprint"}};
+const std::vector<Column> peer_columns {{"UID", "/peer_uid"},    {"NAME", "/display_name"},
+                                        {"SELF", "/is_self"},    {"TRUST", "/trust"},
+                                        {"STATE", "/state"},     {"RTT MS", "/rtt_ms"},
+                                        {"VERSION", "/version"}, {"FINGERPRINT", "/fingerprint"}};
 
 json body_of(Reply r) {
     return r.body;

@@ -35,6 +35,9 @@ nlohmann::json peer_json(const Peer& peer) {
     if (peer.protocol_version) {
         json["protocol_version"] = *peer.protocol_version;
     }
+    if (peer.rtt_ms) {
+        json["rtt_ms"] = *peer.rtt_ms;
+    }
     return json;
 }
 

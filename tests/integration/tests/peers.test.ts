@@ -126,6 +126,9 @@ describe("peers", () => {
       a = await startDaemon({ stateDir: stateA.path });
       const again = await until(a, bSelf.peer_uid, (p) => p?.trust === "trusted" && p?.state === "online", "B back");
       assert.equal(again.public_key, bSelf.public_key);
+      // Trusted: its pings are answered, and their round trip shown.
+      const timed = await until(a, bSelf.peer_uid, (p) => typeof (p as { rtt_ms?: number })?.rtt_ms === "number", "rtt");
+      assert.ok((timed as { rtt_ms?: number }).rtt_ms! >= 0);
 
       // B revokes A: stored as revoked, and A's key can no longer connect
       // to B (ZAP refuses it; libzmq cannot close a connection already up,

@@ -114,9 +114,9 @@ describe("rocctl", () => {
   it("peers and peer: the table, --json = the API, --rename changes the display name", async () => {
     const peer = (await d.client.GET("/peers/{peer}", self)).data!;
     const table = ok(await ctl("peers"));
-    assert.deepEqual(table.split("\n")[0]!.split(/ {2,}/), ["UID", "NAME", "SELF", "TRUST", "STATE", "VERSION", "FINGERPRINT"]);
+    assert.deepEqual(table.split("\n")[0]!.split(/ {2,}/), ["UID", "NAME", "SELF", "TRUST", "STATE", "RTT MS", "VERSION", "FINGERPRINT"]);
     // This daemon has no trust or state (remote peers do: peers.test.ts).
-    assert.deepEqual(row(table, peer.peer_uid), [peer.peer_uid, peer.display_name, "true", "-", "-", peer.version, peer.fingerprint]);
+    assert.deepEqual(row(table, peer.peer_uid), [peer.peer_uid, peer.display_name, "true", "-", "-", "-", peer.version, peer.fingerprint]);
     assert.deepEqual(JSON.parse(ok(await ctl("--json", "peers"))), (await d.client.GET("/peers")).data);
 
     for (const args of [["peer"], ["peer", "self"], ["peer", peer.peer_uid]]) {

@@ -201,7 +201,7 @@ function checkPeerShape(peer: Peer): void {
   const keyed = peer.is_self ? ["fingerprint", "public_key", "version"] : ["trust", "state"];
   assert.deepEqual(
     Object.keys(peer)
-      .filter((k) => !["last_seen", "protocol_version", "version", "public_key", "fingerprint"].includes(k) || peer.is_self)
+      .filter((k) => !["last_seen", "protocol_version", "rtt_ms", "version", "public_key", "fingerprint"].includes(k) || peer.is_self)
       .sort(),
     [...keyed, "addresses", "display_name", "is_self", "peer_uid", "peer_uri"].sort(),
   );
