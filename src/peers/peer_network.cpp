@@ -82,23 +82,14 @@ void PeerNetwork::on_inbound(const p2p::Inbound& in) {
 bool PeerNetwork::may_refuse(const p2p::RawKey& key) {
     // Five refusals per key per second (§17.5), refilled one by one; the
     // state is bounded like every other of untrusted keys.
-    const auto now = std::chrono::steady_clock::now();
     auto it = refusals_.find(key);
     if (it == refusals_.end()) {
         if (refusals_.size() >= max_links) {
             refusals_.erase(refusals_.begin());
         }
-        it = refusals_.emplace(key, Budget {now, refusals_per_second}).first;
-    } else if (const auto earned = (now - it->second.refilled) / refusal_interval; earned > 0) {
-        it->second.left = static_cast<int>(
-            std::min<std::int64_t>(refusals_per_second, it->second.left + static_cast<std::int64_t>(earned)));
-        it->second.refilled += earned * refusal_interval;
+        it = refusals_.emplace(key, LogLimit(refusals_per_second, refusal_interval)).first;
     }
-    if (it->second.left == 0) {
-        return false;
-    }
-    --it->second.left;
-    return true;
+    return it->second.allow();
 }
 
 void PeerNetwork::dial(const p2p::RawKey& key, const std::string& endpoint) {

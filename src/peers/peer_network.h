@@ -17,6 +17,7 @@
 #include <zmq.hpp>
 
 #include "core/error.h"
+#include "core/log_limit.h"
 #include "core/peer.h"
 #include "p2p/identity.h"
 #include "p2p/listener.h"
@@ -100,12 +101,9 @@ private:
     std::unique_ptr<p2p::ZapHandler> zap_;
     std::unique_ptr<p2p::Listener> listener_;
     std::map<p2p::RawKey, Dialed> links_;
-    /// Per untrusted key: when the refusal budget was last refilled, and what is left.
-    struct Budget {
-        std::chrono::steady_clock::time_point refilled;
-        int left = 0;
-    };
-    std::map<p2p::RawKey, Budget> refusals_;
+    /// Per untrusted key, the refusals it may still cause (the same token
+    /// bucket that rations log lines).
+    std::map<p2p::RawKey, LogLimit> refusals_;
 };
 
 } // namespace rocd::peers

@@ -47,13 +47,6 @@ public:
     /// followed, one offline or no longer trusted paused, a revoked one
     /// forgotten. `key`: its key (PeerService::key_of).
     void on_peer(const Peer& peer, const std::optional<p2p::RawKey>& key);
-    /// Subscribes to `peer`'s ports on the link to `key`, unless a
-    /// subscription is live or pending.
-    void follow(const Uid& peer, const p2p::RawKey& key);
-    /// The link went down, or the peer is no longer trusted: the data stays
-    /// (marked stale) until it comes back; forget() drops it.
-    void pause(const Uid& peer);
-    void forget(const Uid& peer);
     /// A one-way message on the link to `peer`.
     void on_one_way(const Uid& peer, const p2p::Message& message);
 
@@ -68,6 +61,13 @@ public:
     Listeners::Id add_listener(Listeners::Listener listener) { return listeners_.add(std::move(listener)); }
 
 private:
+    /// Subscribes to `peer`'s ports on the link to `key`, unless a
+    /// subscription is live or pending.
+    void follow(const Uid& peer, const p2p::RawKey& key);
+    /// The link went down, or the peer is no longer trusted: the data stays
+    /// (marked stale) until it comes back; forget() drops it.
+    void pause(const Uid& peer);
+    void forget(const Uid& peer);
     struct Entry {
         p2p::RawKey key {};
         MirroredPorts data;
