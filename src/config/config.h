@@ -46,6 +46,11 @@ struct Config {
     std::optional<ListenAddress> p2p_listen = ListenAddress {"0.0.0.0", 4041};
     /// Peers to dial at start (docs/p2p.md §16.2).
     std::vector<StaticPeer> peers;
+    /// Peers that prove the same secret trust each other (docs/p2p.md §11);
+    /// empty: no fleet.
+    std::string network_secret;
+    /// Trust every new key at its first hello (labs only).
+    bool trust_on_first_use = false;
     std::filesystem::path state_dir;
     /// 0: info, 1 (-v): debug, 2+ (-vv, -vvv): trace.
     int verbosity = 0;

@@ -102,8 +102,12 @@ Status ControlPlane::start_peer_protocol() {
     options.endpoint = "tcp://" + config_.p2p_listen->str();
     options.self_hello = [this] {
         auto self = peers_.get(PeerRef::self());
+        std::vector<std::string> capabilities {"ports"};
+        if (fleet_) {
+            capabilities.emplace_back(peers::Fleet::capability);
+        }
         return p2p::Hello {.versions = {},
-                           .capabilities = {},
+                           .capabilities = std::move(capabilities),
                            .peer_uid = peers_.self_uid(),
                            .display_name = self ? self->display_name : "",
                            .daemon_version = std::string(version),
@@ -117,17 +121,24 @@ Status ControlPlane::start_peer_protocol() {
     };
     events.on_link_state = [this](const p2p::RawKey& key, PeerState state) {
         peers_.on_link_state(key, state);
+        if (fleet_) {
+            fleet_->on_link_state(key, state);
+        }
     };
     events.on_message = [this](const p2p::Inbound& in) {
         if (in.message.type.starts_with("pair_") && pairings_) {
             return pairings_->on_message(in);
         }
+        if (in.message.type == "secret_proof" && fleet_) {
+            return fleet_->on_proof(in);
+        }
         if ((in.message.type == "subscribe" || in.message.type == "unsubscribe") && publisher_) {
             return publisher_->on_request(in);
         }
         if (p2p::kind_of(in.message.type) == p2p::MessageKind::request) {
-            // Spoken by the protocol, not by this rocd yet (fleet proofs,
-            // subscriptions, remote port operations).
+            // Spoken by the protocol, not by this rocd yet (remote port
+            // operations), or a capability it does not list (`fleet` without
+            // a network_secret).
             network_->listener().reply(
                 in, p2p::error_reply(in.message, p2p::ErrorCode::unavailable,
                                      "this rocd does not serve " + in.message.type + " yet"));
@@ -147,6 +158,16 @@ Status ControlPlane::start_peer_protocol() {
     }
     network_ = std::move(*network);
     pairings_ = std::make_unique<peers::Pairings>(io_, peers_, *network_, identity_);
+    if (!config_.network_secret.empty()) {
+        fleet_ = std::make_unique<peers::Fleet>(io_, peers_, *network_, identity_,
+                                                peers::Fleet::Options {.secret = config_.network_secret});
+        spdlog::info("peer protocol: network_secret set; peers that prove it are trusted");
+    }
+    if (config_.trust_on_first_use) {
+        spdlog::warn("peer protocol: trust_on_first_use is ON: every new key that says hello is trusted, "
+                     "with no person and no secret involved; use it in labs only");
+        peers_.set_trust_on_first_use(true);
+    }
     publisher_ = std::make_unique<peers::PortPublisher>(network_->listener(), [this] {
         nlohmann::json ports = nlohmann::json::array();
         for (const auto& port : ports_.list()) {

@@ -16,6 +16,7 @@
 #include "drivers/device_driver.h"
 #include "events/event_bus.h"
 #include "p2p/identity.h"
+#include "peers/fleet.h"
 #include "peers/pairings.h"
 #include "peers/peer_network.h"
 #include "peers/peer_service.h"
@@ -66,6 +67,7 @@ private:
     // Last: its callbacks use the services, so it goes first.
     std::unique_ptr<peers::PeerNetwork> network_;
     std::unique_ptr<peers::Pairings> pairings_;
+    std::unique_ptr<peers::Fleet> fleet_; // with a network_secret only
     std::unique_ptr<peers::PortPublisher> publisher_;
     std::unique_ptr<peers::PortMirror> mirror_;
 

@@ -53,6 +53,15 @@ const Hello* Listener::hello_of(const RawKey& key) const {
     return it == hellos_.end() ? nullptr : &it->second;
 }
 
+std::optional<std::string> Listener::nonce_sent_to(const RawKey& key,
+                                                   std::chrono::steady_clock::duration max_age) const {
+    auto it = sent_nonces_.find(key);
+    if (it == sent_nonces_.end() || std::chrono::steady_clock::now() - it->second.at > max_age) {
+        return std::nullopt;
+    }
+    return it->second.nonce;
+}
+
 bool Listener::send(const std::string& routing_id, const Message& message) {
     Frames out;
     out.emplace_back(routing_id.data(), routing_id.size());
@@ -140,6 +149,7 @@ void Listener::on_hello(const Inbound& in) {
     if (!hellos_.contains(in.key)) {
         if (hellos_.size() >= max_hellos) {
             hellos_.erase(hello_order_.front());
+            sent_nonces_.erase(hello_order_.front());
             hello_order_.pop_front();
         }
         hello_order_.push_back(in.key);
@@ -148,6 +158,7 @@ void Listener::on_hello(const Inbound& in) {
     Hello self = options_.self_hello();
     self.versions = options_.versions;
     self.nonce = fresh_nonce();
+    sent_nonces_.insert_or_assign(in.key, SentNonce {self.nonce, std::chrono::steady_clock::now()});
     answer.type = "hello_reply";
     answer.body = hello_body(self);
     answer.body["version"] = *agreed;

@@ -6,6 +6,7 @@
 // the request came on.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <deque>
 #include <functional>
@@ -68,6 +69,10 @@ public:
     std::uint16_t port() const { return port_; }
     /// The latest hello of a key since this listener started.
     const Hello* hello_of(const RawKey& key) const;
+    /// The nonce (hex) of the latest hello_reply to `key`, if it was sent
+    /// within `max_age` (a fleet proof must answer a fresh one, §11.2).
+    std::optional<std::string> nonce_sent_to(const RawKey& key,
+                                             std::chrono::steady_clock::duration max_age) const;
     /// Frames dropped or answered as malformed, and requests of unknown type.
     std::uint64_t malformed() const { return malformed_; }
     std::uint64_t unknown() const { return unknown_; }
@@ -86,6 +91,12 @@ private:
     ZmqChannel channel_;
     std::uint16_t port_ = 0;
     std::map<RawKey, Hello> hellos_;
+    struct SentNonce {
+        std::string nonce;
+        std::chrono::steady_clock::time_point at;
+    };
+    /// Kept for the keys of hellos_, and dropped with them.
+    std::map<RawKey, SentNonce> sent_nonces_;
     std::deque<RawKey> hello_order_;
     std::uint64_t malformed_ = 0;
     std::uint64_t unknown_ = 0;

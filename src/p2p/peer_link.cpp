@@ -59,7 +59,7 @@ void PeerLink::say_hello() {
     self.versions = options_.versions;
     self.nonce = fresh_nonce();
     link_.request("hello", hello_body(self), options_.offline_after,
-                  [this, alive = std::weak_ptr<bool>(alive_)](Link::Reply reply) {
+                  [this, nonce = self.nonce, alive = std::weak_ptr<bool>(alive_)](Link::Reply reply) {
                       if (!alive.lock()) {
                           return;
                       }
@@ -86,6 +86,7 @@ void PeerLink::say_hello() {
                           return;
                       }
                       hello_ = std::move(*hello);
+                      nonce_sent_ = nonce;
                       version_ = version;
                       hello_backoff_ = std::chrono::milliseconds(50);
                       heard();

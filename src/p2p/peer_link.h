@@ -43,6 +43,11 @@ public:
     PeerState state() const { return state_; }
     /// The peer's hello, once it answered ours.
     const std::optional<Hello>& hello() const { return hello_; }
+    /// The nonce of this daemon's hello that the peer answered (§11.1).
+    const std::string& nonce_sent() const { return nonce_sent_; }
+    /// Says hello again on a live link: a fresh pair of nonces (a fleet
+    /// proof whose nonce expired, §11.2).
+    void say_hello_again() { say_hello(); }
     /// The version agreed in the hello exchange.
     std::optional<int> version() const { return version_; }
     /// Smoothed round trip of pings (1/8 of each sample), once one came back.
@@ -73,6 +78,7 @@ private:
     bool hello_pending_ = false;
     bool ping_pending_ = false;
     std::optional<Hello> hello_;
+    std::string nonce_sent_;
     std::optional<int> version_;
     std::optional<double> rtt_ms_;
     std::optional<std::chrono::steady_clock::time_point> last_seen_;

@@ -146,4 +146,9 @@ const p2p::PeerLink* PeerNetwork::link(const p2p::RawKey& key) const {
     return it == links_.end() ? nullptr : it->second.link.get();
 }
 
+p2p::PeerLink* PeerNetwork::link(const p2p::RawKey& key) {
+    auto it = links_.find(key);
+    return it == links_.end() ? nullptr : it->second.link.get();
+}
+
 } // namespace rocd::peers

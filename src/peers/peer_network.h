@@ -74,6 +74,7 @@ public:
     void hang_up(const p2p::RawKey& key);
     /// The link to `key`, if this daemon dials it.
     const p2p::PeerLink* link(const p2p::RawKey& key) const;
+    p2p::PeerLink* link(const p2p::RawKey& key);
     /// Requests to `key` on this daemon's link, while it is online.
     p2p::Link* requester(const p2p::RawKey& key);
     /// Where `key` is dialed ("tcp://host:port"), "" if it is not.

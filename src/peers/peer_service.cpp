@@ -353,6 +353,12 @@ void PeerService::learn(const p2p::RawKey& key, const p2p::Hello& hello, const s
         network_->dial(key, endpoint); // §17.6: contact only makes rocd dial a key
     }
     listeners_.notify(complete(discovered_.at(hello.peer_uid)));
+    if (trust_on_first_use_) {
+        if (auto trusted = trust_without_pairing(key, "trust_on_first_use is on"); !trusted) {
+            spdlog::warn("peers: trust on first use of {}: {}", hello.peer_uid.str(),
+                         trusted.error().message);
+        }
+    }
 }
 
 void PeerService::discovered(Peer peer) {
@@ -396,6 +402,28 @@ Status PeerService::add_static(const std::string& address, const std::string& pu
     }
     network_->dial(*key, "tcp://" + address);
     return {};
+}
+
+Result<Peer> PeerService::trust_without_pairing(const p2p::RawKey& key, const std::string& why) {
+    const auto trust = trust_of(key);
+    const auto uid = peer_of(key);
+    if (!trust || !uid) {
+        return fail(Errc::not_found, "no known peer has key " + p2p::fingerprint_of(key), "peer");
+    }
+    if (*trust == PeerTrust::revoked) {
+        return fail(Errc::conflict, "peer " + uid->str() + " is revoked; only pairing trusts it again",
+                    "peer");
+    }
+    if (*trust == PeerTrust::trusted) {
+        return get(PeerRef::of(*uid));
+    }
+    if (auto stored = repository_.get(*uid);
+        stored && (!stored->key || stored->key->public_key != p2p::z85_of(key))) {
+        return fail(Errc::conflict, "peer " + uid->str() + " is bound to another key", "peer");
+    }
+    spdlog::warn("peers: trusting {} (key fingerprint {}) without pairing: {}", uid->str(),
+                 p2p::fingerprint_of(key), why);
+    return this->trust(*uid);
 }
 
 void PeerService::warn_once(const std::string& public_key, const std::string& message) {

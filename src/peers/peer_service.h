@@ -70,6 +70,14 @@ public:
     /// A known remote peer with a key becomes trusted: stored, with what is
     /// known of it (pairing confirmed, §10).
     Result<Peer> trust(const Uid& uid);
+    /// The known peer of `key` becomes trusted with no person involved (a
+    /// fleet proof, §11; trust on first use): never a revoked key or uid,
+    /// nor a uid bound to another key (Errc::conflict), nor a key no peer
+    /// has (Errc::not_found). `why` goes to the log.
+    Result<Peer> trust_without_pairing(const p2p::RawKey& key, const std::string& why);
+    /// Trusts every new key at its first hello (labs only: anyone who can
+    /// reach the peer port is then trusted).
+    void set_trust_on_first_use(bool on) { trust_on_first_use_ = on; }
     /// A remote peer becomes revoked (stored; its key may no longer
     /// connect); this daemon stops dialing it. Errc::invalid_argument for
     /// this daemon, Errc::not_found for an unknown uid.
@@ -106,6 +114,7 @@ private:
     /// The rocd version each remote peer's latest hello said.
     std::map<Uid, std::string> versions_;
     std::set<Uid> pairing_;
+    bool trust_on_first_use_ = false;
     /// Stored peers whose uid answered with another key since they were
     /// last online with theirs: key_mismatch once they are not (§9.3).
     std::set<Uid> mismatched_;

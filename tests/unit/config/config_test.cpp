@@ -71,6 +71,8 @@ idle_timeout_ms: 2000
 event_heartbeat_ms: 250
 event_queue_limit: 16
 audio_priority: 0
+network_secret: "kH3vQ9xT2mW8rB5nL7cJ4pZ6yF1sD0aE"
+trust_on_first_use: true
 )");
     auto cfg = apply_config_file(path, Config {});
     ASSERT_TRUE(cfg) << cfg.error().message;
@@ -90,6 +92,8 @@ audio_priority: 0
     EXPECT_EQ(cfg->event_heartbeat.count(), 250);
     EXPECT_EQ(cfg->event_queue_limit, 16u);
     EXPECT_EQ(cfg->audio_priority, 0);
+    EXPECT_EQ(cfg->network_secret, "kH3vQ9xT2mW8rB5nL7cJ4pZ6yF1sD0aE");
+    EXPECT_TRUE(cfg->trust_on_first_use);
 }
 
 TEST_F(ConfigFile, keeps_base_values_for_absent_keys) {
@@ -136,6 +140,9 @@ TEST_F(ConfigFile, wrong_types_and_values_name_key_and_line) {
              Case {"state_dir: {a: 1}\n", "state_dir"},
              Case {"audio_priority: 100\n", "audio_priority"},
              Case {"audio_priority: -1\n", "audio_priority"},
+             Case {"network_secret: guessable-in-a-day\n", "network_secret"},
+             Case {"network_secret: [a, b]\n", "network_secret"},
+             Case {"trust_on_first_use: yes\n", "trust_on_first_use"},
          }) {
         auto cfg = apply_config_file(write(std::string("# rocd\n") + c.yaml), Config {});
         ASSERT_FALSE(cfg) << c.yaml;
