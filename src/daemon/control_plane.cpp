@@ -10,6 +10,7 @@
 #include "api/routes/docs.h"
 #include "api/routes/events.h"
 #include "api/routes/peers.h"
+#include "api/routes/port_requests.h"
 #include "api/routes/ports.h"
 #include "api/routes/streams.h"
 #include "core/version.h"
@@ -132,13 +133,19 @@ Status ControlPlane::start_peer_protocol() {
         if (in.message.type == "secret_proof" && fleet_) {
             return fleet_->on_proof(in);
         }
+        if (api::is_port_request(in.message.type)) {
+            return api::serve_port_request(ports_, in.message, [this, in](p2p::Message reply) {
+                if (network_) {
+                    network_->listener().reply(in, reply);
+                }
+            });
+        }
         if ((in.message.type == "subscribe" || in.message.type == "unsubscribe") && publisher_) {
             return publisher_->on_request(in);
         }
         if (p2p::kind_of(in.message.type) == p2p::MessageKind::request) {
-            // Spoken by the protocol, not by this rocd yet (remote port
-            // operations), or a capability it does not list (`fleet` without
-            // a network_secret).
+            // A capability this rocd does not list (`fleet` without a
+            // network_secret).
             network_->listener().reply(
                 in, p2p::error_reply(in.message, p2p::ErrorCode::unavailable,
                                      "this rocd does not serve " + in.message.type + " yet"));
@@ -179,6 +186,7 @@ Status ControlPlane::start_peer_protocol() {
         publisher_->publish(api::port_event_type(change), api::port_json(port));
     });
     mirror_ = std::make_unique<peers::PortMirror>(io_, *network_, api::parse_port);
+    remote_ports_ = std::make_unique<peers::RemotePorts>(io_, peers_, *network_, api::parse_port);
     wire_events(bus_, *mirror_);
     peers_.add_listener([this](const Peer& peer) { mirror_->on_peer(peer, peers_.key_of(peer.uid)); });
     config::ListenAddress bound = *config_.p2p_listen;
@@ -203,7 +211,7 @@ Status ControlPlane::start_peer_protocol() {
 Status ControlPlane::add_routes(api::Router& router, const std::filesystem::path& data_dir) {
     api::add_status_routes(router, info_);
     api::add_peer_routes(router, peers_, pairings_.get());
-    api::add_port_routes(router, peers_, ports_, mirror_.get());
+    api::add_port_routes(router, peers_, ports_, mirror_.get(), remote_ports_.get());
     api::add_stream_routes(router, streams_);
     api::add_event_routes(
         router, io_, bus_,

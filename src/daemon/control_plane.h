@@ -22,6 +22,7 @@
 #include "peers/peer_service.h"
 #include "peers/port_mirror.h"
 #include "peers/port_publisher.h"
+#include "peers/remote_ports.h"
 #include "ports/port_service.h"
 #include "store/store.h"
 #include "streams/stream_service.h"
@@ -70,6 +71,7 @@ private:
     std::unique_ptr<peers::Fleet> fleet_; // with a network_secret only
     std::unique_ptr<peers::PortPublisher> publisher_;
     std::unique_ptr<peers::PortMirror> mirror_;
+    std::unique_ptr<peers::RemotePorts> remote_ports_;
 
     Status start_peer_protocol();
 };
