@@ -101,6 +101,9 @@ void Listener::on_frames(Frames& frames) {
         return;
     }
     if (kind == MessageKind::request && in.message.type == "hello") {
+        if (options_.may_hello && !options_.may_hello(in.key)) {
+            return handler_(in);
+        }
         return on_hello(in);
     }
     const Hello* hello = hello_of(in.key);

@@ -51,6 +51,9 @@ public:
         /// Whether a key may ping (§9.2); if unset, any key that said hello
         /// may. A ping of any other key goes to the handler.
         std::function<bool(const RawKey&)> may_ping;
+        /// Whether a key may say hello; if unset, any key may. A hello of any
+        /// other key (revoked after it connected, §9.2) goes to the handler.
+        std::function<bool(const RawKey&)> may_hello;
         /// Told of every hello answered (the hello is kept before).
         std::function<void(const Inbound&, const Hello&)> on_hello;
     };

@@ -8,12 +8,10 @@ PeerLink::PeerLink(boost::asio::io_context& io, zmq::context_t& context, const I
     : options_(std::move(options)), on_state_(std::move(on_state)),
       link_(io, context, self, peer_key, endpoint,
             [this, on_one_way = std::move(on_one_way)](const Message& m) {
-                heard();
                 if (m.type == "bye") {
-                    // The peer stops or revoked us: offline now, not in 3 s (§8.3).
-                    hello_.reset();
-                    version_.reset();
-                    set_state(PeerState::offline);
+                    on_bye();
+                } else {
+                    heard();
                 }
                 on_one_way(m);
             }),
@@ -23,6 +21,13 @@ PeerLink::PeerLink(boost::asio::io_context& io, zmq::context_t& context, const I
 
 PeerLink::~PeerLink() {
     *alive_ = false;
+}
+
+void PeerLink::on_bye() {
+    // The peer stops or revoked us: offline now, not in 3 s (§8.3).
+    hello_.reset();
+    version_.reset();
+    set_state(PeerState::offline);
 }
 
 // Every ping interval: say hello until the peer answered it, then ping; and

@@ -55,6 +55,11 @@ public:
     /// When anything was last heard from the peer.
     std::optional<std::chrono::steady_clock::time_point> last_seen() const { return last_seen_; }
 
+    /// The peer said `bye` (§8.3), on this link or on a connection it made
+    /// to this daemon: offline now, pending requests failed, hello again
+    /// once it is back.
+    void on_bye();
+
     /// A request on the link, for the daemon's own messages (§12, §13).
     Link& link() { return link_; }
 

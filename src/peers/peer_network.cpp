@@ -38,6 +38,9 @@ PeerNetwork::start(boost::asio::io_context& io, const p2p::Identity& self, Optio
     listen.may_ping = [raw](const p2p::RawKey& key) {
         return raw->events_.trust_of(key) == PeerTrust::trusted;
     };
+    listen.may_hello = [raw](const p2p::RawKey& key) {
+        return raw->events_.trust_of(key) != PeerTrust::revoked;
+    };
     listen.subscriptions = [raw](const p2p::RawKey& key) {
         return raw->events_.subscriptions ? raw->events_.subscriptions(key) : nlohmann::json::object();
     };
@@ -58,6 +61,12 @@ PeerNetwork::PeerNetwork(boost::asio::io_context& io, const p2p::Identity& self,
     : io_(io), self_(self), options_(std::move(options)), events_(std::move(events)) {}
 
 PeerNetwork::~PeerNetwork() {
+    // Peers hear of the stop now rather than after 3 s of silence (§8.3).
+    for (auto& [key, dialed] : links_) {
+        if (dialed.link->state() == PeerState::online) {
+            dialed.link->link().say_bye("shutdown");
+        }
+    }
     // Links and the listener close their sockets before the context ends.
     links_.clear();
     listener_.reset();
@@ -65,6 +74,12 @@ PeerNetwork::~PeerNetwork() {
 }
 
 void PeerNetwork::on_inbound(const p2p::Inbound& in) {
+    if (in.message.type == "bye") {
+        // On the connection the peer dialed: our link to it learns it too.
+        if (auto it = links_.find(in.key); it != links_.end()) {
+            it->second.link->on_bye();
+        }
+    }
     const auto trust = events_.trust_of(in.key);
     if (trust == PeerTrust::trusted || (open_to_untrusted(in.message.type) && trust != PeerTrust::revoked)) {
         if (events_.on_message) {
@@ -124,8 +139,15 @@ void PeerNetwork::dial(const p2p::RawKey& key, const std::string& endpoint) {
     links_.insert_or_assign(key, Dialed {endpoint, std::move(peer)});
 }
 
-void PeerNetwork::hang_up(const p2p::RawKey& key) {
-    links_.erase(key);
+void PeerNetwork::hang_up(const p2p::RawKey& key, std::optional<std::string_view> bye) {
+    auto it = links_.find(key);
+    if (it == links_.end()) {
+        return;
+    }
+    if (bye && it->second.link->state() == PeerState::online) {
+        it->second.link->link().say_bye(*bye);
+    }
+    links_.erase(it);
 }
 
 p2p::Link* PeerNetwork::requester(const p2p::RawKey& key) {

@@ -70,8 +70,9 @@ public:
     /// (hello, pings, reconnection); a link to that key elsewhere is
     /// replaced, one to the same endpoint kept.
     void dial(const p2p::RawKey& key, const std::string& endpoint);
-    /// Closes the link to `key`, if any.
-    void hang_up(const p2p::RawKey& key);
+    /// Closes the link to `key`, if any, saying `bye` first if a reason is
+    /// given ("revoked"; §8.3).
+    void hang_up(const p2p::RawKey& key, std::optional<std::string_view> bye = std::nullopt);
     /// The link to `key`, if this daemon dials it.
     const p2p::PeerLink* link(const p2p::RawKey& key) const;
     p2p::PeerLink* link(const p2p::RawKey& key);

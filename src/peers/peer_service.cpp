@@ -233,7 +233,7 @@ Result<Peer> PeerService::revoke(const PeerRef& ref) {
         return tl::unexpected(stored.error());
     }
     if (auto key = p2p::key_of_z85(stored->key->public_key); key && network_ != nullptr) {
-        network_->hang_up(*key);
+        network_->hang_up(*key, "revoked");
     }
     states_.erase(peer->uid);
     mismatched_.erase(peer->uid);

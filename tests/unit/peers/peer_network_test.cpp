@@ -208,6 +208,33 @@ TEST_F(PeerNetworkTest, a_trusted_peer_mirrors_the_others_ports_and_follows_ever
     EXPECT_EQ(mirrored()->ports.size(), 1u);
 }
 
+class ByeTest : public PeerNetworkTest {
+protected:
+    // Silence would take a minute: only a bye can make a peer offline here.
+    ByeTest() { a.offline_after = b.offline_after = 60'000ms; }
+};
+
+TEST_F(ByeTest, a_peer_that_stops_says_bye_and_is_offline_at_once) {
+    connect();
+    b.network.reset();
+    run_until([&] { return state_is(a, b, PeerState::offline); }, 5000ms);
+    EXPECT_TRUE(state_is(a, b, PeerState::offline));
+}
+
+TEST_F(ByeTest, a_revoked_peer_is_told_and_is_not_answered_on_its_old_connection) {
+    connect();
+    ASSERT_TRUE(start_pairing());
+    run_until([&] { return trust(b, a) == PeerTrust::pairing; });
+    ASSERT_TRUE(confirm(a.pairings->get(b.store->self_uid())->code));
+    run_until([&] { return trust(a, b) == PeerTrust::trusted && state_is(a, b, PeerState::online); });
+    ASSERT_TRUE(b.service->revoke(PeerRef::of(a.store->self_uid())));
+    run_until([&] { return state_is(a, b, PeerState::offline); }, 5000ms);
+    EXPECT_TRUE(state_is(a, b, PeerState::offline)) << "B said bye";
+    // A says hello again on the connection it still has: B refuses it.
+    run_until([] { return false; }, 2500ms);
+    EXPECT_TRUE(state_is(a, b, PeerState::offline));
+}
+
 TEST(StaticPeers, a_key_that_is_not_z85_is_refused) {
     test::TempDir dir;
     auto store = store::Store::open(dir.path());

@@ -48,7 +48,7 @@ struct Node {
                 {}, capabilities, store->self_uid(), name, "0.1.0", network ? network->port() : 0, {}};
         };
         options.ping_interval = 100ms;
-        options.offline_after = 3000ms; // as the daemon's: pings refused once a second must do
+        options.offline_after = offline_after;
         PeerNetwork::Events events;
         events.trust_of = [this](const p2p::RawKey& key) { return service->trust_of(key); };
         events.on_hello = [this](const p2p::RawKey& key, const p2p::Hello& hello,
@@ -117,6 +117,8 @@ struct Node {
     std::string secret;
     std::chrono::milliseconds nonce_lifetime {30'000};
     bool trust_on_first_use = false;
+    /// As the daemon's: pings refused once a second must do.
+    std::chrono::milliseconds offline_after {3000};
 };
 
 class TwoNodes : public ::testing::Test {
