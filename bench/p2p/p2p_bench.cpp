@@ -89,7 +89,9 @@ struct Node {
         network = std::move(*started);
         publisher = std::make_unique<peers::PortPublisher>(network->listener(), [this] { return ports; });
         mirror = std::make_unique<peers::PortMirror>(io, *network, api::parse_port);
-        service->add_listener([this](const Peer& peer) { mirror->on_peer(peer, service->key_of(peer.uid)); });
+        service->add_listener([this](peers::PeerService::Change, const Peer& peer) {
+            mirror->on_peer(peer, service->key_of(peer.uid));
+        });
         service->attach(network.get(), {"127.0.0.1:" + std::to_string(network->port())});
     }
 

@@ -188,7 +188,9 @@ Status ControlPlane::start_peer_protocol() {
     mirror_ = std::make_unique<peers::PortMirror>(io_, *network_, api::parse_port);
     remote_ports_ = std::make_unique<peers::RemotePorts>(io_, peers_, *network_, api::parse_port);
     wire_events(bus_, *mirror_);
-    peers_.add_listener([this](const Peer& peer) { mirror_->on_peer(peer, peers_.key_of(peer.uid)); });
+    peers_.add_listener([this](peers::PeerService::Change, const Peer& peer) {
+        mirror_->on_peer(peer, peers_.key_of(peer.uid));
+    });
     config::ListenAddress bound = *config_.p2p_listen;
     bound.port = network_->port();
     spdlog::info("peer protocol on {} (key fingerprint {})", bound.str(), identity_.peer_key().fingerprint);

@@ -29,9 +29,13 @@ public:
     /// `self_key`: this daemon's peer-protocol key, shown on its own peer.
     PeerService(store::PeerRepository& repository, Uid self_uid, PeerKey self_key);
 
+    /// `added`: a peer first listed (discovered); `removed`: one no longer
+    /// listed (a discovered peer that made room for newer ones, §9.4);
+    /// anything else (trust, state, name, what its hello said) is `updated`.
+    enum class Change { added, updated, removed };
     /// Called after every change of a peer: committed for stored ones, made
     /// in memory for discovered ones (the daemon publishes it as an event).
-    using Listeners = ListenerList<Peer>;
+    using Listeners = ListenerList<Change, Peer>;
     Listeners::Id add_listener(Listeners::Listener listener) { return listeners_.add(std::move(listener)); }
     void remove_listener(Listeners::Id id) { listeners_.remove(id); }
 
@@ -97,7 +101,8 @@ private:
     /// What a hello says of a peer reached at `address` (host:port).
     void learn(const p2p::RawKey& key, const p2p::Hello& hello, const std::string& address);
     std::optional<Uid> uid_of(const std::string& public_key);
-    void discovered(Peer peer);
+    /// Keeps a discovered peer; true if it was not listed before.
+    bool discovered(Peer peer);
     /// Stores a known peer with a key as trusted or revoked.
     Result<store::PeerRecord> store_as(const Peer& peer, PeerTrust trust);
     void warn_once(const std::string& public_key, const std::string& message);

@@ -233,6 +233,7 @@ describe("peers", () => {
     const started: Daemon[] = [a];
     try {
       const aSelf = await self(a);
+      const events = await EventClient.subscribed(a, "?type=peer_added,peer_updated");
       const dialA = `peers:\n  - address: ${aSelf.addresses[0]}\n    public_key: "${aSelf.public_key}"\n`;
       const b = await startDaemon({ config: `${dialA}network_secret: "${secret}"\n` });
       started.push(b);
@@ -242,6 +243,12 @@ describe("peers", () => {
 
       await until(a, bSelf.peer_uid, (p) => p?.trust === "trusted" && p.state === "online", "B trusted on A");
       await until(b, aSelf.peer_uid, (p) => p?.trust === "trusted", "A trusted on B");
+      // On A's event stream: B added (discovered), then updated (trusted).
+      const added = await events.waitFor((m) => m.event === "peer_added" && JSON.parse(m.data).peer_uid === bSelf.peer_uid);
+      const trusted = await events.waitForData("peer_updated", (p) => p.peer_uid === bSelf.peer_uid && p.trust === "trusted");
+      assert.equal(JSON.parse(added.data).trust, "discovered");
+      assert.equal(trusted.trust, "trusted");
+      events.close();
       await until(a, cSelf.peer_uid, (p) => p?.state === "online", "C online on A");
       await sleep(1000);
       assert.equal((await peerOn(a, cSelf.peer_uid))!.trust, "discovered", "C proved another secret");

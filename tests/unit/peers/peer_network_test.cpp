@@ -34,7 +34,8 @@ TEST_F(PeerNetworkTest, a_dialed_peer_and_the_dialer_discover_each_other_and_sta
     // Untrusted both ways: their pings are refused, but answered, so the
     // links stay online (no flapping).
     int offline = 0;
-    a.service->add_listener([&](const Peer& peer) { offline += peer.state == PeerState::offline ? 1 : 0; });
+    a.service->add_listener(
+        [&](PeerService::Change, const Peer& peer) { offline += peer.state == PeerState::offline ? 1 : 0; });
     run_until([] { return false; }, 4000ms);
     EXPECT_EQ(offline, 0);
     EXPECT_TRUE(state_is(a, b, PeerState::online));

@@ -88,7 +88,9 @@ struct Node {
         service->set_trust_on_first_use(trust_on_first_use);
         publisher = std::make_unique<PortPublisher>(network->listener(), [this] { return ports; });
         mirror = std::make_unique<PortMirror>(io, *network, api::parse_port);
-        service->add_listener([this](const Peer& peer) { mirror->on_peer(peer, service->key_of(peer.uid)); });
+        service->add_listener([this](PeerService::Change, const Peer& peer) {
+            mirror->on_peer(peer, service->key_of(peer.uid));
+        });
         service->attach(network.get(), {"127.0.0.1:" + std::to_string(network->port())});
     }
 
