@@ -8,6 +8,10 @@ namespace rocd::p2p {
 
 namespace {
 
+/// What a `busy` answer asks the requester to wait: a request budget
+/// refills a token every few milliseconds.
+constexpr int busy_retry_after_ms = 100;
+
 std::string text(const zmq::message_t& m) {
     return std::string(static_cast<const char*>(m.data()), m.size());
 }
@@ -86,6 +90,21 @@ void Listener::on_frames(Frames& frames) {
     }
     const std::string routing_id = text(frames[0]);
     auto message = decode(text(frames[1]));
+    if (options_.admit) {
+        const auto admission =
+            options_.admit(*key, message ? std::optional<MessageKind>(kind_of(message->type)) : std::nullopt);
+        if (admission == Admission::drop) {
+            ++dropped_;
+            return;
+        }
+        if (admission == Admission::busy && message && kind_of(message->type) == MessageKind::request) {
+            ++busy_;
+            Message answer = error_reply(*message, ErrorCode::busy, "too many requests: slow down");
+            answer.body["retry_after_ms"] = busy_retry_after_ms;
+            send(routing_id, answer);
+            return;
+        }
+    }
     if (!message) {
         ++(message.error().code == ErrorCode::unknown_type ? unknown_ : malformed_);
         if (message.error().request_id) {

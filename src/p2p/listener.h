@@ -36,6 +36,15 @@ struct Inbound {
     std::string address;
 };
 
+/// What the daemon's budgets (docs/p2p.md §17.5) make of a message.
+enum class Admission {
+    pass,
+    /// Dropped unanswered, before anything else is done with it.
+    drop,
+    /// A request answered `busy` (a one-way message passes).
+    busy,
+};
+
 class Listener {
 public:
     using Handler = std::function<void(const Inbound&)>;
@@ -51,6 +60,9 @@ public:
         /// Whether a key may ping (§9.2); if unset, any key that said hello
         /// may. A ping of any other key goes to the handler.
         std::function<bool(const RawKey&)> may_ping;
+        /// Asked first of every frame of a key, with the kind of message it
+        /// holds (nullopt: not a message); if unset, everything passes.
+        std::function<Admission(const RawKey&, std::optional<MessageKind>)> admit;
         /// Whether a key may say hello; if unset, any key may. A hello of any
         /// other key (revoked after it connected, §9.2) goes to the handler.
         std::function<bool(const RawKey&)> may_hello;
@@ -79,6 +91,9 @@ public:
     /// Frames dropped or answered as malformed, and requests of unknown type.
     std::uint64_t malformed() const { return malformed_; }
     std::uint64_t unknown() const { return unknown_; }
+    /// Frames dropped, and requests answered `busy`, by `admit`.
+    std::uint64_t dropped() const { return dropped_; }
+    std::uint64_t busy() const { return busy_; }
 
     /// Hellos kept at most (§9.4: unauthenticated input keeps bounded state).
     static constexpr std::size_t max_hellos = 256;
@@ -103,6 +118,8 @@ private:
     std::deque<RawKey> hello_order_;
     std::uint64_t malformed_ = 0;
     std::uint64_t unknown_ = 0;
+    std::uint64_t dropped_ = 0;
+    std::uint64_t busy_ = 0;
 };
 
 } // namespace rocd::p2p

@@ -23,12 +23,15 @@
 #include "p2p/listener.h"
 #include "p2p/peer_link.h"
 #include "p2p/zap_handler.h"
+#include "peers/inbound_budget.h"
 
 namespace rocd::peers {
 
 class PeerNetwork {
 public:
     struct Options {
+        /// §17.5's budgets.
+        InboundBudget::Limits limits;
         /// "tcp://host:port" of the ROUTER; port 0 picks one.
         std::string endpoint;
         p2p::VersionRange versions;
@@ -65,6 +68,7 @@ public:
     /// The ROUTER's port.
     std::uint16_t port() const { return listener_->port(); }
     p2p::Listener& listener() { return *listener_; }
+    const InboundBudget& budget() const { return budget_; }
 
     /// Dials `key` at `endpoint` ("tcp://host:port") and keeps a link to it
     /// (hello, pings, reconnection); a link to that key elsewhere is
@@ -87,8 +91,10 @@ public:
 private:
     PeerNetwork(boost::asio::io_context& io, const p2p::Identity& self, Options options, Events events);
     void on_inbound(const p2p::Inbound& in);
-    /// §9.2: refusals to a key that may not send are rationed.
-    bool may_refuse(const p2p::RawKey& key);
+    /// §17.5's budgets for a frame of `key`.
+    p2p::Admission admit(const p2p::RawKey& key, std::optional<p2p::MessageKind> kind);
+    /// One line now and then says what went over budget.
+    void log_budget(const char* what);
 
     struct Dialed {
         std::string endpoint;
@@ -103,9 +109,8 @@ private:
     std::unique_ptr<p2p::ZapHandler> zap_;
     std::unique_ptr<p2p::Listener> listener_;
     std::map<p2p::RawKey, Dialed> links_;
-    /// Per untrusted key, the refusals it may still cause (the same token
-    /// bucket that rations log lines).
-    std::map<p2p::RawKey, LogLimit> refusals_;
+    InboundBudget budget_;
+    LogLimit budget_log_ {1, std::chrono::seconds(10)};
 };
 
 } // namespace rocd::peers

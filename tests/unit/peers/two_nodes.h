@@ -48,6 +48,7 @@ struct Node {
                 {}, capabilities, store->self_uid(), name, "0.1.0", network ? network->port() : 0, {}};
         };
         options.ping_interval = 100ms;
+        options.limits = limits;
         options.offline_after = offline_after;
         PeerNetwork::Events events;
         events.trust_of = [this](const p2p::RawKey& key) { return service->trust_of(key); };
@@ -119,6 +120,9 @@ struct Node {
     std::string secret;
     std::chrono::milliseconds nonce_lifetime {30'000};
     bool trust_on_first_use = false;
+    /// Ten pings a second here, not one: room for them in the budgets of
+    /// keys not trusted yet (the budgets have their own tests).
+    InboundBudget::Limits limits {.untrusted_per_key = 100, .untrusted_in_all = 1000};
     /// As the daemon's: pings refused once a second must do.
     std::chrono::milliseconds offline_after {3000};
 };
