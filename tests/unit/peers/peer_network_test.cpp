@@ -118,6 +118,33 @@ TEST_F(PeerNetworkTest, a_wrong_code_ends_the_pairing_on_both_sides_at_once) {
     EXPECT_EQ(a.store->peers().list()->size(), 1u) << "nothing stored";
 }
 
+TEST_F(PeerNetworkTest, when_both_start_at_once_the_lower_key_keeps_its_attempt) {
+    connect();
+    std::optional<Result<Pairing>> from_a, from_b;
+    a.pairings->start(b.store->self_uid(), [&](Result<Pairing> r) { from_a = std::move(r); });
+    b.pairings->start(a.store->self_uid(), [&](Result<Pairing> r) { from_b = std::move(r); });
+    run_until([&] { return from_a && from_b; });
+    ASSERT_TRUE(from_a && from_b);
+    const bool a_lower = a.identity->public_key() < b.identity->public_key();
+    Node& starter = a_lower ? a : b;
+    Node& responder = a_lower ? b : a;
+    auto& kept = a_lower ? *from_a : *from_b;
+    auto& dropped = a_lower ? *from_b : *from_a;
+    ASSERT_TRUE(kept) << kept.error().message;
+    ASSERT_FALSE(dropped);
+    EXPECT_EQ(dropped.error().code, Errc::conflict);
+    EXPECT_NE(dropped.error().message.find("confirm the code"), std::string::npos) << dropped.error().message;
+    auto incoming = responder.pairings->get(starter.store->self_uid());
+    ASSERT_TRUE(incoming);
+    EXPECT_FALSE(incoming->outgoing) << "the other side goes on as responder";
+    auto confirmed = test::await<Peer>(
+        io, [&](auto done) { responder.pairings->confirm(starter.store->self_uid(), kept->code, done); });
+    ASSERT_TRUE(confirmed) << confirmed.error().message;
+    run_until([&] { return trust(a, b) == PeerTrust::trusted && trust(b, a) == PeerTrust::trusted; });
+    EXPECT_EQ(trust(a, b), PeerTrust::trusted);
+    EXPECT_EQ(trust(b, a), PeerTrust::trusted);
+}
+
 class ShortPairingTest : public PeerNetworkTest {
 protected:
     ShortPairingTest() { a.window = 600ms; }
