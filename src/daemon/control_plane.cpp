@@ -156,6 +156,11 @@ Status ControlPlane::start_peer_protocol() {
             mirror_->on_one_way(*peer, message);
         }
     };
+    events.on_ping_reply = [this](const p2p::RawKey& key, const nlohmann::json& subscriptions) {
+        if (auto peer = peers_.peer_of(key); peer && mirror_) {
+            mirror_->on_subscriptions(*peer, subscriptions);
+        }
+    };
     events.subscriptions = [this](const p2p::RawKey& key) {
         return publisher_ ? publisher_->subscriptions_of(key) : nlohmann::json::object();
     };

@@ -132,6 +132,10 @@ void PeerLink::ping() {
                 std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - sent).count();
             rtt_ms_ = rtt_ms_ ? *rtt_ms_ + (sample - *rtt_ms_) / 8 : sample;
             heard();
+            if (auto it = reply->body.find("subscriptions");
+                options_.on_ping_reply && it != reply->body.end() && it->is_object()) {
+                options_.on_ping_reply(*it);
+            }
         });
 }
 

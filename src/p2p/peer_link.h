@@ -30,6 +30,9 @@ public:
         std::chrono::milliseconds ping_interval {1000};
         /// Silence after which the peer is offline (§8.2).
         std::chrono::milliseconds offline_after {3000};
+        /// Told what each ping_reply lists: the subscriptions the peer holds
+        /// for this daemon, topic → seq of the last delta sent (§8.1).
+        std::function<void(const nlohmann::json& subscriptions)> on_ping_reply;
     };
     /// Called on the control plane when the state changes (offline, online
     /// or incompatible; key_mismatch is the trust store's to say).

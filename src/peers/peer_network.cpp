@@ -142,6 +142,11 @@ void PeerNetwork::dial(const p2p::RawKey& key, const std::string& endpoint) {
     link.self_hello = options_.self_hello;
     link.ping_interval = options_.ping_interval;
     link.offline_after = options_.offline_after;
+    link.on_ping_reply = [this, key](const nlohmann::json& subscriptions) {
+        if (events_.on_ping_reply) {
+            events_.on_ping_reply(key, subscriptions);
+        }
+    };
     auto peer = std::make_unique<p2p::PeerLink>(
         io_, context_, self_, key, endpoint, std::move(link),
         [this, key](PeerState state) {

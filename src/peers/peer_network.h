@@ -58,6 +58,8 @@ public:
         std::function<void(const p2p::RawKey&, const p2p::Message&)> on_one_way;
         /// What a ping_reply lists of a key's subscriptions (§8.1).
         std::function<nlohmann::json(const p2p::RawKey&)> subscriptions;
+        /// What a dialed peer's ping_reply listed of ours.
+        std::function<void(const p2p::RawKey&, const nlohmann::json&)> on_ping_reply;
     };
 
     /// Binds the ROUTER; Errc::conflict if the address is in use.

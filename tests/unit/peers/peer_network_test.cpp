@@ -145,6 +145,37 @@ TEST_F(PeerNetworkTest, when_both_start_at_once_the_lower_key_keeps_its_attempt)
     EXPECT_EQ(trust(b, a), PeerTrust::trusted);
 }
 
+TEST_F(PeerNetworkTest, a_publisher_that_forgot_the_subscription_is_subscribed_to_again) {
+    const Uid b_uid = b.store->self_uid();
+    connect();
+    auto pairing = start_pairing();
+    ASSERT_TRUE(pairing) << pairing.error().message;
+    run_until([&] { return trust(b, a) == PeerTrust::pairing; });
+    ASSERT_TRUE(confirm(pairing->code));
+    auto mirrored = [&]() { return a.mirror->ports_of(b_uid); };
+    run_until([&] { return mirrored() != nullptr && !mirrored()->stale; });
+    ASSERT_TRUE(mirrored() != nullptr && !mirrored()->stale);
+
+    // B's publisher starts over (as after a restart quicker than the
+    // silence that makes B offline): no delta would ever reach A again.
+    b.publisher = std::make_unique<PortPublisher>(b.network->listener(), [&] { return b.ports; });
+    Port mic {*Uid::parse("jjjjjj-kkkkkk-llllll"), b_uid};
+    mic.driver = "mock";
+    mic.system_name = mic.display_name = "Microphone";
+    mic.channels = 1;
+    mic.rate = 48000;
+    mic.present = true;
+    b.ports = nlohmann::json::array({api::port_json(mic)});
+    // The next ping_reply does not list A's subscription: A subscribes again.
+    run_until([&] { return mirrored()->ports.size() == 1; });
+    ASSERT_EQ(mirrored()->ports.size(), 1u);
+    EXPECT_EQ(mirrored()->ports[0].display_name, "Microphone");
+    EXPECT_FALSE(mirrored()->stale);
+    b.publisher->publish("port_removed", api::port_json(mic));
+    run_until([&] { return mirrored()->ports.empty(); });
+    EXPECT_TRUE(mirrored()->ports.empty()) << "and follows again";
+}
+
 class ShortPairingTest : public PeerNetworkTest {
 protected:
     ShortPairingTest() { a.window = 600ms; }

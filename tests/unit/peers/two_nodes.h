@@ -74,6 +74,12 @@ struct Node {
                 mirror->on_one_way(*peer, message);
             }
         };
+        events.subscriptions = [this](const p2p::RawKey& key) { return publisher->subscriptions_of(key); };
+        events.on_ping_reply = [this](const p2p::RawKey& key, const nlohmann::json& subscriptions) {
+            if (auto peer = service->peer_of(key)) {
+                mirror->on_subscriptions(*peer, subscriptions);
+            }
+        };
         auto started = PeerNetwork::start(io, *identity, options, events);
         ASSERT_TRUE(started) << started.error().message;
         network = std::move(*started);
