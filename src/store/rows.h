@@ -1,6 +1,8 @@
 // Helpers shared by the repositories (internal to the store module).
 #pragma once
 
+#include <algorithm>
+#include <chrono>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -18,8 +20,15 @@ inline std::int64_t to_millis(Timestamp t) {
     return t.time_since_epoch().count();
 }
 
+/// A timestamp column. A value the system clock cannot hold (past the year
+/// 2262 in nanoseconds) was edited by hand; it is clamped so that converting
+/// it for display cannot overflow.
 inline Timestamp column_timestamp(const Statement& stmt, int column) {
-    return Timestamp(std::chrono::milliseconds(stmt.column_int(column)));
+    using std::chrono::milliseconds;
+    constexpr auto lowest = std::chrono::floor<milliseconds>(std::chrono::system_clock::time_point::min());
+    constexpr auto highest = std::chrono::floor<milliseconds>(std::chrono::system_clock::time_point::max());
+    const auto value = Timestamp(milliseconds(stmt.column_int(column)));
+    return std::clamp(value, lowest + milliseconds(1), highest);
 }
 
 /// A uid column; a malformed value means the file was edited by hand.

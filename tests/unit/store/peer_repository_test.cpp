@@ -169,5 +169,18 @@ TEST_F(PeerRepositoryTest, a_malformed_uid_in_the_file_is_reported_not_crashed_o
     EXPECT_THAT(peers.error().message, HasSubstr("NOT-A-UID"));
 }
 
+TEST_F(PeerRepositoryTest, timestamps_beyond_what_the_clock_holds_are_clamped_not_overflowed) {
+    ASSERT_TRUE(store().database().exec(
+        "INSERT INTO peers (uid, display_name, is_self, created_at, updated_at, last_seen) VALUES "
+        "('dddddd-eeeeee-ffffff', 'x', 0, -9223372036854775808, 9223372036854775807, 9223372036854775807)"));
+    auto peer = store().peers().get(*Uid::parse("dddddd-eeeeee-ffffff"));
+    ASSERT_TRUE(peer) << peer.error().message;
+    ASSERT_TRUE(peer->last_seen);
+    const std::chrono::system_clock::time_point created = peer->created_at;
+    EXPECT_EQ(*peer->last_seen, std::chrono::system_clock::time_point(peer->updated_at));
+    EXPECT_LT(created, *peer->last_seen);
+    EXPECT_GT(peer->updated_at, Timestamp(std::chrono::years(290)));
+}
+
 } // namespace
 } // namespace rocd::store
