@@ -71,6 +71,7 @@ idle_timeout_ms: 2000
 event_heartbeat_ms: 250
 event_queue_limit: 16
 audio_priority: 0
+discovery: static
 )");
     auto cfg = apply_config_file(path, Config {});
     ASSERT_TRUE(cfg) << cfg.error().message;
@@ -90,6 +91,18 @@ audio_priority: 0
     EXPECT_EQ(cfg->event_heartbeat.count(), 250);
     EXPECT_EQ(cfg->event_queue_limit, 16u);
     EXPECT_EQ(cfg->audio_priority, 0);
+    EXPECT_EQ(cfg->discovery, Discovery::static_peers);
+}
+
+TEST_F(ConfigFile, discovery_defaults_to_dns_sd_and_takes_three_values) {
+    EXPECT_EQ(Config {}.discovery, Discovery::dns_sd);
+    for (const auto& [text, want] :
+         {std::pair {"dns-sd", Discovery::dns_sd}, std::pair {"static", Discovery::static_peers},
+          std::pair {"off", Discovery::off}}) {
+        auto cfg = apply_config_file(write(std::string("discovery: ") + text + "\n"), Config {});
+        ASSERT_TRUE(cfg) << text;
+        EXPECT_EQ(cfg->discovery, want) << text;
+    }
 }
 
 TEST_F(ConfigFile, keeps_base_values_for_absent_keys) {
@@ -136,6 +149,8 @@ TEST_F(ConfigFile, wrong_types_and_values_name_key_and_line) {
              Case {"state_dir: {a: 1}\n", "state_dir"},
              Case {"audio_priority: 100\n", "audio_priority"},
              Case {"audio_priority: -1\n", "audio_priority"},
+             Case {"discovery: avahi\n", "discovery"},
+             Case {"discovery: [dns-sd]\n", "discovery"},
          }) {
         auto cfg = apply_config_file(write(std::string("# rocd\n") + c.yaml), Config {});
         ASSERT_FALSE(cfg) << c.yaml;
