@@ -154,8 +154,9 @@ struct DnsSd::Avahi {
             return;
         }
         AvahiStringList* txt = nullptr;
-        // avahi_string_list_add prepends and the wire form reverses, so the
-        // record keeps this order: txtvers first (RFC 6763 §6.7).
+        // avahi_string_list_add prepends, yet the record goes on the wire in
+        // the order of the calls (checked with a query of our own): txtvers
+        // leads it, as RFC 6763 §6.7 asks.
         for (const auto& string : txt_record(self.uid, self.public_key, self.versions)) {
             txt = avahi_string_list_add(txt, string.c_str());
         }
@@ -267,6 +268,8 @@ struct DnsSd::Avahi {
             strings.emplace_back(reinterpret_cast<const char*>(avahi_string_list_get_text(s)),
                                  avahi_string_list_get_size(s));
         }
+        // In the wire's order, so the first occurrence of a key is the one
+        // that counts (RFC 6763 §6.4).
         auto announced = parse_txt_record(strings);
         if (!announced) {
             spdlog::debug("discovery: ignoring DNS-SD service '{}': {}", service, announced.error().message);

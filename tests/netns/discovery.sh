@@ -26,7 +26,7 @@ if [ -z "${ROCD_NETNS_INNER:-}" ]; then
   exec env ROCD_NETNS_INNER=1 unshare -m -- "$0" "$rocd"
 fi
 mount -t tmpfs none /run/netns 2>/dev/null || { mkdir -p /run/netns && mount -t tmpfs none /run/netns; }
-for tool in dbus-daemon avahi-daemon avahi-browse; do
+for tool in dbus-daemon avahi-daemon avahi-browse avahi-publish; do
   command -v "$tool" >/dev/null || { echo "netns discovery: FAIL: $tool missing (scripts/install-deps)" >&2; exit 1; }
 done
 
@@ -48,7 +48,7 @@ fail() {
     echo "--- rocd on $h" >&2
     grep -v " http " "$work/$h.log" 2>/dev/null | tail -20 >&2 || true
     echo "--- avahi-daemon on $h" >&2
-    tail -8 "$work/$h-avahi.log" 2>/dev/null >&2 || true
+    tail -8 "$work/$h-avahi.log" >&2 2>/dev/null || true
   done
   exit 1
 }
@@ -108,12 +108,23 @@ EOF
 done
 
 # Runs a command of host H in its network namespace, with the host's own
-# /run. It execs all the way down (ip netns exec, unshare, sh), so $! of a
-# backgrounded call is the command itself.
+# /run.
 in_host() {
   local h=$1
   shift
   ip netns exec "rocd-d$h" unshare -m -- sh -c 'mount --bind "$0" /run && exec "$@"' "$work/$h/run" "$@"
+}
+# The same in the background, output appended to LOG; its PID in $started.
+# The `&` is on ip itself, never on a function (a backgrounded function is
+# a subshell, and $! would be that shell): ip, unshare and sh all exec, so
+# $! is the command's own PID.
+in_host_bg() { # host log command...
+  local h=$1 log=$2
+  shift 2
+  ip netns exec "rocd-d$h" unshare -m -- sh -c 'mount --bind "$0" /run && exec "$@"' "$work/$h/run" "$@" \
+    >>"$log" 2>&1 &
+  started=$!
+  pids+=("$started")
 }
 api() { # host method path
   in_host "$1" curl -s -m 2 -X "$2" "http://127.0.0.1:4040$3"
@@ -121,8 +132,7 @@ api() { # host method path
 field() { python3 -c "import json,sys; v=json.load(sys.stdin); print(v.get('$1', ''))"; }
 
 start_dbus() {
-  in_host "$1" dbus-daemon --config-file="$work/dbus.conf" --nofork --nopidfile >"$work/$1-dbus.log" 2>&1 &
-  pids+=($!)
+  in_host_bg "$1" "$work/$1-dbus.log" dbus-daemon --config-file="$work/dbus.conf" --nofork --nopidfile
   for _ in $(seq 50); do
     [ -S "$work/$1/run/dbus/system_bus_socket" ] && return 0
     sleep 0.1
@@ -130,10 +140,8 @@ start_dbus() {
   fail "dbus-daemon on $1 did not start"
 }
 start_avahi() {
-  in_host "$1" avahi-daemon --file="$work/$1-avahi.conf" --no-drop-root --no-chroot --no-rlimits \
-    >>"$work/$1-avahi.log" 2>&1 &
-  pids+=($!)
-  eval "avahi_$1=$!"
+  in_host_bg "$1" "$work/$1-avahi.log" avahi-daemon --file="$work/$1-avahi.conf" --no-drop-root --no-chroot \
+    --no-rlimits
   for _ in $(seq 50); do
     grep -q "Server startup complete" "$work/$1-avahi.log" 2>/dev/null && return 0
     sleep 0.1
@@ -143,12 +151,11 @@ start_avahi() {
 start() { # host discovery [config]
   local h=$1
   local n=${h#h}
-  local args=(--driver mock --listen 127.0.0.1:4040 --p2p-listen "10.77.2.$n:4041" --state-dir "$work/$h/state"
+  local args=(-v --driver mock --listen 127.0.0.1:4040 --p2p-listen "10.77.2.$n:4041" --state-dir "$work/$h/state"
     --discovery "$2")
   [ -z "${3:-}" ] || { printf '%s' "$3" >"$work/$h.yaml"; args+=(--config "$work/$h.yaml"); }
-  in_host "$h" "$rocd" "${args[@]}" >>"$work/$h.log" 2>&1 &
-  pids+=($!)
-  eval "pid_$h=$!"
+  in_host_bg "$h" "$work/$h.log" "$rocd" "${args[@]}"
+  eval "pid_$h=$started"
   for _ in $(seq 100); do
     api "$h" GET /status >/dev/null 2>&1 && return 0
     sleep 0.1
@@ -200,7 +207,14 @@ for h in "${hosts[@]}"; do
 done
 [ "$(grep -c "no avahi-daemon reachable" "$work/h3.log")" = 1 ] ||
   fail "h3 should say once that no avahi-daemon was reachable"
+# The three daemons share the machine's host name as display name, so all
+# but one publish under an alternative name: Avahi's probing takes a while.
+for _ in $(seq 50); do
+  grep -q "published on DNS-SD" "$work/h3.log" && break
+  sleep 0.1
+done
 grep -q "published on DNS-SD" "$work/h3.log" || fail "h3 did not publish once its avahi-daemon started"
+grep -q "is taken; publishing as" "$work/h1.log" "$work/h3.log" || fail "no daemon took an alternative name"
 
 echo "netns discovery: the TXT record on the wire (avahi-browse on h1)"
 browse=$(in_host h1 timeout 5 avahi-browse -rpt _rocd._tcp 2>/dev/null | grep '^=' || true)
@@ -210,6 +224,31 @@ line=$(grep "uid=$uid_h2" <<<"$browse" | head -1)
 [ -n "$line" ] || fail "avahi-browse on h1 does not see h2: $browse"
 for want in '"txtvers=1"' "\"uid=$uid_h2\"" '"v=1-1"' "\"pk=$h2_key\"" "\"fp=$h2_fp\"" ';10.77.2.2;4041;'; do
   grep -qF -- "$want" <<<"$line" || fail "h2's announcement lacks $want: $line"
+done
+
+echo "netns discovery: hostile announcements from h1 are ignored"
+# A wrong fingerprint, bytes that are not text, and a record whose first
+# uid is not the one bound to its key (only the first occurrence counts).
+in_host_bg h1 "$work/h1-publish.log" avahi-publish -s "bad fp" _rocd._tcp 4041 txtvers=1 \
+  uid=aaaaaa-aaaaaa-aaaaaa v=1-1 "pk=$h2_key" fp=0000:0000:0000:0000:0000:0000:0000:0000
+in_host_bg h1 "$work/h1-publish.log" avahi-publish -s "not text" _rocd._tcp 4041 txtvers=1 \
+  $'uid=\xff\xfe\x01' $'v=1-\xc0' $'pk=\x80' fp=
+in_host_bg h1 "$work/h1-publish.log" avahi-publish -s "two uids" _rocd._tcp 4041 txtvers=1 \
+  uid=cccccc-cccccc-cccccc "uid=$uid_h2" v=1-1 "pk=$h2_key" "fp=$h2_fp"
+for _ in $(seq 50); do
+  grep -q "ignoring DNS-SD service 'not text'" "$work/h3.log" &&
+    grep -q "ignoring DNS-SD service 'bad fp': fp is not the fingerprint of pk" "$work/h3.log" &&
+    grep -q "of $uid_h2 as cccccc-cccccc-cccccc; ignored" "$work/h3.log" && break
+  sleep 0.1
+done
+grep -q "ignoring DNS-SD service 'bad fp': fp is not the fingerprint of pk" "$work/h3.log" ||
+  fail "h3 did not refuse the announcement with a wrong fingerprint"
+grep -q "ignoring DNS-SD service 'not text'" "$work/h3.log" || fail "h3 did not refuse the garbled announcement"
+grep -q "of $uid_h2 as cccccc-cccccc-cccccc; ignored" "$work/h3.log" ||
+  fail "h3 did not ignore h2's key announced under another uid"
+for h in "${hosts[@]}"; do
+  [ "$(api "$h" GET /peers | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')" = 3 ] ||
+    fail "$h lists other than three peers after the hostile announcements: $(api "$h" GET /peers)"
 done
 
 echo "netns discovery: h2 stops cleanly; h1 and h3 carry on and see it offline"
