@@ -36,7 +36,11 @@ pids=()
 cleanup() {
   for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
   for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
-  for h in "${hosts[@]}"; do ip netns del "rocd-d$h" 2>/dev/null || true; done
+  # Anything still in a host's namespace (a child some step left) goes too.
+  for h in "${hosts[@]}"; do
+    for pid in $(ip netns pids "rocd-d$h" 2>/dev/null); do kill -KILL "$pid" 2>/dev/null || true; done
+    ip netns del "rocd-d$h" 2>/dev/null || true
+  done
   ip netns del rocd-dbr 2>/dev/null || true
   rm -rf "$work"
 }
