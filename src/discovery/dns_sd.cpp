@@ -179,12 +179,19 @@ struct DnsSd::Avahi {
     }
 
     void rename() {
-        char* alternative = avahi_alternative_service_name(name.c_str());
-        if (alternative != nullptr) {
-            spdlog::info("discovery: DNS-SD name '{}' is taken; publishing as '{}'", name, alternative);
-            name = alternative;
+        // The plain name first gives way to the distinct one, which then
+        // takes Avahi's alternatives if even that is taken.
+        std::string next = distinct_instance_name(self.display_name, self.uid);
+        if (name != instance_name(self.display_name)) {
+            char* alternative = avahi_alternative_service_name(name.c_str());
+            if (alternative == nullptr) {
+                return;
+            }
+            next = alternative;
             avahi_free(alternative);
         }
+        spdlog::info("discovery: DNS-SD name '{}' is taken; publishing as '{}'", name, next);
+        name = std::move(next);
     }
 
     static void on_group(AvahiEntryGroup* g, AvahiEntryGroupState state, void* self) {

@@ -146,6 +146,7 @@ start_dbus() {
 start_avahi() {
   in_host_bg "$1" "$work/$1-avahi.log" avahi-daemon --file="$work/$1-avahi.conf" --no-drop-root --no-chroot \
     --no-rlimits
+  eval "avahi_$1=$started"
   for _ in $(seq 50); do
     grep -q "Server startup complete" "$work/$1-avahi.log" 2>/dev/null && return 0
     sleep 0.1
@@ -254,6 +255,25 @@ for h in "${hosts[@]}"; do
   [ "$(api "$h" GET /peers | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')" = 3 ] ||
     fail "$h lists other than three peers after the hostile announcements: $(api "$h" GET /peers)"
 done
+
+echo "netns discovery: h3's avahi-daemon restarts; h3 says it once and publishes again"
+kill -TERM "$avahi_h3"
+wait "$avahi_h3" 2>/dev/null || true
+rm -f "$work/h3/run/avahi-daemon/"*
+: >"$work/h3-avahi.log"
+for _ in $(seq 50); do
+  [ "$(grep -c "no avahi-daemon reachable" "$work/h3.log")" = 2 ] && break
+  sleep 0.1
+done
+[ "$(grep -c "no avahi-daemon reachable" "$work/h3.log")" = 2 ] ||
+  fail "h3 should say once more that no avahi-daemon is reachable"
+start_avahi h3
+for _ in $(seq 80); do
+  [ "$(grep -c "published on DNS-SD" "$work/h3.log")" = 2 ] && break
+  sleep 0.1
+done
+[ "$(grep -c "published on DNS-SD" "$work/h3.log")" = 2 ] || fail "h3 did not publish again"
+api h3 GET /status >/dev/null || fail "rocd on h3 no longer answers"
 
 echo "netns discovery: h2 stops cleanly; h1 and h3 carry on and see it offline"
 stop h2
