@@ -65,6 +65,9 @@ struct Node {
     void start() {
         peers::PeerNetwork::Options options;
         options.endpoint = "tcp://127.0.0.1:0";
+        // Round trips back to back: thousands of requests a second, which
+        // the daemon's budget (200 per trusted key) would answer busy.
+        options.limits.trusted_requests_per_key = 1'000'000;
         options.self_hello = [this] {
             return p2p::Hello {{}, {}, store->self_uid(), "bench", "0.1.0", network ? network->port() : 0,
                                {}};
@@ -89,7 +92,9 @@ struct Node {
         network = std::move(*started);
         publisher = std::make_unique<peers::PortPublisher>(network->listener(), [this] { return ports; });
         mirror = std::make_unique<peers::PortMirror>(io, *network, api::parse_port);
-        service->add_listener([this](const Peer& peer) { mirror->on_peer(peer, service->key_of(peer.uid)); });
+        service->add_listener([this](peers::PeerService::Change, const Peer& peer) {
+            mirror->on_peer(peer, service->key_of(peer.uid));
+        });
         service->attach(network.get(), {"127.0.0.1:" + std::to_string(network->port())});
     }
 

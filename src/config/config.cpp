@@ -153,6 +153,17 @@ Result<Config> apply_config_text(std::string_view text, const std::filesystem::p
         };
     };
 
+    auto boolean = [](bool& out) {
+        return [&out](const YAML::Node& node) -> Status {
+            const std::string text = node.IsScalar() ? node.Scalar() : "";
+            if (text != "true" && text != "false") {
+                return fail(Errc::invalid_argument, "expected true or false");
+            }
+            out = text == "true";
+            return {};
+        };
+    };
+
     auto count = [&](std::size_t& out, std::int64_t min, std::int64_t max) {
         return [&out, integer, min, max](const YAML::Node& node) -> Status {
             auto value = integer(node, min, max);
@@ -200,6 +211,20 @@ Result<Config> apply_config_text(std::string_view text, const std::filesystem::p
              base.peers = std::move(*peers);
              return {};
          }},
+        {"network_secret",
+         [&](const YAML::Node& node) -> Status {
+             auto text = scalar_text(node);
+             if (!text) {
+                 return tl::unexpected(text.error());
+             }
+             auto secret = parse_network_secret(*text);
+             if (!secret) {
+                 return tl::unexpected(secret.error());
+             }
+             base.network_secret = std::move(*secret);
+             return {};
+         }},
+        {"trust_on_first_use", boolean(base.trust_on_first_use)},
         {"listen",
          [&](const YAML::Node& node) -> Status {
              auto text = scalar_text(node);
@@ -256,15 +281,7 @@ Result<Config> apply_config_text(std::string_view text, const std::filesystem::p
              }
              return {};
          }},
-        {"require_token",
-         [&](const YAML::Node& node) -> Status {
-             const std::string text = node.IsScalar() ? node.Scalar() : "";
-             if (text != "true" && text != "false") {
-                 return fail(Errc::invalid_argument, "expected true or false");
-             }
-             base.require_token = text == "true";
-             return {};
-         }},
+        {"require_token", boolean(base.require_token)},
         {"tls_cert", path_value(base.tls_cert)},
         {"tls_key", path_value(base.tls_key)},
         {"mock_fixture", path_value(base.mock_fixture)},

@@ -60,6 +60,11 @@ struct Config {
     /// Peers to dial at start (docs/p2p.md §16.2); ignored when discovery is off.
     std::vector<StaticPeer> peers;
     Discovery discovery = Discovery::dns_sd;
+    /// Peers that prove the same secret trust each other (docs/p2p.md §11);
+    /// empty: no fleet.
+    std::string network_secret;
+    /// Trust every new key at its first hello (labs only).
+    bool trust_on_first_use = false;
     std::filesystem::path state_dir;
     /// 0: info, 1 (-v): debug, 2+ (-vv, -vvv): trace.
     int verbosity = 0;

@@ -66,4 +66,15 @@ Result<std::vector<StaticPeer>> parse_static_peers(const YAML::Node& node) {
     return peers;
 }
 
+Result<std::string> parse_network_secret(std::string_view text) {
+    if (text.size() < min_network_secret_length) {
+        return fail(Errc::invalid_argument,
+                    "network_secret has " + std::to_string(text.size()) + " characters; it needs at least " +
+                        std::to_string(min_network_secret_length) +
+                        " (make one with: openssl rand -base64 32)",
+                    "network_secret");
+    }
+    return std::string(text);
+}
+
 } // namespace rocd::config

@@ -5,6 +5,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "config/peer_keys.h"
 #include "core/version.h"
 
 namespace rocd::daemon {
@@ -51,6 +52,8 @@ std::variant<Invocation, int> parse_command_line(int argc, char** argv) {
     bool repair_state = false;
     bool integrity_check = false;
     bool require_token = false;
+    std::optional<std::string> network_secret;
+    bool trust_on_first_use = false;
 
     app.add_option("--listen", listen,
                    "HTTP API address HOST:PORT (default 127.0.0.1:4040; port 0: any free port)");
@@ -59,6 +62,12 @@ std::variant<Invocation, int> parse_command_line(int argc, char** argv) {
     app.add_option("--discovery", discovery,
                    "how peers are found: dns-sd (Avahi, and the config's peers), static (the peers only) "
                    "or off (default dns-sd)");
+    app.add_option("--network-secret", network_secret,
+                   "peers proving this secret trust each other (32+ characters; other local users can read a "
+                   "command line: prefer network_secret in the --config file)");
+    app.add_flag("--trust-on-first-use", trust_on_first_use,
+                 "trust every new peer key at its first hello (labs only: anyone who reaches the peer port "
+                 "is trusted)");
     app.add_option("--driver", driver, "device driver: pipewire or mock");
     app.add_option("--state-dir", state_dir,
                    "state directory (default $XDG_STATE_HOME/rocd or ~/.local/state/rocd)");
@@ -120,6 +129,17 @@ std::variant<Invocation, int> parse_command_line(int argc, char** argv) {
             return 1;
         }
         cfg.discovery = *parsed;
+    }
+    if (network_secret) {
+        auto secret = config::parse_network_secret(*network_secret);
+        if (!secret) {
+            print_error("--network-secret: " + secret.error().message);
+            return 1;
+        }
+        cfg.network_secret = std::move(*secret);
+    }
+    if (trust_on_first_use) {
+        cfg.trust_on_first_use = true;
     }
     if (driver) {
         const auto& drivers = config::known_drivers();

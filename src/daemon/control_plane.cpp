@@ -10,6 +10,7 @@
 #include "api/routes/docs.h"
 #include "api/routes/events.h"
 #include "api/routes/peers.h"
+#include "api/routes/port_requests.h"
 #include "api/routes/ports.h"
 #include "api/routes/streams.h"
 #include "core/version.h"
@@ -102,8 +103,12 @@ Status ControlPlane::start_peer_protocol() {
     options.endpoint = "tcp://" + config_.p2p_listen->str();
     options.self_hello = [this] {
         auto self = peers_.get(PeerRef::self());
+        std::vector<std::string> capabilities {"ports"};
+        if (fleet_) {
+            capabilities.emplace_back(peers::Fleet::capability);
+        }
         return p2p::Hello {.versions = {},
-                           .capabilities = {},
+                           .capabilities = std::move(capabilities),
                            .peer_uid = peers_.self_uid(),
                            .display_name = self ? self->display_name : "",
                            .daemon_version = std::string(version),
@@ -117,17 +122,30 @@ Status ControlPlane::start_peer_protocol() {
     };
     events.on_link_state = [this](const p2p::RawKey& key, PeerState state) {
         peers_.on_link_state(key, state);
+        if (fleet_) {
+            fleet_->on_link_state(key, state);
+        }
     };
     events.on_message = [this](const p2p::Inbound& in) {
         if (in.message.type.starts_with("pair_") && pairings_) {
             return pairings_->on_message(in);
         }
+        if (in.message.type == "secret_proof" && fleet_) {
+            return fleet_->on_proof(in);
+        }
+        if (api::is_port_request(in.message.type)) {
+            return api::serve_port_request(ports_, in.message, [this, in](p2p::Message reply) {
+                if (network_) {
+                    network_->listener().reply(in, reply);
+                }
+            });
+        }
         if ((in.message.type == "subscribe" || in.message.type == "unsubscribe") && publisher_) {
             return publisher_->on_request(in);
         }
         if (p2p::kind_of(in.message.type) == p2p::MessageKind::request) {
-            // Spoken by the protocol, not by this rocd yet (fleet proofs,
-            // subscriptions, remote port operations).
+            // A capability this rocd does not list (`fleet` without a
+            // network_secret).
             network_->listener().reply(
                 in, p2p::error_reply(in.message, p2p::ErrorCode::unavailable,
                                      "this rocd does not serve " + in.message.type + " yet"));
@@ -136,6 +154,11 @@ Status ControlPlane::start_peer_protocol() {
     events.on_one_way = [this](const p2p::RawKey& key, const p2p::Message& message) {
         if (auto peer = peers_.peer_of(key); peer && mirror_) {
             mirror_->on_one_way(*peer, message);
+        }
+    };
+    events.on_ping_reply = [this](const p2p::RawKey& key, const nlohmann::json& subscriptions) {
+        if (auto peer = peers_.peer_of(key); peer && mirror_) {
+            mirror_->on_subscriptions(*peer, subscriptions);
         }
     };
     events.subscriptions = [this](const p2p::RawKey& key) {
@@ -147,6 +170,16 @@ Status ControlPlane::start_peer_protocol() {
     }
     network_ = std::move(*network);
     pairings_ = std::make_unique<peers::Pairings>(io_, peers_, *network_, identity_);
+    if (!config_.network_secret.empty()) {
+        fleet_ = std::make_unique<peers::Fleet>(io_, peers_, *network_, identity_,
+                                                peers::Fleet::Options {.secret = config_.network_secret});
+        spdlog::info("peer protocol: network_secret set; peers that prove it are trusted");
+    }
+    if (config_.trust_on_first_use) {
+        spdlog::warn("peer protocol: trust_on_first_use is ON: every new key that says hello is trusted, "
+                     "with no person and no secret involved; use it in labs only");
+        peers_.set_trust_on_first_use(true);
+    }
     publisher_ = std::make_unique<peers::PortPublisher>(network_->listener(), [this] {
         nlohmann::json ports = nlohmann::json::array();
         for (const auto& port : ports_.list()) {
@@ -158,8 +191,11 @@ Status ControlPlane::start_peer_protocol() {
         publisher_->publish(api::port_event_type(change), api::port_json(port));
     });
     mirror_ = std::make_unique<peers::PortMirror>(io_, *network_, api::parse_port);
+    remote_ports_ = std::make_unique<peers::RemotePorts>(io_, peers_, *network_, api::parse_port);
     wire_events(bus_, *mirror_);
-    peers_.add_listener([this](const Peer& peer) { mirror_->on_peer(peer, peers_.key_of(peer.uid)); });
+    peers_.add_listener([this](peers::PeerService::Change, const Peer& peer) {
+        mirror_->on_peer(peer, peers_.key_of(peer.uid));
+    });
     config::ListenAddress bound = *config_.p2p_listen;
     bound.port = network_->port();
     spdlog::info("peer protocol on {} (key fingerprint {})", bound.str(), identity_.peer_key().fingerprint);
@@ -206,7 +242,7 @@ void ControlPlane::start_dns_sd() {
 Status ControlPlane::add_routes(api::Router& router, const std::filesystem::path& data_dir) {
     api::add_status_routes(router, info_);
     api::add_peer_routes(router, peers_, pairings_.get());
-    api::add_port_routes(router, peers_, ports_, mirror_.get());
+    api::add_port_routes(router, peers_, ports_, mirror_.get(), remote_ports_.get());
     api::add_stream_routes(router, streams_);
     api::add_event_routes(
         router, io_, bus_,

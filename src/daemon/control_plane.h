@@ -17,12 +17,14 @@
 #include "drivers/device_driver.h"
 #include "events/event_bus.h"
 #include "p2p/identity.h"
+#include "peers/fleet.h"
 #include "peers/pairings.h"
 #include "peers/peer_network.h"
 #include "peers/peer_service.h"
 #include "peers/port_mirror.h"
 #include "peers/port_publisher.h"
 #include "peers/proposals.h"
+#include "peers/remote_ports.h"
 #include "ports/port_service.h"
 #include "store/store.h"
 #include "streams/stream_service.h"
@@ -68,8 +70,10 @@ private:
     // Last: its callbacks use the services, so it goes first.
     std::unique_ptr<peers::PeerNetwork> network_;
     std::unique_ptr<peers::Pairings> pairings_;
+    std::unique_ptr<peers::Fleet> fleet_; // with a network_secret only
     std::unique_ptr<peers::PortPublisher> publisher_;
     std::unique_ptr<peers::PortMirror> mirror_;
+    std::unique_ptr<peers::RemotePorts> remote_ports_;
     std::unique_ptr<peers::Proposals> proposals_;
     // Last of all: its thread is stopped before what it proposes to goes.
     std::unique_ptr<discovery::DnsSd> dns_sd_;

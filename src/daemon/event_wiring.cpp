@@ -13,11 +13,25 @@ std::string uri_of(const Port& port) {
     return Uri::port(PeerRef::of(port.peer_uid), port.uid).str();
 }
 
+// Here rather than in api/representation, which the peer protocol below
+// peers/ uses and which therefore cannot know peers/.
+const char* peer_event_type(peers::PeerService::Change change) {
+    switch (change) {
+    case peers::PeerService::Change::added:
+        return events::type::peer_added;
+    case peers::PeerService::Change::removed:
+        return events::type::peer_removed;
+    case peers::PeerService::Change::updated:
+        break;
+    }
+    return events::type::peer_updated;
+}
+
 } // namespace
 
 void wire_events(events::EventBus& bus, peers::PeerService& peers) {
-    peers.add_listener([&bus](const Peer& peer) {
-        bus.publish(events::type::peer_updated, Uri::peer(PeerRef::of(peer.uid)).str(), api::peer_json(peer));
+    peers.add_listener([&bus](peers::PeerService::Change change, const Peer& peer) {
+        bus.publish(peer_event_type(change), Uri::peer(PeerRef::of(peer.uid)).str(), api::peer_json(peer));
     });
     bus.add_snapshot_source([&peers] {
         std::vector<events::Snapshot> out;

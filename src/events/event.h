@@ -24,7 +24,9 @@ struct Event {
 
 /// The event types services publish.
 namespace type {
+inline constexpr const char* peer_added = "peer_added";
 inline constexpr const char* peer_updated = "peer_updated";
+inline constexpr const char* peer_removed = "peer_removed";
 inline constexpr const char* port_added = "port_added";
 inline constexpr const char* port_updated = "port_updated";
 inline constexpr const char* port_removed = "port_removed";

@@ -7,8 +7,9 @@ namespace rocd::events {
 namespace {
 
 constexpr const char* all_types[] = {
-    type::peer_updated, type::port_added,     type::port_updated,   type::port_removed,
-    type::stream_added, type::stream_updated, type::stream_removed, type::stream_state_changed,
+    type::peer_added,     type::peer_updated,         type::peer_removed, type::port_added,
+    type::port_updated,   type::port_removed,         type::stream_added, type::stream_updated,
+    type::stream_removed, type::stream_state_changed,
 };
 
 bool uri_within(std::string_view uri, std::string_view scope) {

@@ -26,6 +26,18 @@ Link::~Link() {
     *alive_ = false;
 }
 
+void Link::say_bye(std::string_view reason, std::chrono::milliseconds linger) {
+    Message m;
+    m.type = "bye";
+    m.body = {{"reason", std::string(reason)}};
+    const std::string encoded = encode(m);
+    Frames frames;
+    frames.emplace_back(encoded.data(), encoded.size());
+    if (channel_.send(std::move(frames))) {
+        channel_.socket().set(zmq::sockopt::linger, static_cast<int>(linger.count()));
+    }
+}
+
 void Link::request(std::string type, nlohmann::json body, std::chrono::milliseconds timeout, Done done) {
     if (pending_.size() >= max_pending) {
         return finish_later(

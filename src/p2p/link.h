@@ -55,6 +55,11 @@ public:
     /// reply (`<type>_reply`) or why there is none. Never in this call.
     void request(std::string type, nlohmann::json body, std::chrono::milliseconds timeout, Done done);
 
+    /// Sends the one-way `bye` (§8.3; `reason`: "shutdown" or "revoked") and
+    /// lets the socket flush it for up to `linger` once it is closed (the
+    /// context's end waits that long at most, never the control plane).
+    void say_bye(std::string_view reason, std::chrono::milliseconds linger = std::chrono::milliseconds(250));
+
     /// Fails every pending request with `code` (the peer went offline).
     void fail_pending(ErrorCode code, const std::string& detail);
 

@@ -8,6 +8,10 @@ namespace rocd::p2p {
 
 namespace {
 
+/// What a `busy` answer asks the requester to wait: a request budget
+/// refills a token every few milliseconds.
+constexpr int busy_retry_after_ms = 100;
+
 std::string text(const zmq::message_t& m) {
     return std::string(static_cast<const char*>(m.data()), m.size());
 }
@@ -53,6 +57,15 @@ const Hello* Listener::hello_of(const RawKey& key) const {
     return it == hellos_.end() ? nullptr : &it->second;
 }
 
+std::optional<std::string> Listener::nonce_sent_to(const RawKey& key,
+                                                   std::chrono::steady_clock::duration max_age) const {
+    auto it = sent_nonces_.find(key);
+    if (it == sent_nonces_.end() || std::chrono::steady_clock::now() - it->second.at > max_age) {
+        return std::nullopt;
+    }
+    return it->second.nonce;
+}
+
 bool Listener::send(const std::string& routing_id, const Message& message) {
     Frames out;
     out.emplace_back(routing_id.data(), routing_id.size());
@@ -77,6 +90,21 @@ void Listener::on_frames(Frames& frames) {
     }
     const std::string routing_id = text(frames[0]);
     auto message = decode(text(frames[1]));
+    if (options_.admit) {
+        const auto admission =
+            options_.admit(*key, message ? std::optional<MessageKind>(kind_of(message->type)) : std::nullopt);
+        if (admission == Admission::drop) {
+            ++dropped_;
+            return;
+        }
+        if (admission == Admission::busy && message && kind_of(message->type) == MessageKind::request) {
+            ++busy_;
+            Message answer = error_reply(*message, ErrorCode::busy, "too many requests: slow down");
+            answer.body["retry_after_ms"] = busy_retry_after_ms;
+            send(routing_id, answer);
+            return;
+        }
+    }
     if (!message) {
         ++(message.error().code == ErrorCode::unknown_type ? unknown_ : malformed_);
         if (message.error().request_id) {
@@ -92,6 +120,9 @@ void Listener::on_frames(Frames& frames) {
         return;
     }
     if (kind == MessageKind::request && in.message.type == "hello") {
+        if (options_.may_hello && !options_.may_hello(in.key)) {
+            return handler_(in);
+        }
         return on_hello(in);
     }
     const Hello* hello = hello_of(in.key);
@@ -140,6 +171,7 @@ void Listener::on_hello(const Inbound& in) {
     if (!hellos_.contains(in.key)) {
         if (hellos_.size() >= max_hellos) {
             hellos_.erase(hello_order_.front());
+            sent_nonces_.erase(hello_order_.front());
             hello_order_.pop_front();
         }
         hello_order_.push_back(in.key);
@@ -148,6 +180,7 @@ void Listener::on_hello(const Inbound& in) {
     Hello self = options_.self_hello();
     self.versions = options_.versions;
     self.nonce = fresh_nonce();
+    sent_nonces_.insert_or_assign(in.key, SentNonce {self.nonce, std::chrono::steady_clock::now()});
     answer.type = "hello_reply";
     answer.body = hello_body(self);
     answer.body["version"] = *agreed;

@@ -6,6 +6,7 @@
 // the request came on.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <deque>
 #include <functional>
@@ -35,6 +36,15 @@ struct Inbound {
     std::string address;
 };
 
+/// What the daemon's budgets (docs/p2p.md §17.5) make of a message.
+enum class Admission {
+    pass,
+    /// Dropped unanswered, before anything else is done with it.
+    drop,
+    /// A request answered `busy` (a one-way message passes).
+    busy,
+};
+
 class Listener {
 public:
     using Handler = std::function<void(const Inbound&)>;
@@ -50,6 +60,12 @@ public:
         /// Whether a key may ping (§9.2); if unset, any key that said hello
         /// may. A ping of any other key goes to the handler.
         std::function<bool(const RawKey&)> may_ping;
+        /// Asked first of every frame of a key, with the kind of message it
+        /// holds (nullopt: not a message); if unset, everything passes.
+        std::function<Admission(const RawKey&, std::optional<MessageKind>)> admit;
+        /// Whether a key may say hello; if unset, any key may. A hello of any
+        /// other key (revoked after it connected, §9.2) goes to the handler.
+        std::function<bool(const RawKey&)> may_hello;
         /// Told of every hello answered (the hello is kept before).
         std::function<void(const Inbound&, const Hello&)> on_hello;
     };
@@ -68,9 +84,16 @@ public:
     std::uint16_t port() const { return port_; }
     /// The latest hello of a key since this listener started.
     const Hello* hello_of(const RawKey& key) const;
+    /// The nonce (hex) of the latest hello_reply to `key`, if it was sent
+    /// within `max_age` (a fleet proof must answer a fresh one, §11.2).
+    std::optional<std::string> nonce_sent_to(const RawKey& key,
+                                             std::chrono::steady_clock::duration max_age) const;
     /// Frames dropped or answered as malformed, and requests of unknown type.
     std::uint64_t malformed() const { return malformed_; }
     std::uint64_t unknown() const { return unknown_; }
+    /// Frames dropped, and requests answered `busy`, by `admit`.
+    std::uint64_t dropped() const { return dropped_; }
+    std::uint64_t busy() const { return busy_; }
 
     /// Hellos kept at most (§9.4: unauthenticated input keeps bounded state).
     static constexpr std::size_t max_hellos = 256;
@@ -86,9 +109,17 @@ private:
     ZmqChannel channel_;
     std::uint16_t port_ = 0;
     std::map<RawKey, Hello> hellos_;
+    struct SentNonce {
+        std::string nonce;
+        std::chrono::steady_clock::time_point at;
+    };
+    /// Kept for the keys of hellos_, and dropped with them.
+    std::map<RawKey, SentNonce> sent_nonces_;
     std::deque<RawKey> hello_order_;
     std::uint64_t malformed_ = 0;
     std::uint64_t unknown_ = 0;
+    std::uint64_t dropped_ = 0;
+    std::uint64_t busy_ = 0;
 };
 
 } // namespace rocd::p2p

@@ -8,12 +8,10 @@ PeerLink::PeerLink(boost::asio::io_context& io, zmq::context_t& context, const I
     : options_(std::move(options)), on_state_(std::move(on_state)),
       link_(io, context, self, peer_key, endpoint,
             [this, on_one_way = std::move(on_one_way)](const Message& m) {
-                heard();
                 if (m.type == "bye") {
-                    // The peer stops or revoked us: offline now, not in 3 s (§8.3).
-                    hello_.reset();
-                    version_.reset();
-                    set_state(PeerState::offline);
+                    on_bye();
+                } else {
+                    heard();
                 }
                 on_one_way(m);
             }),
@@ -23,6 +21,13 @@ PeerLink::PeerLink(boost::asio::io_context& io, zmq::context_t& context, const I
 
 PeerLink::~PeerLink() {
     *alive_ = false;
+}
+
+void PeerLink::on_bye() {
+    // The peer stops or revoked us: offline now, not in 3 s (§8.3).
+    hello_.reset();
+    version_.reset();
+    set_state(PeerState::offline);
 }
 
 // Every ping interval: say hello until the peer answered it, then ping; and
@@ -59,7 +64,7 @@ void PeerLink::say_hello() {
     self.versions = options_.versions;
     self.nonce = fresh_nonce();
     link_.request("hello", hello_body(self), options_.offline_after,
-                  [this, alive = std::weak_ptr<bool>(alive_)](Link::Reply reply) {
+                  [this, nonce = self.nonce, alive = std::weak_ptr<bool>(alive_)](Link::Reply reply) {
                       if (!alive.lock()) {
                           return;
                       }
@@ -86,6 +91,7 @@ void PeerLink::say_hello() {
                           return;
                       }
                       hello_ = std::move(*hello);
+                      nonce_sent_ = nonce;
                       version_ = version;
                       hello_backoff_ = std::chrono::milliseconds(50);
                       heard();
@@ -126,6 +132,10 @@ void PeerLink::ping() {
                 std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - sent).count();
             rtt_ms_ = rtt_ms_ ? *rtt_ms_ + (sample - *rtt_ms_) / 8 : sample;
             heard();
+            if (auto it = reply->body.find("subscriptions");
+                options_.on_ping_reply && it != reply->body.end() && it->is_object()) {
+                options_.on_ping_reply(*it);
+            }
         });
 }
 

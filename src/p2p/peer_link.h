@@ -30,6 +30,9 @@ public:
         std::chrono::milliseconds ping_interval {1000};
         /// Silence after which the peer is offline (§8.2).
         std::chrono::milliseconds offline_after {3000};
+        /// Told what each ping_reply lists: the subscriptions the peer holds
+        /// for this daemon, topic → seq of the last delta sent (§8.1).
+        std::function<void(const nlohmann::json& subscriptions)> on_ping_reply;
     };
     /// Called on the control plane when the state changes (offline, online
     /// or incompatible; key_mismatch is the trust store's to say).
@@ -43,12 +46,22 @@ public:
     PeerState state() const { return state_; }
     /// The peer's hello, once it answered ours.
     const std::optional<Hello>& hello() const { return hello_; }
+    /// The nonce of this daemon's hello that the peer answered (§11.1).
+    const std::string& nonce_sent() const { return nonce_sent_; }
+    /// Says hello again on a live link: a fresh pair of nonces (a fleet
+    /// proof whose nonce expired, §11.2).
+    void say_hello_again() { say_hello(); }
     /// The version agreed in the hello exchange.
     std::optional<int> version() const { return version_; }
     /// Smoothed round trip of pings (1/8 of each sample), once one came back.
     std::optional<double> rtt_ms() const { return rtt_ms_; }
     /// When anything was last heard from the peer.
     std::optional<std::chrono::steady_clock::time_point> last_seen() const { return last_seen_; }
+
+    /// The peer said `bye` (§8.3), on this link or on a connection it made
+    /// to this daemon: offline now, pending requests failed, hello again
+    /// once it is back.
+    void on_bye();
 
     /// A request on the link, for the daemon's own messages (§12, §13).
     Link& link() { return link_; }
@@ -73,6 +86,7 @@ private:
     bool hello_pending_ = false;
     bool ping_pending_ = false;
     std::optional<Hello> hello_;
+    std::string nonce_sent_;
     std::optional<int> version_;
     std::optional<double> rtt_ms_;
     std::optional<std::chrono::steady_clock::time_point> last_seen_;

@@ -159,6 +159,13 @@ void Pairings::ask(const Uid& peer_uid, const char* type, nlohmann::json body, D
                           return;
                       }
                       auto it = open_.find(peer_uid);
+                      if (it != open_.end() && !it->second.view.outgoing) {
+                          return done(fail(Errc::conflict,
+                                           "peer " + peer_uid.str() +
+                                               " started pairing at the same time, and its attempt goes on: "
+                                               "confirm the code it shows on this daemon",
+                                           "peer"));
+                      }
                       if (it == open_.end() || it->second.view.pairing_id != pairing_id) {
                           return done(fail(Errc::conflict, "the pairing was cancelled", "peer"));
                       }
@@ -316,7 +323,17 @@ void Pairings::on_request(const p2p::Inbound& in, const Uid& pairing_id) {
             listener.reply(in, p2p::reply_to(in.message, std::move(body)));
             return;
         }
-        return refuse(p2p::ErrorCode::conflict, "a pairing with this peer is open already");
+        // §10.4 rule 7: both sides started at once (ours not answered yet).
+        // The side whose key sorts lower, as raw bytes, keeps its attempt.
+        const bool both_started =
+            it->second.view.outgoing && !it->second.revealed && it->second.key == in.key;
+        if (!both_started || self_.public_key() < in.key) {
+            return refuse(p2p::ErrorCode::conflict, "a pairing with this peer is open already");
+        }
+        spdlog::info("peer {} started pairing at the same time as this daemon; its attempt goes on, "
+                     "confirm its code here",
+                     peer.str());
+        close(peer); // ours: the peer refuses it, and its start() is told so
     }
     if (peers_.trust_of(in.key) == PeerTrust::trusted) {
         return refuse(p2p::ErrorCode::conflict, "this daemon trusts you already");

@@ -23,12 +23,15 @@
 #include "p2p/listener.h"
 #include "p2p/peer_link.h"
 #include "p2p/zap_handler.h"
+#include "peers/inbound_budget.h"
 
 namespace rocd::peers {
 
 class PeerNetwork {
 public:
     struct Options {
+        /// §17.5's budgets.
+        InboundBudget::Limits limits;
         /// "tcp://host:port" of the ROUTER; port 0 picks one.
         std::string endpoint;
         p2p::VersionRange versions;
@@ -55,6 +58,8 @@ public:
         std::function<void(const p2p::RawKey&, const p2p::Message&)> on_one_way;
         /// What a ping_reply lists of a key's subscriptions (§8.1).
         std::function<nlohmann::json(const p2p::RawKey&)> subscriptions;
+        /// What a dialed peer's ping_reply listed of ours.
+        std::function<void(const p2p::RawKey&, const nlohmann::json&)> on_ping_reply;
     };
 
     /// Binds the ROUTER; Errc::conflict if the address is in use.
@@ -65,15 +70,18 @@ public:
     /// The ROUTER's port.
     std::uint16_t port() const { return listener_->port(); }
     p2p::Listener& listener() { return *listener_; }
+    const InboundBudget& budget() const { return budget_; }
 
     /// Dials `key` at `endpoint` ("tcp://host:port") and keeps a link to it
     /// (hello, pings, reconnection); a link to that key elsewhere is
     /// replaced, one to the same endpoint kept.
     void dial(const p2p::RawKey& key, const std::string& endpoint);
-    /// Closes the link to `key`, if any.
-    void hang_up(const p2p::RawKey& key);
+    /// Closes the link to `key`, if any, saying `bye` first if a reason is
+    /// given ("revoked"; §8.3).
+    void hang_up(const p2p::RawKey& key, std::optional<std::string_view> bye = std::nullopt);
     /// The link to `key`, if this daemon dials it.
     const p2p::PeerLink* link(const p2p::RawKey& key) const;
+    p2p::PeerLink* link(const p2p::RawKey& key);
     /// Requests to `key` on this daemon's link, while it is online.
     p2p::Link* requester(const p2p::RawKey& key);
     /// Where `key` is dialed ("tcp://host:port"), "" if it is not.
@@ -85,8 +93,10 @@ public:
 private:
     PeerNetwork(boost::asio::io_context& io, const p2p::Identity& self, Options options, Events events);
     void on_inbound(const p2p::Inbound& in);
-    /// §9.2: refusals to a key that may not send are rationed.
-    bool may_refuse(const p2p::RawKey& key);
+    /// §17.5's budgets for a frame of `key`.
+    p2p::Admission admit(const p2p::RawKey& key, std::optional<p2p::MessageKind> kind);
+    /// One line now and then says what went over budget.
+    void log_budget(const char* what);
 
     struct Dialed {
         std::string endpoint;
@@ -101,9 +111,8 @@ private:
     std::unique_ptr<p2p::ZapHandler> zap_;
     std::unique_ptr<p2p::Listener> listener_;
     std::map<p2p::RawKey, Dialed> links_;
-    /// Per untrusted key, the refusals it may still cause (the same token
-    /// bucket that rations log lines).
-    std::map<p2p::RawKey, LogLimit> refusals_;
+    InboundBudget budget_;
+    LogLimit budget_log_ {1, std::chrono::seconds(10)};
 };
 
 } // namespace rocd::peers

@@ -101,7 +101,7 @@ Result<Peer> PeerService::rename(const PeerRef& peer, const std::string& display
     if (auto it = discovered_.find(resolve(peer)); it != discovered_.end()) {
         it->second.display_name = display_name;
         const Peer renamed = complete(it->second);
-        listeners_.notify(renamed);
+        listeners_.notify(Change::updated, renamed);
         return renamed;
     }
     auto record = repository_.update_display_name(resolve(peer), display_name);
@@ -112,7 +112,7 @@ Result<Peer> PeerService::rename(const PeerRef& peer, const std::string& display
         return tl::unexpected(record.error());
     }
     const Peer renamed = complete(*record);
-    listeners_.notify(renamed);
+    listeners_.notify(Change::updated, renamed);
     return renamed;
 }
 
@@ -176,7 +176,7 @@ void PeerService::set_pairing(const Uid& uid, bool open) {
         return;
     }
     if (auto peer = get(PeerRef::of(uid))) {
-        listeners_.notify(*peer);
+        listeners_.notify(Change::updated, *peer);
     }
 }
 
@@ -213,7 +213,7 @@ Result<Peer> PeerService::trust(const Uid& uid) {
     spdlog::info("peer {} ({}) trusted, key fingerprint {}", uid.str(), stored->display_name,
                  fingerprint_of_z85(stored->key->public_key));
     const Peer trusted = complete(*stored);
-    listeners_.notify(trusted);
+    listeners_.notify(Change::updated, trusted);
     return trusted;
 }
 
@@ -233,13 +233,13 @@ Result<Peer> PeerService::revoke(const PeerRef& ref) {
         return tl::unexpected(stored.error());
     }
     if (auto key = p2p::key_of_z85(stored->key->public_key); key && network_ != nullptr) {
-        network_->hang_up(*key);
+        network_->hang_up(*key, "revoked");
     }
     states_.erase(peer->uid);
     mismatched_.erase(peer->uid);
     spdlog::info("peer {} ({}) revoked", peer->uid.str(), stored->display_name);
     const Peer revoked = complete(*stored);
-    listeners_.notify(revoked);
+    listeners_.notify(Change::updated, revoked);
     return revoked;
 }
 
@@ -273,7 +273,7 @@ void PeerService::on_link_state(const p2p::RawKey& key, PeerState state) {
     known = state;
     if (auto peer = get(PeerRef::of(*uid))) {
         spdlog::info("peer {} ({}) {}", peer->uid.str(), peer->display_name, to_string(state));
-        listeners_.notify(*peer);
+        listeners_.notify(Change::updated, *peer);
     }
 }
 
@@ -301,7 +301,7 @@ void PeerService::learn(const p2p::RawKey& key, const p2p::Hello& hello, const s
             }
             if (states_[stored->uid] != PeerState::online) {
                 states_[stored->uid] = PeerState::key_mismatch;
-                listeners_.notify(complete(*stored));
+                listeners_.notify(Change::updated, complete(*stored));
             }
             return;
         }
@@ -323,7 +323,7 @@ void PeerService::learn(const p2p::RawKey& key, const p2p::Hello& hello, const s
             states_[record.uid] = PeerState::online;
         }
         network_->dial(key, endpoint);
-        listeners_.notify(complete(record));
+        listeners_.notify(Change::updated, complete(record));
         return;
     }
     if (auto bound = repository_.find_by_key(z85)) {
@@ -348,16 +348,23 @@ void PeerService::learn(const p2p::RawKey& key, const p2p::Hello& hello, const s
     remember(peer.addresses, address);
     peer.last_seen = std::chrono::system_clock::now();
     peer.protocol_version = hello.versions.max;
-    discovered(std::move(peer));
+    const bool added = discovered(std::move(peer));
     if (network_ != nullptr) {
         network_->dial(key, endpoint); // §17.6: contact only makes rocd dial a key
     }
-    listeners_.notify(complete(discovered_.at(hello.peer_uid)));
+    listeners_.notify(added ? Change::added : Change::updated, complete(discovered_.at(hello.peer_uid)));
+    if (trust_on_first_use_) {
+        if (auto trusted = trust_without_pairing(key, "trust_on_first_use is on"); !trusted) {
+            spdlog::warn("peers: trust on first use of {}: {}", hello.peer_uid.str(),
+                         trusted.error().message);
+        }
+    }
 }
 
-void PeerService::discovered(Peer peer) {
+bool PeerService::discovered(Peer peer) {
     const Uid uid = peer.uid;
-    if (!discovered_.contains(uid)) {
+    const bool added = !discovered_.contains(uid);
+    if (added) {
         if (discovered_.size() >= max_discovered) {
             const Uid oldest = discovered_order_.front();
             discovered_order_.pop_front();
@@ -366,13 +373,16 @@ void PeerService::discovered(Peer peer) {
                     network_->hang_up(*raw);
                 }
             }
+            const Peer gone = complete(discovered_.at(oldest));
             discovered_.erase(oldest);
             states_.erase(oldest);
             versions_.erase(oldest);
+            listeners_.notify(Change::removed, gone);
         }
         discovered_order_.push_back(uid);
     }
     discovered_.insert_or_assign(uid, std::move(peer));
+    return added;
 }
 
 Status PeerService::add_static(const std::string& address, const std::string& public_key) {
@@ -396,6 +406,28 @@ Status PeerService::add_static(const std::string& address, const std::string& pu
     }
     network_->dial(*key, "tcp://" + address);
     return {};
+}
+
+Result<Peer> PeerService::trust_without_pairing(const p2p::RawKey& key, const std::string& why) {
+    const auto trust = trust_of(key);
+    const auto uid = peer_of(key);
+    if (!trust || !uid) {
+        return fail(Errc::not_found, "no known peer has key " + p2p::fingerprint_of(key), "peer");
+    }
+    if (*trust == PeerTrust::revoked) {
+        return fail(Errc::conflict, "peer " + uid->str() + " is revoked; only pairing trusts it again",
+                    "peer");
+    }
+    if (*trust == PeerTrust::trusted) {
+        return get(PeerRef::of(*uid));
+    }
+    if (auto stored = repository_.get(*uid);
+        stored && (!stored->key || stored->key->public_key != p2p::z85_of(key))) {
+        return fail(Errc::conflict, "peer " + uid->str() + " is bound to another key", "peer");
+    }
+    spdlog::warn("peers: trusting {} (key fingerprint {}) without pairing: {}", uid->str(),
+                 p2p::fingerprint_of(key), why);
+    return this->trust(*uid);
 }
 
 void PeerService::warn_once(const std::string& public_key, const std::string& message) {

@@ -29,9 +29,13 @@ public:
     /// `self_key`: this daemon's peer-protocol key, shown on its own peer.
     PeerService(store::PeerRepository& repository, Uid self_uid, PeerKey self_key);
 
+    /// `added`: a peer first listed (discovered); `removed`: one no longer
+    /// listed (a discovered peer that made room for newer ones, §9.4);
+    /// anything else (trust, state, name, what its hello said) is `updated`.
+    enum class Change { added, updated, removed };
     /// Called after every change of a peer: committed for stored ones, made
     /// in memory for discovered ones (the daemon publishes it as an event).
-    using Listeners = ListenerList<Peer>;
+    using Listeners = ListenerList<Change, Peer>;
     Listeners::Id add_listener(Listeners::Listener listener) { return listeners_.add(std::move(listener)); }
     void remove_listener(Listeners::Id id) { listeners_.remove(id); }
 
@@ -70,6 +74,14 @@ public:
     /// A known remote peer with a key becomes trusted: stored, with what is
     /// known of it (pairing confirmed, §10).
     Result<Peer> trust(const Uid& uid);
+    /// The known peer of `key` becomes trusted with no person involved (a
+    /// fleet proof, §11; trust on first use): never a revoked key or uid,
+    /// nor a uid bound to another key (Errc::conflict), nor a key no peer
+    /// has (Errc::not_found). `why` goes to the log.
+    Result<Peer> trust_without_pairing(const p2p::RawKey& key, const std::string& why);
+    /// Trusts every new key at its first hello (labs only: anyone who can
+    /// reach the peer port is then trusted).
+    void set_trust_on_first_use(bool on) { trust_on_first_use_ = on; }
     /// A remote peer becomes revoked (stored; its key may no longer
     /// connect); this daemon stops dialing it. Errc::invalid_argument for
     /// this daemon, Errc::not_found for an unknown uid.
@@ -89,7 +101,8 @@ private:
     /// What a hello says of a peer reached at `address` (host:port).
     void learn(const p2p::RawKey& key, const p2p::Hello& hello, const std::string& address);
     std::optional<Uid> uid_of(const std::string& public_key);
-    void discovered(Peer peer);
+    /// Keeps a discovered peer; true if it was not listed before.
+    bool discovered(Peer peer);
     /// Stores a known peer with a key as trusted or revoked.
     Result<store::PeerRecord> store_as(const Peer& peer, PeerTrust trust);
     void warn_once(const std::string& public_key, const std::string& message);
@@ -106,6 +119,7 @@ private:
     /// The rocd version each remote peer's latest hello said.
     std::map<Uid, std::string> versions_;
     std::set<Uid> pairing_;
+    bool trust_on_first_use_ = false;
     /// Stored peers whose uid answered with another key since they were
     /// last online with theirs: key_mismatch once they are not (§9.3).
     std::set<Uid> mismatched_;

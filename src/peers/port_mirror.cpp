@@ -169,6 +169,28 @@ void PortMirror::subscribe(const Uid& peer) {
                   });
 }
 
+void PortMirror::on_subscriptions(const Uid& peer, const nlohmann::json& subscriptions) {
+    auto it = entries_.find(peer);
+    if (it == entries_.end() || !it->second.followed || it->second.pending || !it->second.live) {
+        return;
+    }
+    Entry& entry = it->second;
+    // Deltas and this reply share the connection, in order: every delta the
+    // peer counted has arrived, so its seq is the mirror's or one was lost.
+    auto held = subscriptions.find("ports");
+    if (held != subscriptions.end() && held->is_number_unsigned() &&
+        held->get<std::uint64_t>() == entry.data.seq) {
+        return;
+    }
+    spdlog::info(
+        "peers: {} no longer serves our subscription to its ports as we hold it (seq {}, it says {}); "
+        "subscribing again",
+        peer.str(), entry.data.seq, held != subscriptions.end() ? held->dump() : "none");
+    entry.data.stale = true;
+    entry.live = false;
+    subscribe(peer);
+}
+
 void PortMirror::on_one_way(const Uid& peer, const p2p::Message& message) {
     if (message.type != "delta") {
         return;

@@ -49,6 +49,10 @@ public:
     void on_peer(const Peer& peer, const std::optional<p2p::RawKey>& key);
     /// A one-way message on the link to `peer`.
     void on_one_way(const Uid& peer, const p2p::Message& message);
+    /// What `peer`'s ping_reply lists of our subscriptions (§8.1): a live
+    /// mirror the peer no longer serves (it restarted within the silence
+    /// that makes it offline) or serves from another seq subscribes again.
+    void on_subscriptions(const Uid& peer, const nlohmann::json& subscriptions);
 
     const MirroredPorts* ports_of(const Uid& peer) const;
     /// Every mirror (for the event snapshot).

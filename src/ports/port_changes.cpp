@@ -32,7 +32,7 @@ void PortService::create_virtual(const VirtualSpec& spec, Done<Port> done) {
         return;
     }
 
-    const std::string system_name = virtual_device_name(Uid::random());
+    const std::string system_name = virtual_device_name(spec.create_uid.value_or(Uid::random()));
     store::PortRecord record {{drivers::port_uid(driver_.name(), system_name), self_uid_}};
     record.system_name = system_name;
     record.port_type = PortType::virtual_device;
@@ -43,6 +43,13 @@ void PortService::create_virtual(const VirtualSpec& spec, Done<Port> done) {
     record.rate = spec.rate;
 
     exclusive(record.uid, [this, record, done = std::move(done)](std::function<void()> finish) mutable {
+        if (auto existing = get(record.uid)) {
+            // Only a create_uid names a device that can exist already: the
+            // same request again (§7.3).
+            done(std::move(*existing));
+            finish();
+            return;
+        }
         driver_.create_virtual_device(
             virtual_spec(record),
             on_control_plane<drivers::DeviceInfo>(

@@ -86,9 +86,13 @@ public:
         std::string display_name;
         std::uint32_t channels = 2;
         std::uint32_t rate = 48000;
+        /// A peer's key for this create (docs/p2p.md §13): the device is
+        /// named after it, so a repeated request gets the same port.
+        std::optional<Uid> create_uid;
     };
     /// Creates the device and its store row; both or neither (a store
-    /// failure destroys the device again). Errors name the field.
+    /// failure destroys the device again). Errors name the field. With a
+    /// create_uid whose port exists, answers that port and changes nothing.
     void create_virtual(const VirtualSpec& spec, Done<Port> done);
 
     /// Fields to change; at least one.

@@ -6,8 +6,10 @@
 # hosts, the dial-back to the address a connection comes from, pairing
 # through each host's API, the other's ports mirrored, a cut link seen as
 # offline and the peer back online once the link returns, the trust across
-# a restart, kill -9 of a peer, and a peer whose key file was replaced
-# shown as key_mismatch, never trusted again by itself.
+# a restart, a port of one host renamed through the other's API, kill -9 of
+# a peer, a peer whose state was wiped (a new peer at its address, the old
+# one offline), and a peer whose key file was replaced shown as
+# key_mismatch, never trusted again by itself.
 #
 #   tests/netns/peers.sh ROCD_BIN        (root; exits non-zero on failure)
 #
@@ -147,9 +149,37 @@ for _ in $(seq 100); do
 done
 [ "$mirrored" = "$h2_ports" ] || fail "h1's mirror of h2's ports: $mirrored, h2 has $h2_ports"
 
+echo "netns peers: h1 renames one of h2's ports through its own API"
+port=$(api h2 GET /peers/self/ports | python3 -c "import json,sys; print(json.load(sys.stdin)[0]['port_uid'])")
+renamed=$(api h1 PATCH "/peers/$h2_uid/ports/$port" '{"display_name":"Renamed from h1","volume":0.5}')
+[ "$(printf '%s' "$renamed" | field display_name)" = "Renamed from h1" ] || fail "PATCH through h1: $renamed"
+[ "$(api h2 GET "/peers/self/ports/$port" | field display_name)" = "Renamed from h1" ] ||
+  fail "h2's own port: $(api h2 GET "/peers/self/ports/$port")"
+[ "$(api h1 GET "/peers/$h2_uid/ports/$port" | field volume)" = "0.5" ] ||
+  fail "h1's mirror: $(api h1 GET "/peers/$h2_uid/ports/$port")"
+
 echo "netns peers: kill -9 h2: offline on h1, then online again after its restart"
 stop h2 KILL
 until_peer h1 "$h2_uid" state offline
+start h2
+until_peer h1 "$h2_uid" state online
+
+echo "netns peers: h2's state wiped: a new, untrusted peer at its address; the old h2 stays offline"
+stop h2
+mv "$work/h2" "$work/h2.kept"
+h1_key=$(api h1 GET /peers/self | field public_key)
+start h2 "peers:
+  - address: 10.77.0.1:4041
+    public_key: \"$h1_key\"
+"
+new_uid=$(api h2 GET /peers/self | field peer_uid)
+[ "$new_uid" != "$h2_uid" ] || fail "a wiped state kept its uid"
+until_peer h1 "$new_uid" trust discovered
+until_peer h1 "$new_uid" state online
+until_peer h1 "$h2_uid" state offline
+[ "$(api h1 GET "/peers/$h2_uid" | field trust)" = trusted ] || fail "the old h2 is still trusted until revoked"
+stop h2
+rm -rf "$work/h2" && mv "$work/h2.kept" "$work/h2"
 start h2
 until_peer h1 "$h2_uid" state online
 

@@ -60,8 +60,10 @@ http::status status_of(Errc code) {
     return http::status::internal_server_error;
 }
 
-Response problem(http::status status, std::string_view name, std::string_view detail,
-                 std::string_view field) {
+namespace {
+
+nlohmann::json problem_body(http::status status, std::string_view name, std::string_view detail,
+                            std::string_view field) {
     nlohmann::json body {
         {"type", "urn:rocd:problem:" + std::string(name)},
         {"title", std::string(http::obsolete_reason(status))},
@@ -71,6 +73,10 @@ Response problem(http::status status, std::string_view name, std::string_view de
     if (!field.empty()) {
         body["field"] = std::string(field);
     }
+    return body;
+}
+
+Response problem_response(http::status status, const nlohmann::json& body) {
     Response res {status, 11};
     res.set(http::field::content_type, "application/problem+json");
     res.body() = json_text(body);
@@ -78,12 +84,23 @@ Response problem(http::status status, std::string_view name, std::string_view de
     return res;
 }
 
-Response problem(const Error& error) {
+} // namespace
+
+nlohmann::json problem_json(const Error& error) {
     const http::status status = status_of(error.code);
     if (status == http::status::internal_server_error) {
-        return problem(status, "internal", "internal error; the daemon's log has the details");
+        return problem_body(status, "internal", "internal error; the daemon's log has the details", {});
     }
-    return problem(status, problem_name(error.code), error.message, error.field);
+    return problem_body(status, problem_name(error.code), error.message, error.field);
+}
+
+Response problem(http::status status, std::string_view name, std::string_view detail,
+                 std::string_view field) {
+    return problem_response(status, problem_body(status, name, detail, field));
+}
+
+Response problem(const Error& error) {
+    return problem_response(status_of(error.code), problem_json(error));
 }
 
 } // namespace rocd::api

@@ -3,6 +3,8 @@
 
 #include <string_view>
 
+#include <nlohmann/json.hpp>
+
 #include "api/http/types.h"
 #include "core/error.h"
 
@@ -15,6 +17,11 @@ http::status status_of(Errc code);
 /// (`urn:rocd:problem:<name>`); `field` is added when not empty.
 Response problem(http::status status, std::string_view name, std::string_view detail,
                  std::string_view field = {});
+
+/// The problem+json body of an Error (also what a peer relays, docs/p2p.md
+/// §14.2). Internal errors get a generic detail: their message is for the
+/// log, not for the client.
+nlohmann::json problem_json(const Error& error);
 
 /// The problem response for an Error. Internal errors get a generic detail:
 /// their message is for the log, not for the client.

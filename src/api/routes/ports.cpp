@@ -44,14 +44,21 @@ void set_age(Response& response, const peers::MirroredPorts& mirrored) {
     response.set(http::field::age, std::to_string(std::max<std::int64_t>(0, age.count())));
 }
 
-Error remote_peer_error() {
-    return Error {Errc::unsupported, "ports of other peers cannot be changed from here yet", "peer"};
+Error protocol_off_error() {
+    return Error {Errc::unsupported,
+                  "the peer protocol is off (p2p_listen: off): other peers' ports cannot "
+                  "be changed from here",
+                  "peer"};
+}
+
+void respond_port(const Responder& respond, Result<Port> port) {
+    respond(port ? json_response(port_json(*port)) : problem(port.error()));
 }
 
 } // namespace
 
 void add_port_routes(Router& router, peers::PeerService& peers, ports::PortService& ports,
-                     const peers::PortMirror* mirror) {
+                     const peers::PortMirror* mirror, peers::RemotePorts* remote) {
     router.add(http::verb::get, "/peers/{peer}/ports",
                [&peers, &ports, mirror](const RequestContext& context) {
                    auto peer = peer_target(context, peers, ports);
@@ -80,7 +87,7 @@ void add_port_routes(Router& router, peers::PeerService& peers, ports::PortServi
                });
 
     router.add_async(http::verb::post, "/peers/{peer}/ports",
-                     [&peers, &ports](const RequestContext& context, Responder respond) {
+                     [&peers, &ports, remote](const RequestContext& context, Responder respond) {
                          auto peer = peer_target(context, peers, ports);
                          if (!peer) {
                              return respond(problem(peer.error()));
@@ -93,10 +100,7 @@ void add_port_routes(Router& router, peers::PeerService& peers, ports::PortServi
                          if (!spec) {
                              return respond(problem(spec.error()));
                          }
-                         if (!peer->local) {
-                             return respond(problem(remote_peer_error()));
-                         }
-                         ports.create_virtual(*spec, [respond](Result<Port> port) {
+                         auto created = [respond](Result<Port> port) {
                              if (!port) {
                                  return respond(problem(port.error()));
                              }
@@ -104,7 +108,14 @@ void add_port_routes(Router& router, peers::PeerService& peers, ports::PortServi
                              response.set(http::field::location,
                                           Uri::port(PeerRef::of(port->peer_uid), port->uid).str());
                              respond(std::move(response));
-                         });
+                         };
+                         if (peer->local) {
+                             return ports.create_virtual(*spec, created);
+                         }
+                         if (remote == nullptr) {
+                             return respond(problem(protocol_off_error()));
+                         }
+                         remote->create_virtual(peer->uid, std::move(*body), created);
                      });
 
     router.add(http::verb::get, "/peers/{peer}/ports/{port}",
@@ -135,7 +146,7 @@ void add_port_routes(Router& router, peers::PeerService& peers, ports::PortServi
                });
 
     router.add_async(http::verb::patch, "/peers/{peer}/ports/{port}",
-                     [&peers, &ports](const RequestContext& context, Responder respond) {
+                     [&peers, &ports, remote](const RequestContext& context, Responder respond) {
                          auto peer = peer_target(context, peers, ports);
                          if (!peer) {
                              return respond(problem(peer.error()));
@@ -152,17 +163,21 @@ void add_port_routes(Router& router, peers::PeerService& peers, ports::PortServi
                          if (!update) {
                              return respond(problem(update.error()));
                          }
-                         if (!peer->local) {
-                             return respond(problem(remote_peer_error()));
+                         auto updated = [respond](Result<Port> port) {
+                             respond_port(respond, std::move(port));
+                         };
+                         if (peer->local) {
+                             return ports.update(*uid, *update, updated);
                          }
-                         ports.update(*uid, *update, [respond](Result<Port> port) {
-                             respond(port ? json_response(port_json(*port)) : problem(port.error()));
-                         });
+                         if (remote == nullptr) {
+                             return respond(problem(protocol_off_error()));
+                         }
+                         remote->update(peer->uid, *uid, std::move(*body), updated);
                      });
 
     router.add_async(
         http::verb::delete_, "/peers/{peer}/ports/{port}",
-        [&peers, &ports](const RequestContext& context, Responder respond) {
+        [&peers, &ports, remote](const RequestContext& context, Responder respond) {
             auto peer = peer_target(context, peers, ports);
             if (!peer) {
                 return respond(problem(peer.error()));
@@ -171,12 +186,16 @@ void add_port_routes(Router& router, peers::PeerService& peers, ports::PortServi
             if (!uid) {
                 return respond(problem(uid.error()));
             }
-            if (!peer->local) {
-                return respond(problem(remote_peer_error()));
+            auto removed = [respond](Status status) {
+                respond(status ? Response {http::status::no_content, 11} : problem(status.error()));
+            };
+            if (peer->local) {
+                return ports.remove(*uid, removed);
             }
-            ports.remove(*uid, [respond](Status removed) {
-                respond(removed ? Response {http::status::no_content, 11} : problem(removed.error()));
-            });
+            if (remote == nullptr) {
+                return respond(problem(protocol_off_error()));
+            }
+            remote->remove(peer->uid, *uid, removed);
         });
 }
 

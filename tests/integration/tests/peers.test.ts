@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 
-import { startDaemon, tempDir, type Daemon } from "../harness/daemon.js";
+import { runRocd, startDaemon, tempDir, type Daemon } from "../harness/daemon.js";
 import { sleep } from "../harness/http.js";
 import { runRocctl } from "../harness/rocctl.js";
 import { EventClient } from "../harness/sse.js";
@@ -226,5 +226,55 @@ describe("peers", () => {
     } finally {
       await d.stop();
     }
+  });
+  it("a fleet secret trusts its holders with no person involved; another secret does not get in", async () => {
+    const secret = "kH3vQ9xT2mW8rB5nL7cJ4pZ6yF1sD0aE";
+    const a = await startDaemon({ args: ["--network-secret", secret] });
+    const started: Daemon[] = [a];
+    try {
+      const aSelf = await self(a);
+      const events = await EventClient.subscribed(a, "?type=peer_added,peer_updated");
+      const dialA = `peers:\n  - address: ${aSelf.addresses[0]}\n    public_key: "${aSelf.public_key}"\n`;
+      const b = await startDaemon({ config: `${dialA}network_secret: "${secret}"\n` });
+      started.push(b);
+      const c = await startDaemon({ config: `${dialA}network_secret: "another-secret-of-thirty-two-chars!"\n` });
+      started.push(c);
+      const [bSelf, cSelf] = [await self(b), await self(c)];
+
+      await until(a, bSelf.peer_uid, (p) => p?.trust === "trusted" && p.state === "online", "B trusted on A");
+      await until(b, aSelf.peer_uid, (p) => p?.trust === "trusted", "A trusted on B");
+      // On A's event stream: B added (discovered), then updated (trusted).
+      const added = await events.waitFor((m) => m.event === "peer_added" && JSON.parse(m.data).peer_uid === bSelf.peer_uid);
+      const trusted = await events.waitForData("peer_updated", (p) => p.peer_uid === bSelf.peer_uid && p.trust === "trusted");
+      assert.equal(JSON.parse(added.data).trust, "discovered");
+      assert.equal(trusted.trust, "trusted");
+      events.close();
+      await until(a, cSelf.peer_uid, (p) => p?.state === "online", "C online on A");
+      await sleep(1000);
+      assert.equal((await peerOn(a, cSelf.peer_uid))!.trust, "discovered", "C proved another secret");
+      assert.equal((await peerOn(c, aSelf.peer_uid))!.trust, "discovered");
+      assert.match(a.logs(), /proved a wrong network secret/);
+      // C cannot read A's ports through its own API: not trusted, no mirror.
+      const ports = await fetch(`${c.baseUrl}/peers/${aSelf.peer_uid}/ports`);
+      assert.deepEqual(await ports.json(), []);
+      assert.equal(ports.headers.get("age"), null, "no mirror to be old");
+
+      // Trust on first use, on its side only, and said loudly.
+      const d = await startDaemon({ config: dialA, args: ["--trust-on-first-use"] });
+      started.push(d);
+      const dSelf = await self(d);
+      await until(d, aSelf.peer_uid, (p) => p?.trust === "trusted", "A trusted on D");
+      assert.match(d.logs(), /trust_on_first_use is ON/);
+      await until(a, dSelf.peer_uid, (p) => p?.state === "online", "D online on A");
+      assert.equal((await peerOn(a, dSelf.peer_uid))!.trust, "discovered");
+    } finally {
+      for (const d of started.reverse()) await d.stop();
+    }
+  });
+
+  it("refuses a network secret shorter than 32 characters at start", async () => {
+    const run = await runRocd(["--state-dir", tempDir().path, "--network-secret", "too-short-to-resist-guessing"]);
+    assert.equal(run.code, 1);
+    assert.match(run.stderr, /network_secret has 28 characters; it needs at least 32/);
   });
 });

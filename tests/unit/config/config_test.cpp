@@ -72,6 +72,8 @@ event_heartbeat_ms: 250
 event_queue_limit: 16
 audio_priority: 0
 discovery: static
+network_secret: "kH3vQ9xT2mW8rB5nL7cJ4pZ6yF1sD0aE"
+trust_on_first_use: true
 )");
     auto cfg = apply_config_file(path, Config {});
     ASSERT_TRUE(cfg) << cfg.error().message;
@@ -92,6 +94,8 @@ discovery: static
     EXPECT_EQ(cfg->event_queue_limit, 16u);
     EXPECT_EQ(cfg->audio_priority, 0);
     EXPECT_EQ(cfg->discovery, Discovery::static_peers);
+    EXPECT_EQ(cfg->network_secret, "kH3vQ9xT2mW8rB5nL7cJ4pZ6yF1sD0aE");
+    EXPECT_TRUE(cfg->trust_on_first_use);
 }
 
 TEST_F(ConfigFile, discovery_defaults_to_dns_sd_and_takes_three_values) {
@@ -151,6 +155,9 @@ TEST_F(ConfigFile, wrong_types_and_values_name_key_and_line) {
              Case {"audio_priority: -1\n", "audio_priority"},
              Case {"discovery: avahi\n", "discovery"},
              Case {"discovery: [dns-sd]\n", "discovery"},
+             Case {"network_secret: guessable-in-a-day\n", "network_secret"},
+             Case {"network_secret: [a, b]\n", "network_secret"},
+             Case {"trust_on_first_use: yes\n", "trust_on_first_use"},
          }) {
         auto cfg = apply_config_file(write(std::string("# rocd\n") + c.yaml), Config {});
         ASSERT_FALSE(cfg) << c.yaml;

@@ -1,15 +1,19 @@
-// Two daemons' peer services on real ZeroMQ sockets on loopback: dialing,
-// discovery by contact, trust, pairing and mirrored ports.
+// Two daemons' peer services talking: discovery, trust, pairing, mirrors.
 #include "peers/peer_network.h"
+
+#include <chrono>
 
 #include <gtest/gtest.h>
 
-#include "two_peers.h"
+#include "two_nodes.h"
 
 namespace rocd::peers {
 namespace {
 
-using PeerNetworkTest = TwoPeers;
+using namespace std::chrono_literals;
+
+using test_nodes::Node;
+class PeerNetworkTest : public test_nodes::TwoNodes {};
 
 TEST_F(PeerNetworkTest, a_dialed_peer_and_the_dialer_discover_each_other_and_stay_online) {
     ASSERT_TRUE(a.service->add_static(b.address(), b.key()));
@@ -30,7 +34,8 @@ TEST_F(PeerNetworkTest, a_dialed_peer_and_the_dialer_discover_each_other_and_sta
     // Untrusted both ways: their pings are refused, but answered, so the
     // links stay online (no flapping).
     int offline = 0;
-    a.service->add_listener([&](const Peer& peer) { offline += peer.state == PeerState::offline ? 1 : 0; });
+    a.service->add_listener(
+        [&](PeerService::Change, const Peer& peer) { offline += peer.state == PeerState::offline ? 1 : 0; });
     run_until([] { return false; }, 4000ms);
     EXPECT_EQ(offline, 0);
     EXPECT_TRUE(state_is(a, b, PeerState::online));
@@ -111,6 +116,64 @@ TEST_F(PeerNetworkTest, a_wrong_code_ends_the_pairing_on_both_sides_at_once) {
     // One try: the right code now finds no pairing.
     EXPECT_EQ(confirm(pairing->code).error().code, Errc::not_found);
     EXPECT_EQ(a.store->peers().list()->size(), 1u) << "nothing stored";
+}
+
+TEST_F(PeerNetworkTest, when_both_start_at_once_the_lower_key_keeps_its_attempt) {
+    connect();
+    std::optional<Result<Pairing>> from_a, from_b;
+    a.pairings->start(b.store->self_uid(), [&](Result<Pairing> r) { from_a = std::move(r); });
+    b.pairings->start(a.store->self_uid(), [&](Result<Pairing> r) { from_b = std::move(r); });
+    run_until([&] { return from_a && from_b; });
+    ASSERT_TRUE(from_a && from_b);
+    const bool a_lower = a.identity->public_key() < b.identity->public_key();
+    Node& starter = a_lower ? a : b;
+    Node& responder = a_lower ? b : a;
+    auto& kept = a_lower ? *from_a : *from_b;
+    auto& dropped = a_lower ? *from_b : *from_a;
+    ASSERT_TRUE(kept) << kept.error().message;
+    ASSERT_FALSE(dropped);
+    EXPECT_EQ(dropped.error().code, Errc::conflict);
+    EXPECT_NE(dropped.error().message.find("confirm the code"), std::string::npos) << dropped.error().message;
+    auto incoming = responder.pairings->get(starter.store->self_uid());
+    ASSERT_TRUE(incoming);
+    EXPECT_FALSE(incoming->outgoing) << "the other side goes on as responder";
+    auto confirmed = test::await<Peer>(
+        io, [&](auto done) { responder.pairings->confirm(starter.store->self_uid(), kept->code, done); });
+    ASSERT_TRUE(confirmed) << confirmed.error().message;
+    run_until([&] { return trust(a, b) == PeerTrust::trusted && trust(b, a) == PeerTrust::trusted; });
+    EXPECT_EQ(trust(a, b), PeerTrust::trusted);
+    EXPECT_EQ(trust(b, a), PeerTrust::trusted);
+}
+
+TEST_F(PeerNetworkTest, a_publisher_that_forgot_the_subscription_is_subscribed_to_again) {
+    const Uid b_uid = b.store->self_uid();
+    connect();
+    auto pairing = start_pairing();
+    ASSERT_TRUE(pairing) << pairing.error().message;
+    run_until([&] { return trust(b, a) == PeerTrust::pairing; });
+    ASSERT_TRUE(confirm(pairing->code));
+    auto mirrored = [&]() { return a.mirror->ports_of(b_uid); };
+    run_until([&] { return mirrored() != nullptr && !mirrored()->stale; });
+    ASSERT_TRUE(mirrored() != nullptr && !mirrored()->stale);
+
+    // B's publisher starts over (as after a restart quicker than the
+    // silence that makes B offline): no delta would ever reach A again.
+    b.publisher = std::make_unique<PortPublisher>(b.network->listener(), [&] { return b.ports; });
+    Port mic {*Uid::parse("jjjjjj-kkkkkk-llllll"), b_uid};
+    mic.driver = "mock";
+    mic.system_name = mic.display_name = "Microphone";
+    mic.channels = 1;
+    mic.rate = 48000;
+    mic.present = true;
+    b.ports = nlohmann::json::array({api::port_json(mic)});
+    // The next ping_reply does not list A's subscription: A subscribes again.
+    run_until([&] { return mirrored()->ports.size() == 1; });
+    ASSERT_EQ(mirrored()->ports.size(), 1u);
+    EXPECT_EQ(mirrored()->ports[0].display_name, "Microphone");
+    EXPECT_FALSE(mirrored()->stale);
+    b.publisher->publish("port_removed", api::port_json(mic));
+    run_until([&] { return mirrored()->ports.empty(); });
+    EXPECT_TRUE(mirrored()->ports.empty()) << "and follows again";
 }
 
 class ShortPairingTest : public PeerNetworkTest {
@@ -202,6 +265,33 @@ TEST_F(PeerNetworkTest, a_trusted_peer_mirrors_the_others_ports_and_follows_ever
     run_until([&] { return mirrored()->stale; }, 10000ms);
     EXPECT_TRUE(mirrored()->stale);
     EXPECT_EQ(mirrored()->ports.size(), 1u);
+}
+
+class ByeTest : public PeerNetworkTest {
+protected:
+    // Silence would take a minute: only a bye can make a peer offline here.
+    ByeTest() { a.offline_after = b.offline_after = 60'000ms; }
+};
+
+TEST_F(ByeTest, a_peer_that_stops_says_bye_and_is_offline_at_once) {
+    connect();
+    b.network.reset();
+    run_until([&] { return state_is(a, b, PeerState::offline); }, 5000ms);
+    EXPECT_TRUE(state_is(a, b, PeerState::offline));
+}
+
+TEST_F(ByeTest, a_revoked_peer_is_told_and_is_not_answered_on_its_old_connection) {
+    connect();
+    ASSERT_TRUE(start_pairing());
+    run_until([&] { return trust(b, a) == PeerTrust::pairing; });
+    ASSERT_TRUE(confirm(a.pairings->get(b.store->self_uid())->code));
+    run_until([&] { return trust(a, b) == PeerTrust::trusted && state_is(a, b, PeerState::online); });
+    ASSERT_TRUE(b.service->revoke(PeerRef::of(a.store->self_uid())));
+    run_until([&] { return state_is(a, b, PeerState::offline); }, 5000ms);
+    EXPECT_TRUE(state_is(a, b, PeerState::offline)) << "B said bye";
+    // A says hello again on the connection it still has: B refuses it.
+    run_until([] { return false; }, 2500ms);
+    EXPECT_TRUE(state_is(a, b, PeerState::offline));
 }
 
 TEST(StaticPeers, a_key_that_is_not_z85_is_refused) {

@@ -4,12 +4,14 @@
 
 #include <gtest/gtest.h>
 
-#include "two_peers.h"
+#include "two_nodes.h"
 
 namespace rocd::peers {
 namespace {
 
-class ProposalsTest : public TwoPeers {
+using test_nodes::Node;
+
+class ProposalsTest : public test_nodes::TwoNodes {
 protected:
     p2p::RawKey raw(const Node& node) const { return node.identity->public_key(); }
     const Uid& uid(const Node& node) const { return node.store->self_uid(); }

@@ -1,16 +1,17 @@
 // Two daemons' peer services, each with its own state directory, identity
-// and peer network, on one io_context and real ZeroMQ sockets on loopback:
-// the fixture of the peers tests.
+// and peer network, on one io_context and real ZeroMQ sockets on loopback.
 #pragma once
 
 #include <chrono>
 #include <functional>
 #include <memory>
 #include <optional>
+#include <string>
 
 #include <gtest/gtest.h>
 
 #include "api/representation/port_json.h"
+#include "peers/fleet.h"
 #include "peers/pairings.h"
 #include "peers/peer_network.h"
 #include "peers/peer_service.h"
@@ -20,7 +21,7 @@
 #include "support/await.h"
 #include "support/temp_dir.h"
 
-namespace rocd::peers {
+namespace rocd::peers::test_nodes {
 
 using namespace std::chrono_literals;
 
@@ -39,26 +40,44 @@ struct Node {
         PeerNetwork::Options options;
         options.endpoint = "tcp://127.0.0.1:0";
         options.self_hello = [this] {
-            return p2p::Hello {{}, {}, store->self_uid(), name, "0.1.0", network ? network->port() : 0, {}};
+            std::vector<std::string> capabilities {"ports"};
+            if (!secret.empty()) {
+                capabilities.emplace_back(Fleet::capability);
+            }
+            return p2p::Hello {
+                {}, capabilities, store->self_uid(), name, "0.1.0", network ? network->port() : 0, {}};
         };
         options.ping_interval = 100ms;
-        options.offline_after = 3000ms; // as the daemon's: pings refused once a second must do
+        options.limits = limits;
+        options.offline_after = offline_after;
         PeerNetwork::Events events;
         events.trust_of = [this](const p2p::RawKey& key) { return service->trust_of(key); };
         events.on_hello = [this](const p2p::RawKey& key, const p2p::Hello& hello,
                                  const std::string& address) { service->on_hello(key, hello, address); };
         events.on_link_state = [this](const p2p::RawKey& key, PeerState state) {
             service->on_link_state(key, state);
+            if (fleet) {
+                fleet->on_link_state(key, state);
+            }
         };
         events.on_message = [this](const p2p::Inbound& in) {
             if (in.message.type == "subscribe" || in.message.type == "unsubscribe") {
                 return publisher->on_request(in);
+            }
+            if (in.message.type == "secret_proof" && fleet) {
+                return fleet->on_proof(in);
             }
             pairings->on_message(in);
         };
         events.on_one_way = [this](const p2p::RawKey& key, const p2p::Message& message) {
             if (auto peer = service->peer_of(key)) {
                 mirror->on_one_way(*peer, message);
+            }
+        };
+        events.subscriptions = [this](const p2p::RawKey& key) { return publisher->subscriptions_of(key); };
+        events.on_ping_reply = [this](const p2p::RawKey& key, const nlohmann::json& subscriptions) {
+            if (auto peer = service->peer_of(key)) {
+                mirror->on_subscriptions(*peer, subscriptions);
             }
         };
         auto started = PeerNetwork::start(io, *identity, options, events);
@@ -68,9 +87,17 @@ struct Node {
         pairing.window = window;
         pairing.request_interval = 0ms;
         pairings = std::make_unique<Pairings>(io, *service, *network, *identity, pairing);
+        if (!secret.empty()) {
+            fleet =
+                std::make_unique<Fleet>(io, *service, *network, *identity,
+                                        Fleet::Options {.secret = secret, .nonce_lifetime = nonce_lifetime});
+        }
+        service->set_trust_on_first_use(trust_on_first_use);
         publisher = std::make_unique<PortPublisher>(network->listener(), [this] { return ports; });
         mirror = std::make_unique<PortMirror>(io, *network, api::parse_port);
-        service->add_listener([this](const Peer& peer) { mirror->on_peer(peer, service->key_of(peer.uid)); });
+        service->add_listener([this](PeerService::Change, const Peer& peer) {
+            mirror->on_peer(peer, service->key_of(peer.uid));
+        });
         service->attach(network.get(), {"127.0.0.1:" + std::to_string(network->port())});
     }
 
@@ -89,14 +116,24 @@ struct Node {
     std::unique_ptr<PeerService> service;
     std::unique_ptr<PeerNetwork> network;
     std::unique_ptr<Pairings> pairings;
+    std::unique_ptr<Fleet> fleet;
     std::unique_ptr<PortPublisher> publisher;
     std::unique_ptr<PortMirror> mirror;
     /// What this node's publisher shows as its ports.
     nlohmann::json ports = nlohmann::json::array();
     std::chrono::milliseconds window {120'000};
+    /// Set before start(): a fleet secret, trust on first use.
+    std::string secret;
+    std::chrono::milliseconds nonce_lifetime {30'000};
+    bool trust_on_first_use = false;
+    /// Ten pings a second here, not one: room for them in the budgets of
+    /// keys not trusted yet (the budgets have their own tests).
+    InboundBudget::Limits limits {.untrusted_per_key = 100, .untrusted_in_all = 1000};
+    /// As the daemon's: pings refused once a second must do.
+    std::chrono::milliseconds offline_after {3000};
 };
 
-class TwoPeers : public ::testing::Test {
+class TwoNodes : public ::testing::Test {
 protected:
     void SetUp() override {
         a.start();
@@ -142,4 +179,4 @@ protected:
     Node a {io, "studio"}, b {io, "kitchen"};
 };
 
-} // namespace rocd::peers
+} // namespace rocd::peers::test_nodes

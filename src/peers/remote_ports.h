@@ -1,0 +1,71 @@
+// Another peer's ports changed through this daemon (docs/p2p.md §13, §7.2):
+// a REST call already checked here is forwarded to the peer as a request
+// on this daemon's link to it, and answered with what the peer answered:
+// its port, or its error as its own REST API would have put it. The
+// peer's mirror follows by itself (the peer publishes the change).
+#pragma once
+
+#include <chrono>
+#include <memory>
+#include <string>
+
+#include <boost/asio/io_context.hpp>
+#include <nlohmann/json.hpp>
+
+#include "core/done.h"
+#include "core/port.h"
+#include "p2p/link.h"
+#include "peers/peer_network.h"
+#include "peers/peer_service.h"
+#include "peers/port_mirror.h"
+
+namespace rocd::peers {
+
+class RemotePorts {
+public:
+    struct Options {
+        /// Deadlines of §7.1: the audio server makes a device for a create.
+        std::chrono::milliseconds timeout {5000};
+        std::chrono::milliseconds create_timeout {10000};
+    };
+
+    RemotePorts(boost::asio::io_context& io, PeerService& peers, PeerNetwork& network,
+                PortMirror::ParsePort parse, Options options);
+    RemotePorts(boost::asio::io_context& io, PeerService& peers, PeerNetwork& network,
+                PortMirror::ParsePort parse)
+        : RemotePorts(io, peers, network, std::move(parse), Options {}) {}
+    ~RemotePorts();
+
+    /// `changes`: a PATCH body, as api/representation's parse_port_patch
+    /// accepted it.
+    void update(const Uid& peer, const Uid& port, nlohmann::json changes, Done<Port> done);
+    /// `spec`: a POST body, as parse_virtual_port accepted it. A fresh
+    /// create_uid keys it (§7.3).
+    void create_virtual(const Uid& peer, nlohmann::json spec, Done<Port> done);
+    void remove(const Uid& peer, const Uid& port, Done<void> done);
+
+    /// The capability a peer must list for these requests (§6.2).
+    static constexpr std::string_view capability = "ports";
+
+private:
+    using Sent = std::function<void(Result<p2p::Message>)>;
+    void send(const Uid& peer, std::string type, nlohmann::json body, std::chrono::milliseconds timeout,
+              Sent sent, bool retried = false);
+    /// The link to a trusted peer that is online and speaks `ports`; why not otherwise.
+    Result<p2p::PeerLink*> link_to(const Uid& peer);
+    Result<Port> port_of(const Uid& peer, const p2p::Message& reply) const;
+
+    boost::asio::io_context& io_;
+    PeerService& peers_;
+    PeerNetwork& network_;
+    PortMirror::ParsePort parse_;
+    Options options_;
+    std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
+};
+
+/// What a REST client is answered for a request that got `error` (§7.2):
+/// the peer's problem (type, detail, field) when it sent a sound one, or
+/// §15's mapping of the code.
+Error rest_error_of(const p2p::RequestError& error, const std::string& peer);
+
+} // namespace rocd::peers

@@ -1,0 +1,78 @@
+// The peer service alone (no network): what its listeners are told as
+// peers come and go.
+#include "peers/peer_service.h"
+
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "p2p/pairing_code.h"
+#include "store/store.h"
+#include "support/temp_dir.h"
+
+namespace rocd::peers {
+namespace {
+
+struct Told {
+    PeerService::Change change;
+    Uid uid;
+};
+
+class PeerServiceTest : public ::testing::Test {
+protected:
+    void SetUp() override {
+        auto opened = store::Store::open(dir.path());
+        ASSERT_TRUE(opened) << opened.error().message;
+        store.emplace(std::move(*opened));
+        service = std::make_unique<PeerService>(store->peers(), store->self_uid(), PeerKey {});
+        service->attach(nullptr, {});
+        service->add_listener([this](PeerService::Change change, const Peer& peer) {
+            told.push_back({change, peer.uid});
+        });
+    }
+
+    /// A hello from a new key, as the ROUTER tells it.
+    Uid hello_from_someone(const std::string& name = "somebody") {
+        p2p::RawKey key;
+        const auto bytes = p2p::random_nonce();
+        std::copy(bytes.begin(), bytes.end(), key.begin());
+        const p2p::Hello hello {{}, {}, Uid::random(), name, "0.1.0", 4041, {}};
+        service->on_hello(key, hello, "10.77.0.2");
+        return hello.peer_uid;
+    }
+
+    test::TempDir dir;
+    std::optional<store::Store> store;
+    std::unique_ptr<PeerService> service;
+    std::vector<Told> told;
+};
+
+TEST_F(PeerServiceTest, a_first_hello_adds_a_peer_and_a_rename_updates_it) {
+    const Uid uid = hello_from_someone();
+    ASSERT_EQ(told.size(), 1u);
+    EXPECT_EQ(told[0].change, PeerService::Change::added);
+    EXPECT_EQ(told[0].uid, uid);
+    ASSERT_TRUE(service->rename(PeerRef::of(uid), "Kitchen"));
+    ASSERT_EQ(told.size(), 2u);
+    EXPECT_EQ(told[1].change, PeerService::Change::updated);
+}
+
+TEST_F(PeerServiceTest, the_oldest_discovered_peer_makes_room_and_is_removed) {
+    const Uid first = hello_from_someone();
+    for (std::size_t i = 1; i < PeerService::max_discovered; ++i) {
+        hello_from_someone();
+    }
+    EXPECT_EQ(told.size(), PeerService::max_discovered);
+    told.clear();
+    const Uid newest = hello_from_someone();
+    ASSERT_EQ(told.size(), 2u);
+    EXPECT_EQ(told[0].change, PeerService::Change::removed);
+    EXPECT_EQ(told[0].uid, first);
+    EXPECT_EQ(told[1].change, PeerService::Change::added);
+    EXPECT_EQ(told[1].uid, newest);
+    EXPECT_FALSE(service->get(PeerRef::of(first)));
+    EXPECT_EQ(service->list()->size(), PeerService::max_discovered + 1) << "and this daemon";
+}
+
+} // namespace
+} // namespace rocd::peers
