@@ -29,6 +29,7 @@ InProcessDaemon::InProcessDaemon() : state_("rocd-fuzz", "/dev/shm") {
     spdlog::set_level(spdlog::level::off);
     config_.driver = "mock";
     config_.p2p_listen.reset(); // the harnesses reach no peer
+    config_.discovery = config::Discovery::off;
 
     config_.state_dir = state_.path();
     driver_ = started(daemon::make_driver("mock", {}), "mock driver");

@@ -149,6 +149,9 @@ void config_seeds() {
         "max_sessions_per_stream: 4\nmax_requests_per_second: 200\n",
         "header_timeout_ms: 10000\nidle_timeout_ms: 60000\nevent_heartbeat_ms: 15000\nevent_queue_limit: "
         "1024\n",
+        "p2p_listen: 0.0.0.0:4041\ndiscovery: static\npeers:\n  - studio.lan:4041\n  - address: "
+        "10.0.7.12:4041\n    public_key: \"n}1M2P2:Lk+!GpVq-*>5g33V#zkix4crlFvfcU:k\"\n",
+        "discovery: off\n",
         "{listen: [1, 2], driver: {a: b}}\n",
         "- a\n- b\n",
         "",
@@ -205,6 +208,25 @@ void p2p_seeds() {
     }
 }
 
+/// TXT records in their wire form (a length byte before each string): the
+/// example of docs/p2p.md §16.1, and the same with a wrong fingerprint.
+void txt_record_seeds() {
+    const std::string pk = "pk=NRoznsGRPJT6F97koH&)9AoH4hU)jG!q:]vzy(Qv";
+    const std::vector<std::vector<std::string>> records = {
+        {"txtvers=1", "uid=rx4sse-w0zas1-gf2s1o", "v=1-1", pk, "fp=242b:de83:eeb5:09ad:6a2d:2d94:9982:fb05"},
+        {"txtvers=1", "uid=rx4sse-w0zas1-gf2s1o", "v=1-2", pk, "fp=edb9:2dd4:1b02:3a59:b263:c2a7:a640:f128"},
+    };
+    int i = 0;
+    for (const auto& record : records) {
+        std::string wire;
+        for (const auto& string : record) {
+            wire += static_cast<char>(string.size());
+            wire += string;
+        }
+        write("txt_record", std::to_string(i++), wire);
+    }
+}
+
 } // namespace
 
 int main(int argc, char** argv) {
@@ -222,5 +244,6 @@ int main(int argc, char** argv) {
     config_seeds();
     store_seeds();
     p2p_seeds();
+    txt_record_seeds();
     return 0;
 }

@@ -189,6 +189,19 @@ Result<Config> apply_config_text(std::string_view text, const std::filesystem::p
              base.p2p_listen = *address;
              return {};
          }},
+        {"discovery",
+         [&](const YAML::Node& node) -> Status {
+             auto text = scalar_text(node);
+             if (!text) {
+                 return tl::unexpected(text.error());
+             }
+             auto discovery = parse_discovery(*text);
+             if (!discovery) {
+                 return tl::unexpected(discovery.error());
+             }
+             base.discovery = *discovery;
+             return {};
+         }},
         {"peers",
          [&](const YAML::Node& node) -> Status {
              auto peers = parse_static_peers(node);

@@ -38,14 +38,28 @@ struct StaticPeer {
 /// `p2p_listen`: "host:port" or "off" (nullopt).
 Result<std::optional<ListenAddress>> parse_p2p_listen(std::string_view text);
 
+/// How this daemon finds peers (docs/p2p.md §16.3).
+enum class Discovery {
+    /// DNS-SD through Avahi, and the static `peers`.
+    dns_sd,
+    /// The static `peers` only: nothing published or browsed.
+    static_peers,
+    /// Neither: only stored trusted peers are dialed, incoming connections answered.
+    off,
+};
+
+/// `discovery`: "dns-sd", "static" or "off".
+Result<Discovery> parse_discovery(std::string_view text);
+
 struct Config {
     ListenAddress listen;
     std::string driver = "pipewire";
     /// The peer protocol's ROUTER (docs/p2p.md §16.3); nullopt: the peer
     /// protocol is off.
     std::optional<ListenAddress> p2p_listen = ListenAddress {"0.0.0.0", 4041};
-    /// Peers to dial at start (docs/p2p.md §16.2).
+    /// Peers to dial at start (docs/p2p.md §16.2); ignored when discovery is off.
     std::vector<StaticPeer> peers;
+    Discovery discovery = Discovery::dns_sd;
     /// Peers that prove the same secret trust each other (docs/p2p.md §11);
     /// empty: no fleet.
     std::string network_secret;

@@ -13,6 +13,20 @@ Result<std::optional<ListenAddress>> parse_p2p_listen(std::string_view text) {
     return std::optional<ListenAddress>(*address);
 }
 
+Result<Discovery> parse_discovery(std::string_view text) {
+    if (text == "dns-sd") {
+        return Discovery::dns_sd;
+    }
+    if (text == "static") {
+        return Discovery::static_peers;
+    }
+    if (text == "off") {
+        return Discovery::off;
+    }
+    return fail(Errc::invalid_argument,
+                "discovery must be dns-sd, static or off: '" + std::string(text) + "'");
+}
+
 Result<std::vector<StaticPeer>> parse_static_peers(const YAML::Node& node) {
     if (!node.IsSequence()) {
         return fail(Errc::invalid_argument,

@@ -38,6 +38,7 @@ std::variant<Invocation, int> parse_command_line(int argc, char** argv) {
 
     std::optional<std::string> listen;
     std::optional<std::string> p2p_listen;
+    std::optional<std::string> discovery;
     std::optional<std::string> driver;
     std::optional<std::string> state_dir;
     std::optional<std::string> config_file;
@@ -58,6 +59,9 @@ std::variant<Invocation, int> parse_command_line(int argc, char** argv) {
                    "HTTP API address HOST:PORT (default 127.0.0.1:4040; port 0: any free port)");
     app.add_option("--p2p-listen", p2p_listen,
                    "peer-protocol address HOST:PORT, or 'off' (default 0.0.0.0:4041)");
+    app.add_option("--discovery", discovery,
+                   "how peers are found: dns-sd (Avahi, and the config's peers), static (the peers only) "
+                   "or off (default dns-sd)");
     app.add_option("--network-secret", network_secret,
                    "peers proving this secret trust each other (32+ characters; other local users can read a "
                    "command line: prefer network_secret in the --config file)");
@@ -117,6 +121,14 @@ std::variant<Invocation, int> parse_command_line(int argc, char** argv) {
             return 1;
         }
         cfg.p2p_listen = *address;
+    }
+    if (discovery) {
+        auto parsed = config::parse_discovery(*discovery);
+        if (!parsed) {
+            print_error("--discovery: " + parsed.error().message);
+            return 1;
+        }
+        cfg.discovery = *parsed;
     }
     if (network_secret) {
         auto secret = config::parse_network_secret(*network_secret);

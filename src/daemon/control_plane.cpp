@@ -200,6 +200,13 @@ Status ControlPlane::start_peer_protocol() {
     bound.port = network_->port();
     spdlog::info("peer protocol on {} (key fingerprint {})", bound.str(), identity_.peer_key().fingerprint);
     peers_.attach(network_.get(), {bound.str()});
+    if (config_.discovery == config::Discovery::off) {
+        // §16.3: only stored trusted peers (dialed by attach) and whoever connects.
+        if (!config_.peers.empty()) {
+            spdlog::info("discovery off: the {} peers of the config are not dialed", config_.peers.size());
+        }
+        return {};
+    }
     for (const auto& peer : config_.peers) {
         if (peer.public_key.empty()) {
             spdlog::warn("peer {} (config): no public_key, so it cannot be dialed; give the key its GET "
@@ -212,7 +219,24 @@ Status ControlPlane::start_peer_protocol() {
                         "peer " + peer.address + " (config): " + dialed.error().message, "peers");
         }
     }
+    if (config_.discovery == config::Discovery::dns_sd) {
+        start_dns_sd();
+    }
     return {};
+}
+
+void ControlPlane::start_dns_sd() {
+    proposals_ = std::make_unique<peers::Proposals>(peers_, *network_);
+    auto self = peers_.get(PeerRef::self());
+    discovery::DnsSd::Self announced {.uid = peers_.self_uid(),
+                                      .public_key = identity_.public_key(),
+                                      .versions = {},
+                                      .display_name = self ? self->display_name : "",
+                                      .port = network_->port()};
+    dns_sd_ =
+        discovery::DnsSd::start(io_, std::move(announced), [this](const discovery::DnsSd::Found& found) {
+            proposals_->propose(found.announcement.uid, found.announcement.public_key, found.address);
+        });
 }
 
 Status ControlPlane::add_routes(api::Router& router, const std::filesystem::path& data_dir) {

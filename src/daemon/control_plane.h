@@ -13,6 +13,7 @@
 #include "api/routes/status.h"
 #include "config/config.h"
 #include "core/error.h"
+#include "discovery/dns_sd.h"
 #include "drivers/device_driver.h"
 #include "events/event_bus.h"
 #include "p2p/identity.h"
@@ -22,6 +23,7 @@
 #include "peers/peer_service.h"
 #include "peers/port_mirror.h"
 #include "peers/port_publisher.h"
+#include "peers/proposals.h"
 #include "peers/remote_ports.h"
 #include "ports/port_service.h"
 #include "store/store.h"
@@ -72,8 +74,13 @@ private:
     std::unique_ptr<peers::PortPublisher> publisher_;
     std::unique_ptr<peers::PortMirror> mirror_;
     std::unique_ptr<peers::RemotePorts> remote_ports_;
+    std::unique_ptr<peers::Proposals> proposals_;
+    // Last of all: its thread is stopped before what it proposes to goes.
+    std::unique_ptr<discovery::DnsSd> dns_sd_;
 
     Status start_peer_protocol();
+    /// Publishes this daemon and proposes the peers found (discovery: dns-sd).
+    void start_dns_sd();
 };
 
 } // namespace rocd::daemon

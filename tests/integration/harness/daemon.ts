@@ -54,6 +54,12 @@ export interface DaemonOptions {
    * (the config file decides).
    */
   p2pListen?: string | null;
+  /**
+   * --discovery value (default static: a test daemon must not announce
+   * itself over DNS-SD on the machine's network, nor dial what it finds
+   * there); null: pass none (the config file decides).
+   */
+  discovery?: string | null;
   /** YAML text of a config file, written to a temporary file and passed as --config. */
   config?: string;
   /** More command-line arguments. */
@@ -112,6 +118,10 @@ export async function startDaemon(opts: DaemonOptions = {}): Promise<Daemon> {
   const p2pListen = opts.p2pListen === undefined ? "127.0.0.1:0" : opts.p2pListen;
   if (p2pListen !== null) {
     args.push("--p2p-listen", p2pListen);
+  }
+  const discovery = opts.discovery === undefined ? "static" : opts.discovery;
+  if (discovery !== null) {
+    args.push("--discovery", discovery);
   }
   const driver = opts.driver === undefined ? "mock" : opts.driver;
   if (driver !== null) {
@@ -232,6 +242,8 @@ export async function startDaemon(opts: DaemonOptions = {}): Promise<Daemon> {
 export function runRocd(args: string[], timeoutMs = 10000, env: NodeJS.ProcessEnv = process.env): Promise<RunResult> {
   // As startDaemon: a daemon that gets as far as listening must not take the
   // default peer port on every interface.
+  // Nor announce itself over DNS-SD.
   const p2p = args.includes("--p2p-listen") ? [] : ["--p2p-listen", "127.0.0.1:0"];
-  return runProgram(rocdBin, [...args, ...p2p], { env, timeoutMs });
+  const discovery = args.includes("--discovery") ? [] : ["--discovery", "static"];
+  return runProgram(rocdBin, [...args, ...p2p, ...discovery], { env, timeoutMs });
 }

@@ -71,6 +71,7 @@ idle_timeout_ms: 2000
 event_heartbeat_ms: 250
 event_queue_limit: 16
 audio_priority: 0
+discovery: static
 network_secret: "kH3vQ9xT2mW8rB5nL7cJ4pZ6yF1sD0aE"
 trust_on_first_use: true
 )");
@@ -92,8 +93,20 @@ trust_on_first_use: true
     EXPECT_EQ(cfg->event_heartbeat.count(), 250);
     EXPECT_EQ(cfg->event_queue_limit, 16u);
     EXPECT_EQ(cfg->audio_priority, 0);
+    EXPECT_EQ(cfg->discovery, Discovery::static_peers);
     EXPECT_EQ(cfg->network_secret, "kH3vQ9xT2mW8rB5nL7cJ4pZ6yF1sD0aE");
     EXPECT_TRUE(cfg->trust_on_first_use);
+}
+
+TEST_F(ConfigFile, discovery_defaults_to_dns_sd_and_takes_three_values) {
+    EXPECT_EQ(Config {}.discovery, Discovery::dns_sd);
+    for (const auto& [text, want] :
+         {std::pair {"dns-sd", Discovery::dns_sd}, std::pair {"static", Discovery::static_peers},
+          std::pair {"off", Discovery::off}}) {
+        auto cfg = apply_config_file(write(std::string("discovery: ") + text + "\n"), Config {});
+        ASSERT_TRUE(cfg) << text;
+        EXPECT_EQ(cfg->discovery, want) << text;
+    }
 }
 
 TEST_F(ConfigFile, keeps_base_values_for_absent_keys) {
@@ -140,6 +153,8 @@ TEST_F(ConfigFile, wrong_types_and_values_name_key_and_line) {
              Case {"state_dir: {a: 1}\n", "state_dir"},
              Case {"audio_priority: 100\n", "audio_priority"},
              Case {"audio_priority: -1\n", "audio_priority"},
+             Case {"discovery: avahi\n", "discovery"},
+             Case {"discovery: [dns-sd]\n", "discovery"},
              Case {"network_secret: guessable-in-a-day\n", "network_secret"},
              Case {"network_secret: [a, b]\n", "network_secret"},
              Case {"trust_on_first_use: yes\n", "trust_on_first_use"},
