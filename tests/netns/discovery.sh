@@ -11,7 +11,9 @@
 # TXT record on the wire is §16.1's; a daemon that started before its
 # avahi-daemon says so once and publishes when Avahi comes; a daemon
 # stopped cleanly leaves the others running; `discovery: static` finds a
-# configured peer with no Avahi at all; `discovery: off` ignores `peers`.
+# configured peer with no Avahi at all; `discovery: off` ignores `peers`;
+# three daemons sharing a `network_secret` find and trust each other with no
+# one pairing, and a fourth with another secret is only discovered.
 #
 #   tests/netns/discovery.sh ROCD_BIN        (root; exits non-zero on failure)
 #
@@ -30,7 +32,8 @@ for tool in dbus-daemon avahi-daemon avahi-browse avahi-publish; do
   command -v "$tool" >/dev/null || { echo "netns discovery: FAIL: $tool missing (scripts/install-deps)" >&2; exit 1; }
 done
 
-hosts=(h1 h2 h3)
+hosts=(h1 h2 h3 h4)
+trio=(h1 h2 h3) # h4 joins for the fleet only
 work=$(mktemp -d /tmp/rocd-netns-dnssd-XXXXXX)
 pids=()
 cleanup() {
@@ -195,18 +198,18 @@ until_all_see() { # seconds trust host...
 }
 
 echo "netns discovery: three hosts, each with its D-Bus and avahi-daemon; h3's Avahi starts after its rocd"
-for h in "${hosts[@]}"; do start_dbus "$h"; done
+for h in "${trio[@]}"; do start_dbus "$h"; done
 start_avahi h1
 start_avahi h2
 start h3 dns-sd
 start h1 dns-sd
 start h2 dns-sd
 start_avahi h3
-for h in "${hosts[@]}"; do eval "uid_$h=$(api "$h" GET /peers/self | field peer_uid)"; done
+for h in "${trio[@]}"; do eval "uid_$h=$(api "$h" GET /peers/self | field peer_uid)"; done
 
 echo "netns discovery: each lists the two others as discovered within 3 s"
 until_all_see 3 discovered h1 h2 h3
-for h in "${hosts[@]}"; do
+for h in "${trio[@]}"; do
   [ "$(api "$h" GET /peers | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')" = 3 ] ||
     fail "$h lists other than three peers: $(api "$h" GET /peers)"
 done
@@ -251,7 +254,7 @@ grep -q "ignoring DNS-SD service 'bad fp': fp is not the fingerprint of pk" "$wo
 grep -q "ignoring DNS-SD service 'not text'" "$work/h3.log" || fail "h3 did not refuse the garbled announcement"
 grep -q "of $uid_h2 as cccccc-cccccc-cccccc; ignored" "$work/h3.log" ||
   fail "h3 did not ignore h2's key announced under another uid"
-for h in "${hosts[@]}"; do
+for h in "${trio[@]}"; do
   [ "$(api "$h" GET /peers | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')" = 3 ] ||
     fail "$h lists other than three peers after the hostile announcements: $(api "$h" GET /peers)"
 done
@@ -293,7 +296,7 @@ for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
 for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
 pids=()
 rm -rf "$work"/h*/run/dbus/* "$work"/h*/run/avahi-daemon/*
-for h in "${hosts[@]}"; do mv "$work/$h.log" "$work/$h-dns-sd.log"; done
+for h in "${trio[@]}"; do mv "$work/$h.log" "$work/$h-dns-sd.log"; done
 start h2 static
 start h1 static "peers:
   - address: 10.77.2.2:4041
@@ -313,5 +316,36 @@ sleep 2
 [ "$(api h3 GET /peers | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')" = 1 ] ||
   fail "h3 (discovery: off) lists peers: $(api h3 GET /peers)"
 [ -z "$(api h2 GET "/peers/$uid_h3" | field trust)" ] || fail "h2 was dialed by h3 (discovery: off)"
+
+echo "netns discovery: a fleet: h1, h2 and h3 share a network secret and trust each other with no one pairing;"
+echo "netns discovery:   h4, with another secret, stays discovered"
+stop h1
+stop h2
+stop h3
+for h in "${trio[@]}"; do mv "$work/$h.log" "$work/$h-static.log"; done
+rm -rf "$work"/h*/state
+for h in "${hosts[@]}"; do start_dbus "$h"; done
+for h in "${hosts[@]}"; do start_avahi "$h"; done
+fleet='network_secret: "rocd-netns-fleet-secret-0123456789"'
+for h in "${trio[@]}"; do start "$h" dns-sd "$fleet"; done
+start h4 dns-sd 'network_secret: "another-fleet-entirely-9876543210"'
+for h in "${hosts[@]}"; do eval "uid_$h=$(api "$h" GET /peers/self | field peer_uid)"; done
+until_all_see 10 trusted h1 h2 h3
+until_all_see 10 discovered h1 h4
+until_all_see 10 discovered h2 h4
+until_all_see 10 discovered h3 h4
+# The proofs were exchanged once h4 has refused one of each (it says so
+# once a key, whichever side's proof failed first).
+refusals() { grep -cE "proved a wrong network secret|refused our proof of the network secret" "$work/h4.log"; }
+for _ in $(seq 50); do
+  [ "$(refusals)" -ge 3 ] && break
+  sleep 0.1
+done
+[ "$(refusals)" -ge 3 ] || fail "h4 does not say that the proofs of h1, h2 and h3 failed"
+for h in "${trio[@]}"; do
+  uid_var="uid_$h"
+  [ "$(api "$h" GET "/peers/$uid_h4" | field trust)" = discovered ] || fail "$h trusts h4 (another secret)"
+  [ "$(api h4 GET "/peers/${!uid_var}" | field trust)" = discovered ] || fail "h4 trusts $h (another secret)"
+done
 
 echo "netns discovery: passed"
