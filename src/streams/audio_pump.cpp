@@ -52,8 +52,14 @@ AudioPump::~AudioPump() {
 
 void AudioPump::stop() {
     if (!stop_.exchange(true, std::memory_order_relaxed)) {
+        wake();
         thread_.join();
     }
+}
+
+void AudioPump::wake() {
+    wake_.fetch_add(1, std::memory_order_release);
+    wake_.notify_one();
 }
 
 void AudioPump::attach(PumpSlot* slot) {
@@ -91,6 +97,7 @@ std::uint64_t AudioPump::publish(std::vector<PumpSlot*> slots) {
         retired_.push_back({epoch, std::move(current_), {}});
     }
     current_ = std::move(table);
+    wake();
     settle();
     return epoch;
 }
@@ -131,6 +138,16 @@ void AudioPump::run() {
         }
         acked_epoch_.store(table->epoch, std::memory_order_release);
         cycles_.fetch_add(1, std::memory_order_relaxed);
+
+        // With nothing to pump, park until a table or stop() comes (no
+        // audio flows, so waiting is harmless); `seen` is read before the
+        // table so that a publish in between is never missed.
+        const std::uint32_t seen = wake_.load(std::memory_order_acquire);
+        if (table_.load(std::memory_order_acquire)->slots.empty() && !stop_.load(std::memory_order_relaxed)) {
+            wake_.wait(seen, std::memory_order_acquire);
+            clock_gettime(CLOCK_MONOTONIC, &next);
+            continue;
+        }
 
         add_ns(next, period_.count());
         timespec now {};

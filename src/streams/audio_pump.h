@@ -74,7 +74,7 @@ public:
     std::size_t size() const { return table_.load(std::memory_order_acquire)->slots.size(); }
     /// The worker's SCHED_FIFO priority, 0 when it runs with normal scheduling.
     int priority() const { return priority_; }
-    /// Cycles run so far.
+    /// Cycles run so far (none while no slot is attached: the worker parks).
     std::uint64_t cycles() const { return cycles_.load(std::memory_order_relaxed); }
 
 private:
@@ -100,6 +100,9 @@ private:
     std::atomic<std::uint64_t> acked_epoch_ {0};
     std::atomic<std::uint64_t> cycles_ {0};
     std::atomic<bool> stop_ {false};
+    /// Bumped (and waited on) to wake a worker parked with no slot.
+    std::atomic<std::uint32_t> wake_ {0};
+    void wake();
     std::thread thread_;
     int priority_ = 0;
     std::deque<Retired> retired_;

@@ -21,11 +21,7 @@ Result<std::unique_ptr<NetworkLoop>> NetworkLoop::create(core::Duration tick) {
     if (tick.count() <= 0) {
         tick = std::chrono::milliseconds(1);
     }
-    itimerspec spec {};
-    spec.it_interval.tv_sec = tick.count() / 1'000'000'000;
-    spec.it_interval.tv_nsec = tick.count() % 1'000'000'000;
-    spec.it_value = spec.it_interval;
-    timerfd_settime(loop->timer_fd_, 0, &spec, nullptr);
+    loop->tick_ = tick;
     // Internal descriptors are tagged with the address of their member.
     for (int* fd : {&loop->wake_fd_, &loop->timer_fd_}) {
         epoll_event ev {};
@@ -73,8 +69,22 @@ Status NetworkLoop::add(IPort& port) {
             }
         }
         ports_.push_back(&port);
+        if (ports_.size() == 1) {
+            set_ticking(true);
+        }
         return {};
     });
+}
+
+void NetworkLoop::set_ticking(bool on) {
+    // An idle daemon (no stream) must not wake a thousand times a second.
+    itimerspec spec {};
+    if (on) {
+        spec.it_interval.tv_sec = tick_.count() / 1'000'000'000;
+        spec.it_interval.tv_nsec = tick_.count() % 1'000'000'000;
+        spec.it_value = spec.it_interval;
+    }
+    timerfd_settime(timer_fd_, 0, &spec, nullptr);
 }
 
 void NetworkLoop::remove(IPort& port) {
@@ -83,6 +93,9 @@ void NetworkLoop::remove(IPort& port) {
             epoll_ctl(epoll_fd_, EPOLL_CTL_DEL, port.fd(), nullptr);
         }
         std::erase(ports_, &port);
+        if (ports_.empty()) {
+            set_ticking(false);
+        }
         // Whatever the audio side queued last still goes out.
         port.on_tick();
         return {};

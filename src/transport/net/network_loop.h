@@ -17,7 +17,8 @@ namespace rocd::transport::net {
 
 /// Something the loop drives: a socket to read when readable, and a
 /// periodic tick to flush what the audio side queued (the audio side never
-/// makes a syscall, so the loop polls its queues every `tick`).
+/// makes a syscall, so the loop polls its queues every `tick` while it has
+/// a port at all).
 class IPort {
 public:
     virtual ~IPort() = default;
@@ -43,7 +44,7 @@ public:
     /// After it returns, the loop never touches `port` again.
     void remove(IPort& port);
 
-    /// Loop iterations so far (for tests and benchmarks).
+    /// Ticks so far (for tests and benchmarks).
     std::uint64_t ticks() const { return ticks_.load(std::memory_order_relaxed); }
 
 private:
@@ -51,10 +52,13 @@ private:
     void run();
     void run_commands();
     Status call(std::function<Status()> fn);
+    /// Arms or disarms the tick timer (loop thread).
+    void set_ticking(bool on);
 
     int epoll_fd_ = -1;
     int wake_fd_ = -1;
     int timer_fd_ = -1;
+    core::Duration tick_ {};
     std::thread thread_;
     std::atomic<bool> stop_ {false};
     std::atomic<std::uint64_t> ticks_ {0};
