@@ -34,7 +34,8 @@ void remember(std::vector<std::string>& addresses, const std::string& address) {
 } // namespace
 
 PeerService::PeerService(store::PeerRepository& repository, Uid self_uid, PeerKey self_key)
-    : repository_(repository), self_uid_(std::move(self_uid)), self_key_(std::move(self_key)) {}
+    : repository_(repository), stored_keys_(repository), self_uid_(std::move(self_uid)),
+      self_key_(std::move(self_key)) {}
 
 Peer PeerService::complete(Peer peer) const {
     if (peer.uid == self_uid_) {
@@ -105,6 +106,7 @@ Result<Peer> PeerService::rename(const PeerRef& peer, const std::string& display
         return renamed;
     }
     auto record = repository_.update_display_name(resolve(peer), display_name);
+    stored_keys_.forget();
     if (!record) {
         if (record.error().code == Errc::not_found) {
             return fail(Errc::not_found, "no peer " + peer.str());
@@ -143,7 +145,7 @@ std::optional<Uid> PeerService::uid_of(const std::string& public_key) {
             return uid;
         }
     }
-    if (auto stored = repository_.find_by_key(public_key)) {
+    if (auto stored = stored_keys_.find(public_key)) {
         return stored->uid;
     }
     return std::nullopt;
@@ -151,7 +153,7 @@ std::optional<Uid> PeerService::uid_of(const std::string& public_key) {
 
 std::optional<PeerTrust> PeerService::trust_of(const p2p::RawKey& key) {
     const std::string z85 = p2p::z85_of(key);
-    if (auto stored = repository_.find_by_key(z85)) {
+    if (auto stored = stored_keys_.find(z85)) {
         return pairing_.contains(stored->uid) ? PeerTrust::pairing : stored->trust;
     }
     for (const auto& [uid, peer] : discovered_) {
@@ -187,6 +189,7 @@ Result<store::PeerRecord> PeerService::store_as(const Peer& peer, PeerTrust trus
     record.state.reset();
     record.daemon_version.reset();
     auto stored = repository_.put(record);
+    stored_keys_.forget();
     if (!stored) {
         return tl::unexpected(stored.error());
     }
@@ -315,7 +318,9 @@ void PeerService::learn(const p2p::RawKey& key, const p2p::Hello& hello, const s
         if (auto link = network_ ? network_->link(key) : nullptr; link && link->version()) {
             record.protocol_version = *link->version();
         }
-        if (auto saved = repository_.put(record); !saved) {
+        auto saved = repository_.put(record);
+        stored_keys_.forget();
+        if (!saved) {
             spdlog::warn("peers: cannot store what {} said: {}", record.uid.str(), saved.error().message);
         }
         mismatched_.erase(record.uid); // §9.3: contact with the bound key clears it
@@ -326,7 +331,7 @@ void PeerService::learn(const p2p::RawKey& key, const p2p::Hello& hello, const s
         listeners_.notify(Change::updated, complete(record));
         return;
     }
-    if (auto bound = repository_.find_by_key(z85)) {
+    if (auto bound = stored_keys_.find(z85)) {
         warn_once(z85, "peers: key " + p2p::fingerprint_of(key) + " of " + bound->uid.str() +
                            " now claims to be " + hello.peer_uid.str() + "; ignored");
         return;

@@ -14,6 +14,7 @@
 #include "core/uri.h"
 #include "p2p/hello.h"
 #include "p2p/identity.h"
+#include "peers/stored_keys.h"
 #include "store/peer_repository.h"
 
 namespace rocd::peers {
@@ -108,6 +109,7 @@ private:
     void warn_once(const std::string& public_key, const std::string& message);
 
     store::PeerRepository& repository_;
+    StoredKeys stored_keys_;
     Uid self_uid_;
     PeerKey self_key_;
     std::vector<std::string> self_addresses_;

@@ -36,6 +36,7 @@ protected:
         p2p::RawKey key;
         const auto bytes = p2p::random_nonce();
         std::copy(bytes.begin(), bytes.end(), key.begin());
+        last_key = key;
         const p2p::Hello hello {{}, {}, Uid::random(), name, "0.1.0", 4041, {}};
         service->on_hello(key, hello, "10.77.0.2");
         return hello.peer_uid;
@@ -45,6 +46,7 @@ protected:
     std::optional<store::Store> store;
     std::unique_ptr<PeerService> service;
     std::vector<Told> told;
+    p2p::RawKey last_key {};
 };
 
 TEST_F(PeerServiceTest, a_first_hello_adds_a_peer_and_a_rename_updates_it) {
@@ -72,6 +74,25 @@ TEST_F(PeerServiceTest, the_oldest_discovered_peer_makes_room_and_is_removed) {
     EXPECT_EQ(told[1].uid, newest);
     EXPECT_FALSE(service->get(PeerRef::of(first)));
     EXPECT_EQ(service->list()->size(), PeerService::max_discovered + 1) << "and this daemon";
+}
+
+TEST_F(PeerServiceTest, the_trust_of_a_key_follows_every_change_of_the_stored_peer) {
+    // The answers are remembered between writes (the protocol asks on every
+    // message); each write must make them be asked again.
+    const Uid uid = hello_from_someone();
+    const p2p::RawKey key = last_key;
+    EXPECT_EQ(service->trust_of(key), PeerTrust::discovered);
+    ASSERT_TRUE(service->trust_without_pairing(key, "a test"));
+    EXPECT_EQ(service->trust_of(key), PeerTrust::trusted);
+    EXPECT_EQ(service->trust_of(key), PeerTrust::trusted);
+    ASSERT_TRUE(service->rename(PeerRef::of(uid), "Kitchen"));
+    EXPECT_EQ(service->trust_of(key), PeerTrust::trusted);
+    ASSERT_TRUE(service->revoke(PeerRef::of(uid)));
+    EXPECT_EQ(service->trust_of(key), PeerTrust::revoked);
+    p2p::RawKey stranger {};
+    stranger[0] = 1;
+    EXPECT_EQ(service->trust_of(stranger), std::nullopt);
+    EXPECT_EQ(service->trust_of(stranger), std::nullopt);
 }
 
 } // namespace
