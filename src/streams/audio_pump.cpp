@@ -140,10 +140,13 @@ void AudioPump::run() {
         cycles_.fetch_add(1, std::memory_order_relaxed);
 
         // With nothing to pump, park until a table or stop() comes (no
-        // audio flows, so waiting is harmless); `seen` is read before the
-        // table so that a publish in between is never missed.
+        // audio flows, so waiting is harmless). Only on the table this cycle
+        // used and acknowledged: a newer one must be acknowledged first, or
+        // a detach would wait for it forever. `seen` is read before the
+        // table, so that a publish in between is never missed.
         const std::uint32_t seen = wake_.load(std::memory_order_acquire);
-        if (table_.load(std::memory_order_acquire)->slots.empty() && !stop_.load(std::memory_order_relaxed)) {
+        if (table->slots.empty() && table_.load(std::memory_order_acquire) == table &&
+            !stop_.load(std::memory_order_relaxed)) {
             wake_.wait(seen, std::memory_order_acquire);
             clock_gettime(CLOCK_MONOTONIC, &next);
             continue;

@@ -129,5 +129,31 @@ TEST(AudioPump, parks_while_no_slot_is_attached) {
     EXPECT_EQ(pump.cycles(), parked) << "the last slot gone, it parks again";
 }
 
+TEST(AudioPump, a_detach_completes_whenever_it_comes_in_the_cycle) {
+    // The last slot detached while the worker is between its acknowledgement
+    // and its check for parking: it must acknowledge the new, empty table
+    // before it parks, or the detach would never complete.
+    using namespace std::chrono_literals;
+    boost::asio::io_context io;
+    // A period of 1 us: the worker cycles back to back, so that the window
+    // is hit often.
+    AudioPump pump(io, 1us, 0);
+    FullDevice device;
+    PumpSlot slot;
+    slot.audio = &device;
+    for (int round = 0; round < 2000; ++round) {
+        pump.attach(&slot);
+        std::this_thread::sleep_for(std::chrono::microseconds(round % 7));
+        bool detached = false;
+        pump.detach({&slot}, [&] { detached = true; });
+        const auto deadline = std::chrono::steady_clock::now() + 2s;
+        while (!detached && std::chrono::steady_clock::now() < deadline) {
+            io.restart();
+            io.run_one_for(10ms);
+        }
+        ASSERT_TRUE(detached) << "round " << round;
+    }
+}
+
 } // namespace
 } // namespace rocd::streams
