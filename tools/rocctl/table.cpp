@@ -1,6 +1,8 @@
 #include "table.h"
 
 #include <algorithm>
+#include <cmath>
+#include <string>
 
 namespace rocctl {
 
@@ -12,6 +14,16 @@ std::string cell(const nlohmann::json& value) {
     }
     if (value.is_string()) {
         return value.get<std::string>();
+    }
+    if (value.is_number_float()) {
+        // A measurement (rtt_ms 5.549404375) reads best to the microsecond.
+        const double rounded = std::round(value.get<double>() * 1000) / 1000;
+        std::string text = std::to_string(rounded == 0 ? 0.0 : rounded); // never "-0"
+        text.erase(text.find_last_not_of('0') + 1);
+        if (text.back() == '.') {
+            text.pop_back();
+        }
+        return text;
     }
     return value.dump();
 }

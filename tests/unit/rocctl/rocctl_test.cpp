@@ -48,6 +48,11 @@ TEST(Table, aligns_columns_and_marks_missing_values) {
     EXPECT_EQ(out, "A       C\nx       12\nlonger  -\n");
 }
 
+TEST(Table, shows_reals_to_three_decimals) {
+    auto rows = nlohmann::json::parse(R"([{"r":5.549404375},{"r":0.5},{"r":2.0},{"r":-0.0004}])");
+    EXPECT_EQ(render_table(rows, {{"R", "/r"}}), "R\n5.549\n0.5\n2\n0\n");
+}
+
 TEST(Table, renders_nested_objects_indented) {
     auto object = nlohmann::json::parse(R"({"state":"active","metrics":{"lost":0}})");
     EXPECT_EQ(render_object(object), "metrics:\n  lost: 0\nstate: active\n");
