@@ -20,6 +20,12 @@ pkg_check_modules(SPEEXDSP REQUIRED IMPORTED_TARGET speexdsp)
 pkg_check_modules(SNDFILE REQUIRED IMPORTED_TARGET sndfile)
 pkg_check_modules(URIPARSER REQUIRED IMPORTED_TARGET liburiparser)
 pkg_check_modules(ZMQ REQUIRED IMPORTED_TARGET libzmq)
+# libzmq.pc's flags name its dependencies' headers (Kerberos, OpenPGM,
+# libxml2), and CMake 3.25 files "-isystem /usr/include/mit-krb5" as an
+# include directory at the first configure but as a compile option at the
+# next, so every re-configure rebuilt p2p and all that links it. zmq.h is
+# in /usr/include and includes none of them: the target keeps no flags.
+set_target_properties(PkgConfig::ZMQ PROPERTIES INTERFACE_COMPILE_OPTIONS "" INTERFACE_INCLUDE_DIRECTORIES "")
 pkg_check_modules(SODIUM REQUIRED IMPORTED_TARGET libsodium)
 pkg_check_modules(AVAHI REQUIRED IMPORTED_TARGET avahi-client)
 if(ROCD_BUILD_TESTS)
