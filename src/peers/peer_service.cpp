@@ -106,7 +106,6 @@ Result<Peer> PeerService::rename(const PeerRef& peer, const std::string& display
         return renamed;
     }
     auto record = repository_.update_display_name(resolve(peer), display_name);
-    stored_keys_.forget();
     if (!record) {
         if (record.error().code == Errc::not_found) {
             return fail(Errc::not_found, "no peer " + peer.str());
@@ -189,7 +188,6 @@ Result<store::PeerRecord> PeerService::store_as(const Peer& peer, PeerTrust trus
     record.state.reset();
     record.daemon_version.reset();
     auto stored = repository_.put(record);
-    stored_keys_.forget();
     if (!stored) {
         return tl::unexpected(stored.error());
     }
@@ -318,9 +316,7 @@ void PeerService::learn(const p2p::RawKey& key, const p2p::Hello& hello, const s
         if (auto link = network_ ? network_->link(key) : nullptr; link && link->version()) {
             record.protocol_version = *link->version();
         }
-        auto saved = repository_.put(record);
-        stored_keys_.forget();
-        if (!saved) {
+        if (auto saved = repository_.put(record); !saved) {
             spdlog::warn("peers: cannot store what {} said: {}", record.uid.str(), saved.error().message);
         }
         mismatched_.erase(record.uid); // §9.3: contact with the bound key clears it

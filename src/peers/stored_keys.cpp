@@ -3,6 +3,10 @@
 namespace rocd::peers {
 
 std::optional<StoredKeys::Entry> StoredKeys::find(const std::string& public_key) {
+    if (repository_.writes() != writes_seen_) {
+        known_.clear();
+        writes_seen_ = repository_.writes();
+    }
     if (auto it = known_.find(public_key); it != known_.end()) {
         return it->second;
     }

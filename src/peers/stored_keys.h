@@ -1,8 +1,10 @@
 // Which stored peer holds a key. The peer protocol asks on every message it
 // receives (ZAP, budgets, ping, routing); the store would prepare and run a
-// query each time, so the answers are kept until the peers table changes.
+// query each time, so the answers are kept until the repository has written
+// to the peers table again.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <unordered_map>
@@ -24,8 +26,6 @@ public:
 
     /// The stored peer bound to `public_key` (Z85), if any.
     std::optional<Entry> find(const std::string& public_key);
-    /// To be called after every write to the peers table.
-    void forget() { known_.clear(); }
 
     /// Keys remembered at most (unknown keys count too: a flood of them must
     /// not grow memory without bound).
@@ -33,6 +33,7 @@ public:
 
 private:
     store::PeerRepository& repository_;
+    std::uint64_t writes_seen_ = 0; // repository_.writes() when known_ was right
     std::unordered_map<std::string, std::optional<Entry>> known_;
 };
 

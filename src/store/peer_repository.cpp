@@ -102,6 +102,7 @@ Result<PeerRecord> PeerRepository::find_by_key(std::string_view public_key) {
 }
 
 Result<PeerRecord> PeerRepository::put(const PeerRecord& peer) {
+    ++writes_;
     if (peer.trust && *peer.trust != PeerTrust::trusted && *peer.trust != PeerTrust::revoked) {
         return fail(Errc::invalid_argument,
                     "peer " + peer.uid.str() + ": only trusted and revoked peers are stored", "trust");
@@ -163,6 +164,7 @@ Result<PeerRecord> PeerRepository::put(const PeerRecord& peer) {
 }
 
 Result<PeerRecord> PeerRepository::update_display_name(const Uid& uid, std::string_view display_name) {
+    ++writes_;
     auto stmt = db_->prepare("UPDATE peers SET display_name = ?2, updated_at = ?3 WHERE uid = ?1 RETURNING " +
                              std::string(columns));
     if (!stmt) {
@@ -180,6 +182,7 @@ Result<PeerRecord> PeerRepository::update_display_name(const Uid& uid, std::stri
 }
 
 Status PeerRepository::remove(const Uid& uid) {
+    ++writes_;
     auto stmt = db_->prepare("DELETE FROM peers WHERE uid = ?1");
     if (!stmt) {
         return tl::unexpected(stmt.error());

@@ -52,9 +52,14 @@ public:
     /// Deletes a peer and, by cascade, its ports; Errc::not_found if absent.
     Status remove(const Uid& uid);
 
+    /// Counts the calls that may have changed the table (put, rename,
+    /// remove): a cache of its rows is stale once this moved.
+    std::uint64_t writes() const { return writes_; }
+
 private:
     Database* db_;
     Clock clock_;
+    std::uint64_t writes_ = 0;
 };
 
 } // namespace rocd::store
