@@ -40,18 +40,8 @@ cleanup() {
 }
 trap cleanup EXIT
 
-ip netns add rocd-bbr
-ip -n rocd-bbr link add br0 type bridge
-ip -n rocd-bbr link set br0 up
-for i in 1 2; do
-  ip netns add "rocd-bh$i"
-  ip link add "vb-h$i" type veth peer name eth0 netns "rocd-bh$i"
-  ip link set "vb-h$i" netns rocd-bbr
-  ip -n rocd-bbr link set "vb-h$i" master br0 up
-  ip -n "rocd-bh$i" addr add "10.77.4.$i/24" dev eth0
-  ip -n "rocd-bh$i" link set eth0 up
-  ip -n "rocd-bh$i" link set lo up
-done
+. "$(dirname "$0")/../../tests/netns/lib/bridge.sh"
+bridge_hosts rocd-bbr 10.77.4 rocd-b h1 h2
 
 secret=$(head -c 32 /dev/urandom | base64)
 for i in 1 2; do

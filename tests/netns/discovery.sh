@@ -60,22 +60,12 @@ fail() {
   exit 1
 }
 
-ip netns add rocd-dbr
-ip -n rocd-dbr link add br0 type bridge
-ip -n rocd-dbr link set br0 up
-n=1
+. "$(dirname "$0")/lib/bridge.sh"
+bridge_hosts rocd-dbr 10.77.2 rocd-d "${hosts[@]}"
 for h in "${hosts[@]}"; do
-  ip netns add "rocd-d$h"
-  ip link add "vd-$h" type veth peer name eth0 netns "rocd-d$h"
-  ip link set "vd-$h" netns rocd-dbr
-  ip -n rocd-dbr link set "vd-$h" master br0 up
-  ip -n "rocd-d$h" addr add "10.77.2.$n/24" dev eth0
-  ip -n "rocd-d$h" link set eth0 up
-  ip -n "rocd-d$h" link set lo up
   # mDNS (224.0.0.251) leaves through the veth, never another interface.
   ip -n "rocd-d$h" route add 224.0.0.0/4 dev eth0
   mkdir -p "$work/$h/run/dbus" "$work/$h/run/avahi-daemon"
-  n=$((n + 1))
 done
 
 # The D-Bus and Avahi configurations: a system bus that lets root do

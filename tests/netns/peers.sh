@@ -42,21 +42,8 @@ fail() {
   exit 1
 }
 
-# The bridge namespace holds the bridge; each host one end of a veth pair.
-ip netns add rocd-br
-ip -n rocd-br link add br0 type bridge
-ip -n rocd-br link set br0 up
-n=1
-for h in h1 h2; do
-  ip netns add "rocd-$h"
-  ip link add "v-$h" type veth peer name eth0 netns "rocd-$h"
-  ip link set "v-$h" netns rocd-br
-  ip -n rocd-br link set "v-$h" master br0 up
-  ip -n "rocd-$h" addr add "10.77.0.$n/24" dev eth0
-  ip -n "rocd-$h" link set eth0 up
-  ip -n "rocd-$h" link set lo up
-  n=$((n + 1))
-done
+. "$(dirname "$0")/lib/bridge.sh"
+bridge_hosts rocd-br 10.77.0 rocd- h1 h2
 
 in_host() { local h=$1; shift; ip netns exec "rocd-$h" "$@"; }
 api() { # host method path [json]
