@@ -89,7 +89,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         std::memcpy(p.data.data(), d.bytes.data(), d.bytes.size());
         p.size = static_cast<std::uint16_t>(d.bytes.size());
         p.address = sender_address(d.sender);
-        p.receive_time_ns = now_ns += 1'000'000;
+        p.receive_time_ns = now_ns += 5'000'000; // a 5 ms packet's pace
         if (d.repair ? repair_parser.parse(p) : source_parser.parse(p)) {
             wire.packets.push_back(p);
         }

@@ -43,6 +43,8 @@ StreamMetrics measure(const RunningStream& r) {
         out.packets_lost = static_cast<std::int64_t>(m.packets_lost);
         out.packets_recovered = m.packets_recovered;
         out.packets_late = m.packets_late;
+        out.packets_unroutable = m.packets_unroutable;
+        out.packets_rate_limited = m.packets_rate_limited;
         out.sessions = m.sessions;
         out.latency_ms = ms_of(m.latency);
         out.jitter_ms = ms_of(m.jitter);

@@ -31,6 +31,10 @@ struct StreamMetrics {
     std::int64_t packets_lost = 0;
     std::uint64_t packets_recovered = 0;
     std::uint64_t packets_late = 0;
+    /// Valid packets no session took (see transport::ReceiverMetrics).
+    std::uint64_t packets_unroutable = 0;
+    /// Dropped on arrival, over their source address's packet rate.
+    std::uint64_t packets_rate_limited = 0;
     std::uint64_t sessions = 0;
     double latency_ms = 0.0;
     double jitter_ms = 0.0;

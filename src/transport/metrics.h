@@ -34,13 +34,18 @@ struct SenderMetrics {
 
 /// A receiver's counters, over all its sessions since it started.
 struct ReceiverMetrics {
-    std::uint64_t datagrams = 0;          ///< UDP datagrams read
-    std::uint64_t packets_malformed = 0;  ///< failed validation (incl. oversized)
-    std::uint64_t packets_overflow = 0;   ///< dropped: a queue was full
-    std::uint64_t packets_unroutable = 0; ///< valid RTP, unknown payload type, no free session, or a candidate sender that sent one packet only
-    std::uint64_t packets_received = 0;   ///< accepted into a session's jitter buffer
-    std::uint64_t packets_lost = 0;       ///< never arrived (sequence gaps at play time)
-    std::uint64_t packets_late = 0;       ///< arrived after their time
+    std::uint64_t datagrams = 0;         ///< UDP datagrams read
+    std::uint64_t packets_malformed = 0; ///< failed validation (incl. oversized)
+    std::uint64_t packets_overflow = 0;  ///< dropped: a queue was full
+    /// Dropped on arrival: their source address sent over max_source_rate.
+    std::uint64_t packets_rate_limited = 0;
+    /// Valid RTP no session took: unknown payload type, no free session, a
+    /// candidate sender that sent one packet only, or a sender barred for
+    /// sending faster than real time.
+    std::uint64_t packets_unroutable = 0;
+    std::uint64_t packets_received = 0; ///< accepted into a session's jitter buffer
+    std::uint64_t packets_lost = 0;     ///< never arrived (sequence gaps at play time)
+    std::uint64_t packets_late = 0;     ///< arrived after their time
     std::uint64_t packets_duplicate = 0;
     std::uint64_t packets_recovered = 0; ///< lost source packets restored by FEC in time to play
     std::uint64_t repair_received = 0;   ///< FEC repair packets routed to a session
@@ -55,6 +60,9 @@ struct ReceiverMetrics {
     std::uint64_t sessions_refused = 0;
     /// Unconfirmed sessions ended to make room for a new sender.
     std::uint64_t sessions_evicted = 0;
+    /// Sessions ended because their sender sent audio faster than real
+    /// time; its address is then ignored while it keeps sending.
+    std::uint64_t sessions_too_fast = 0;
     std::uint32_t sessions = 0; ///< active now
     /// Of the first active session (0 when none):
     core::Duration latency {0};      ///< queue latency now

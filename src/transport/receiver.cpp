@@ -23,7 +23,7 @@ Result<std::unique_ptr<Receiver>> Receiver::create(const ReceiverConfig& config,
     } else {
         r->parser_ = std::make_unique<rtp::Parser>();
     }
-    auto port = net::UdpReceiver::open(*bind, *r->parser_, config.queue_packets);
+    auto port = net::UdpReceiver::open(*bind, *r->parser_, config.queue_packets, config.max_source_rate);
     if (!port) {
         return fail_at(port.error(), interface_name(Interface::source));
     }
@@ -35,7 +35,8 @@ Result<std::unique_ptr<Receiver>> Receiver::create(const ReceiverConfig& config,
         if (!rbind) {
             return fail_at(rbind.error(), interface_name(Interface::repair));
         }
-        auto rport = net::UdpReceiver::open(*rbind, *r->repair_parser_, config.queue_packets);
+        auto rport =
+            net::UdpReceiver::open(*rbind, *r->repair_parser_, config.queue_packets, config.max_source_rate);
         if (!rport) {
             return fail_at(rport.error(), interface_name(Interface::repair));
         }
@@ -91,6 +92,7 @@ ReceiverMetrics Receiver::metrics() const {
     m.datagrams = net.datagrams.load(r);
     m.packets_malformed = net.malformed.load(r) + net.oversized.load(r);
     m.packets_overflow += net.overflow.load(r);
+    m.packets_rate_limited = net.rate_limited.load(r);
     if (reporter_) {
         const auto t = reporter_->traffic();
         m.rtcp_received = t.received;
@@ -102,6 +104,7 @@ ReceiverMetrics Receiver::metrics() const {
         m.datagrams += rn.datagrams.load(r);
         m.packets_malformed += rn.malformed.load(r) + rn.oversized.load(r);
         m.packets_overflow += rn.overflow.load(r);
+        m.packets_rate_limited += rn.rate_limited.load(r);
     }
     return m;
 }

@@ -53,6 +53,10 @@ struct ReceiverConfig {
     std::size_t session_packets = 0;
     /// Ring between the network thread and the audio side, in packets.
     std::size_t queue_packets = 128;
+    /// Packets per second one source address may send to each port (source,
+    /// repair); the rest is dropped on the network thread. A sender of 1 ms
+    /// packets sends 1,000; a flood from one address is capped here.
+    std::uint32_t max_source_rate = 4000;
 
     core::Duration effective_tolerance() const {
         return latency_tolerance.count() > 0 ? latency_tolerance : default_latency_tolerance(target_latency);

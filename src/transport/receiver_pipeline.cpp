@@ -40,23 +40,52 @@ ReceiverPipeline::ReceiverPipeline(const ReceiverConfig& config, IPacketReader& 
     started_at_.assign(config.max_sessions, 0);
 }
 
-bool ReceiverPipeline::admit(const address::SocketAddress& address) {
-    const std::uint64_t interval = config_.rate * session_start_interval_ms / 1000;
+ReceiverPipeline::RecentStart& ReceiverPipeline::recent_entry(const address::SocketAddress& address) {
     RecentStart* oldest = &recent_[0];
     for (auto& entry : recent_) {
         if (entry.used && entry.address == address) {
-            if (frames_read_ - entry.at < interval) {
-                return false;
-            }
-            entry.at = frames_read_;
-            return true;
+            return entry;
         }
         if (!entry.used || (oldest->used && entry.at < oldest->at)) {
             oldest = &entry;
         }
     }
-    *oldest = RecentStart {address, frames_read_, true};
+    *oldest = RecentStart {address, 0, 0, false};
+    return *oldest;
+}
+
+bool ReceiverPipeline::admit(const address::SocketAddress& address) {
+    const std::uint64_t interval = config_.rate * session_start_interval_ms / 1000;
+    RecentStart& entry = recent_entry(address);
+    if (entry.used && frames_read_ - entry.at < interval) {
+        return false;
+    }
+    entry.used = true;
+    entry.at = frames_read_;
     return true;
+}
+
+bool ReceiverPipeline::barred(const address::SocketAddress& address) {
+    if (frames_read_ >= bars_end_) {
+        return false;
+    }
+    for (auto& entry : recent_) {
+        if (entry.used && entry.barred_until > frames_read_ && entry.address == address) {
+            entry.at = frames_read_;
+            entry.barred_until = frames_read_ + config_.rate * barred_quiet_ms / 1000;
+            bars_end_ = std::max(bars_end_, entry.barred_until);
+            return true;
+        }
+    }
+    return false;
+}
+
+void ReceiverPipeline::bar(const address::SocketAddress& address) {
+    RecentStart& entry = recent_entry(address);
+    entry.used = true;
+    entry.at = frames_read_;
+    entry.barred_until = frames_read_ + config_.rate * barred_quiet_ms / 1000;
+    bars_end_ = std::max(bars_end_, entry.barred_until);
 }
 
 bool ReceiverPipeline::second_in_sequence(const Packet& p, const Packet*& first) {
@@ -121,6 +150,10 @@ std::optional<std::size_t> ReceiverPipeline::slot_for_new_session() {
 }
 
 void ReceiverPipeline::route(const Packet& p) {
+    if (barred(p.address)) {
+        ++unroutable_;
+        return;
+    }
     if (p.has(PacketFlag_Repair)) {
         // No SSRC: routed by the sender's address:port (WIRE.md §1), and a
         // repair packet never creates a session.
@@ -136,6 +169,11 @@ void ReceiverPipeline::route(const Packet& p) {
     for (auto& s : sessions_) {
         if (s->matches(p)) {
             s->write(p);
+            if (s->ended_too_fast()) {
+                bar(p.address);
+                ++too_fast_;
+                ++ended_;
+            }
             return;
         }
     }
@@ -247,6 +285,7 @@ void ReceiverPipeline::publish() {
     pub_.sessions_ended.store(ended_, r);
     pub_.sessions_refused.store(refused_, r);
     pub_.sessions_evicted.store(evicted_, r);
+    pub_.sessions_too_fast.store(too_fast_, r);
     pub_.latency_ns.store(first ? first->latency().count() : 0, r);
     pub_.jitter_ns.store(first ? first->jitter().count() : 0, r);
     pub_.scaling.store(first ? first->scaling() : 1.0, r);
@@ -276,6 +315,7 @@ ReceiverMetrics ReceiverPipeline::metrics() const {
     m.sessions_ended = pub_.sessions_ended.load(r);
     m.sessions_refused = pub_.sessions_refused.load(r);
     m.sessions_evicted = pub_.sessions_evicted.load(r);
+    m.sessions_too_fast = pub_.sessions_too_fast.load(r);
     m.sessions = sessions_now_.load(r);
     m.latency = core::Duration(pub_.latency_ns.load(r));
     m.jitter = core::Duration(pub_.jitter_ns.load(r));

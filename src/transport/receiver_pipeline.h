@@ -28,7 +28,9 @@ namespace rocd::transport {
 /// that of the unconfirmed session with the fewest packets (the oldest of
 /// those); a confirmed session is never displaced, and is the only kind
 /// heard. One source address starts at most one session per
-/// `session_start_interval_ms`.
+/// `session_start_interval_ms`. A session whose sender sends audio faster
+/// than real time ends, and its address is ignored for as long as it keeps
+/// sending (until `barred_quiet_ms` without a packet from it).
 /// read() runs on the playback thread and neither locks nor allocates;
 /// metrics() may be called from any thread.
 class ReceiverPipeline final : public rtcp::IReceptionHook {
@@ -47,11 +49,20 @@ public:
 
     /// How often one source address may start a new session.
     static constexpr std::size_t session_start_interval_ms = 500;
+    /// How long a barred address must stay quiet to be heard again.
+    static constexpr std::size_t barred_quiet_ms = 2000;
 
 private:
     void route(const Packet& p);
     /// Whether `address` may start a session now (and notes that it does).
     bool admit(const address::SocketAddress& address);
+    /// Whether packets from `address` are ignored now (and, if so, extends
+    /// the bar: it holds while the address keeps sending).
+    bool barred(const address::SocketAddress& address);
+    void bar(const address::SocketAddress& address);
+    /// The table entry of `address`, or the one to reuse for it.
+    struct RecentStart;
+    RecentStart& recent_entry(const address::SocketAddress& address);
     /// Whether `p` follows an earlier packet of its (address, SSRC) in
     /// sequence; otherwise it is remembered as a candidate. When it does,
     /// `first` is the candidate's first packet if still held, else null.
@@ -69,17 +80,23 @@ private:
     // Totals of sessions that ended (audio thread only).
     SessionStats ended_stats_;
     audio::DepacketizerStats ended_depack_;
-    std::uint64_t unroutable_ = 0, started_ = 0, ended_ = 0, frames_read_ = 0, refused_ = 0, evicted_ = 0;
+    std::uint64_t unroutable_ = 0, started_ = 0, ended_ = 0, frames_read_ = 0, refused_ = 0, evicted_ = 0,
+                  too_fast_ = 0;
     /// When each slot's session started (frames_read_), to evict the oldest.
     std::vector<std::uint64_t> started_at_;
-    /// The source addresses that started a session lately, a fixed table
-    /// (no allocation on the audio thread): the oldest entry is reused.
+    /// The source addresses that started a session lately or are barred,
+    /// a fixed table (no allocation on the audio thread): the entry seen
+    /// longest ago is reused.
     struct RecentStart {
         address::SocketAddress address;
-        std::uint64_t at = 0; // frames_read_
+        std::uint64_t at = 0;           // frames_read_ at its last session start or barred packet
+        std::uint64_t barred_until = 0; // frames_read_
         bool used = false;
     };
     std::array<RecentStart, 32> recent_ {};
+    /// No address is barred once frames_read_ reaches it (the common case
+    /// skips the table).
+    std::uint64_t bars_end_ = 0;
     struct Candidate {
         address::SocketAddress address;
         std::uint32_t ssrc = 0;
@@ -104,7 +121,8 @@ private:
         std::atomic<std::uint64_t> packets_unroutable {0}, packets_received {0}, packets_lost {0},
             packets_late {0}, packets_duplicate {0}, packets_rejected {0}, packets_overflow {0},
             packets_recovered {0}, repair_received {0}, fec_dropped {0}, frames_read {0}, frames_missing {0},
-            sessions_started {0}, sessions_ended {0}, sessions_refused {0}, sessions_evicted {0};
+            sessions_started {0}, sessions_ended {0}, sessions_refused {0}, sessions_evicted {0},
+            sessions_too_fast {0};
         std::atomic<std::int64_t> latency_ns {0}, jitter_ns {0};
         std::atomic<std::uint32_t> ssrc {0}, ext_first_seq {0}, ext_highest_seq {0};
         std::atomic<std::uint64_t> first_arrived {0};

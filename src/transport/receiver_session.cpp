@@ -49,6 +49,8 @@ ReceiverSession::ReceiverSession(const ReceiverConfig& config)
     tolerance_samples_ = core::duration_to_samples(config.effective_tolerance(), PacketRate);
     timeout_frames_ = core::duration_to_samples(config.effective_no_playback_timeout(), config.rate);
     warmup_frames_ = core::duration_to_samples(config.target_latency, config.rate);
+    pace_burst_ = double(core::duration_to_samples(
+        std::chrono::milliseconds(500) + config.effective_no_playback_timeout(), PacketRate));
 }
 
 void ReceiverSession::start(const Packet& first, const rtp::Encoding& encoding) {
@@ -66,6 +68,9 @@ void ReceiverSession::start(const Packet& first, const rtp::Encoding& encoding) 
     frames_played_ = 0;
     stats_ = SessionStats {};
     end_reason_ = "";
+    pace_credit_ = pace_burst_;
+    pace_arrival_ns_ = 0;
+    too_fast_ = false;
     if (fec_) {
         fec_->reset();
         fec_dropped_seen_ = fec_->stats().dropped;
@@ -95,6 +100,21 @@ bool ReceiverSession::filter(const Packet& p) {
         }
     }
     return true;
+}
+
+bool ReceiverSession::pace(const Packet& p) {
+    if (p.receive_time_ns == 0) {
+        return true;
+    }
+    if (pace_arrival_ns_ != 0 && p.receive_time_ns > pace_arrival_ns_) {
+        const double elapsed = double(p.receive_time_ns - pace_arrival_ns_) * PacketRate / 1e9;
+        pace_credit_ = std::min(pace_burst_, pace_credit_ + elapsed * pace_factor);
+    }
+    pace_arrival_ns_ = std::max(pace_arrival_ns_, p.receive_time_ns);
+    // Every packet spends its duration, whatever becomes of it: a flood of
+    // duplicates or of packets too late to play is still a flood.
+    pace_credit_ -= double(p.rtp.duration);
+    return pace_credit_ >= 0;
 }
 
 void ReceiverSession::sync_fec_stats() {
@@ -140,6 +160,11 @@ bool ReceiverSession::insert(const Packet& p) {
 
 void ReceiverSession::write(const Packet& p) {
     if (!active()) {
+        return;
+    }
+    if (!pace(p)) {
+        too_fast_ = true;
+        end("faster than real time");
         return;
     }
     if (!filter(p)) {

@@ -81,6 +81,16 @@ public:
     const audio::DepacketizerStats& depacketizer_stats() const { return depacketizer_.stats(); }
     /// Why the last session on this slot ended ("" while active).
     const char* end_reason() const { return end_reason_; }
+    /// Whether the last session on this slot ended because its sender sent
+    /// audio faster than real time (a flood, not a sender).
+    bool ended_too_fast() const { return !active() && too_fast_; }
+
+    /// Measured by arrival time: a sender's packets may carry audio ahead of
+    /// real time by a burst (what the network held back, then delivered at
+    /// once: 500 ms plus the no-playback timeout, past which the session
+    /// ends anyway) and beyond that by no more than `pace_factor` times
+    /// real time (duplicated packets stay well within it).
+    static constexpr std::uint32_t pace_factor = 3;
 
 private:
     // Restored packets go back into the session's queue.
@@ -130,6 +140,15 @@ private:
     RestoredSink restored_sink_ {*this};
     std::unique_ptr<fec::BlockReader> fec_;
     std::uint64_t fec_dropped_seen_ = 0;
+
+    /// Stream time (at the packet rate) the sender may still send ahead:
+    /// refilled as time passes between arrivals, spent by each packet's
+    /// duration. Packets with no arrival time (tests, tools) are not paced.
+    double pace_burst_ = 0;
+    double pace_credit_ = 0;
+    std::int64_t pace_arrival_ns_ = 0;
+    bool too_fast_ = false;
+    bool pace(const Packet& p);
 
     SessionStats stats_;
     const char* end_reason_ = "";

@@ -293,6 +293,8 @@ json metrics_json(const streams::StreamMetrics& m) {
         {"packets_lost", m.packets_lost},
         {"packets_recovered", m.packets_recovered},
         {"packets_late", m.packets_late},
+        {"packets_unroutable", m.packets_unroutable},
+        {"packets_rate_limited", m.packets_rate_limited},
         {"sessions", m.sessions},
         {"latency_ms", m.latency_ms},
         {"jitter_ms", m.jitter_ms},

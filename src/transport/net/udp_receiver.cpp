@@ -12,9 +12,9 @@
 namespace rocd::transport::net {
 
 Result<std::unique_ptr<UdpReceiver>> UdpReceiver::open(const address::SocketAddress& address,
-                                                       const IPacketParser& parser,
-                                                       std::size_t queue_packets) {
-    std::unique_ptr<UdpReceiver> r(new UdpReceiver(parser, queue_packets));
+                                                       const IPacketParser& parser, std::size_t queue_packets,
+                                                       std::uint32_t max_source_rate) {
+    std::unique_ptr<UdpReceiver> r(new UdpReceiver(parser, queue_packets, max_source_rate));
     r->fd_ = socket(address.family(), SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
     if (r->fd_ < 0) {
         return fail(Errc::io, std::string("udp socket: ") + std::strerror(errno));
@@ -75,6 +75,10 @@ void UdpReceiver::on_readable() {
             p.size = static_cast<std::uint16_t>(msgs[i].msg_len);
             p.address = address::SocketAddress::from(reinterpret_cast<sockaddr*>(&from[i]), msg.msg_namelen);
             p.receive_time_ns = now;
+            if (!limit_.allow(p.address, now)) {
+                metrics_.rate_limited.fetch_add(1, std::memory_order_relaxed);
+                continue;
+            }
             if (!parser_.parse(p)) {
                 metrics_.malformed.fetch_add(1, std::memory_order_relaxed);
                 continue;

@@ -12,6 +12,7 @@
 #include "core/error.h"
 #include "transport/address/socket_address.h"
 #include "transport/net/network_loop.h"
+#include "transport/net/source_rate_limit.h"
 #include "transport/packet/packet_io.h"
 
 namespace rocd::transport::net {
@@ -25,15 +26,20 @@ struct UdpReceiverMetrics {
     std::atomic<std::uint64_t> oversized {0};
     /// The audio side did not keep up and the ring was full.
     std::atomic<std::uint64_t> overflow {0};
+    /// Over their source address's packet rate (SourceRateLimit).
+    std::atomic<std::uint64_t> rate_limited {0};
 };
 
 /// A bound socket. The network loop reads it; read() is the audio side
 /// (single consumer): lock-free, no syscall.
 class UdpReceiver final : public IPort, public IPacketReader {
 public:
-    /// Binds `address` (port 0 picks one: see local_address()).
-    static Result<std::unique_ptr<UdpReceiver>>
-    open(const address::SocketAddress& address, const IPacketParser& parser, std::size_t queue_packets = 128);
+    /// Binds `address` (port 0 picks one: see local_address()). Each source
+    /// address may hand it `max_source_rate` packets per second (0: no cap).
+    static Result<std::unique_ptr<UdpReceiver>> open(const address::SocketAddress& address,
+                                                     const IPacketParser& parser,
+                                                     std::size_t queue_packets = 128,
+                                                     std::uint32_t max_source_rate = 0);
     ~UdpReceiver() override;
 
     bool read(Packet& packet) override;
@@ -46,8 +52,12 @@ public:
     const UdpReceiverMetrics& metrics() const { return metrics_; }
 
 private:
-    UdpReceiver(const IPacketParser& parser, std::size_t queue_packets)
-        : parser_(parser), queue_(queue_packets) {}
+    UdpReceiver(const IPacketParser& parser, std::size_t queue_packets, std::uint32_t max_source_rate)
+        : parser_(parser), queue_(queue_packets), limit_(max_source_rate, burst_for(queue_packets)) {}
+    /// A source may fill at most a quarter of the ring at once.
+    static std::uint32_t burst_for(std::size_t queue_packets) {
+        return static_cast<std::uint32_t>(queue_packets / 4);
+    }
 
     const IPacketParser& parser_;
     int fd_ = -1;
@@ -56,6 +66,7 @@ private:
     // Datagrams are read in batches (one recvmmsg per wake-up).
     static constexpr std::size_t Batch = 16;
     std::array<Packet, Batch> batch_;
+    SourceRateLimit limit_;
     UdpReceiverMetrics metrics_;
 };
 

@@ -107,10 +107,13 @@ struct FromAddress final : IPacketWriter {
     }
     void write(Packet& p) override {
         p.address = addr;
+        p.receive_time_ns = now_ns;
         next.write(p);
     }
     IPacketWriter& next;
     address::SocketAddress addr;
+    /// Arrival time stamped on the packets (0: none, not paced).
+    std::int64_t now_ns = 0;
 };
 
 TEST(ReceiverPipeline, mixes_concurrent_senders_into_one_output) {
@@ -233,6 +236,88 @@ TEST(ReceiverPipeline, a_flood_of_new_ssrcs_from_one_address_does_not_silence_or
 
 TEST(ReceiverPipeline, a_flood_of_new_ssrcs_from_many_addresses_does_not_silence_or_corrupt_a_sender) {
     flood_test(1000);
+}
+
+} // namespace
+} // namespace rocd::transport
+
+namespace rocd::transport {
+namespace {
+
+// One sender that is not a sender: a single SSRC in sequence, noise, and
+// `per_cycle` 5 ms packets every 10 ms of arrival time.
+FloodResult play_beside_a_fast_sender(std::size_t per_cycle) {
+    test::PacketQueue wire;
+    FromAddress real(wire, 5001);
+    SenderPipeline sender(SenderConfig {}, real);
+    ReceiverConfig rc;
+    rc.target_latency = 50ms;
+    ReceiverPipeline receiver(rc, wire);
+    std::mt19937 rng {11};
+    const auto fake_address = *address::SocketAddress::numeric("127.0.0.1", 6000);
+    std::uint16_t fake_seq = 100;
+    std::uint32_t fake_ts = 5000;
+    std::vector<float> in(441 * 2), out, buf(441 * 2);
+    double phase = 0;
+    for (int i = 0; i < 300; ++i) {
+        const std::int64_t now = std::int64_t(i) * 10'000'000 + 1'000'000'000;
+        for (std::size_t f = 0; f < 441; ++f) {
+            in[2 * f] = in[2 * f + 1] = 0.3f * float(std::sin(phase));
+            phase += 2 * 3.14159265358979 * 441 / 44100;
+        }
+        real.now_ns = now;
+        sender.write(in.data(), 441);
+        if (i >= 30 && !wire.packets.empty()) {
+            const Packet like = wire.packets.front();
+            for (std::size_t k = 0; k < per_cycle; ++k) {
+                Packet p = like;
+                p.rtp.ssrc = 0xF10D;
+                p.rtp.seqnum = fake_seq++;
+                p.rtp.timestamp = fake_ts;
+                fake_ts += like.rtp.duration;
+                for (auto& byte : p.rtp_payload()) {
+                    byte = static_cast<std::uint8_t>(rng());
+                }
+                p.address = fake_address;
+                p.receive_time_ns = now + std::int64_t(k) * 10'000'000 / std::int64_t(per_cycle);
+                wire.packets.push_back(p);
+            }
+        }
+        receiver.read(buf.data(), 441);
+        out.insert(out.end(), buf.begin(), buf.end());
+    }
+    const std::size_t frames = out.size() / 2;
+    return {test::tone_purity(out, 2, 0, frames - 22050, frames, 441, 44100), receiver.metrics()};
+}
+
+TEST(ReceiverPipeline, a_sender_faster_than_real_time_is_ended_and_ignored_while_it_keeps_sending) {
+    // Two packets per 10 ms is a real sender's pace: a second sender, mixed.
+    const auto paced = play_beside_a_fast_sender(2);
+    EXPECT_EQ(paced.metrics.sessions, 2u);
+    EXPECT_EQ(paced.metrics.sessions_too_fast, 0u);
+    // Fifty is 25 times real time: not a sender. It is ended once its
+    // packets run a burst ahead, and not heard again.
+    const auto fast = play_beside_a_fast_sender(50);
+    EXPECT_EQ(fast.metrics.sessions, 1u);
+    EXPECT_EQ(fast.metrics.sessions_too_fast, 1u);
+    EXPECT_GT(fast.metrics.packets_unroutable, 10000u);
+    EXPECT_GT(fast.purity, 0.9);
+    EXPECT_LT(paced.purity, 0.9); // the paced noise is heard: the measure can tell
+}
+
+TEST(ReceiverPipeline, packets_without_an_arrival_time_are_not_paced) {
+    test::PacketQueue wire;
+    FromAddress real(wire, 5001);
+    SenderPipeline sender(SenderConfig {}, real);
+    ReceiverPipeline receiver(ReceiverConfig {}, wire);
+    // Four seconds of audio at once, as a file or a test feeds it.
+    std::vector<float> in(441 * 2, 0.1f), buf(441 * 2);
+    for (int i = 0; i < 400; ++i) {
+        sender.write(in.data(), 441);
+    }
+    receiver.read(buf.data(), 441);
+    EXPECT_EQ(receiver.metrics().sessions_too_fast, 0u);
+    EXPECT_EQ(receiver.metrics().sessions, 1u);
 }
 
 } // namespace
