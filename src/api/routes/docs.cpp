@@ -3,6 +3,7 @@
 #include <charconv>
 #include <fstream>
 #include <memory>
+#include <mutex>
 #include <sstream>
 
 #include <nlohmann/json.hpp>
@@ -77,6 +78,27 @@ nlohmann::json yaml_to_json(const YAML::Node& node) {
     }
 }
 
+// The document's JSON rendering, from its YAML text. Converting it takes a
+// long while for a start (most of a control plane's start in the fuzzers,
+// which restart it for every input), so a process converts a text once.
+Result<std::shared_ptr<const std::string>> json_rendering(const std::string& yaml_text,
+                                                          const std::filesystem::path& yaml_path) {
+    static std::mutex mutex;
+    static std::string converted_from;
+    static std::shared_ptr<const std::string> converted;
+    const std::lock_guard lock(mutex);
+    if (converted && converted_from == yaml_text) {
+        return converted;
+    }
+    try {
+        converted = std::make_shared<const std::string>(yaml_to_json(YAML::Load(yaml_text)).dump(2));
+    } catch (const YAML::Exception& e) {
+        return fail(Errc::internal, yaml_path.string() + ": invalid YAML: " + e.msg);
+    }
+    converted_from = yaml_text;
+    return converted;
+}
+
 Response text_response(std::string body, std::string_view content_type) {
     Response res {http::status::ok, 11};
     res.set(http::field::content_type, content_type);
@@ -108,19 +130,16 @@ Status add_docs_routes(Router& router, const std::filesystem::path& data_dir) {
     if (!yaml_text) {
         return fail(Errc::io, "cannot read the API document " + yaml_path.string());
     }
-    std::string json_text;
-    try {
-        json_text = yaml_to_json(YAML::Load(*yaml_text)).dump(2);
-    } catch (const YAML::Exception& e) {
-        return fail(Errc::internal, yaml_path.string() + ": invalid YAML: " + e.msg);
+    auto json_body = json_rendering(*yaml_text, yaml_path);
+    if (!json_body) {
+        return tl::unexpected(json_body.error());
     }
-
     auto yaml_body = std::make_shared<const std::string>(std::move(*yaml_text));
-    auto json_body = std::make_shared<const std::string>(std::move(json_text));
     router.add(http::verb::get, "/openapi.yaml",
                [yaml_body](const RequestContext&) { return text_response(*yaml_body, "application/yaml"); });
-    router.add(http::verb::get, "/openapi.json",
-               [json_body](const RequestContext&) { return text_response(*json_body, "application/json"); });
+    router.add(http::verb::get, "/openapi.json", [json_body = *json_body](const RequestContext&) {
+        return text_response(*json_body, "application/json");
+    });
 
     // The renderer comes from npm (web/docs) at build time; a build made
     // without it still serves the document, and says what /docs lacks.
