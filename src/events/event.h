@@ -5,19 +5,18 @@
 #include <cstdint>
 #include <string>
 
-#include <nlohmann/json.hpp>
-
 namespace rocd::events {
 
 /// One event: `type` (e.g. "port_added") about the resource at `uri`, whose
-/// JSON (as the API returns it) is `data`. Ids increase by one per event.
+/// JSON (as the API returns it) is `text`. Ids increase by one per event.
 struct Event {
     std::uint64_t id = 0;
     std::string type;
     std::string uri;
-    nlohmann::json data;
-    /// `data` as compact JSON, serialized once at publish for every
-    /// subscriber (an SSE client would otherwise dump it again each).
+    /// The resource as compact JSON, serialized once at publish for every
+    /// subscriber (an SSE client would otherwise dump it again each). Only
+    /// the text is kept: the history holds thousands of events, and a JSON
+    /// tree takes about four times the memory of its text.
     std::string text;
     std::chrono::system_clock::time_point time;
 };

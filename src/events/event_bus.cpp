@@ -40,8 +40,8 @@ EventBus::EventBus(std::size_t history, std::uint64_t first_id)
 
 std::uint64_t EventBus::publish(std::string type, std::string uri, nlohmann::json data) {
     std::string text = data.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-    Event event {next_id_++,      std::move(type), std::move(uri),
-                 std::move(data), std::move(text), std::chrono::system_clock::now()};
+    Event event {next_id_++, std::move(type), std::move(uri), std::move(text),
+                 std::chrono::system_clock::now()};
     if (history_.size() == history_capacity_) {
         history_.pop_front();
     }
