@@ -246,7 +246,11 @@ void PipewireDriver::Impl::on_retry(void* data, std::uint64_t) {
     }
     int err = 0;
     if (self->connect_core(&err)) {
-        spdlog::info("pipewire: connected (connection #{})", self->connections.load());
+        // What was reopened: a count that grows from one reconnection to the
+        // next would be device streams nobody closes.
+        spdlog::info(
+            "pipewire: connected (connection #{}); reopened {} device stream(s) and {} virtual device(s)",
+            self->connections.load(), self->ios.size(), self->virtuals.size());
         return;
     }
     spdlog::debug("pipewire: reconnect failed: {}; next try in {} ms", std::strerror(err),
