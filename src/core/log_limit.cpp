@@ -6,13 +6,13 @@ LogLimit::LogLimit(std::size_t burst, Clock::duration interval)
     : burst_(burst), interval_(interval), tokens_(burst) {}
 
 bool LogLimit::allow(Clock::time_point now) {
-    if (refilled_ == Clock::time_point {}) {
+    if (!refilled_) {
         refilled_ = now;
     }
-    if (tokens_ < burst_ && now - refilled_ >= interval_) {
-        const auto earned = static_cast<std::size_t>((now - refilled_) / interval_);
+    if (tokens_ < burst_ && now - *refilled_ >= interval_) {
+        const auto earned = static_cast<std::size_t>((now - *refilled_) / interval_);
         tokens_ = earned >= burst_ - tokens_ ? burst_ : tokens_ + earned;
-        refilled_ += interval_ * static_cast<Clock::rep>(earned);
+        *refilled_ += interval_ * static_cast<Clock::rep>(earned);
     }
     if (tokens_ == burst_) {
         refilled_ = now; // a full budget earns nothing while it waits

@@ -7,6 +7,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <optional>
 #include <string>
 
 namespace rocd {
@@ -28,7 +29,8 @@ private:
     std::size_t burst_;
     Clock::duration interval_;
     std::size_t tokens_;
-    Clock::time_point refilled_ {};
+    /// Unset until the first allow(): any time point is a valid "now".
+    std::optional<Clock::time_point> refilled_;
     std::size_t held_ = 0;
     std::size_t held_before_line_ = 0;
 };

@@ -71,17 +71,14 @@ bool ReceiverPipeline::barred(const address::SocketAddress& address) {
     }
     for (auto& entry : recent_) {
         if (entry.used && entry.barred_until > frames_read_ && entry.address == address) {
-            entry.at = frames_read_;
-            entry.barred_until = frames_read_ + config_.rate * barred_quiet_ms / 1000;
-            bars_end_ = std::max(bars_end_, entry.barred_until);
+            bar(entry);
             return true;
         }
     }
     return false;
 }
 
-void ReceiverPipeline::bar(const address::SocketAddress& address) {
-    RecentStart& entry = recent_entry(address);
+void ReceiverPipeline::bar(RecentStart& entry) {
     entry.used = true;
     entry.at = frames_read_;
     entry.barred_until = frames_read_ + config_.rate * barred_quiet_ms / 1000;
@@ -170,7 +167,7 @@ void ReceiverPipeline::route(const Packet& p) {
         if (s->matches(p)) {
             s->write(p);
             if (s->ended_too_fast()) {
-                bar(p.address);
+                bar(recent_entry(p.address));
                 ++too_fast_;
                 ++ended_;
             }

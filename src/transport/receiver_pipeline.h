@@ -59,10 +59,12 @@ private:
     /// Whether packets from `address` are ignored now (and, if so, extends
     /// the bar: it holds while the address keeps sending).
     bool barred(const address::SocketAddress& address);
-    void bar(const address::SocketAddress& address);
     /// The table entry of `address`, or the one to reuse for it.
     struct RecentStart;
     RecentStart& recent_entry(const address::SocketAddress& address);
+    /// Bars the entry's address from now until it has been quiet for
+    /// `barred_quiet_ms`.
+    void bar(RecentStart& entry);
     /// Whether `p` follows an earlier packet of its (address, SSRC) in
     /// sequence; otherwise it is remembered as a candidate. When it does,
     /// `first` is the candidate's first packet if still held, else null.

@@ -4,13 +4,15 @@
 
 #include <array>
 #include <cstdint>
+#include <optional>
 
+#include "core/log_limit.h"
 #include "transport/address/socket_address.h"
 
 namespace rocd::transport::net {
 
-/// A token bucket per source address (address and port), kept in a fixed
-/// table: no allocation, whatever arrives. A flood from one address then
+/// A token bucket (core's LogLimit) per source address (address and port),
+/// kept in a fixed table: no allocation, whatever arrives. A flood from one address then
 /// costs a bounded share of the ring that the audio side drains once per
 /// device period, so it cannot crowd out the other senders' packets.
 /// Addresses that rotate (spoofed, one packet each) each get a fresh bucket:
@@ -31,14 +33,13 @@ public:
 private:
     struct Bucket {
         address::SocketAddress address;
-        std::int64_t last_ns = 0;
-        double tokens = 0;
-        bool used = false;
+        std::int64_t last_ns = 0; // to forget the least recently heard
+        std::optional<LogLimit> budget;
     };
-    Bucket& find(const address::SocketAddress& from);
+    Bucket& find(const address::SocketAddress& from, std::int64_t now_ns);
 
-    double rate_per_ns_;
-    double burst_;
+    std::uint32_t burst_;
+    LogLimit::Clock::duration interval_; // one packet more per interval; zero: no cap
     std::array<Bucket, Sources> buckets_ {};
     /// Most traffic comes from one sender: checked before the table.
     std::size_t last_ = 0;
