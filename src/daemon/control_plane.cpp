@@ -8,6 +8,7 @@
 #include "api/representation/port_json.h"
 #include "api/representation/stream_json.h"
 #include "api/routes/docs.h"
+#include "api/routes/event_stream.h"
 #include "api/routes/events.h"
 #include "api/routes/peers.h"
 #include "api/routes/port_requests.h"
@@ -61,7 +62,7 @@ ControlPlane::ControlPlane(boost::asio::io_context& io, const config::Config& co
                            drivers::DeviceDriver& driver, transport::net::NetworkLoop& network,
                            store::Store& store, const api::DaemonInfo& info, p2p::Identity identity)
     : io_(io), config_(config), info_(info), identity_(std::move(identity)),
-      bus_(4096, first_event_id(info.started_at)),
+      bus_(4096, first_event_id(info.started_at), api::sse_event),
       peers_(store.peers(), store.self_uid(), identity_.peer_key()),
       ports_(io, driver, store.ports(), store.self_uid()),
       streams_(io, ports_, driver, store.streams(), api::stream_spec_codec(), network,

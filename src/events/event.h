@@ -3,21 +3,24 @@
 
 #include <chrono>
 #include <cstdint>
+#include <memory>
 #include <string>
 
 namespace rocd::events {
 
-/// One event: `type` (e.g. "port_added") about the resource at `uri`, whose
-/// JSON (as the API returns it) is `text`. Ids increase by one per event.
+/// One event: `type` (e.g. "port_added") about the resource at `uri`. Ids
+/// increase by one per event.
 struct Event {
     std::uint64_t id = 0;
     std::string type;
     std::string uri;
-    /// The resource as compact JSON, serialized once at publish for every
-    /// subscriber (an SSE client would otherwise dump it again each). Only
-    /// the text is kept: the history holds thousands of events, and a JSON
-    /// tree takes about four times the memory of its text.
-    std::string text;
+    /// The event as subscribers send it (for the API, an SSE message with the
+    /// resource's JSON), rendered once at publish and shared, never copied, by
+    /// the history, replays and every client's send queue: a slow client that
+    /// replays the whole history then holds pointers, not megabytes of text.
+    /// Only the rendering is kept: a JSON tree takes about four times the
+    /// memory of its text.
+    std::shared_ptr<const std::string> rendered;
     std::chrono::system_clock::time_point time;
 };
 

@@ -35,13 +35,20 @@ bool Filter::matches(const Event& event) const {
     return type_ok && matches_uri(uris, event.uri);
 }
 
-EventBus::EventBus(std::size_t history, std::uint64_t first_id)
-    : history_capacity_(std::max<std::size_t>(history, 1)), next_id_(std::max<std::uint64_t>(first_id, 1)) {}
+EventBus::EventBus(std::size_t history, std::uint64_t first_id, Render render)
+    : history_capacity_(std::max<std::size_t>(history, 1)), render_(std::move(render)),
+      next_id_(std::max<std::uint64_t>(first_id, 1)) {
+    if (!render_) {
+        render_ = [](std::uint64_t, std::string_view, const nlohmann::json& data) {
+            return data.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+        };
+    }
+}
 
 std::uint64_t EventBus::publish(std::string type, std::string uri, nlohmann::json data) {
-    std::string text = data.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-    Event event {next_id_++, std::move(type), std::move(uri), std::move(text),
-                 std::chrono::system_clock::now()};
+    const std::uint64_t id = next_id_++;
+    auto rendered = std::make_shared<const std::string>(render_(id, type, data));
+    Event event {id, std::move(type), std::move(uri), std::move(rendered), std::chrono::system_clock::now()};
     if (history_.size() == history_capacity_) {
         history_.pop_front();
     }

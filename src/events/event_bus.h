@@ -42,12 +42,16 @@ public:
     using SubscriberId = std::uint64_t;
     using Callback = std::function<void(const Event&)>;
     using SnapshotSource = std::function<std::vector<Snapshot>()>;
+    /// Turns an event into what subscribers send (Event::rendered).
+    using Render =
+        std::function<std::string(std::uint64_t id, std::string_view type, const nlohmann::json& data)>;
 
     /// Keeps the last `history` events for replay. Ids start at `first_id`;
     /// the daemon derives it from the wall clock so that ids keep growing
     /// across restarts and a client's Last-Event-ID from an earlier run is
-    /// recognised as too old rather than mistaken for a new event.
-    explicit EventBus(std::size_t history = 4096, std::uint64_t first_id = 1);
+    /// recognised as too old rather than mistaken for a new event. `render`
+    /// defaults to the data's compact JSON.
+    explicit EventBus(std::size_t history = 4096, std::uint64_t first_id = 1, Render render = {});
 
     /// Records and delivers an event; returns its id.
     std::uint64_t publish(std::string type, std::string uri, nlohmann::json data);
@@ -76,6 +80,7 @@ public:
 
 private:
     std::size_t history_capacity_;
+    Render render_;
     std::deque<Event> history_;
     std::uint64_t next_id_ = 1;
     SubscriberId next_subscriber_ = 1;

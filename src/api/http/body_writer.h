@@ -70,7 +70,7 @@ public:
 
     bool active() const { return source_ != nullptr; }
 
-    void send(std::string data) override {
+    void send(SharedText data) override {
         if (stopped_ || finishing_) {
             return;
         }
@@ -114,7 +114,7 @@ private:
             return;
         }
         writing_ = true;
-        boost::asio::async_write(stream_, http::make_chunk(boost::asio::buffer(chunks_.front())),
+        boost::asio::async_write(stream_, http::make_chunk(boost::asio::buffer(*chunks_.front())),
                                  [this, owner = owner_](boost::beast::error_code ec, std::size_t) {
                                      writing_ = false;
                                      chunks_.pop_front();
@@ -131,7 +131,7 @@ private:
     std::shared_ptr<void> owner_;
     std::optional<http::response<http::empty_body>> header_;
     std::optional<http::response_serializer<http::empty_body>> serializer_;
-    std::deque<std::string> chunks_;
+    std::deque<SharedText> chunks_;
     std::array<char, 256> discard_ {};
     bool writing_ = false;
     bool finishing_ = false;

@@ -6,23 +6,24 @@
 
 namespace rocd::api {
 
-std::string sse_frame(std::string_view event, std::string_view data_text, std::optional<std::uint64_t> id) {
+std::string sse_message(std::string_view event, const nlohmann::json& data, std::optional<std::uint64_t> id) {
+    // dump() escapes newlines, so the JSON is always one data line.
+    const std::string text = json_text(data);
     std::string out;
-    out.reserve(data_text.size() + event.size() + 40);
+    out.reserve(text.size() + event.size() + 40);
     if (id) {
         out += "id: " + std::to_string(*id) + "\n";
     }
     out += "event: ";
     out += event;
     out += "\ndata: ";
-    out += data_text;
+    out += text;
     out += "\n\n";
     return out;
 }
 
-std::string sse_message(std::string_view event, const nlohmann::json& data, std::optional<std::uint64_t> id) {
-    // dump() escapes newlines, so the JSON is always one data line.
-    return sse_frame(event, json_text(data), id);
+std::string sse_event(std::uint64_t id, std::string_view type, const nlohmann::json& data) {
+    return sse_message(type, data, id);
 }
 
 EventStream::EventStream(boost::asio::io_context& io, events::EventBus& bus, EventStreamOptions options,
@@ -41,22 +42,24 @@ void EventStream::start(StreamSink& sink) {
     sink_ = &sink;
     // All of this runs in one go on the control-plane thread, so no event
     // can slip between the replay/snapshot and the subscription.
-    sink.send("retry: 2000\n\n");
+    static const SharedText retry = share("retry: 2000\n\n");
+    sink.send(retry);
     if (last_id_) {
         auto replay = bus_.replay_after(*last_id_, filter_);
         if (!replay.complete) {
-            sink.send(sse_message("replay_gap", {{"last_event_id", *last_id_}}, std::nullopt));
+            sink.send(share(sse_message("replay_gap", {{"last_event_id", *last_id_}}, std::nullopt)));
         }
         for (const auto& event : replay.events) {
-            sink.send(sse_frame(event.type, event.text, event.id));
+            sink.send(event.rendered);
         }
     }
     if (snapshot_) {
         for (const auto& item : bus_.snapshot(filter_)) {
-            sink.send(sse_message(
-                "snapshot", {{"kind", item.kind}, {"uri", item.uri}, {"resource", item.data}}, std::nullopt));
+            sink.send(share(sse_message("snapshot",
+                                        {{"kind", item.kind}, {"uri", item.uri}, {"resource", item.data}},
+                                        std::nullopt)));
         }
-        sink.send(sse_message("snapshot_end", {{"last_event_id", bus_.last_id()}}, std::nullopt));
+        sink.send(share(sse_message("snapshot_end", {{"last_event_id", bus_.last_id()}}, std::nullopt)));
     }
     // The client is now current up to here (replayed, or given the state),
     // which `overflow` reports if it falls behind before the next event.
@@ -80,14 +83,14 @@ void EventStream::forward(const events::Event& event) {
     }
     if (sink_->queued() >= options_.max_queued) {
         spdlog::warn("events: a client fell {} messages behind; disconnecting it", sink_->queued());
-        sink_->send(sse_message("overflow", {{"last_delivered_id", delivered_}, {"dropped_id", event.id}},
-                                std::nullopt));
+        sink_->send(share(sse_message(
+            "overflow", {{"last_delivered_id", delivered_}, {"dropped_id", event.id}}, std::nullopt)));
         bus_.unsubscribe(*subscription_);
         subscription_.reset();
         sink_->finish();
         return;
     }
-    sink_->send(sse_frame(event.type, event.text, event.id));
+    sink_->send(event.rendered);
     delivered_ = event.id;
 }
 
@@ -98,7 +101,8 @@ void EventStream::arm_heartbeat() {
         if (ec || !self || self->sink_ == nullptr) {
             return;
         }
-        self->sink_->send(": heartbeat\n\n");
+        static const SharedText heartbeat = share(": heartbeat\n\n");
+        self->sink_->send(heartbeat);
         self->arm_heartbeat();
     });
 }

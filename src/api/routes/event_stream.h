@@ -18,8 +18,9 @@ namespace rocd::api {
 /// Formats one SSE message; `id` is omitted for messages that are not bus
 /// events (snapshots, control messages).
 std::string sse_message(std::string_view event, const nlohmann::json& data, std::optional<std::uint64_t> id);
-/// The same with `data` already serialized as one line of JSON.
-std::string sse_frame(std::string_view event, std::string_view data_text, std::optional<std::uint64_t> id);
+/// A bus event as an SSE message: the bus's Render, so that each event is
+/// formatted once for every client.
+std::string sse_event(std::uint64_t id, std::string_view type, const nlohmann::json& data);
 
 /// Replays missed events (`last_id`), sends a snapshot if asked, then
 /// forwards live events until the client goes or falls `max_queued`

@@ -50,14 +50,14 @@ TEST(ServerStream, a_client_that_stops_reading_backs_up_in_the_queue_not_in_mega
     ASSERT_NE(source->sink_, nullptr);
 
     // Push 1 KiB messages until 64 of them wait in the session's queue.
-    const std::string message(1024, 'x');
+    const SharedText message = share(std::string(1024, 'x'));
     std::size_t pushed = 0;
     while (pushed < 16 * 1024 && source->sink_->queued() < 64) {
         source->sink_->send(message);
         ++pushed;
         io.poll();
     }
-    const std::size_t absorbed = (pushed - source->sink_->queued()) * message.size();
+    const std::size_t absorbed = (pushed - source->sink_->queued()) * message->size();
     EXPECT_EQ(source->sink_->queued(), 64u) << "absorbed " << absorbed << " bytes";
     // Kernel buffers on both sides took the rest: far less than tcp_wmem's
     // 4 MiB maximum, to which an unbounded send buffer grows.

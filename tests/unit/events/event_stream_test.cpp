@@ -10,7 +10,10 @@ namespace {
 // A client that reads nothing until told: its queue only grows.
 class FakeSink : public StreamSink {
 public:
-    void send(std::string data) override { messages.push_back(std::move(data)); }
+    void send(SharedText data) override {
+        messages.push_back(*data);
+        shared.push_back(std::move(data));
+    }
     std::size_t queued() const override { return messages.size() - drained; }
     void finish() override { finished = true; }
 
@@ -23,6 +26,7 @@ public:
     }
 
     std::vector<std::string> messages;
+    std::vector<SharedText> shared;
     std::size_t drained = 0;
     bool finished = false;
 };
@@ -30,7 +34,7 @@ public:
 class EventStreamTest : public ::testing::Test {
 protected:
     boost::asio::io_context io_;
-    events::EventBus bus_ {16};
+    events::EventBus bus_ {16, 1, sse_event};
     std::shared_ptr<std::size_t> clients_ = std::make_shared<std::size_t>(0);
 };
 
@@ -66,6 +70,33 @@ TEST_F(EventStreamTest, replays_then_snapshots_then_forwards_live_events) {
     EXPECT_EQ(text.find("id: 1\n"), std::string::npos);
     stream->stop();
     EXPECT_EQ(bus_.subscriber_count(), 0u);
+}
+
+TEST_F(EventStreamTest, clients_share_each_event_s_text_rather_than_copy_it) {
+    // What a replaying client queues is the history's own text: many slow
+    // clients replaying the whole history cost pointers, not copies.
+    bus_.publish(events::type::peer_updated, "/peers/a", {{"n", 1}});
+    bus_.publish(events::type::peer_updated, "/peers/a", {{"n", 2}});
+    auto replaying = std::make_shared<EventStream>(io_, bus_, EventStreamOptions {}, events::Filter {}, 0,
+                                                   false, clients_);
+    auto live = std::make_shared<EventStream>(io_, bus_, EventStreamOptions {}, events::Filter {},
+                                              std::nullopt, false, clients_);
+    FakeSink first;
+    FakeSink second;
+    replaying->start(first);
+    live->start(second);
+    bus_.publish(events::type::peer_updated, "/peers/a", {{"n", 3}});
+
+    ASSERT_EQ(first.shared.size(), 4u);  // retry, 2 replayed, 1 live
+    ASSERT_EQ(second.shared.size(), 2u); // retry, 1 live
+    EXPECT_EQ(first.messages[1], "id: 1\nevent: peer_updated\ndata: {\"n\":1}\n\n");
+    auto replay = bus_.replay_after(0, {});
+    ASSERT_EQ(replay.events.size(), 3u);
+    EXPECT_EQ(first.shared[1].get(), replay.events[0].rendered.get());
+    EXPECT_EQ(first.shared[2].get(), replay.events[1].rendered.get());
+    EXPECT_EQ(first.shared[3].get(), second.shared[1].get());
+    replaying->stop();
+    live->stop();
 }
 
 TEST_F(EventStreamTest, slow_client_gets_overflow_and_is_disconnected) {
