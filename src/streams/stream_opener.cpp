@@ -276,8 +276,8 @@ Result<std::unique_ptr<drivers::DeviceIo>> StreamOpener::open_audio(const Port& 
     return std::move(*audio);
 }
 
-Result<std::unique_ptr<RunningStream>> StreamOpener::open_resolved(const StreamSpec& spec,
-                                                                   StreamPlan plan) const {
+Result<std::unique_ptr<RunningStream>> StreamOpener::open_resolved(const StreamSpec& spec, StreamPlan plan,
+                                                                   transport::ReceiverSockets kept) const {
     auto running = std::make_unique<RunningStream>();
     // The receiving side first: a local stream's sender needs its address.
     if (plan.playback) {
@@ -290,7 +290,7 @@ Result<std::unique_ptr<RunningStream>> StreamOpener::open_resolved(const StreamS
         const auto format = running->playback->format();
         plan.receiver.rate = format.rate;
         plan.receiver.channels = format.channels;
-        auto receiver = transport::Receiver::create(plan.receiver, loop_);
+        auto receiver = transport::Receiver::create(plan.receiver, loop_, std::move(kept));
         if (!receiver) {
             return tl::unexpected(opening_error(receiver.error(), spec));
         }

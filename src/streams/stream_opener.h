@@ -61,13 +61,18 @@ public:
     /// thread, within the resolver's deadline; errors name the address
     /// field), then opens the device streams and the transport of a plan
     /// whose ports are present; on failure whatever was opened is closed
-    /// again. Without names, `done` runs inside this call.
-    void open(const StreamSpec& spec, StreamPlan plan, Done<std::unique_ptr<RunningStream>> done) const;
+    /// again. Without names, `done` runs inside this call. The receiver
+    /// takes the sockets in `kept` that serve its addresses (a stream
+    /// reopened with new settings keeps its ports).
+    void open(const StreamSpec& spec, StreamPlan plan, Done<std::unique_ptr<RunningStream>> done,
+              std::shared_ptr<transport::ReceiverSockets> kept = {}) const;
     /// plan() + open(); Errc::not_found when a port is absent.
-    void open(const StreamSpec& spec, Done<std::unique_ptr<RunningStream>> done) const;
+    void open(const StreamSpec& spec, Done<std::unique_ptr<RunningStream>> done,
+              std::shared_ptr<transport::ReceiverSockets> kept = {}) const;
 
 private:
-    Result<std::unique_ptr<RunningStream>> open_resolved(const StreamSpec& spec, StreamPlan plan) const;
+    Result<std::unique_ptr<RunningStream>> open_resolved(const StreamSpec& spec, StreamPlan plan,
+                                                         transport::ReceiverSockets kept) const;
     /// A listed port of this peer, by the spec's URI text and uid.
     Result<Port> resolve_port(const std::string& text, const Uid& uid, const std::string& field) const;
     Result<std::unique_ptr<drivers::DeviceIo>> open_audio(const Port& port, drivers::IoKind kind,

@@ -96,7 +96,8 @@ void StreamService::run(Entry& entry, std::unique_ptr<RunningStream> running) {
     }
 }
 
-void StreamService::stop(Entry& entry, std::function<void()> then) {
+void StreamService::stop(Entry& entry, std::function<void()> then,
+                         std::shared_ptr<transport::ReceiverSockets> kept) {
     entry.generation++;
     if (!entry.running) {
         when_stopped(entry, std::move(then));
@@ -114,7 +115,10 @@ void StreamService::stop(Entry& entry, std::function<void()> then) {
         waiters->push_back(std::move(then));
     }
     entry.stopping = waiters;
-    pump_.detach(std::move(slots), [this, uid = entry.uid, running, waiters]() mutable {
+    pump_.detach(std::move(slots), [this, uid = entry.uid, running, waiters, kept]() mutable {
+        if (kept && running->receiver) {
+            *kept = running->receiver->release_sockets();
+        }
         running.reset();
         // A receiver's buffers are megabytes; glibc would otherwise keep the
         // freed heap, and the daemon's RSS would stay at its peak stream count.
@@ -265,53 +269,68 @@ void StreamService::update(const Uid& uid, const StreamSettings& settings, Done<
             return;
         }
         const bool was_running = entry->running != nullptr;
-        // The old transport must go first: the new one binds the same address.
-        stop(*entry, [this, uid, settings, was_running, done = std::move(done)]() mutable {
-            if (Entry* entry = find(uid); entry != nullptr) {
-                restart(*entry, settings, was_running, std::move(done));
-            } else {
-                done(fail(Errc::not_found, "no stream " + uid.str(), "stream"));
-            }
-        });
+        // The old transport goes first, but hands its receiving sockets to the
+        // new one: closed and bound again, the ports would be free for a
+        // moment, and any process binding a port (another stream's sender
+        // with an ephemeral one, say) could take them.
+        auto kept = std::make_shared<transport::ReceiverSockets>();
+        stop(
+            *entry,
+            [this, uid, settings, was_running, kept, done = std::move(done)]() mutable {
+                if (Entry* entry = find(uid); entry != nullptr) {
+                    restart(*entry, settings, was_running, std::move(done), kept);
+                } else {
+                    done(fail(Errc::not_found, "no stream " + uid.str(), "stream"));
+                }
+            },
+            kept);
     });
 }
 
 void StreamService::restart(Entry& entry, const StreamSettings& settings, bool was_running,
-                            Done<StreamView> done) {
+                            Done<StreamView> done, std::shared_ptr<transport::ReceiverSockets> kept) {
     StreamSpec next = *entry.spec;
     next.settings = settings;
     const auto generation = ++entry.generation;
     std::weak_ptr<int> alive = alive_;
-    opener_.open(next, [this, alive, uid = entry.uid, next, was_running, generation,
-                        done = std::move(done)](Result<std::unique_ptr<RunningStream>> running) mutable {
-        if (!alive.lock()) {
-            return;
-        }
-        Entry* entry = find(uid);
-        if (entry == nullptr) {
-            return done(fail(Errc::not_found, "no stream " + uid.str(), "stream"));
-        }
-        if (entry->generation != generation || entry->running) {
-            return done(fail(Errc::conflict,
-                             "the stream changed while this update resolved its addresses; retry",
-                             "settings"));
-        }
-        done(restarted(*entry, std::move(next), was_running, std::move(running)));
-    });
+    opener_.open(
+        next,
+        [this, alive, uid = entry.uid, next, was_running, generation, kept,
+         done = std::move(done)](Result<std::unique_ptr<RunningStream>> running) mutable {
+            if (!alive.lock()) {
+                return;
+            }
+            Entry* entry = find(uid);
+            if (entry == nullptr) {
+                return done(fail(Errc::not_found, "no stream " + uid.str(), "stream"));
+            }
+            if (entry->generation != generation || entry->running) {
+                return done(fail(Errc::conflict,
+                                 "the stream changed while this update resolved its addresses; retry",
+                                 "settings"));
+            }
+            done(restarted(*entry, std::move(next), was_running, std::move(running), kept));
+        },
+        kept);
 }
 
 Result<StreamView> StreamService::restarted(Entry& entry, StreamSpec next, bool was_running,
-                                            Result<std::unique_ptr<RunningStream>> running) {
+                                            Result<std::unique_ptr<RunningStream>> running,
+                                            std::shared_ptr<transport::ReceiverSockets> kept) {
+    // On failure the old settings run again, on the sockets kept for the new.
     if (!running && running.error().code != Errc::not_found) {
         if (was_running) {
-            start_or_wait(entry);
+            start_or_wait(entry, kept);
         }
         return tl::unexpected(running.error());
     }
     if (auto stored = repository_.update({entry.uid, codec_.encode(next)}); !stored) {
+        if (kept && running && (*running)->receiver) {
+            *kept = (*running)->receiver->release_sockets();
+        }
         running = tl::unexpected(stored.error()); // closes the new transport
         if (was_running) {
-            start_or_wait(entry);
+            start_or_wait(entry, kept);
         }
         return tl::unexpected(stored.error());
     }

@@ -107,15 +107,21 @@ private:
     void release_ports(Entry& entry);
     void run(Entry& entry, std::unique_ptr<RunningStream> running);
     /// Takes the transport out of the pump; `then` runs once it is closed.
-    void stop(Entry& entry, std::function<void()> then = {});
+    /// With `kept`, the receiver's sockets go there instead of closing.
+    void stop(Entry& entry, std::function<void()> then = {},
+              std::shared_ptr<transport::ReceiverSockets> kept = {});
     /// Runs `then` now, or after the stop in progress.
     void when_stopped(Entry& entry, std::function<void()> then);
-    void restart(Entry& entry, const StreamSettings& settings, bool was_running, Done<StreamView> done);
+    void restart(Entry& entry, const StreamSettings& settings, bool was_running, Done<StreamView> done,
+                 std::shared_ptr<transport::ReceiverSockets> kept);
     Result<StreamView> add(const StreamSpec& spec, std::unique_ptr<RunningStream> running);
     Result<StreamView> restarted(Entry& entry, StreamSpec next, bool was_running,
-                                 Result<std::unique_ptr<RunningStream>> running);
+                                 Result<std::unique_ptr<RunningStream>> running,
+                                 std::shared_ptr<transport::ReceiverSockets> kept);
     void set_state(Entry& entry, StreamState state, std::string error = {});
-    void start_or_wait(Entry& entry);
+    /// Opens the stream's transport (taking the sockets in `kept`), or
+    /// waits for its absent port.
+    void start_or_wait(Entry& entry, std::shared_ptr<transport::ReceiverSockets> kept = {});
     StreamView view_of(const Entry& entry) const;
     StreamView notify(StreamChange change, const Entry& entry) const;
     Entry* find(const Uid& uid) const;

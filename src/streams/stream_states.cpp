@@ -19,7 +19,7 @@ void StreamService::arm_timer() {
     });
 }
 
-void StreamService::start_or_wait(Entry& entry) {
+void StreamService::start_or_wait(Entry& entry, std::shared_ptr<transport::ReceiverSockets> kept) {
     if (entry.stopping) {
         // Its old transport still holds the addresses.
         when_stopped(entry, [this, uid = entry.uid] {
@@ -31,21 +31,23 @@ void StreamService::start_or_wait(Entry& entry) {
     }
     const auto generation = ++entry.generation;
     std::weak_ptr<int> alive = alive_;
-    opener_.open(*entry.spec,
-                 [this, alive, uid = entry.uid, generation](Result<std::unique_ptr<RunningStream>> running) {
-                     Entry* entry = alive.lock() ? find(uid) : nullptr;
-                     if (entry == nullptr || entry->generation != generation || entry->running) {
-                         return; // stopped, restarted or deleted while its names resolved
-                     }
-                     if (running) {
-                         run(*entry, std::move(*running));
-                         set_state(*entry, StreamState::starting);
-                     } else if (running.error().code == Errc::not_found) {
-                         set_state(*entry, StreamState::waiting_for_port);
-                     } else {
-                         set_state(*entry, StreamState::error, running.error().message);
-                     }
-                 });
+    opener_.open(
+        *entry.spec,
+        [this, alive, uid = entry.uid, generation](Result<std::unique_ptr<RunningStream>> running) {
+            Entry* entry = alive.lock() ? find(uid) : nullptr;
+            if (entry == nullptr || entry->generation != generation || entry->running) {
+                return; // stopped, restarted or deleted while its names resolved
+            }
+            if (running) {
+                run(*entry, std::move(*running));
+                set_state(*entry, StreamState::starting);
+            } else if (running.error().code == Errc::not_found) {
+                set_state(*entry, StreamState::waiting_for_port);
+            } else {
+                set_state(*entry, StreamState::error, running.error().message);
+            }
+        },
+        std::move(kept));
 }
 
 void StreamService::set_state(Entry& entry, StreamState state, std::string error) {

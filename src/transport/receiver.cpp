@@ -4,7 +4,21 @@
 
 namespace rocd::transport {
 
-Result<std::unique_ptr<Receiver>> Receiver::create(const ReceiverConfig& config, net::NetworkLoop& loop) {
+namespace {
+
+/// The kept socket if it serves `address`, else a new one bound to it.
+Result<net::BoundSocket> socket_for(const address::SocketAddress& address,
+                                    std::optional<net::BoundSocket>& kept) {
+    if (kept && kept->serves(address)) {
+        return std::move(*kept);
+    }
+    return net::BoundSocket::bind(address);
+}
+
+} // namespace
+
+Result<std::unique_ptr<Receiver>> Receiver::create(const ReceiverConfig& config, net::NetworkLoop& loop,
+                                                   ReceiverSockets kept) {
     if (auto st = config.validate(); !st) {
         return tl::unexpected(st.error());
     }
@@ -23,11 +37,12 @@ Result<std::unique_ptr<Receiver>> Receiver::create(const ReceiverConfig& config,
     } else {
         r->parser_ = std::make_unique<rtp::Parser>();
     }
-    auto port = net::UdpReceiver::open(*bind, *r->parser_, config.queue_packets, config.max_source_rate);
-    if (!port) {
-        return fail_at(port.error(), interface_name(Interface::source));
+    auto socket = socket_for(*bind, kept.source);
+    if (!socket) {
+        return fail_at(socket.error(), interface_name(Interface::source));
     }
-    r->port_ = std::move(*port);
+    r->port_ = std::make_unique<net::UdpReceiver>(std::move(*socket), *r->parser_, config.queue_packets,
+                                                  config.max_source_rate);
     r->reader_.source = r->port_.get();
     if (config.repair) {
         auto rbind =
@@ -35,12 +50,12 @@ Result<std::unique_ptr<Receiver>> Receiver::create(const ReceiverConfig& config,
         if (!rbind) {
             return fail_at(rbind.error(), interface_name(Interface::repair));
         }
-        auto rport =
-            net::UdpReceiver::open(*rbind, *r->repair_parser_, config.queue_packets, config.max_source_rate);
-        if (!rport) {
-            return fail_at(rport.error(), interface_name(Interface::repair));
+        auto rsocket = socket_for(*rbind, kept.repair);
+        if (!rsocket) {
+            return fail_at(rsocket.error(), interface_name(Interface::repair));
         }
-        r->repair_port_ = std::move(*rport);
+        r->repair_port_ = std::make_unique<net::UdpReceiver>(std::move(*rsocket), *r->repair_parser_,
+                                                             config.queue_packets, config.max_source_rate);
         r->reader_.repair = r->repair_port_.get();
     }
     r->pipeline_ = std::make_unique<ReceiverPipeline>(config, r->reader_);
@@ -60,11 +75,11 @@ Result<std::unique_ptr<Receiver>> Receiver::create(const ReceiverConfig& config,
         if (!cbind) {
             return fail_at(cbind.error(), interface_name(Interface::control));
         }
-        auto rep = rtcp::ReceiverReporter::open(*cbind, *r->pipeline_);
-        if (!rep) {
-            return fail_at(rep.error(), interface_name(Interface::control));
+        auto csocket = socket_for(*cbind, kept.control);
+        if (!csocket) {
+            return fail_at(csocket.error(), interface_name(Interface::control));
         }
-        r->reporter_ = std::move(*rep);
+        r->reporter_ = std::make_unique<rtcp::ReceiverReporter>(std::move(*csocket), *r->pipeline_);
         if (auto st = loop.add(*r->reporter_); !st) {
             return tl::unexpected(st.error());
         }
@@ -74,15 +89,35 @@ Result<std::unique_ptr<Receiver>> Receiver::create(const ReceiverConfig& config,
 }
 
 Receiver::~Receiver() {
+    unregister();
+}
+
+void Receiver::unregister() {
     if (registered_) {
         loop_.remove(*port_);
+        registered_ = false;
     }
     if (repair_registered_) {
         loop_.remove(*repair_port_);
+        repair_registered_ = false;
     }
     if (reporter_registered_) {
         loop_.remove(*reporter_);
+        reporter_registered_ = false;
     }
+}
+
+ReceiverSockets Receiver::release_sockets() {
+    unregister();
+    ReceiverSockets out;
+    out.source = port_->take_socket();
+    if (repair_port_) {
+        out.repair = repair_port_->take_socket();
+    }
+    if (reporter_) {
+        out.control = reporter_->take_socket();
+    }
+    return out;
 }
 
 ReceiverMetrics Receiver::metrics() const {

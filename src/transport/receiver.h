@@ -2,6 +2,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 
 #include "core/error.h"
 #include "transport/fec/fec_packets.h"
@@ -15,13 +16,25 @@
 
 namespace rocd::transport {
 
+/// A receiver's bound sockets, handed to the receiver that replaces it (new
+/// settings, same addresses): the ports are never free in between, and the
+/// datagrams the kernel holds are not lost.
+struct ReceiverSockets {
+    std::optional<net::BoundSocket> source, repair, control;
+};
+
 /// Receives one endpoint's senders and plays them mixed. The network loop
 /// reads and validates datagrams; read() runs on the playback thread (one
 /// thread) and never blocks, locks or allocates. metrics() from anywhere.
 class Receiver {
 public:
-    /// Binds the source endpoint and registers the socket with `loop`.
-    static Result<std::unique_ptr<Receiver>> create(const ReceiverConfig& config, net::NetworkLoop& loop);
+    /// Binds the endpoints (taking each from `kept` when it serves the
+    /// endpoint's address) and registers the sockets with `loop`.
+    static Result<std::unique_ptr<Receiver>> create(const ReceiverConfig& config, net::NetworkLoop& loop,
+                                                    ReceiverSockets kept = {});
+    /// Stops receiving and gives up the sockets, for the next receiver of
+    /// the same addresses; destroying this receiver is all that is left.
+    ReceiverSockets release_sockets();
     ~Receiver();
     Receiver(const Receiver&) = delete;
     Receiver& operator=(const Receiver&) = delete;
@@ -51,6 +64,7 @@ private:
     };
 
     Receiver(net::NetworkLoop& loop) : loop_(loop) {}
+    void unregister();
 
     net::NetworkLoop& loop_;
     std::unique_ptr<IPacketParser> parser_, repair_parser_;

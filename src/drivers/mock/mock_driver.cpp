@@ -248,6 +248,9 @@ void MockDriver::destroy_virtual_device(std::string name, Completion<void> done)
 }
 
 Result<std::unique_ptr<DeviceIo>> MockDriver::open_io(const DeviceIoSpec& spec) {
+    if (open_hook_) {
+        open_hook_(spec);
+    }
     std::lock_guard lock(mutex_);
     auto it = devices_.find(spec.device);
     if (it == devices_.end() || !it->second.present) {

@@ -92,6 +92,9 @@ public:
     std::vector<float> recording(std::string_view device) const;
     /// Number of device I/Os open now.
     std::size_t open_io_count() const;
+    /// Runs `hook` first in every open_io() (on the caller's thread): how a
+    /// test acts at the moment a stream is between two transports.
+    void on_open_io(std::function<void(const DeviceIoSpec&)> hook) { open_hook_ = std::move(hook); }
 
 private:
     struct Io;
@@ -130,6 +133,7 @@ private:
     std::mutex worker_mutex_;
     std::condition_variable worker_cv_;
     std::multimap<std::chrono::steady_clock::time_point, std::function<void(bool)>> tasks_;
+    std::function<void(const DeviceIoSpec&)> open_hook_;
     bool worker_stopping_ = false;
     std::thread worker_;
 };

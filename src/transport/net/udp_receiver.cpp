@@ -1,43 +1,10 @@
 #include "transport/net/udp_receiver.h"
 
-#include <cerrno>
 #include <chrono>
-#include <cstring>
 
 #include <sys/socket.h>
-#include <unistd.h>
-
-#include "transport/net/bind_error.h"
 
 namespace rocd::transport::net {
-
-Result<std::unique_ptr<UdpReceiver>> UdpReceiver::open(const address::SocketAddress& address,
-                                                       const IPacketParser& parser, std::size_t queue_packets,
-                                                       std::uint32_t max_source_rate) {
-    std::unique_ptr<UdpReceiver> r(new UdpReceiver(parser, queue_packets, max_source_rate));
-    r->fd_ = socket(address.family(), SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-    if (r->fd_ < 0) {
-        return fail(Errc::io, std::string("udp socket: ") + std::strerror(errno));
-    }
-    // No SO_REUSEADDR: two receivers silently sharing a port would split
-    // its traffic (and with port 0 the kernel may even hand out a shared one).
-    const int rcvbuf = 1 << 20;
-    setsockopt(r->fd_, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof(rcvbuf));
-    if (bind(r->fd_, address.sockaddr_ptr(), address.length()) != 0) {
-        return tl::unexpected(bind_error(address, errno));
-    }
-    sockaddr_storage ss {};
-    socklen_t len = sizeof(ss);
-    getsockname(r->fd_, reinterpret_cast<sockaddr*>(&ss), &len);
-    r->local_ = address::SocketAddress::from(reinterpret_cast<sockaddr*>(&ss), len);
-    return r;
-}
-
-UdpReceiver::~UdpReceiver() {
-    if (fd_ >= 0) {
-        close(fd_);
-    }
-}
 
 bool UdpReceiver::read(Packet& packet) {
     return queue_.pop(packet);
@@ -56,7 +23,7 @@ void UdpReceiver::on_readable() {
             msgs[i].msg_hdr.msg_iov = &iovs[i];
             msgs[i].msg_hdr.msg_iovlen = 1;
         }
-        const int n = recvmmsg(fd_, msgs.data(), Batch, MSG_DONTWAIT, nullptr);
+        const int n = recvmmsg(socket_.fd(), msgs.data(), Batch, MSG_DONTWAIT, nullptr);
         if (n <= 0) {
             return; // EAGAIN, or an error the next wake-up will show again
         }

@@ -11,6 +11,7 @@
 
 #include "core/error.h"
 #include "transport/address/socket_address.h"
+#include "transport/net/bound_socket.h"
 #include "transport/net/network_loop.h"
 #include "transport/net/source_rate_limit.h"
 #include "transport/packet/packet_io.h"
@@ -34,34 +35,34 @@ struct UdpReceiverMetrics {
 /// (single consumer): lock-free, no syscall.
 class UdpReceiver final : public IPort, public IPacketReader {
 public:
-    /// Binds `address` (port 0 picks one: see local_address()). Each source
-    /// address may hand it `max_source_rate` packets per second (0: no cap).
-    static Result<std::unique_ptr<UdpReceiver>> open(const address::SocketAddress& address,
-                                                     const IPacketParser& parser,
-                                                     std::size_t queue_packets = 128,
-                                                     std::uint32_t max_source_rate = 0);
-    ~UdpReceiver() override;
+    /// Receives on `socket`. Each source address may hand it
+    /// `max_source_rate` packets per second (0: no cap).
+    UdpReceiver(BoundSocket socket, const IPacketParser& parser, std::size_t queue_packets = 128,
+                std::uint32_t max_source_rate = 0)
+        : parser_(parser), socket_(std::move(socket)), queue_(queue_packets),
+          limit_(max_source_rate, burst_for(queue_packets)) {}
 
     bool read(Packet& packet) override;
 
-    int fd() const override { return fd_; }
+    int fd() const override { return socket_.fd(); }
     void on_readable() override;
     void on_tick() override {}
 
-    const address::SocketAddress& local_address() const { return local_; }
+    const address::SocketAddress& local_address() const { return socket_.local_address(); }
     const UdpReceiverMetrics& metrics() const { return metrics_; }
 
+    /// Gives up the socket, with the datagrams still queued in the kernel,
+    /// to the next receiver; only once the loop no longer reads it.
+    BoundSocket take_socket() { return std::move(socket_); }
+
 private:
-    UdpReceiver(const IPacketParser& parser, std::size_t queue_packets, std::uint32_t max_source_rate)
-        : parser_(parser), queue_(queue_packets), limit_(max_source_rate, burst_for(queue_packets)) {}
     /// A source may fill at most a quarter of the ring at once.
     static std::uint32_t burst_for(std::size_t queue_packets) {
         return static_cast<std::uint32_t>(queue_packets / 4);
     }
 
     const IPacketParser& parser_;
-    int fd_ = -1;
-    address::SocketAddress local_;
+    BoundSocket socket_;
     boost::lockfree::spsc_queue<Packet> queue_;
     // Datagrams are read in batches (one recvmmsg per wake-up).
     static constexpr std::size_t Batch = 16;

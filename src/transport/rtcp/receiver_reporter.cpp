@@ -1,15 +1,11 @@
 #include "transport/rtcp/receiver_reporter.h"
 
 #include <algorithm>
-#include <cerrno>
 #include <chrono>
-#include <cstring>
 #include <random>
 
 #include <sys/socket.h>
-#include <unistd.h>
 
-#include "transport/net/bind_error.h"
 #include "transport/packet/packet.h"
 #include "transport/rtcp/packets.h"
 
@@ -29,33 +25,9 @@ std::uint32_t ns_to_q16(std::int64_t ns) {
 
 } // namespace
 
-ReceiverReporter::ReceiverReporter(const IReceptionHook& reception)
-    : reception_(reception), cname_(random_cname()), ssrc_(std::random_device {}() | 1u) {}
-
-Result<std::unique_ptr<ReceiverReporter>> ReceiverReporter::open(const address::SocketAddress& bind,
-                                                                 const IReceptionHook& reception) {
-    std::unique_ptr<ReceiverReporter> r(new ReceiverReporter(reception));
-    r->fd_ = socket(bind.family(), SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-    if (r->fd_ < 0) {
-        return fail(Errc::io, std::string("udp socket: ") + std::strerror(errno));
-    }
-    const int one = 1;
-    setsockopt(r->fd_, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-    if (::bind(r->fd_, bind.sockaddr_ptr(), bind.length()) != 0) {
-        return tl::unexpected(net::bind_error(bind, errno));
-    }
-    sockaddr_storage ss {};
-    socklen_t len = sizeof(ss);
-    getsockname(r->fd_, reinterpret_cast<sockaddr*>(&ss), &len);
-    r->local_ = address::SocketAddress::from(reinterpret_cast<sockaddr*>(&ss), len);
-    return r;
-}
-
-ReceiverReporter::~ReceiverReporter() {
-    if (fd_ >= 0) {
-        close(fd_);
-    }
-}
+ReceiverReporter::ReceiverReporter(net::BoundSocket socket, const IReceptionHook& reception)
+    : socket_(std::move(socket)), reception_(reception), cname_(random_cname()),
+      ssrc_(std::random_device {}() | 1u) {}
 
 void ReceiverReporter::on_readable() {
     std::uint8_t buf[MaxPacketSize];
@@ -63,7 +35,7 @@ void ReceiverReporter::on_readable() {
         sockaddr_storage from {};
         socklen_t len = sizeof(from);
         const ssize_t n =
-            recvfrom(fd_, buf, sizeof(buf), MSG_DONTWAIT, reinterpret_cast<sockaddr*>(&from), &len);
+            recvfrom(socket_.fd(), buf, sizeof(buf), MSG_DONTWAIT, reinterpret_cast<sockaddr*>(&from), &len);
         if (n < 0) {
             return;
         }
@@ -174,7 +146,7 @@ void ReceiverReporter::send_report(std::int64_t now_ns) {
     c.order.push_back(SDES);
     std::uint8_t buf[512];
     const std::size_t n = compose(c, buf);
-    if (n > 0 && sendto(fd_, buf, n, MSG_DONTWAIT, sender_.sockaddr_ptr(), sender_.length()) >= 0) {
+    if (n > 0 && sendto(socket_.fd(), buf, n, MSG_DONTWAIT, sender_.sockaddr_ptr(), sender_.length()) >= 0) {
         counters_.sent.fetch_add(1, std::memory_order_relaxed);
     }
 }

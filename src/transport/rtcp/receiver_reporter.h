@@ -12,6 +12,7 @@
 
 #include "core/error.h"
 #include "transport/address/socket_address.h"
+#include "transport/net/bound_socket.h"
 #include "transport/net/network_loop.h"
 #include "transport/rtcp/hooks.h"
 
@@ -21,24 +22,23 @@ namespace rocd::transport::rtcp {
 /// through its hook (thread-safe); traffic() from any thread.
 class ReceiverReporter final : public net::IPort {
 public:
-    static Result<std::unique_ptr<ReceiverReporter>> open(const address::SocketAddress& bind,
-                                                          const IReceptionHook& reception);
-    ~ReceiverReporter() override;
+    ReceiverReporter(net::BoundSocket socket, const IReceptionHook& reception);
 
-    int fd() const override { return fd_; }
+    int fd() const override { return socket_.fd(); }
     void on_readable() override;
     void on_tick() override;
 
     Traffic traffic() const;
-    const address::SocketAddress& local_address() const { return local_; }
+    const address::SocketAddress& local_address() const { return socket_.local_address(); }
+    /// Gives up the socket to the next reporter; only once the loop no
+    /// longer reads it.
+    net::BoundSocket take_socket() { return std::move(socket_); }
 
 private:
-    explicit ReceiverReporter(const IReceptionHook& reception);
     void handle(std::span<const std::uint8_t> data, const address::SocketAddress& from);
     void send_report(std::int64_t now_ns);
 
-    int fd_ = -1;
-    address::SocketAddress local_;
+    net::BoundSocket socket_;
     const IReceptionHook& reception_;
     std::string cname_;
     std::uint32_t ssrc_;

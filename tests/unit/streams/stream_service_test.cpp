@@ -379,6 +379,32 @@ TEST_F(StreamServiceTest, updates_settings_by_restarting_and_keeps_old_ones_on_f
     EXPECT_EQ(std::count(events_.begin(), events_.end(), "stream_updated"), 1);
 }
 
+TEST_F(StreamServiceTest, an_update_keeps_the_receive_port_so_no_other_socket_can_take_it) {
+    const std::uint16_t port = free_udp_port();
+    auto rx = service_->create(receive_body("rtp://127.0.0.1:" + std::to_string(port), "spk_b"));
+    ASSERT_TRUE(rx);
+    const Uid uid = *Uid::parse((*rx)["stream_uid"].get<std::string>());
+    // While the stream reopens its device, something else binds the port
+    // (another stream's sender picking an ephemeral one, say).
+    int intruder = -1;
+    bool taken = false;
+    driver_->on_open_io([&](const drivers::DeviceIoSpec&) {
+        intruder = socket(AF_INET, SOCK_DGRAM, 0);
+        sockaddr_in addr {};
+        addr.sin_family = AF_INET;
+        addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        addr.sin_port = htons(port);
+        taken = bind(intruder, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
+    });
+    auto changed = service_->update(uid, {{"settings", {{"target_latency_ms", 100}}}});
+    driver_->on_open_io({});
+    ASSERT_GE(intruder, 0) << "the update did not reopen the device";
+    close(intruder);
+    EXPECT_FALSE(taken);
+    ASSERT_TRUE(changed) << changed.error().message;
+    EXPECT_EQ((*changed)["state"], "starting");
+}
+
 TEST_F(StreamServiceTest, removes_stream_and_frees_its_address) {
     const std::string media = "rtp://127.0.0.1:" + std::to_string(free_udp_port());
     auto rx = service_->create(receive_body(media, "spk_b"));

@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <thread>
 
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include "helpers.h"
@@ -172,6 +173,64 @@ TEST(Loopback, second_receiver_on_a_bound_port_is_refused) {
     // Typed where it arises: the API answers 409 from the code alone.
     EXPECT_EQ(second.error().code, Errc::conflict);
     EXPECT_EQ(second.error().field, "source");
+}
+
+TEST(Loopback, a_replacing_receiver_keeps_the_ports_and_what_waits_in_them) {
+    auto loop = net::NetworkLoop::create();
+    ASSERT_TRUE(loop);
+    ReceiverConfig rc;
+    rc.source = *parse_endpoint("rtp+rs8m://127.0.0.1:0", Interface::source);
+    rc.repair = *parse_endpoint("rs8m://127.0.0.1:0", Interface::repair);
+    rc.control = *parse_endpoint("rtcp://127.0.0.1:0", Interface::control);
+    auto first = Receiver::create(rc, **loop);
+    ASSERT_TRUE(first) << first.error().message;
+    const auto source = (*first)->local_address();
+    const auto repair = *(*first)->repair_address();
+    const auto control = *(*first)->control_address();
+    auto kept = (*first)->release_sockets();
+    first->reset();
+
+    // Between the two receivers, the ports stay taken...
+    for (const auto& address : {source, repair, control}) {
+        auto other = net::BoundSocket::bind(address);
+        ASSERT_FALSE(other) << address.str();
+        EXPECT_EQ(other.error().code, Errc::conflict);
+    }
+    // ...and what arrives meanwhile waits in the kernel for the next one.
+    const int probe = socket(AF_INET, SOCK_DGRAM, 0);
+    ASSERT_GE(probe, 0);
+    ASSERT_EQ(sendto(probe, "junk", 4, 0, source.sockaddr_ptr(), source.length()), 4);
+    close(probe);
+
+    // New settings, the same addresses (with port 0, as first given).
+    rc.target_latency = 300ms;
+    auto second = Receiver::create(rc, **loop, std::move(kept));
+    ASSERT_TRUE(second) << second.error().message;
+    EXPECT_EQ((*second)->local_address(), source);
+    EXPECT_EQ(*(*second)->repair_address(), repair);
+    EXPECT_EQ(*(*second)->control_address(), control);
+    for (int i = 0; i < 200 && (*second)->metrics().datagrams == 0; ++i) {
+        std::this_thread::sleep_for(5ms);
+    }
+    EXPECT_EQ((*second)->metrics().datagrams, 1u);
+    EXPECT_EQ((*second)->metrics().packets_malformed, 1u);
+}
+
+TEST(Loopback, a_kept_socket_of_another_address_is_closed_and_the_wanted_one_bound) {
+    auto loop = net::NetworkLoop::create();
+    ASSERT_TRUE(loop);
+    ReceiverConfig rc;
+    rc.source = *parse_endpoint("rtp://127.0.0.1:0", Interface::source);
+    auto first = Receiver::create(rc, **loop);
+    ASSERT_TRUE(first);
+    const auto old = (*first)->local_address();
+    auto kept = (*first)->release_sockets();
+    first->reset();
+    rc.source = *parse_endpoint("rtp://127.0.0.2:0", Interface::source);
+    auto second = Receiver::create(rc, **loop, std::move(kept));
+    ASSERT_TRUE(second) << second.error().message;
+    EXPECT_EQ((*second)->local_address().host(), "127.0.0.2");
+    EXPECT_TRUE(net::BoundSocket::bind(old)); // the old port was let go
 }
 
 TEST(Loopback, binding_an_address_of_no_local_interface_is_the_callers_error) {
