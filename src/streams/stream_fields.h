@@ -48,11 +48,18 @@ inline std::string address_field(const StreamSpec& spec, transport::Interface if
 }
 
 /// The address check of a stream's side: where a sender may send, or what
-/// a receiver may bind (a name is checked again once resolved).
+/// a receiver may bind (a name is checked again once resolved). The
+/// receiving half of a cross-peer stream may bind port 0: it tells the
+/// sending peer which ports it got, and keeps them (StreamService::add).
 inline Status check_stream_address(const StreamSpec& spec, const transport::Endpoint& endpoint,
                                    const std::string& field) {
-    return sends(spec) ? transport::check_destination(endpoint, field)
-                       : transport::check_bind_address(endpoint, field);
+    if (sends(spec)) {
+        return transport::check_destination(endpoint, field);
+    }
+    if (spec.other_end && endpoint.uri.port_number() == 0) {
+        return {};
+    }
+    return transport::check_bind_address(endpoint, field);
 }
 
 } // namespace rocd::streams

@@ -276,6 +276,24 @@ Result<std::unique_ptr<drivers::DeviceIo>> StreamOpener::open_audio(const Port& 
     return std::move(*audio);
 }
 
+AddressSpec bound_endpoints(const AddressSpec& asked, const transport::Receiver& receiver) {
+    const auto bound = [](const std::string& uri, const transport::address::SocketAddress* at) {
+        const auto scheme_end = uri.find("://");
+        return at != nullptr && scheme_end != std::string::npos
+                   ? uri.substr(0, scheme_end) + "://" + at->str()
+                   : uri;
+    };
+    AddressSpec out = asked;
+    out.media_uri = bound(asked.media_uri, &receiver.local_address());
+    if (asked.repair_uri) {
+        out.repair_uri = bound(*asked.repair_uri, receiver.repair_address());
+    }
+    if (asked.control_uri) {
+        out.control_uri = bound(*asked.control_uri, receiver.control_address());
+    }
+    return out;
+}
+
 Result<std::unique_ptr<RunningStream>> StreamOpener::open_resolved(const StreamSpec& spec, StreamPlan plan,
                                                                    transport::ReceiverSockets kept) const {
     auto running = std::make_unique<RunningStream>();

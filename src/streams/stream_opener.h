@@ -46,6 +46,10 @@ struct StreamPlan {
     bool present() const { return (!capture || capture->present) && (!playback || playback->present); }
 };
 
+/// A receiver's endpoints as bound: port 0 in `asked` replaced by the port
+/// the kernel gave.
+AddressSpec bound_endpoints(const AddressSpec& asked, const transport::Receiver& receiver);
+
 class StreamOpener {
 public:
     /// `playback_fill`: how full the pump keeps a playback ring;

@@ -152,7 +152,13 @@ void StreamService::when_stopped(Entry& entry, std::function<void()> then) {
     }
 }
 
-void StreamService::create(const StreamSpec& spec, Done<StreamView> done) {
+void StreamService::create(const StreamSpec& spec, Done<StreamView> done, std::optional<Uid> given) {
+    if (given) {
+        if (const Entry* entry = find(*given); entry != nullptr) {
+            return done(view_of(*entry));
+        }
+    }
+    const Uid uid = given ? *given : Uid::random();
     if (auto st = check_direction_settings(spec.direction, spec.settings); !st) {
         return done(tl::unexpected(st.error()));
     }
@@ -165,49 +171,57 @@ void StreamService::create(const StreamSpec& spec, Done<StreamView> done) {
         return done(tl::unexpected(planned.error()));
     }
     if (!planned->present()) {
-        return done(add(spec, nullptr));
+        return done(add(spec, nullptr, uid));
     }
     std::weak_ptr<int> alive = alive_;
     creating_++; // counted against max_streams while its names resolve
-    opener_.open(spec, std::move(*planned),
-                 [this, alive, spec, done = std::move(done)](Result<std::unique_ptr<RunningStream>> opened) {
-                     if (!alive.lock()) {
-                         return;
-                     }
-                     creating_--;
-                     if (!opened && opened.error().code == Errc::not_found) {
-                         // The device went away after plan() saw its port
-                         // (PipeWire stopping): the stream waits for it.
-                         // The port's return starts it, and one more try
-                         // after the driver's pending events covers a
-                         // device back before the port service saw it go.
-                         auto added = add(spec, nullptr);
-                         if (added) {
-                             boost::asio::post(io_, [this, alive, uid = added->uid] {
-                                 Entry* entry = alive.lock() ? find(uid) : nullptr;
-                                 if (entry != nullptr && entry->state == StreamState::waiting_for_port) {
-                                     start_or_wait(*entry);
-                                 }
-                             });
-                         }
-                         return done(std::move(added));
-                     }
-                     if (!opened) {
-                         return done(tl::unexpected(opened.error()));
-                     }
-                     done(add(spec, std::move(*opened)));
-                 });
+    opener_.open(
+        spec, std::move(*planned),
+        [this, alive, spec, uid, done = std::move(done)](Result<std::unique_ptr<RunningStream>> opened) {
+            if (!alive.lock()) {
+                return;
+            }
+            creating_--;
+            if (!opened && opened.error().code == Errc::not_found) {
+                // The device went away after plan() saw its port
+                // (PipeWire stopping): the stream waits for it.
+                // The port's return starts it, and one more try
+                // after the driver's pending events covers a
+                // device back before the port service saw it go.
+                auto added = add(spec, nullptr, uid);
+                if (added) {
+                    boost::asio::post(io_, [this, alive, uid = added->uid] {
+                        Entry* entry = alive.lock() ? find(uid) : nullptr;
+                        if (entry != nullptr && entry->state == StreamState::waiting_for_port) {
+                            start_or_wait(*entry);
+                        }
+                    });
+                }
+                return done(std::move(added));
+            }
+            if (!opened) {
+                return done(tl::unexpected(opened.error()));
+            }
+            done(add(spec, std::move(*opened), uid));
+        });
 }
 
-Result<StreamView> StreamService::add(const StreamSpec& spec, std::unique_ptr<RunningStream> running) {
-    auto entry = std::make_unique<Entry>(Uid::random());
+Result<StreamView> StreamService::add(const StreamSpec& spec, std::unique_ptr<RunningStream> running,
+                                      Uid uid) {
+    if (find(uid) != nullptr) {
+        return fail(Errc::conflict, "stream " + uid.str() + " exists", "stream");
+    }
+    auto entry = std::make_unique<Entry>(std::move(uid));
     entry->spec = spec;
+    if (spec.other_end && running && running->receiver) {
+        entry->spec->address = bound_endpoints(spec.address, *running->receiver);
+    }
     retain_ports(*entry);
     if (entry->retained.size() != port_uids(*entry->spec).size()) {
         release_ports(*entry);
         return fail(Errc::internal, "cannot keep a reference to the stream's ports");
     }
-    auto stored = repository_.insert({entry->uid, codec_.encode(spec)});
+    auto stored = repository_.insert({entry->uid, codec_.encode(*entry->spec)});
     if (!stored) {
         release_ports(*entry);
         return tl::unexpected(stored.error()); // `running` closes everything

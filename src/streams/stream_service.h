@@ -78,7 +78,11 @@ public:
     /// API field. Host names in the addresses are resolved first, off the
     /// control thread; `done` runs on the control plane, maybe before
     /// create() returns.
-    void create(const StreamSpec& spec, Done<StreamView> done);
+    ///
+    /// A half of a cross-peer stream is created under the `uid` its
+    /// coordinator drew (docs/p2p.md §20); creating it again answers it as
+    /// it is. A receiving half records the ports it bound.
+    void create(const StreamSpec& spec, Done<StreamView> done, std::optional<Uid> uid = std::nullopt);
     /// Errc::not_found (field "stream") for an unknown uid.
     Result<StreamView> get(const Uid& uid) const;
     std::vector<StreamView> list() const;
@@ -114,7 +118,7 @@ private:
     void when_stopped(Entry& entry, std::function<void()> then);
     void restart(Entry& entry, const StreamSettings& settings, bool was_running, Done<StreamView> done,
                  std::shared_ptr<transport::ReceiverSockets> kept);
-    Result<StreamView> add(const StreamSpec& spec, std::unique_ptr<RunningStream> running);
+    Result<StreamView> add(const StreamSpec& spec, std::unique_ptr<RunningStream> running, Uid uid);
     Result<StreamView> restarted(Entry& entry, StreamSpec next, bool was_running,
                                  Result<std::unique_ptr<RunningStream>> running,
                                  std::shared_ptr<transport::ReceiverSockets> kept);

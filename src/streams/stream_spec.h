@@ -27,6 +27,15 @@ struct AddressSpec {
     std::optional<std::string> control_uri;
 };
 
+/// The far end of a cross-peer stream (docs/p2p.md §20): this peer holds one
+/// half, a send or a receive stream between its port and `address`; the
+/// other peer holds the other half, at its port `port_uri`.
+struct OtherEnd {
+    /// "/peers/<peer uid>/ports/<port uid>".
+    std::string port_uri;
+    Uid peer;
+};
+
 /// Optional settings; absent = the device's format or the transport's default.
 struct StreamSettings {
     std::optional<std::uint32_t> rate;
@@ -50,9 +59,12 @@ struct StreamSpec {
     /// Local streams only: the port played into.
     std::string playback_port_uri;
     std::optional<Uid> playback_port_uid;
-    /// Send and receive streams: the network side.
+    /// Send and receive streams: the network side. For a half of a
+    /// cross-peer stream, the endpoints the receiving peer bound.
     AddressSpec address;
     StreamSettings settings;
+    /// Set for a half of a cross-peer stream.
+    std::optional<OtherEnd> other_end;
 };
 
 /// How the service keeps a spec in the store (text) and reads it back. The

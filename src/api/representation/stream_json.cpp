@@ -135,6 +135,68 @@ json address_json(const AddressSpec& address) {
     return out;
 }
 
+/// A half of a cross-peer stream as stored (docs/p2p.md §20): port to port,
+/// one of them another peer's, with the endpoints the receiving peer bound.
+Result<StreamSpec> parse_half(const json& body) {
+    if (auto st = check_fields(body, {"direction", "source", "destination", "endpoints", "settings"}); !st) {
+        return tl::unexpected(st.error());
+    }
+    auto direction = get_string(body, "direction", "stream");
+    if (!direction) {
+        return tl::unexpected(direction.error());
+    }
+    StreamSpec spec;
+    if (*direction == "send") {
+        spec.direction = StreamDirection::send;
+    } else if (*direction == "receive") {
+        spec.direction = StreamDirection::receive;
+    } else {
+        return fail(Errc::invalid_argument, "direction of a cross-peer stream must be 'send' or 'receive'",
+                    "direction");
+    }
+    for (const char* end : {"source", "destination"}) {
+        if (!body.contains(end)) {
+            return fail(Errc::invalid_argument, std::string(end) + " is required", end);
+        }
+        auto type = endpoint_type(body.at(end), end);
+        if (!type) {
+            return tl::unexpected(type.error());
+        }
+        if (*type != "port") {
+            return fail(Errc::invalid_argument, "a cross-peer stream goes from a port to a port",
+                        std::string(end) + ".type");
+        }
+    }
+    const bool sends = spec.direction == StreamDirection::send;
+    const char* local = sends ? "source" : "destination";
+    const char* remote = sends ? "destination" : "source";
+    if (auto st = parse_port(body.at(local), local, spec.port_uri, spec.port_uid); !st) {
+        return tl::unexpected(st.error());
+    }
+    std::string other_uri;
+    std::optional<Uid> other_port;
+    if (auto st = parse_port(body.at(remote), remote, other_uri, other_port); !st) {
+        return tl::unexpected(st.error());
+    }
+    const PeerRef peer = Uri::parse(other_uri)->peer_ref(); // parse_port checked it
+    if (peer.is_self()) {
+        return fail(Errc::invalid_argument, "the other end of a cross-peer stream is another peer's port",
+                    std::string(remote) + ".port_uri");
+    }
+    spec.other_end = streams::OtherEnd {.port_uri = other_uri, .peer = peer.uid()};
+    auto endpoints = parse_address(body.at("endpoints"), "endpoints");
+    if (!endpoints) {
+        return tl::unexpected(endpoints.error());
+    }
+    spec.address = *endpoints;
+    if (body.contains("settings")) {
+        if (auto st = merge_settings(spec.settings, body.at("settings")); !st) {
+            return tl::unexpected(st.error());
+        }
+    }
+    return spec;
+}
+
 template <class T> void put(json& out, const char* key, const std::optional<T>& value) {
     if (value) {
         out[key] = *value;
@@ -170,6 +232,9 @@ Status merge_settings(StreamSettings& base, const json& settings) {
 Result<StreamSpec> parse_stream_spec(const json& body) {
     if (!body.is_object()) {
         return fail(Errc::invalid_argument, "the stream must be a JSON object");
+    }
+    if (body.contains("endpoints")) {
+        return parse_half(body);
     }
     if (auto st = check_fields(body, {"source", "destination", "settings"}); !st) {
         return tl::unexpected(st.error());
@@ -237,6 +302,17 @@ Result<StreamSpec> parse_stream_spec(const json& body) {
     return spec;
 }
 
+Result<StreamSpec> parse_stream_post(const json& body) {
+    if (body.is_object()) {
+        for (const char* key : {"direction", "endpoints"}) {
+            if (body.contains(key)) {
+                return fail(Errc::invalid_argument, std::string("unknown field '") + key + "'", key);
+            }
+        }
+    }
+    return parse_stream_spec(body);
+}
+
 json spec_json(const StreamSpec& spec) {
     const json port {{"type", "port"}, {"port_uri", spec.port_uri}};
     const json address = address_json(spec.address);
@@ -250,6 +326,17 @@ json spec_json(const StreamSpec& spec) {
     put(settings, "target_latency_ms", s.target_latency_ms);
     put(settings, "latency_tolerance_ms", s.latency_tolerance_ms);
     put(settings, "resampler_quality", s.resampler_quality);
+    if (spec.other_end) {
+        json endpoints = address;
+        endpoints.erase("type");
+        const json other {{"type", "port"}, {"port_uri", spec.other_end->port_uri}};
+        const bool sends = spec.direction == StreamDirection::send;
+        return {{"direction", streams::direction_name(spec.direction)},
+                {"source", sends ? port : other},
+                {"destination", sends ? other : port},
+                {"endpoints", endpoints},
+                {"settings", settings}};
+    }
     switch (spec.direction) {
     case StreamDirection::send:
         return {{"source", port}, {"destination", address}, {"settings", settings}};

@@ -15,6 +15,11 @@ namespace rocd::api {
 /// settings mean is checked when the stream is opened.
 Result<streams::StreamSpec> parse_stream_spec(const nlohmann::json& body);
 
+/// Parses a client's POST body: as parse_stream_spec, but the fields of a
+/// stored half of a cross-peer stream (`direction`, `endpoints`), which
+/// only the peers set, are unknown fields here.
+Result<streams::StreamSpec> parse_stream_post(const nlohmann::json& body);
+
 /// Parses a PATCH body's "settings" over `base`: fields present replace,
 /// `null` resets to the default. `base` is unchanged on error.
 Status merge_settings(streams::StreamSettings& base, const nlohmann::json& settings);

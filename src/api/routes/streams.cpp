@@ -34,7 +34,7 @@ void add_stream_routes(Router& router, streams::StreamService& streams) {
                          if (!body) {
                              return respond(std::move(body.error()));
                          }
-                         auto spec = parse_stream_spec(*body);
+                         auto spec = parse_stream_post(*body);
                          if (!spec) {
                              return respond(problem(spec.error()));
                          }

@@ -28,6 +28,32 @@ TEST(StreamSpec, parses_send_and_round_trips) {
     EXPECT_EQ(spec_json(*again), spec_json(*spec));
 }
 
+TEST(StreamSpec, a_half_of_a_cross_peer_stream_round_trips_and_is_no_post_body) {
+    const std::string far = "/peers/gggggg-hhhhhh-iiiiii/ports/dddddd-eeeeee-ffffff";
+    const json body = {
+        {"direction", "send"},
+        {"source", {{"type", "port"}, {"port_uri", port}}},
+        {"destination", {{"type", "port"}, {"port_uri", far}}},
+        {"endpoints", {{"media_uri", "rtp+rs8m://10.0.0.2:40123"}, {"control_uri", "rtcp://10.0.0.2:40125"}}},
+        {"settings", {{"packet_length_ms", 5}}},
+    };
+    auto spec = parse_stream_spec(body);
+    ASSERT_TRUE(spec) << spec.error().message;
+    EXPECT_EQ(spec->direction, StreamDirection::send);
+    ASSERT_TRUE(spec->other_end);
+    EXPECT_EQ(spec->other_end->peer.str(), "gggggg-hhhhhh-iiiiii");
+    EXPECT_EQ(spec->other_end->port_uri, far);
+    EXPECT_EQ(spec->address.media_uri, "rtp+rs8m://10.0.0.2:40123");
+    EXPECT_EQ(spec_json(*spec), body);
+    // Only the peers write endpoints: a client's POST may not.
+    auto post = parse_stream_post(body);
+    ASSERT_FALSE(post);
+    EXPECT_EQ(post.error().field, "direction");
+    json without_direction = body;
+    without_direction.erase("direction");
+    EXPECT_EQ(parse_stream_post(without_direction).error().field, "endpoints");
+}
+
 TEST(StreamSpec, parses_receive) {
     const json body = {
         {"source", {{"type", "address"}, {"media_uri", "rtp://0.0.0.0:10001"}}},

@@ -1,0 +1,112 @@
+// The halves of a cross-peer stream (docs/p2p.md §20) in the stream
+// service: a receiving half that picks its ports and keeps them, a sending
+// half to those endpoints, both under the uid their coordinator drew.
+#include "stream_service_fixture.h"
+
+namespace rocd::streams {
+namespace {
+
+class CrossPeerHalvesTest : public StreamServiceTest {
+protected:
+    /// The other peer's port at the far end.
+    const std::string far_port = "/peers/" + Uid::random().str() + "/ports/" + Uid::random().str();
+
+    json receiving_half() const {
+        return {{"direction", "receive"},
+                {"source", {{"type", "port"}, {"port_uri", far_port}}},
+                {"destination", {{"type", "port"}, {"port_uri", port_uri("spk_b")}}},
+                {"endpoints",
+                 {{"media_uri", "rtp+rs8m://127.0.0.1:0"},
+                  {"repair_uri", "rs8m://127.0.0.1:0"},
+                  {"control_uri", "rtcp://127.0.0.1:0"}}},
+                {"settings", {{"target_latency_ms", 60}}}};
+    }
+
+    json sending_half(const json& endpoints) const {
+        return {{"direction", "send"},
+                {"source", {{"type", "port"}, {"port_uri", port_uri("mic_a")}}},
+                {"destination", {{"type", "port"}, {"port_uri", far_port}}},
+                {"endpoints", endpoints},
+                {"settings", {{"packet_length_ms", 5}}}};
+    }
+
+    Result<json> create_half(const json& body, const Uid& uid) {
+        auto spec = api::parse_stream_spec(body);
+        if (!spec) {
+            return tl::unexpected(spec.error());
+        }
+        auto view =
+            test::await<StreamView>(io_, [&](auto done) { streams_->create(*spec, std::move(done), uid); });
+        if (!view) {
+            return tl::unexpected(view.error());
+        }
+        return api::stream_json(*view);
+    }
+};
+
+std::uint16_t port_of(const json& uri) {
+    const std::string text = uri.get<std::string>();
+    return static_cast<std::uint16_t>(std::stoi(text.substr(text.rfind(':') + 1)));
+}
+
+TEST_F(CrossPeerHalvesTest, a_receiving_half_keeps_the_ports_it_picked_under_the_given_uid) {
+    const Uid uid = Uid::random();
+    auto rx = create_half(receiving_half(), uid);
+    ASSERT_TRUE(rx) << rx.error().message;
+    EXPECT_EQ((*rx)["stream_uid"], uid.str());
+    EXPECT_EQ((*rx)["direction"], "receive");
+    EXPECT_EQ((*rx)["source"]["port_uri"], far_port);
+    const json endpoints = (*rx)["endpoints"];
+    for (const char* key : {"media_uri", "repair_uri", "control_uri"}) {
+        EXPECT_NE(port_of(endpoints[key]), 0) << key << ": " << endpoints.dump();
+    }
+    // Stored with the ports it got, so that a restart binds them again.
+    auto stored = json::parse(store_->streams().get(uid)->spec);
+    EXPECT_EQ(stored["endpoints"], endpoints);
+
+    // Idempotent by uid: asked again, the stream as it is.
+    auto again = create_half(receiving_half(), uid);
+    ASSERT_TRUE(again) << again.error().message;
+    EXPECT_EQ((*again)["endpoints"], endpoints);
+    EXPECT_EQ(service_->size(), 1u);
+
+    open_service();
+    auto restored = service_->get(uid);
+    ASSERT_TRUE(restored);
+    EXPECT_EQ((*restored)["endpoints"], endpoints);
+    EXPECT_NE((*restored)["state"], "error") << restored->dump();
+}
+
+TEST_F(CrossPeerHalvesTest, a_sending_half_plays_into_the_receiving_half_with_fec_and_rtcp) {
+    const Uid uid = Uid::random();
+    auto rx = create_half(receiving_half(), uid);
+    ASSERT_TRUE(rx) << rx.error().message;
+    // Both halves in one service here; on two peers each holds one.
+    const Uid tx_uid = Uid::random();
+    auto tx = create_half(sending_half((*rx)["endpoints"]), tx_uid);
+    ASSERT_TRUE(tx) << tx.error().message;
+    EXPECT_EQ((*tx)["direction"], "send");
+    EXPECT_EQ((*tx)["destination"]["port_uri"], far_port);
+    EXPECT_EQ(wait_state(uid.str(), "active"), "active");
+    run_for(600ms);
+    const auto recording = driver_->recording("spk_b");
+    ASSERT_GT(recording.size(), 48000u);
+    const std::vector<float> tail(recording.end() - 48000, recording.end());
+    EXPECT_GT(power_at(tail, 2, 1000.0, 48000), 0.01) << "1 kHz tone not received";
+    auto tx_now = *service_->get(tx_uid);
+    EXPECT_TRUE(tx_now["metrics"].contains("rtt_ms")) << "no RTCP report: " << tx_now["metrics"].dump();
+}
+
+TEST_F(CrossPeerHalvesTest, a_stored_half_is_refused_when_its_far_end_is_this_peer) {
+    json body = receiving_half();
+    body["source"]["port_uri"] = port_uri("mic_a");
+    auto spec = api::parse_stream_spec(body);
+    ASSERT_FALSE(spec);
+    EXPECT_EQ(spec.error().field, "source.port_uri");
+    body = receiving_half();
+    body["direction"] = "local";
+    EXPECT_EQ(api::parse_stream_spec(body).error().field, "direction");
+}
+
+} // namespace
+} // namespace rocd::streams
