@@ -13,6 +13,7 @@
 #include "api/routes/peers.h"
 #include "api/routes/port_requests.h"
 #include "api/routes/ports.h"
+#include "api/routes/stream_requests.h"
 #include "api/routes/streams.h"
 #include "core/version.h"
 #include "daemon/event_wiring.h"
@@ -104,7 +105,7 @@ Status ControlPlane::start_peer_protocol() {
     options.endpoint = "tcp://" + config_.p2p_listen->str();
     options.self_hello = [this] {
         auto self = peers_.get(PeerRef::self());
-        std::vector<std::string> capabilities {"ports"};
+        std::vector<std::string> capabilities {"ports", std::string(peers::RemoteStreams::capability)};
         if (fleet_) {
             capabilities.emplace_back(peers::Fleet::capability);
         }
@@ -140,6 +141,20 @@ Status ControlPlane::start_peer_protocol() {
                     network_->listener().reply(in, reply);
                 }
             });
+        }
+        if (api::is_stream_request(in.message.type)) {
+            auto asker = peers_.peer_of(in.key);
+            if (!asker) {
+                network_->listener().reply(in, p2p::error_reply(in.message, p2p::ErrorCode::untrusted,
+                                                                "who is asking is not known here"));
+                return;
+            }
+            return api::serve_stream_request(streams_, peers_.self_uid(), {*asker, in.address}, in.message,
+                                             [this, in](p2p::Message reply) {
+                                                 if (network_) {
+                                                     network_->listener().reply(in, reply);
+                                                 }
+                                             });
         }
         if ((in.message.type == "subscribe" || in.message.type == "unsubscribe") && publisher_) {
             return publisher_->on_request(in);
@@ -193,6 +208,7 @@ Status ControlPlane::start_peer_protocol() {
     });
     mirror_ = std::make_unique<peers::PortMirror>(io_, *network_, api::parse_port);
     remote_ports_ = std::make_unique<peers::RemotePorts>(io_, peers_, *network_, api::parse_port);
+    remote_streams_ = std::make_unique<peers::RemoteStreams>(io_, peers_, *network_);
     wire_events(bus_, *mirror_);
     peers_.add_listener([this](peers::PeerService::Change, const Peer& peer) {
         mirror_->on_peer(peer, peers_.key_of(peer.uid));
@@ -244,7 +260,7 @@ Status ControlPlane::add_routes(api::Router& router, const std::filesystem::path
     api::add_status_routes(router, info_);
     api::add_peer_routes(router, peers_, pairings_.get());
     api::add_port_routes(router, peers_, ports_, mirror_.get(), remote_ports_.get());
-    api::add_stream_routes(router, streams_);
+    api::add_stream_routes(router, streams_, peers_.self_uid(), remote_streams_.get());
     api::add_event_routes(
         router, io_, bus_,
         {config_.event_heartbeat, config_.event_queue_limit, config_.max_event_clients, info_.peer_uid});

@@ -25,6 +25,7 @@
 #include "peers/port_publisher.h"
 #include "peers/proposals.h"
 #include "peers/remote_ports.h"
+#include "peers/remote_streams.h"
 #include "ports/port_service.h"
 #include "store/store.h"
 #include "streams/stream_service.h"
@@ -74,6 +75,7 @@ private:
     std::unique_ptr<peers::PortPublisher> publisher_;
     std::unique_ptr<peers::PortMirror> mirror_;
     std::unique_ptr<peers::RemotePorts> remote_ports_;
+    std::unique_ptr<peers::RemoteStreams> remote_streams_;
     std::unique_ptr<peers::Proposals> proposals_;
     // Last of all: its thread is stopped before what it proposes to goes.
     std::unique_ptr<discovery::DnsSd> dns_sd_;

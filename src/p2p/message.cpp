@@ -41,7 +41,7 @@ std::vector<Required> with(std::vector<Required> fields, std::initializer_list<R
 const Required pairing_id {"pairing_id", Field::uid};
 const Required topic {"topic", Field::one_of, {"ports"}};
 
-// Every type of §14, in the page's order.
+// Every type of §14 (and §20.8's built so far), in the page's order.
 const std::vector<TypeSpec>& specs() {
     static const std::vector<TypeSpec> all {
         {"hello", MessageKind::request, hello_fields},
@@ -82,6 +82,12 @@ const std::vector<TypeSpec>& specs() {
         {"port_create_virtual_reply", MessageKind::reply, {{"port", Field::object}}},
         {"port_delete", MessageKind::request, {{"port_uid", Field::uid}}},
         {"port_delete_reply", MessageKind::reply, {{"port_uid", Field::uid}}},
+        {"stream_open_receiver", MessageKind::request, {{"stream", Field::object}}},
+        {"stream_open_receiver_reply",
+         MessageKind::reply,
+         {{"media_uri", Field::text}, {"control_uri", Field::text}}},
+        {"stream_stop", MessageKind::request, {{"stream_uid", Field::uid}}},
+        {"stream_stop_reply", MessageKind::reply, {{"stream_uid", Field::uid}}},
     };
     return all;
 }

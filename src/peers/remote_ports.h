@@ -16,6 +16,7 @@
 #include "core/port.h"
 #include "p2p/link.h"
 #include "peers/peer_network.h"
+#include "peers/peer_requests.h"
 #include "peers/peer_service.h"
 #include "peers/port_mirror.h"
 
@@ -34,7 +35,6 @@ public:
     RemotePorts(boost::asio::io_context& io, PeerService& peers, PeerNetwork& network,
                 PortMirror::ParsePort parse)
         : RemotePorts(io, peers, network, std::move(parse), Options {}) {}
-    ~RemotePorts();
 
     /// `changes`: a PATCH body, as api/representation's parse_port_patch
     /// accepted it.
@@ -48,24 +48,11 @@ public:
     static constexpr std::string_view capability = "ports";
 
 private:
-    using Sent = std::function<void(Result<p2p::Message>)>;
-    void send(const Uid& peer, std::string type, nlohmann::json body, std::chrono::milliseconds timeout,
-              Sent sent, bool retried = false);
-    /// The link to a trusted peer that is online and speaks `ports`; why not otherwise.
-    Result<p2p::PeerLink*> link_to(const Uid& peer);
     Result<Port> port_of(const Uid& peer, const p2p::Message& reply) const;
 
-    boost::asio::io_context& io_;
-    PeerService& peers_;
-    PeerNetwork& network_;
+    PeerRequests requests_;
     PortMirror::ParsePort parse_;
     Options options_;
-    std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
 };
-
-/// What a REST client is answered for a request that got `error` (§7.2):
-/// the peer's problem (type, detail, field) when it sent a sound one, or
-/// §15's mapping of the code.
-Error rest_error_of(const p2p::RequestError& error, const std::string& peer);
 
 } // namespace rocd::peers

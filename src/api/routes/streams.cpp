@@ -3,6 +3,7 @@
 #include "api/http/json_body.h"
 #include "api/http/problem.h"
 #include "api/representation/stream_json.h"
+#include "api/routes/cross_peer_streams.h"
 #include "core/uri.h"
 
 namespace rocd::api {
@@ -19,7 +20,8 @@ Result<Uid> stream_param(const RequestContext& context) {
 
 } // namespace
 
-void add_stream_routes(Router& router, streams::StreamService& streams) {
+void add_stream_routes(Router& router, streams::StreamService& streams, const Uid& self,
+                       peers::RemoteStreams* remote) {
     router.add(http::verb::get, "/streams", [&streams](const RequestContext&) {
         nlohmann::json out = nlohmann::json::array();
         for (const auto& stream : streams.list()) {
@@ -29,7 +31,7 @@ void add_stream_routes(Router& router, streams::StreamService& streams) {
     });
 
     router.add_async(http::verb::post, "/streams",
-                     [&streams](const RequestContext& context, Responder respond) {
+                     [&streams, self, remote](const RequestContext& context, Responder respond) {
                          auto body = parse_json_object(context.request);
                          if (!body) {
                              return respond(std::move(body.error()));
@@ -38,14 +40,18 @@ void add_stream_routes(Router& router, streams::StreamService& streams) {
                          if (!spec) {
                              return respond(problem(spec.error()));
                          }
-                         streams.create(*spec, [respond](Result<streams::StreamView> stream) {
+                         auto created = [respond](Result<streams::StreamView> stream) {
                              if (!stream) {
                                  return respond(problem(stream.error()));
                              }
                              auto response = json_response(stream_json(*stream), http::status::created);
                              response.set(http::field::location, Uri::stream(stream->uid).str());
                              respond(std::move(response));
-                         });
+                         };
+                         if (is_cross_peer(*spec, self)) {
+                             return create_cross_peer(streams, remote, self, *spec, created);
+                         }
+                         streams.create(*spec, created);
                      });
 
     router.add(http::verb::get, "/streams/{stream}", [&streams](const RequestContext& context) {
@@ -82,12 +88,16 @@ void add_stream_routes(Router& router, streams::StreamService& streams) {
 
     router.add_async(
         http::verb::delete_, "/streams/{stream}",
-        [&streams](const RequestContext& context, Responder respond) {
+        [&streams, remote](const RequestContext& context, Responder respond) {
             auto uid = stream_param(context);
             if (!uid) {
                 return respond(problem(uid.error()));
             }
-            streams.remove(*uid, [respond](Status removed) {
+            auto stream = streams.get(*uid);
+            streams.remove(*uid, [respond, remote, stream](Status removed) {
+                if (removed && stream) {
+                    tell_other_end(remote, *stream);
+                }
                 respond(removed ? Response {http::status::no_content, 11} : problem(removed.error()));
             });
         });

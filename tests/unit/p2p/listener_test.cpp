@@ -80,7 +80,7 @@ TEST_F(ListenerTest, no_common_version_is_unsupported_with_the_listeners_range) 
 
 TEST_F(ListenerTest, unknown_types_and_bad_bodies_are_answered_and_never_handed_on) {
     ASSERT_TRUE(ask("hello", hello_body(hello_of("aaaaaa-aaaaaa-aaaaaa"))));
-    auto unknown = ask("stream_open_receiver", {{"stream_uid", "aaaaaa-bbbbbb-cccccc"}});
+    auto unknown = ask("unknown_request", {{"stream_uid", "aaaaaa-bbbbbb-cccccc"}});
     ASSERT_FALSE(unknown);
     EXPECT_EQ(unknown.error().code, ErrorCode::unknown_type);
     auto bad = ask("port_delete", {{"port_uid", "not a uid"}});

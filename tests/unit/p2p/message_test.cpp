@@ -44,8 +44,7 @@ TEST(Message, a_request_whose_id_can_be_read_is_owed_the_answer) {
     EXPECT_EQ(no_body.error().code, ErrorCode::malformed);
     EXPECT_EQ(no_body.error().request_id, 5u);
 
-    auto unknown =
-        decode(R"({"v": 1, "type": "stream_open_receiver", "id": 6, "timeout_ms": 100, "body": {}})");
+    auto unknown = decode(R"({"v": 1, "type": "unknown_request", "id": 6, "timeout_ms": 100, "body": {}})");
     ASSERT_FALSE(unknown);
     EXPECT_EQ(unknown.error().code, ErrorCode::unknown_type);
     EXPECT_EQ(unknown.error().request_id, 6u);

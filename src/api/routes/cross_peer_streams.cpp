@@ -1,0 +1,99 @@
+#include "api/routes/cross_peer_streams.h"
+
+#include <spdlog/spdlog.h>
+
+#include "api/representation/stream_json.h"
+#include "api/routes/stream_requests.h"
+#include "core/uri.h"
+
+namespace rocd::api {
+
+namespace {
+
+using nlohmann::json;
+
+std::optional<Uid> peer_of(const std::string& port_uri, const Uid& self) {
+    auto uri = Uri::parse(port_uri);
+    if (!uri || uri->kind() != Uri::Kind::port || uri->peer_ref().is_self() ||
+        uri->peer_ref().uid() == self) {
+        return std::nullopt;
+    }
+    return uri->peer_ref().uid();
+}
+
+void log_stop(const Uid& peer, const Uid& stream, const Status& stopped) {
+    if (!stopped) {
+        spdlog::warn("streams: peer {} could not be told to remove its half of stream {}: {}", peer.str(),
+                     stream.str(), stopped.error().message);
+    }
+}
+
+} // namespace
+
+bool is_cross_peer(const streams::StreamSpec& spec, const Uid& self) {
+    return spec.direction == streams::StreamDirection::local &&
+           (peer_of(spec.port_uri, self) || peer_of(spec.playback_port_uri, self));
+}
+
+void create_cross_peer(streams::StreamService& streams, peers::RemoteStreams* remote, const Uid& self,
+                       const streams::StreamSpec& spec, Done<streams::StreamView> done) {
+    if (peer_of(spec.port_uri, self)) {
+        return done(fail(Errc::unsupported,
+                         "a stream from another peer's port is created on that peer for now: POST it there",
+                         "source.port_uri"));
+    }
+    const Uid receiver = *peer_of(spec.playback_port_uri, self);
+    if (remote == nullptr) {
+        return done(fail(Errc::unavailable, "the peer protocol is off here (p2p_listen: off)",
+                         "destination.port_uri"));
+    }
+    const Uid uid = Uid::random();
+    const json settings = spec_json(spec)["settings"];
+    json stream {
+        {"stream_uid", uid.str()},
+        {"source", {{"type", "port"}, {"port_uri", Uri::port(PeerRef::of(self), *spec.port_uid).str()}}},
+        {"destination", {{"type", "port"}, {"port_uri", spec.playback_port_uri}}},
+        {"settings", settings}};
+    remote->open_receiver(receiver, stream,
+                          [&streams, remote, receiver, uid, stream, settings,
+                           done = std::move(done)](Result<json> endpoints) mutable {
+                              if (!endpoints) {
+                                  return done(tl::unexpected(endpoints.error()));
+                              }
+                              auto half = parse_stream_spec(
+                                  {{"direction", "send"},
+                                   {"source", stream["source"]},
+                                   {"destination", stream["destination"]},
+                                   {"endpoints", *endpoints},
+                                   {"settings", half_settings(settings, streams::StreamDirection::send)}});
+                              auto undo = [remote, receiver, uid] {
+                                  remote->stop(receiver, uid, [receiver, uid](Status stopped) {
+                                      log_stop(receiver, uid, stopped);
+                                  });
+                              };
+                              if (!half) {
+                                  undo();
+                                  return done(tl::unexpected(half.error()));
+                              }
+                              streams.create(
+                                  *half,
+                                  [undo, done = std::move(done)](Result<streams::StreamView> view) {
+                                      if (!view) {
+                                          undo();
+                                      }
+                                      done(std::move(view));
+                                  },
+                                  uid);
+                          });
+}
+
+void tell_other_end(peers::RemoteStreams* remote, const streams::StreamView& removed) {
+    if (remote == nullptr || !removed.spec || !removed.spec->other_end) {
+        return;
+    }
+    const Uid peer = removed.spec->other_end->peer;
+    remote->stop(peer, removed.uid,
+                 [peer, uid = removed.uid](Status stopped) { log_stop(peer, uid, stopped); });
+}
+
+} // namespace rocd::api

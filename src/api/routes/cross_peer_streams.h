@@ -1,0 +1,28 @@
+// A POST /streams between two peers' ports, on the sending peer (docs/p2p.md
+// §20.2, with this daemon sender, owner and coordinator at once): the
+// receiving peer opens its half first and says where it listens, then the
+// sending half opens here under the same uid; a failure of the second step
+// undoes the first. And the other end told when a half is deleted.
+#pragma once
+
+#include "core/done.h"
+#include "core/uid.h"
+#include "peers/remote_streams.h"
+#include "streams/stream_service.h"
+
+namespace rocd::api {
+
+/// Whether a client's `spec` joins this peer's port to another peer's.
+bool is_cross_peer(const streams::StreamSpec& spec, const Uid& self);
+
+/// Creates the cross-peer stream `spec` (a local spec as parsed, whose
+/// destination is another peer's port). `remote` is null when the peer
+/// protocol is off.
+void create_cross_peer(streams::StreamService& streams, peers::RemoteStreams* remote, const Uid& self,
+                       const streams::StreamSpec& spec, Done<streams::StreamView> done);
+
+/// After `removed`, a half of a cross-peer stream, was deleted here: the other
+/// end removes its half (if it cannot be told now, it is logged).
+void tell_other_end(peers::RemoteStreams* remote, const streams::StreamView& removed);
+
+} // namespace rocd::api

@@ -1,0 +1,154 @@
+#include "api/routes/stream_requests.h"
+
+#include <spdlog/spdlog.h>
+
+#include "api/representation/stream_json.h"
+#include "api/routes/peer_replies.h"
+#include "core/uri.h"
+#include "transport/net/route.h"
+
+namespace rocd::api {
+
+namespace {
+
+using nlohmann::json;
+
+/// The port URI at `body[end].port_uri`, and its peer.
+Result<PeerRef> peer_of_end(const json& stream, const char* end) {
+    const std::string field = std::string(end) + ".port_uri";
+    auto it = stream.find(end);
+    if (it == stream.end() || !it->is_object() || !it->contains("port_uri") ||
+        !(*it)["port_uri"].is_string()) {
+        return fail(Errc::invalid_argument, field + " is required", field);
+    }
+    auto uri = Uri::parse((*it)["port_uri"].get<std::string>());
+    if (!uri || uri->kind() != Uri::Kind::port) {
+        return fail(Errc::invalid_argument, field + " must be a port URI", field);
+    }
+    return uri->peer_ref();
+}
+
+/// stream_open_receiver: the receiving half of `stream`, bound on the address
+/// through which the asker reaches this host.
+void open_receiver(streams::StreamService& streams, const Uid& self, const StreamAsker& asker,
+                   const p2p::Message& request, std::function<void(p2p::Message)> reply) {
+    auto error = [&](const Error& e) { reply(peer_error_reply(request, e)); };
+    auto it = request.body.find("stream");
+    if (it == request.body.end() || !it->is_object()) {
+        return error({Errc::invalid_argument, "stream is required", "stream"});
+    }
+    const json& stream = *it;
+    auto uid = uid_field(stream, "stream_uid");
+    if (!uid) {
+        return error(uid.error());
+    }
+    auto source = peer_of_end(stream, "source");
+    auto destination = peer_of_end(stream, "destination");
+    if (!source || !destination) {
+        return error(!source ? source.error() : destination.error());
+    }
+    if (source->is_self() || source->uid() != asker.peer) {
+        return error(
+            {Errc::invalid_argument, "source.port_uri must be a port of the asking peer", "source.port_uri"});
+    }
+    if (!destination->is_self() && destination->uid() != self) {
+        return error(
+            {Errc::not_found, "destination.port_uri is not a port of this peer", "destination.port_uri"});
+    }
+    auto local = transport::net::local_address_toward(asker.address);
+    if (!local) {
+        return error(local.error());
+    }
+    // Port 0: the half records the ports it gets (§20.4).
+    const std::string at = local->str();
+    json half {{"direction", "receive"},
+               {"source", stream["source"]},
+               {"destination", stream["destination"]},
+               {"endpoints",
+                {{"media_uri", "rtp+rs8m://" + at},
+                 {"repair_uri", "rs8m://" + at},
+                 {"control_uri", "rtcp://" + at}}},
+               {"settings",
+                half_settings(stream.value("settings", json::object()), streams::StreamDirection::receive)}};
+    auto spec = parse_stream_spec(half);
+    if (!spec) {
+        return error(spec.error());
+    }
+    if (auto existing = streams.get(*uid); existing && (!existing->spec || !existing->spec->other_end ||
+                                                        existing->spec->other_end->peer != asker.peer)) {
+        return error(
+            {Errc::conflict, "stream " + uid->str() + " exists here and is not this peer's", "stream_uid"});
+    }
+    streams.create(
+        *spec,
+        [request, reply](Result<streams::StreamView> view) {
+            if (!view) {
+                return reply(peer_error_reply(request, view.error()));
+            }
+            const auto& address = view->spec->address;
+            json body {{"media_uri", address.media_uri}};
+            if (address.repair_uri) {
+                body["repair_uri"] = *address.repair_uri;
+            }
+            if (address.control_uri) {
+                body["control_uri"] = *address.control_uri;
+            }
+            reply(p2p::reply_to(request, body));
+        },
+        *uid);
+}
+
+/// stream_stop: this daemon's half of a stream with the asker goes.
+void stop(streams::StreamService& streams, const StreamAsker& asker, const p2p::Message& request,
+          std::function<void(p2p::Message)> reply) {
+    auto uid = uid_field(request.body, "stream_uid");
+    if (!uid) {
+        return reply(peer_error_reply(request, uid.error()));
+    }
+    const json done {{"stream_uid", uid->str()}};
+    auto existing = streams.get(*uid);
+    if (!existing) {
+        return reply(p2p::reply_to(request, done)); // gone already: as asked
+    }
+    if (!existing->spec || !existing->spec->other_end || existing->spec->other_end->peer != asker.peer) {
+        return reply(peer_error_reply(
+            request,
+            {Errc::conflict, "stream " + uid->str() + " is not a stream with this peer", "stream_uid"}));
+    }
+    streams.remove(*uid, [request, reply, done](Status removed) {
+        reply(removed ? p2p::reply_to(request, done) : peer_error_reply(request, removed.error()));
+    });
+}
+
+} // namespace
+
+bool is_stream_request(std::string_view type) {
+    return type == "stream_open_receiver" || type == "stream_stop";
+}
+
+void serve_stream_request(streams::StreamService& streams, const Uid& self, const StreamAsker& asker,
+                          const p2p::Message& request, std::function<void(p2p::Message)> reply) {
+    if (request.type == "stream_open_receiver") {
+        return open_receiver(streams, self, asker, request, std::move(reply));
+    }
+    stop(streams, asker, request, std::move(reply));
+}
+
+json half_settings(const json& settings, streams::StreamDirection direction) {
+    json out = json::object();
+    if (!settings.is_object()) {
+        return out;
+    }
+    const bool sends = direction == streams::StreamDirection::send;
+    for (const auto& [key, value] : settings.items()) {
+        const bool senders = key == "packet_length_ms" || key.starts_with("fec_block_");
+        const bool receivers = key == "target_latency_ms" || key == "latency_tolerance_ms";
+        if ((senders && !sends) || (receivers && sends)) {
+            continue;
+        }
+        out[key] = value;
+    }
+    return out;
+}
+
+} // namespace rocd::api

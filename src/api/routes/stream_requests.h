@@ -1,0 +1,38 @@
+// The cross-peer stream requests of the peer protocol that this daemon
+// serves (docs/p2p.md §20.8): another peer's stream_open_receiver (open the
+// receiving half of a stream it sends, and say which endpoints it bound)
+// and stream_stop (remove this daemon's half of a stream with that peer).
+#pragma once
+
+#include <functional>
+#include <string>
+#include <string_view>
+
+#include "core/uid.h"
+#include "p2p/message.h"
+#include "streams/stream_service.h"
+
+namespace rocd::api {
+
+/// Whether `type` is one of the requests served here.
+bool is_stream_request(std::string_view type);
+
+/// Who asks: the peer's uid, and its IP address as the connection shows it
+/// (the receiving half binds on the address that reaches it, §20.4).
+struct StreamAsker {
+    Uid peer;
+    std::string address;
+};
+
+/// Runs `request` of a trusted peer and answers it through `reply`, exactly
+/// once, possibly after the audio server answered. `self` is this daemon's
+/// peer uid.
+void serve_stream_request(streams::StreamService& streams, const Uid& self, const StreamAsker& asker,
+                          const p2p::Message& request, std::function<void(p2p::Message)> reply);
+
+/// The settings of `settings` that belong to `direction`'s half: the
+/// sender's (packet length, FEC blocks) or the receiver's (latency), and
+/// both's (format, resampler).
+nlohmann::json half_settings(const nlohmann::json& settings, streams::StreamDirection direction);
+
+} // namespace rocd::api

@@ -1,0 +1,139 @@
+// A stream between two peers' ports (docs/p2p.md §20), created with one POST
+// on the sending peer A: B opens the receiving half and says where it
+// listens, A sends there; one uid on both, the audio flows (RS8M + RTCP), a
+// delete on either end removes both halves, and a refusal by either leaves
+// nothing anywhere. Two mock daemons, real ZeroMQ + CURVE and real UDP on
+// loopback.
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+
+import type { Daemon } from "../harness/daemon.js";
+import { fleetOfTwo, until } from "../harness/fleet.js";
+import { assertFetchProblem } from "../harness/http.js";
+
+type Stream = {
+  stream_uid: string;
+  direction: string;
+  state: string;
+  source: { port_uri?: string };
+  destination: { port_uri?: string };
+  endpoints?: { media_uri: string; repair_uri?: string; control_uri?: string };
+  metrics: { packets_sent: number; packets_received: number; rtt_ms?: number };
+};
+
+async function portUri(d: Daemon, displayName: string): Promise<string> {
+  const self = await d.client.GET("/peers/{peer}", { params: { path: { peer: "self" } } });
+  const ports = await d.client.GET("/peers/{peer}/ports", { params: { path: { peer: "self" } } });
+  const port = ports.data!.find((p) => p.display_name === displayName);
+  assert.ok(port, `${displayName} on ${self.data!.peer_uid}`);
+  return `/peers/${self.data!.peer_uid}/ports/${port.port_uid}`;
+}
+
+async function streamOn(d: Daemon, uid: string): Promise<Stream | undefined> {
+  const { data } = await d.client.GET("/streams/{stream}", { params: { path: { stream: uid } } });
+  return data as Stream | undefined;
+}
+
+async function streamCount(d: Daemon): Promise<number> {
+  const { data } = await d.client.GET("/streams");
+  return data!.length;
+}
+
+describe("cross-peer streams", () => {
+  it("one POST on A plays A's microphone into B's speakers; deleting either end removes both", async () => {
+    const { a, b } = await fleetOfTwo();
+    try {
+      const mic = await portUri(a, "Mock microphone");
+      const speakers = await portUri(b, "Mock speakers");
+      const created = await a.client.POST("/streams", {
+        body: { source: { type: "port", port_uri: mic }, destination: { type: "port", port_uri: speakers } },
+      });
+      assert.equal(created.response.status, 201, JSON.stringify(created.error));
+      const sent = created.data as Stream;
+      assert.equal(sent.direction, "send");
+      assert.equal(sent.destination.port_uri, speakers);
+      assert.match(sent.endpoints!.media_uri, /^rtp\+rs8m:\/\/127\.0\.0\.1:[1-9]\d*$/);
+      assert.match(sent.endpoints!.repair_uri!, /^rs8m:\/\/127\.0\.0\.1:[1-9]\d*$/);
+      assert.match(sent.endpoints!.control_uri!, /^rtcp:\/\/127\.0\.0\.1:[1-9]\d*$/);
+
+      // B holds the receiving half, under the same uid, at those endpoints.
+      const received = (await streamOn(b, sent.stream_uid))!;
+      assert.equal(received.direction, "receive");
+      assert.equal(received.source.port_uri, mic);
+      assert.deepEqual(received.endpoints, sent.endpoints);
+      const flowing = await until(
+        "audio on B and RTCP reports back on A",
+        async () => ({ rx: await streamOn(b, sent.stream_uid), tx: await streamOn(a, sent.stream_uid) }),
+        (s) => s?.rx?.state === "active" && (s.rx.metrics.packets_received ?? 0) > 100 && s.tx?.metrics.rtt_ms !== undefined,
+      );
+      assert.ok(flowing.tx!.metrics.packets_sent > 100);
+
+      // Deleting A's half removes B's.
+      const deleted = await a.client.DELETE("/streams/{stream}", { params: { path: { stream: sent.stream_uid } } });
+      assert.equal(deleted.response.status, 204);
+      await until("B's half gone", () => streamOn(b, sent.stream_uid), (s) => s === undefined);
+
+      // And the other way round.
+      const again = await a.client.POST("/streams", {
+        body: { source: { type: "port", port_uri: mic }, destination: { type: "port", port_uri: speakers } },
+      });
+      assert.equal(again.response.status, 201, JSON.stringify(again.error));
+      const uid = (again.data as Stream).stream_uid;
+      const onB = await b.client.DELETE("/streams/{stream}", { params: { path: { stream: uid } } });
+      assert.equal(onB.response.status, 204);
+      await until("A's half gone", () => streamOn(a, uid), (s) => s === undefined);
+    } finally {
+      await a.stop();
+      await b.stop();
+    }
+  });
+
+  it("a refusal by B or by A leaves nothing on either peer", async () => {
+    const { a, b, bUid } = await fleetOfTwo();
+    try {
+      const mic = await portUri(a, "Mock microphone");
+      const speakers = await portUri(b, "Mock speakers");
+      // An unknown port on B: B's 404, naming the destination.
+      const unknown = `/peers/${bUid}/ports/aaaaaa-bbbbbb-cccccc`;
+      const r1 = await a.client.POST("/streams", {
+        body: { source: { type: "port", port_uri: mic }, destination: { type: "port", port_uri: unknown } },
+      });
+      await assertFetchProblem(r1.response, r1.error, { status: 404, type: "not-found", field: "destination.port_uri" });
+      // B refuses to play into a microphone: its 400, relayed.
+      const bMic = await portUri(b, "Mock microphone");
+      const r2 = await a.client.POST("/streams", {
+        body: { source: { type: "port", port_uri: mic }, destination: { type: "port", port_uri: bMic } },
+      });
+      await assertFetchProblem(r2.response, r2.error, { status: 400, type: "invalid-field", field: "destination.port_uri" });
+      // A's own source is unknown: B's half was opened, then undone.
+      const gone = `/peers/self/ports/dddddd-eeeeee-ffffff`;
+      const r3 = await a.client.POST("/streams", {
+        body: { source: { type: "port", port_uri: gone }, destination: { type: "port", port_uri: speakers } },
+      });
+      await assertFetchProblem(r3.response, r3.error, { status: 404, type: "not-found", field: "source.port_uri" });
+      await until("nothing on B", () => streamCount(b), (n) => n === 0);
+      assert.equal(await streamCount(a), 0);
+      // A client may not write the endpoints itself.
+      const r4 = await a.client.POST("/streams", {
+        body: {
+          source: { type: "port", port_uri: mic },
+          destination: { type: "port", port_uri: speakers },
+          endpoints: { media_uri: "rtp+rs8m://127.0.0.1:9" },
+        } as never,
+      });
+      await assertFetchProblem(r4.response, r4.error, { status: 400, type: "invalid-field", field: "endpoints" });
+
+      // B offline: 503 naming the peer, nothing on A.
+      await b.stop();
+      await until("B offline on A", async () => (await a.client.GET("/peers/{peer}", { params: { path: { peer: bUid } } })).data, (p) => p?.state === "offline");
+      const r5 = await a.client.POST("/streams", {
+        body: { source: { type: "port", port_uri: mic }, destination: { type: "port", port_uri: speakers } },
+      });
+      await assertFetchProblem(r5.response, r5.error, { status: 503, type: "unavailable" });
+      assert.equal(await streamCount(a), 0);
+    } finally {
+      await a.stop();
+      await b.stop();
+    }
+  });
+});
