@@ -148,9 +148,13 @@ export function sampleProcess(pid) {
   return { rssKiB, ...split, fds: fdKinds(pid).total, cpu, threads };
 }
 
-/** Open descriptors by kind (socket, pipe, anon_inode:[eventfd], a file path...), to show what leaked. */
+/**
+ * Open descriptors by kind (socket, pipe, anon_inode:[eventfd], a file path...), to show what leaked;
+ * `eventfds`: their numbers; `watchedBy`: for each descriptor an epoll instance watches, that epoll's
+ * number (from /proc/PID/fdinfo), which tells whose loop a leaked one belongs to.
+ */
 export function fdKinds(pid) {
-  const out = { total: 0, kinds: {} };
+  const out = { total: 0, kinds: {}, eventfds: [], watchedBy: {} };
   let names;
   try {
     names = readdirSync(`/proc/${pid}/fd`);
@@ -167,6 +171,14 @@ export function fdKinds(pid) {
     const kind = target.replace(/:\[\d+\]$/, "").replace(/^\/dev\/shm\/.*/, "/dev/shm/…");
     out.kinds[kind] = (out.kinds[kind] ?? 0) + 1;
     out.total++;
+    if (kind === "anon_inode:[eventfd]") out.eventfds.push(Number(fd));
+    if (kind === "anon_inode:[eventpoll]") {
+      try {
+        for (const m of readFileSync(`/proc/${pid}/fdinfo/${fd}`, "utf8").matchAll(/^tfd:\s*(\d+)/gm)) out.watchedBy[m[1]] = Number(fd);
+      } catch {
+        // closed meanwhile
+      }
+    }
   }
   return out;
 }

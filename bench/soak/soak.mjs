@@ -361,6 +361,16 @@ async function finalChecks() {
   end.quietFirst = sampleProcess(rocd.child.pid);
   for (const deadline = Date.now() + 17_000; Date.now() < deadline && sampleProcess(rocd.child.pid).fds > quietStart.fds; ) await sleep(1000);
   end.quiet = { ...sampleProcess(rocd.child.pid), fdKinds: fdKinds(rocd.child.pid) };
+  // Eventfds open now and not at the start, with the epoll that watches each and what else it
+  // watches: whose loop holds them (PipeWire's, ZeroMQ's, Asio's or the network loop's).
+  const kinds = end.quiet.fdKinds;
+  end.newEventfds = kinds.eventfds
+    .filter((fd) => !quietStart.fdKinds.eventfds.includes(fd))
+    .map((fd) => {
+      const epoll = kinds.watchedBy[fd];
+      const alsoWatches = Object.entries(kinds.watchedBy).filter(([, e]) => e === epoll).length - 1;
+      return { fd, epoll: epoll ?? null, epollWatches: alsoWatches + 1 };
+    });
   sse.forEach((c) => c.close());
   return end;
 }

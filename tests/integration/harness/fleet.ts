@@ -25,16 +25,26 @@ export async function until<T>(what: string, probe: () => Promise<T | undefined>
 }
 
 /** A and B, trusted both ways and online (each dials the other). */
-export async function fleetOfTwo(extraB: string[] = []): Promise<{ a: Daemon; b: Daemon; bUid: string }> {
+/**
+ * A and B, trusted both ways and online (B dials A). `bStateDir` keeps B's state where the test says
+ * (to start B again on it with `startB`); `extraB`: more arguments for B.
+ */
+export async function fleetOfTwo(
+  extraB: string[] = [],
+  bStateDir?: string,
+): Promise<{ a: Daemon; b: Daemon; bUid: string; startB: () => Promise<Daemon> }> {
   const a = await startDaemon({ args: ["--network-secret", secret] });
   const aSelf = (await peerOn(a, "self"))!;
-  const b = await startDaemon({
-    config: `peers:\n  - address: ${aSelf.addresses[0]}\n    public_key: "${aSelf.public_key}"\nnetwork_secret: "${secret}"\n`,
-    args: extraB,
-  });
+  const startB = () =>
+    startDaemon({
+      config: `peers:\n  - address: ${aSelf.addresses[0]}\n    public_key: "${aSelf.public_key}"\nnetwork_secret: "${secret}"\n`,
+      args: extraB,
+      ...(bStateDir ? { stateDir: bStateDir } : {}),
+    });
+  const b = await startB();
   const bUid = (await peerOn(b, "self"))!.peer_uid;
   await until("B trusted and online on A", () => peerOn(a, bUid), (p) => p?.trust === "trusted" && p.state === "online");
   await until("A trusted on B", () => peerOn(b, aSelf.peer_uid), (p) => p?.trust === "trusted");
-  return { a, b, bUid };
+  return { a, b, bUid, startB };
 }
 

@@ -7,7 +7,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 
-import type { Daemon } from "../harness/daemon.js";
+import { tempDir, type Daemon } from "../harness/daemon.js";
 import { fleetOfTwo, until } from "../harness/fleet.js";
 import { assertFetchProblem } from "../harness/http.js";
 
@@ -82,6 +82,39 @@ describe("cross-peer streams", () => {
       const onB = await b.client.DELETE("/streams/{stream}", { params: { path: { stream: uid } } });
       assert.equal(onB.response.status, 204);
       await until("A's half gone", () => streamOn(a, uid), (s) => s === undefined);
+    } finally {
+      await a.stop();
+      await b.stop();
+    }
+  });
+
+  it("after kill -9 of the receiving peer, both halves are still there and the audio resumes", async (t) => {
+    const dir = tempDir();
+    t.after(() => dir.remove());
+    const fleet = await fleetOfTwo([], dir.path);
+    const { a } = fleet;
+    let b = fleet.b;
+    try {
+      const mic = await portUri(a, "Mock microphone");
+      const speakers = await portUri(b, "Mock speakers");
+      const created = await a.client.POST("/streams", {
+        body: { source: { type: "port", port_uri: mic }, destination: { type: "port", port_uri: speakers } },
+      });
+      assert.equal(created.response.status, 201, JSON.stringify(created.error));
+      const sent = created.data as Stream;
+      await until("audio on B", () => streamOn(b, sent.stream_uid), (s) => (s?.metrics.packets_received ?? 0) > 50);
+
+      await b.kill9();
+      b = await fleet.startB();
+      // B restored its half on the ports it had stored, so A's half needs no word.
+      const restored = await until(
+        "audio on B again",
+        () => streamOn(b, sent.stream_uid),
+        (s) => s?.state === "active" && (s.metrics.packets_received ?? 0) > 50,
+      );
+      assert.deepEqual(restored.endpoints, sent.endpoints);
+      assert.equal(await streamCount(b), 1);
+      assert.equal(await streamCount(a), 1);
     } finally {
       await a.stop();
       await b.stop();
