@@ -10,6 +10,7 @@
 
 #include "client.h"
 #include "peer_commands.h"
+#include "port_names.h"
 #include "table.h"
 
 namespace {
@@ -238,7 +239,8 @@ int main(int argc, char** argv) {
     });
     auto* stream_create = stream->add_subcommand(
         "create",
-        "create a stream: port to address (send), address to port (receive) or port to port (local)");
+        "create a stream: port to address (send), address to port (receive), port to port (local, or "
+        "between two peers)");
     std::string from;
     std::string to;
     std::string repair;
@@ -246,9 +248,10 @@ int main(int argc, char** argv) {
     std::vector<std::string> settings;
     stream_create
         ->add_option("--from", from,
-                     "source: a port URI (/peers/self/ports/UID) or an address (rtp://HOST:PORT)")
+                     "source: a port URI (/peers/self/ports/UID), a port by names (PEER:PORT, e.g. "
+                     "kitchen:Speakers; PORT alone: a port of this daemon) or an address (rtp://HOST:PORT)")
         ->required();
-    stream_create->add_option("--to", to, "destination: an address or a port URI")->required();
+    stream_create->add_option("--to", to, "destination: an address, a port URI or PEER:PORT")->required();
     stream_create->add_option("--repair", repair,
                               "FEC repair address of the address side (rs8m://, ldpc://)");
     stream_create->add_option("--control", control, "RTCP address of the address side (rtcp://)");
@@ -256,15 +259,23 @@ int main(int argc, char** argv) {
         ->add_option("--set", settings, "a setting KEY=VALUE (e.g. target_latency_ms=100); repeatable")
         ->check(key_value);
     stream_create->callback([&] {
-        const auto is_port = [](const std::string& uri) { return !uri.empty() && uri.front() == '/'; };
+        const auto is_port = [](const std::string& uri) {
+            return !uri.empty() && (uri.front() == '/' || rocctl::is_port_name(uri));
+        };
         if (is_port(from) && is_port(to) && (!repair.empty() || !control.empty())) {
             throw CLI::ValidationError("--repair/--control",
                                        "a port -> port stream has no address side to give them to");
         }
-        action = [&](auto& c) {
-            const bool sending = !from.empty() && from.front() == '/';
-            json body {{"source", stream_end(from, sending ? "" : repair, sending ? "" : control)},
-                       {"destination", stream_end(to, sending ? repair : "", sending ? control : "")}};
+        action = [&](auto& c) -> rocd::Result<json> {
+            auto source = rocctl::resolve_stream_end(c, from);
+            auto destination = source ? rocctl::resolve_stream_end(c, to) : source;
+            if (!destination) {
+                return tl::unexpected(destination.error());
+            }
+            const bool sending = source->front() == '/';
+            json body {
+                {"source", stream_end(*source, sending ? "" : repair, sending ? "" : control)},
+                {"destination", stream_end(*destination, sending ? repair : "", sending ? control : "")}};
             if (!settings.empty()) {
                 body["settings"] = settings_object(settings);
             }

@@ -10,6 +10,7 @@ import { describe, it } from "node:test";
 import { tempDir, type Daemon } from "../harness/daemon.js";
 import { fleetOfTwo, until } from "../harness/fleet.js";
 import { assertFetchProblem } from "../harness/http.js";
+import { runRocctl } from "../harness/rocctl.js";
 
 type Stream = {
   stream_uid: string;
@@ -82,6 +83,24 @@ describe("cross-peer streams", () => {
       const onB = await b.client.DELETE("/streams/{stream}", { params: { path: { stream: uid } } });
       assert.equal(onB.response.status, 204);
       await until("A's half gone", () => streamOn(a, uid), (s) => s === undefined);
+    } finally {
+      await a.stop();
+      await b.stop();
+    }
+  });
+
+  it("rocctl names the ends by peer and port: --from 'Mock microphone' --to PEER:'Mock speakers'", async () => {
+    const { a, b, bUid } = await fleetOfTwo();
+    try {
+      const made = await runRocctl(["--url", a.baseUrl, "--json", "stream", "create", "--from", "Mock microphone", "--to", `${bUid}:mock SPEAKERS`]);
+      assert.equal(made.code, 0, made.stderr);
+      const stream = JSON.parse(made.stdout) as Stream;
+      assert.equal(stream.destination.port_uri, await portUri(b, "Mock speakers"));
+      assert.equal(stream.source.port_uri, await portUri(a, "Mock microphone"));
+      assert.ok(await streamOn(b, stream.stream_uid));
+      const unknown = await runRocctl(["--url", a.baseUrl, "stream", "create", "--from", "Mock microphone", "--to", "nowhere:Speakers"]);
+      assert.equal(unknown.code, 1);
+      assert.match(unknown.stderr, /no peer named 'nowhere'; peers: .*\(give the uid\)/);
     } finally {
       await a.stop();
       await b.stop();
