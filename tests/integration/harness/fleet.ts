@@ -2,7 +2,7 @@
 // the set-up of the tests of what one peer does on another.
 import assert from "node:assert/strict";
 
-import { startDaemon, type Daemon } from "./daemon.js";
+import { startDaemon, type Daemon, type DaemonOptions } from "./daemon.js";
 import { sleep } from "./http.js";
 
 export const secret = "kH3vQ9xT2mW8rB5nL7cJ4pZ6yF1sD0aE";
@@ -27,16 +27,19 @@ export async function until<T>(what: string, probe: () => Promise<T | undefined>
 /** A and B, trusted both ways and online (each dials the other). */
 /**
  * A and B, trusted both ways and online (B dials A). `bStateDir` keeps B's state where the test says
- * (to start B again on it with `startB`); `extraB`: more arguments for B.
+ * (to start B again on it with `startB`); `extraB`: more arguments for B; `both`: options of both
+ * (a driver and its environment, say).
  */
 export async function fleetOfTwo(
   extraB: string[] = [],
   bStateDir?: string,
+  both: Pick<DaemonOptions, "driver" | "env"> = {},
 ): Promise<{ a: Daemon; b: Daemon; bUid: string; startB: () => Promise<Daemon> }> {
-  const a = await startDaemon({ args: ["--network-secret", secret] });
+  const a = await startDaemon({ ...both, args: ["--network-secret", secret] });
   const aSelf = (await peerOn(a, "self"))!;
   const startB = () =>
     startDaemon({
+      ...both,
       config: `peers:\n  - address: ${aSelf.addresses[0]}\n    public_key: "${aSelf.public_key}"\nnetwork_secret: "${secret}"\n`,
       args: extraB,
       ...(bStateDir ? { stateDir: bStateDir } : {}),

@@ -1,0 +1,109 @@
+// A stream between two peers' ports with real audio: peers A and B (rocd
+// daemons trusted by a fleet secret, both on one private PipeWire session),
+// one POST on A from A's virtual speaker, which pw-play feeds with a 1 kHz
+// tone, to B's null sink, whose monitor pw-record captures. B binds the
+// receiving end, A sends there (RS8M + RTCP); a DELETE on B silences it.
+import assert from "node:assert/strict";
+import { mkdtempSync, rmSync } from "node:fs";
+import { join } from "node:path";
+import { after, before, describe, it } from "node:test";
+
+import type { components } from "../generated/api.js";
+import { checkTone, readWav, writeToneWav } from "../harness/audio.js";
+import type { Daemon } from "../harness/daemon.js";
+import { fleetOfTwo, until } from "../harness/fleet.js";
+import { sleep } from "../harness/http.js";
+import { startSandbox, type Sandbox } from "../harness/pipewire.js";
+
+type Port = components["schemas"]["Port"];
+type Stream = components["schemas"]["Stream"];
+
+const toneHz = 1000;
+const scratch = mkdtempSync("/dev/shm/rocd-it-xpw-");
+const toneWav = join(scratch, "tone.wav");
+
+async function portNamed(d: Daemon, systemName: string): Promise<Port> {
+  return until(
+    `port ${systemName}`,
+    async () => (await d.client.GET("/peers/{peer}/ports", { params: { path: { peer: "self" } } })).data?.find((p) => p.system_name === systemName && p.state === "present"),
+    (p) => p !== undefined,
+  );
+}
+
+/** The share of 50 ms windows of `seconds` of the sink's monitor that carry the tone. */
+async function toneShare(pw: Sandbox, sink: string, seconds: number): Promise<{ share: number; detail: string }> {
+  const file = join(scratch, `${sink}-${Date.now()}.wav`);
+  await pw.run("pw-record", ["--target", sink, "-P", "{ stream.capture.sink=true }", "--format", "f32", "--rate", "48000", "--channels", "2", file], seconds * 1000);
+  const wav = readWav(file);
+  rmSync(file, { force: true });
+  const window = wav.rate / 20;
+  let windows = 0;
+  let toned = 0;
+  for (let at = wav.rate / 5; at + window <= wav.samples.length; at += window) {
+    const c = checkTone(wav.samples.subarray(at, at + window), toneHz, wav.rate);
+    windows++;
+    if (c.tone > 10 * c.other && c.rms > 0.05) toned++;
+  }
+  return { share: windows === 0 ? 0 : toned / windows, detail: `${toned}/${windows} windows with the tone` };
+}
+
+describe("a cross-peer stream on PipeWire", { timeout: 180_000 }, () => {
+  let pw: Sandbox;
+  let a: Daemon;
+  let b: Daemon;
+  let playing = true;
+  let player: ReturnType<Sandbox["run"]> | undefined;
+
+  before(async () => {
+    writeToneWav(toneWav, toneHz, 20, 48000, 2, 0.5);
+    pw = await startSandbox();
+    ({ a, b } = await fleetOfTwo([], undefined, { driver: "pipewire", env: pw.env }));
+  });
+
+  after(async () => {
+    playing = false;
+    await Promise.allSettled([a?.stop(), b?.stop()]);
+    await pw?.stop();
+    await player?.catch(() => undefined);
+    rmSync(scratch, { recursive: true, force: true });
+  });
+
+  it("carries a tone from A's virtual speaker to B's sink; a DELETE on B stops it on both", async () => {
+    const created = await a.client.POST("/peers/{peer}/ports", {
+      params: { path: { peer: "self" } },
+      body: { port_type: "virtual_device", direction: "output", display_name: "Tone in", channels: 2, rate: 48000 },
+    });
+    assert.equal(created.response.status, 201);
+    const speaker = created.data!;
+    void (async () => {
+      while (playing) {
+        player = pw.run("pw-play", ["--target", speaker.system_name, toneWav], 30_000);
+        await player.catch(() => undefined);
+      }
+    })();
+    const sink = await portNamed(b, "rocd_sandbox_sink_1");
+    const silent = await toneShare(pw, sink.system_name, 1.5);
+    assert.equal(silent.share, 0, `before the stream: ${silent.detail}`);
+
+    const made = await a.client.POST("/streams", {
+      body: {
+        source: { type: "port", port_uri: speaker.port_uri },
+        destination: { type: "port", port_uri: sink.port_uri },
+        settings: { target_latency_ms: 100 },
+      },
+    });
+    assert.equal(made.response.status, 201, JSON.stringify(made.error));
+    const stream = made.data as Stream;
+    await until("B's half active", async () => (await b.client.GET("/streams/{stream}", { params: { path: { stream: stream.stream_uid } } })).data, (s) => s?.state === "active");
+    let heard = { share: 0, detail: "" };
+    for (let i = 0; i < 3 && heard.share < 0.8; i++) heard = await toneShare(pw, sink.system_name, 2);
+    assert.ok(heard.share >= 0.8, `through the cross-peer stream: ${heard.detail}`);
+
+    const deleted = await b.client.DELETE("/streams/{stream}", { params: { path: { stream: stream.stream_uid } } });
+    assert.equal(deleted.response.status, 204);
+    await until("A's half gone", async () => (await a.client.GET("/streams")).data?.length, (n) => n === 0);
+    await sleep(300);
+    const after = await toneShare(pw, sink.system_name, 1.5);
+    assert.equal(after.share, 0, `after the DELETE: ${after.detail}`);
+  });
+});
