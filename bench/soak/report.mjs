@@ -103,7 +103,7 @@ export function printReport(r, { quietStart, settleFrom, settleTo, staticCount }
       ["RSS anon / file / shmem, quiet before", split(quietStart)],
       ["RSS anon / file / shmem, quiet after", end ? split(end.quiet) : "—"],
       ["fds quiet before / after the load (3 s, then ≤ 20 s)", end ? `${quietStart.fds} / ${end.quietFirst.fds}, ${end.quiet.fds} ${JSON.stringify(fdDiff)}` : "—"],
-      ["eventfds new at the end: fd@epoll (descriptors that epoll watches)", end?.newEventfds?.length ? end.newEventfds.map((e) => `${e.fd}@${e.epoll ?? "none"} (${e.epollWatches})`).join(", ") : "none"],
+      ["eventfds more at the end: fd@epoll (descriptors that epoll watches)", end?.newEventfds?.length ? end.newEventfds.map((e) => `${e.fd}@${e.epoll ?? "none"} (${e.epollWatches})`).join(", ") : "none"],
       ["fds under load min..max", `${Math.min(...samples.map((s) => s.fds))}..${Math.max(...samples.map((s) => s.fds))}`],
       ["threads before / after", end ? `${quietStart.threads} / ${end.quiet.threads}` : "—"],
       ["CPU, mean over the run", r.cpuPercent === null ? "—" : `${r.cpuPercent.toFixed(1)} % of a core`],

@@ -363,9 +363,11 @@ async function finalChecks() {
   end.quiet = { ...sampleProcess(rocd.child.pid), fdKinds: fdKinds(rocd.child.pid) };
   // Eventfds open now and not at the start, with the epoll that watches each and what else it
   // watches: whose loop holds them (PipeWire's, ZeroMQ's, Asio's or the network loop's).
+  // Only when there are more: descriptor numbers are reused, so "new" by number means nothing otherwise.
   const kinds = end.quiet.fdKinds;
+  const grew = kinds.eventfds.length > quietStart.fdKinds.eventfds.length;
   end.newEventfds = kinds.eventfds
-    .filter((fd) => !quietStart.fdKinds.eventfds.includes(fd))
+    .filter((fd) => grew && !quietStart.fdKinds.eventfds.includes(fd))
     .map((fd) => {
       const epoll = kinds.watchedBy[fd];
       const alsoWatches = Object.entries(kinds.watchedBy).filter(([, e]) => e === epoll).length - 1;

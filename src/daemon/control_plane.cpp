@@ -63,7 +63,7 @@ ControlPlane::ControlPlane(boost::asio::io_context& io, const config::Config& co
                            drivers::DeviceDriver& driver, transport::net::NetworkLoop& network,
                            store::Store& store, const api::DaemonInfo& info, p2p::Identity identity)
     : io_(io), config_(config), info_(info), identity_(std::move(identity)),
-      bus_(4096, first_event_id(info.started_at), api::sse_event),
+      stream_stops_(store.stream_stops()), bus_(4096, first_event_id(info.started_at), api::sse_event),
       peers_(store.peers(), store.self_uid(), identity_.peer_key()),
       ports_(io, driver, store.ports(), store.self_uid()),
       streams_(io, ports_, driver, store.streams(), api::stream_spec_codec(), network,
@@ -126,6 +126,9 @@ Status ControlPlane::start_peer_protocol() {
         peers_.on_link_state(key, state);
         if (fleet_) {
             fleet_->on_link_state(key, state);
+        }
+        if (auto peer = peers_.peer_of(key); peer && state == PeerState::online && remote_streams_) {
+            remote_streams_->on_online(*peer);
         }
     };
     events.on_message = [this](const p2p::Inbound& in) {
@@ -208,7 +211,7 @@ Status ControlPlane::start_peer_protocol() {
     });
     mirror_ = std::make_unique<peers::PortMirror>(io_, *network_, api::parse_port);
     remote_ports_ = std::make_unique<peers::RemotePorts>(io_, peers_, *network_, api::parse_port);
-    remote_streams_ = std::make_unique<peers::RemoteStreams>(io_, peers_, *network_);
+    remote_streams_ = std::make_unique<peers::RemoteStreams>(io_, peers_, *network_, stream_stops_);
     wire_events(bus_, *mirror_);
     peers_.add_listener([this](peers::PeerService::Change, const Peer& peer) {
         mirror_->on_peer(peer, peers_.key_of(peer.uid));

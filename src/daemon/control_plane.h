@@ -64,6 +64,7 @@ private:
     const config::Config& config_;
     api::DaemonInfo info_;
     p2p::Identity identity_;
+    store::StreamStopRepository& stream_stops_;
     events::EventBus bus_;
     peers::PeerService peers_;
     ports::PortService ports_;

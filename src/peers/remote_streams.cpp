@@ -37,4 +37,46 @@ void RemoteStreams::stop(const Uid& peer, const Uid& stream, Done<void> done) {
                    });
 }
 
+void RemoteStreams::stop_owed(const Uid& peer, const Uid& stream) {
+    if (auto kept = stops_.add(stream, peer); !kept) {
+        spdlog::warn("streams: cannot keep the stop of stream {} owed to peer {}: {}", stream.str(),
+                     peer.str(), kept.error().message);
+    }
+    send_owed(peer, stream);
+}
+
+void RemoteStreams::on_online(const Uid& peer) {
+    auto owed = stops_.owed_to(peer);
+    if (!owed) {
+        spdlog::warn("streams: cannot read the stops owed to peer {}: {}", peer.str(), owed.error().message);
+        return;
+    }
+    for (const Uid& stream : *owed) {
+        send_owed(peer, stream);
+    }
+}
+
+void RemoteStreams::send_owed(const Uid& peer, const Uid& stream) {
+    stop(peer, stream, [this, peer, stream](Status stopped) {
+        // Unreachable or no answer: the peer may still hold its half. Any
+        // answer, even a refusal, settles it (a refusal says it holds no half
+        // of this stream with us).
+        if (!stopped &&
+            (stopped.error().code == Errc::unavailable || stopped.error().code == Errc::timed_out)) {
+            spdlog::info(
+                "streams: peer {} has not removed its half of stream {} yet ({}); told again when it "
+                "is online",
+                peer.str(), stream.str(), stopped.error().message);
+            return;
+        }
+        if (!stopped) {
+            spdlog::warn("streams: peer {} refused to remove its half of stream {}: {}", peer.str(),
+                         stream.str(), stopped.error().message);
+        }
+        if (auto forgotten = stops_.remove(stream, peer); !forgotten) {
+            spdlog::warn("streams: {}", forgotten.error().message);
+        }
+    });
+}
+
 } // namespace rocd::peers

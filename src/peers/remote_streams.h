@@ -15,6 +15,7 @@
 #include "peers/peer_network.h"
 #include "peers/peer_requests.h"
 #include "peers/peer_service.h"
+#include "store/stream_stop_repository.h"
 
 namespace rocd::peers {
 
@@ -25,10 +26,13 @@ public:
         std::chrono::milliseconds timeout {10000};
     };
 
-    RemoteStreams(boost::asio::io_context& io, PeerService& peers, PeerNetwork& network, Options options)
-        : requests_(io, peers, network), options_(options) {}
-    RemoteStreams(boost::asio::io_context& io, PeerService& peers, PeerNetwork& network)
-        : RemoteStreams(io, peers, network, Options {}) {}
+    /// `stops`: where the stops owed to peers are kept (§20.5).
+    RemoteStreams(boost::asio::io_context& io, PeerService& peers, PeerNetwork& network,
+                  store::StreamStopRepository& stops, Options options)
+        : requests_(io, peers, network), stops_(stops), options_(options) {}
+    RemoteStreams(boost::asio::io_context& io, PeerService& peers, PeerNetwork& network,
+                  store::StreamStopRepository& stops)
+        : RemoteStreams(io, peers, network, stops, Options {}) {}
 
     /// stream_open_receiver: `stream` is {stream_uid, source, destination,
     /// settings}; `done` gets the endpoints the peer bound ({media_uri,
@@ -36,12 +40,21 @@ public:
     void open_receiver(const Uid& peer, nlohmann::json stream, Done<nlohmann::json> done);
     /// stream_stop: the peer removes its half of `stream` (done if it has none).
     void stop(const Uid& peer, const Uid& stream, Done<void> done);
+    /// stream_stop until it is delivered (§20.5): kept as owed to `peer`,
+    /// sent now, forgotten once `peer` answered it; while `peer` cannot be
+    /// reached, sent again each time it comes online.
+    void stop_owed(const Uid& peer, const Uid& stream);
+    /// `peer` came online: the stops owed to it go out.
+    void on_online(const Uid& peer);
 
     /// The capability a peer must list for these requests (§6.2).
     static constexpr std::string_view capability = "streams";
 
 private:
+    void send_owed(const Uid& peer, const Uid& stream);
+
     PeerRequests requests_;
+    store::StreamStopRepository& stops_;
     Options options_;
 };
 

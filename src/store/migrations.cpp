@@ -72,10 +72,23 @@ ALTER TABLE peers ADD COLUMN protocol_version INTEGER CHECK (protocol_version IS
 CREATE UNIQUE INDEX peers_by_key ON peers (public_key) WHERE public_key IS NOT NULL;
 )sql";
 
+// Cross-peer streams (docs/p2p.md §20.5): a stream_stop this daemon owes
+// another peer and could not deliver yet, sent again whenever that peer
+// comes online, until it is answered.
+constexpr const char* v4_stream_stops = R"sql(
+CREATE TABLE stream_stops (
+    stream_uid TEXT    NOT NULL,
+    peer_uid   TEXT    NOT NULL,
+    created_at INTEGER NOT NULL,
+    PRIMARY KEY (stream_uid, peer_uid)
+) STRICT;
+)sql";
+
 constexpr std::array migrations {
     Migration {1, "peers, ports, streams and settings", v1_initial},
     Migration {2, "drop the unused settings table", v2_drop_settings},
     Migration {3, "what the peer protocol keeps of remote peers", v3_peer_trust},
+    Migration {4, "stream stops owed to other peers", v4_stream_stops},
 };
 
 } // namespace

@@ -13,6 +13,7 @@
 #include "store/port_repository.h"
 #include "store/state_lock.h"
 #include "store/stream_repository.h"
+#include "store/stream_stop_repository.h"
 #include "store/timestamp.h"
 #include "store/transaction.h"
 
@@ -64,6 +65,7 @@ public:
     PeerRepository& peers() { return peers_; }
     PortRepository& ports() { return ports_; }
     StreamRepository& streams() { return streams_; }
+    StreamStopRepository& stream_stops() { return stream_stops_; }
 
     /// Starts a transaction grouping several repository calls.
     Result<Transaction> begin() { return Transaction::begin(*db_); }
@@ -88,6 +90,7 @@ private:
     PeerRepository peers_;
     PortRepository ports_;
     StreamRepository streams_;
+    StreamStopRepository stream_stops_;
     Uid self_uid_;
 };
 

@@ -1,7 +1,5 @@
 #include "api/routes/cross_peer_streams.h"
 
-#include <spdlog/spdlog.h>
-
 #include "api/representation/stream_json.h"
 #include "api/routes/stream_requests.h"
 #include "core/uri.h"
@@ -19,13 +17,6 @@ std::optional<Uid> peer_of(const std::string& port_uri, const Uid& self) {
         return std::nullopt;
     }
     return uri->peer_ref().uid();
-}
-
-void log_stop(const Uid& peer, const Uid& stream, const Status& stopped) {
-    if (!stopped) {
-        spdlog::warn("streams: peer {} could not be told to remove its half of stream {}: {}", peer.str(),
-                     stream.str(), stopped.error().message);
-    }
 }
 
 } // namespace
@@ -66,11 +57,7 @@ void create_cross_peer(streams::StreamService& streams, peers::RemoteStreams* re
                                    {"destination", stream["destination"]},
                                    {"endpoints", *endpoints},
                                    {"settings", half_settings(settings, streams::StreamDirection::send)}});
-                              auto undo = [remote, receiver, uid] {
-                                  remote->stop(receiver, uid, [receiver, uid](Status stopped) {
-                                      log_stop(receiver, uid, stopped);
-                                  });
-                              };
+                              auto undo = [remote, receiver, uid] { remote->stop_owed(receiver, uid); };
                               if (!half) {
                                   undo();
                                   return done(tl::unexpected(half.error()));
@@ -91,9 +78,7 @@ void tell_other_end(peers::RemoteStreams* remote, const streams::StreamView& rem
     if (remote == nullptr || !removed.spec || !removed.spec->other_end) {
         return;
     }
-    const Uid peer = removed.spec->other_end->peer;
-    remote->stop(peer, removed.uid,
-                 [peer, uid = removed.uid](Status stopped) { log_stop(peer, uid, stopped); });
+    remote->stop_owed(removed.spec->other_end->peer, removed.uid);
 }
 
 } // namespace rocd::api

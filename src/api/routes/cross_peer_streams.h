@@ -22,7 +22,7 @@ void create_cross_peer(streams::StreamService& streams, peers::RemoteStreams* re
                        const streams::StreamSpec& spec, Done<streams::StreamView> done);
 
 /// After `removed`, a half of a cross-peer stream, was deleted here: the other
-/// end removes its half (if it cannot be told now, it is logged).
+/// end removes its half, now or when it is online again (a stop owed).
 void tell_other_end(peers::RemoteStreams* remote, const streams::StreamView& removed);
 
 } // namespace rocd::api

@@ -140,6 +140,36 @@ describe("cross-peer streams", () => {
     }
   });
 
+  it("a DELETE on A while B is offline reaches B when B is back (a stop owed)", async (t) => {
+    const dir = tempDir();
+    t.after(() => dir.remove());
+    const fleet = await fleetOfTwo([], dir.path);
+    const { a, bUid } = fleet;
+    let b = fleet.b;
+    try {
+      const mic = await portUri(a, "Mock microphone");
+      const speakers = await portUri(b, "Mock speakers");
+      const created = await a.client.POST("/streams", {
+        body: { source: { type: "port", port_uri: mic }, destination: { type: "port", port_uri: speakers } },
+      });
+      assert.equal(created.response.status, 201, JSON.stringify(created.error));
+      const uid = (created.data as Stream).stream_uid;
+      await b.stop();
+      await until("B offline on A", async () => (await a.client.GET("/peers/{peer}", { params: { path: { peer: bUid } } })).data, (p) => p?.state === "offline");
+      const deleted = await a.client.DELETE("/streams/{stream}", { params: { path: { stream: uid } } });
+      assert.equal(deleted.response.status, 204, "A's half goes at once");
+      assert.equal(await streamCount(a), 0);
+      await a.waitForLog(/has not removed its half of stream/);
+
+      b = await fleet.startB();
+      await until("B's half removed once B is back", () => streamOn(b, uid), (s) => s === undefined);
+      assert.equal(await streamCount(b), 0);
+    } finally {
+      await a.stop();
+      await b.stop();
+    }
+  });
+
   it("a refusal by B or by A leaves nothing on either peer", async () => {
     const { a, b, bUid } = await fleetOfTwo();
     try {
