@@ -66,12 +66,18 @@ export async function startSandbox(): Promise<Sandbox> {
     env,
     run,
     nodeId: async (name) => {
-      const dump = await run("pw-dump", []);
-      const objects = JSON.parse(dump.stdout) as Array<{
-        id: number;
-        type: string;
-        info?: { props?: Record<string, unknown> };
-      }>;
+      type Dumped = Array<{ id: number; type: string; info?: { props?: Record<string, unknown> } }>;
+      // pw-dump's output was once not one JSON document (a parse error after
+      // the first one) while other tests' daemons changed the graph: ask again.
+      let objects: Dumped | undefined;
+      for (let attempt = 1; objects === undefined; attempt++) {
+        const dump = await run("pw-dump", []);
+        try {
+          objects = JSON.parse(dump.stdout) as Dumped;
+        } catch (error) {
+          if (attempt === 3) throw error;
+        }
+      }
       const node = objects.find(
         (o) => o.type === "PipeWire:Interface:Node" && o.info?.props?.["node.name"] === name,
       );
