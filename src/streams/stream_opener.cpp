@@ -65,7 +65,12 @@ Result<Port> StreamOpener::resolve_port(const std::string& text, const Uid& uid,
         return fail(Errc::invalid_argument, "not a port URI: " + text, field);
     }
     if (!uri->peer_ref().is_self() && uri->peer_ref().uid() != ports_.self_uid()) {
-        return fail(Errc::unsupported, "streams of other peers' ports are not supported yet", field);
+        // Between two peers' ports a stream is a half on each (the API's
+        // cross-peer create); anything else runs on this peer's own ports.
+        return fail(Errc::unsupported,
+                    text + " is another peer's port: a stream with an address uses this peer's ports, and "
+                           "one between two peers goes port to port",
+                    field);
     }
     auto port = ports_.find(uid);
     if (!port) {
