@@ -1,0 +1,167 @@
+#!/usr/bin/env python3
+"""bench/p2p/cross_peer_streams.py: what a stream between two peers costs.
+
+Two mock-driver rocd daemons on loopback that trust each other by a network
+secret (B dials A). Prints:
+
+- set-up: time from `POST /streams` on A (A's microphone to B's speakers) to
+  the first packets received by B's half, median and p99 of N tries (each
+  stream deleted before the next);
+- CPU: each daemon's CPU over 20 s with K cross-peer streams, and then with
+  the same K streams made by hand (a send stream on A to a receive stream on
+  B, same endpoints kind: RS8M + repair + RTCP), side by side.
+
+    bench/p2p/cross_peer_streams.py [ROCD] [N] [K]   (defaults: build/release/bin/rocd 20 10)
+"""
+import json
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+
+top = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+rocd = sys.argv[1] if len(sys.argv) > 1 else os.path.join(top, "build/release/bin/rocd")
+tries = int(sys.argv[2]) if len(sys.argv) > 2 else 20
+count = int(sys.argv[3]) if len(sys.argv) > 3 else 10
+secret = "Wq4nV8cR2xT6mK9pL3sD7fH1jB5gZ0aY"
+
+
+def free_port(kind=socket.SOCK_STREAM):
+    with socket.socket(socket.AF_INET, kind) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def call(port, method, path, body=None):
+    data = json.dumps(body).encode() if body is not None else None
+    req = urllib.request.Request(f"http://127.0.0.1:{port}{path}", method=method, data=data,
+                                 headers={"Content-Type": "application/json"})
+    for _ in range(50):
+        try:
+            with urllib.request.urlopen(req) as r:
+                return json.loads(r.read() or b"null")
+        except urllib.error.HTTPError as e:
+            if e.code != 429:
+                raise RuntimeError(f"{method} {path}: {e.code} {e.read().decode()}")
+            time.sleep(float(e.headers.get("Retry-After", "1")))
+    raise RuntimeError("rate limited")
+
+
+def cpu_seconds(pid):
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def until(what, probe, timeout=15):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = probe()
+        if value:
+            return value
+        time.sleep(0.005)
+    raise RuntimeError(what)
+
+
+def start(state, api, p2p, config=None, extra=()):
+    args = [rocd, "--driver", "mock", "--listen", f"127.0.0.1:{api}", "--p2p-listen", f"127.0.0.1:{p2p}",
+            "--discovery", "static", "--state-dir", state, *extra]
+    if config:
+        args += ["--config", config]
+    proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    until("daemon up", lambda: _up(api))
+    return proc
+
+
+def _up(port):
+    try:
+        call(port, "GET", "/status")
+        return True
+    except (urllib.error.URLError, ConnectionError, RuntimeError):
+        return False
+
+
+def peer_online(port, uid):
+    try:
+        peer = call(port, "GET", f"/peers/{uid}")
+    except RuntimeError:
+        return False  # not heard of yet
+    return peer.get("state") == "online" and peer.get("trust") == "trusted"
+
+
+def port_uri(port, name):
+    me = call(port, "GET", "/peers/self")["peer_uid"]
+    uid = next(p["port_uid"] for p in call(port, "GET", "/peers/self/ports") if p["display_name"] == name)
+    return f"/peers/{me}/ports/{uid}"
+
+
+def received(port, uid):
+    try:
+        return call(port, "GET", f"/streams/{uid}")["metrics"]["packets_received"] > 0
+    except RuntimeError:
+        return False
+
+
+with tempfile.TemporaryDirectory() as work:
+    a_api, a_p2p, b_api, b_p2p = free_port(), free_port(), free_port(), free_port()
+    a = start(os.path.join(work, "a"), a_api, a_p2p, extra=("--network-secret", secret))
+    key = call(a_api, "GET", "/peers/self")["public_key"]
+    config = os.path.join(work, "b.yaml")
+    with open(config, "w") as f:
+        f.write(f'network_secret: "{secret}"\npeers:\n  - address: 127.0.0.1:{a_p2p}\n    public_key: "{key}"\n')
+    b = start(os.path.join(work, "b"), b_api, b_p2p, config=config)
+    try:
+        b_uid = call(b_api, "GET", "/peers/self")["peer_uid"]
+        until("B trusted and online on A", lambda: peer_online(a_api, b_uid))
+        mic, speakers = port_uri(a_api, "Mock microphone"), port_uri(b_api, "Mock speakers")
+        body = {"source": {"type": "port", "port_uri": mic}, "destination": {"type": "port", "port_uri": speakers}}
+
+        setup = []
+        for _ in range(tries):
+            t0 = time.monotonic()
+            uid = call(a_api, "POST", "/streams", body)["stream_uid"]
+            posted = time.monotonic()
+            until("packets at B", lambda: received(b_api, uid))
+            setup.append(((posted - t0) * 1000, (time.monotonic() - t0) * 1000))
+            call(a_api, "DELETE", f"/streams/{uid}")
+            until("B's half gone", lambda: not call(b_api, "GET", "/streams"))
+        answered = sorted(s[0] for s in setup)
+        flowing = sorted(s[1] for s in setup)
+        p99 = lambda xs: xs[min(len(xs) - 1, int(round(0.99 * (len(xs) - 1))))]
+        print(f"set-up over {tries} tries: POST answered median {statistics.median(answered):.1f} ms, "
+              f"p99 {p99(answered):.1f} ms; first packets at B median {statistics.median(flowing):.1f} ms, "
+              f"p99 {p99(flowing):.1f} ms")
+
+        def measure(label):
+            time.sleep(3)
+            ca, cb, t = cpu_seconds(a.pid), cpu_seconds(b.pid), time.monotonic()
+            time.sleep(20)
+            dt = time.monotonic() - t
+            print(f"{label}: A {100 * (cpu_seconds(a.pid) - ca) / dt:.1f} %, B {100 * (cpu_seconds(b.pid) - cb) / dt:.1f} % "
+                  f"of a core")
+
+        uids = [call(a_api, "POST", "/streams", body)["stream_uid"] for _ in range(count)]
+        measure(f"{count} cross-peer streams")
+        for uid in uids:
+            call(a_api, "DELETE", f"/streams/{uid}")
+        until("B's halves gone", lambda: not call(b_api, "GET", "/streams"))
+        by_hand = []
+        for _ in range(count):
+            media, repair, control = free_port(socket.SOCK_DGRAM), free_port(socket.SOCK_DGRAM), free_port(socket.SOCK_DGRAM)
+            ends = {"media_uri": f"rtp+rs8m://127.0.0.1:{media}", "repair_uri": f"rs8m://127.0.0.1:{repair}",
+                    "control_uri": f"rtcp://127.0.0.1:{control}"}
+            rx = call(b_api, "POST", "/streams", {"source": {"type": "address", **ends},
+                                                  "destination": {"type": "port", "port_uri": speakers}})
+            tx = call(a_api, "POST", "/streams", {"source": {"type": "port", "port_uri": mic},
+                                                  "destination": {"type": "address", **ends}})
+            by_hand.append((tx["stream_uid"], rx["stream_uid"]))
+        measure(f"{count} send + receive streams made by hand")
+    finally:
+        for p in (a, b):
+            p.terminate()
+            p.wait()
