@@ -9,11 +9,11 @@ import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 
 import type { components } from "../generated/api.js";
-import { checkTone, readWav, writeToneWav } from "../harness/audio.js";
+import { writeToneWav } from "../harness/audio.js";
 import type { Daemon } from "../harness/daemon.js";
 import { fleetOfTwo, until } from "../harness/fleet.js";
 import { sleep } from "../harness/http.js";
-import { startSandbox, type Sandbox } from "../harness/pipewire.js";
+import { recordTone, startSandbox, toneShare, type Sandbox } from "../harness/pipewire.js";
 
 type Port = components["schemas"]["Port"];
 type Stream = components["schemas"]["Stream"];
@@ -28,23 +28,6 @@ async function portNamed(d: Daemon, systemName: string): Promise<Port> {
     async () => (await d.client.GET("/peers/{peer}/ports", { params: { path: { peer: "self" } } })).data?.find((p) => p.system_name === systemName && p.state === "present"),
     (p) => p !== undefined,
   );
-}
-
-/** The share of 50 ms windows of `seconds` of the sink's monitor that carry the tone. */
-async function toneShare(pw: Sandbox, sink: string, seconds: number): Promise<{ share: number; detail: string }> {
-  const file = join(scratch, `${sink}-${Date.now()}.wav`);
-  await pw.run("pw-record", ["--target", sink, "-P", "{ stream.capture.sink=true }", "--format", "f32", "--rate", "48000", "--channels", "2", file], seconds * 1000);
-  const wav = readWav(file);
-  rmSync(file, { force: true });
-  const window = wav.rate / 20;
-  let windows = 0;
-  let toned = 0;
-  for (let at = wav.rate / 5; at + window <= wav.samples.length; at += window) {
-    const c = checkTone(wav.samples.subarray(at, at + window), toneHz, wav.rate);
-    windows++;
-    if (c.tone > 10 * c.other && c.rms > 0.05) toned++;
-  }
-  return { share: windows === 0 ? 0 : toned / windows, detail: `${toned}/${windows} windows with the tone` };
 }
 
 describe("a cross-peer stream on PipeWire", { timeout: 180_000 }, () => {
@@ -82,7 +65,7 @@ describe("a cross-peer stream on PipeWire", { timeout: 180_000 }, () => {
       }
     })();
     const sink = await portNamed(b, "rocd_sandbox_sink_1");
-    const silent = await toneShare(pw, sink.system_name, 1.5);
+    const silent = await recordTone(pw, sink.system_name, 1.5, toneHz, scratch);
     assert.equal(silent.share, 0, `before the stream: ${silent.detail}`);
 
     const made = await a.client.POST("/streams", {
@@ -95,15 +78,14 @@ describe("a cross-peer stream on PipeWire", { timeout: 180_000 }, () => {
     assert.equal(made.response.status, 201, JSON.stringify(made.error));
     const stream = made.data as Stream;
     await until("B's half active", async () => (await b.client.GET("/streams/{stream}", { params: { path: { stream: stream.stream_uid } } })).data, (s) => s?.state === "active");
-    let heard = { share: 0, detail: "" };
-    for (let i = 0; i < 3 && heard.share < 0.8; i++) heard = await toneShare(pw, sink.system_name, 2);
+    const heard = await toneShare(pw, sink.system_name, 2, toneHz, scratch);
     assert.ok(heard.share >= 0.8, `through the cross-peer stream: ${heard.detail}`);
 
     const deleted = await b.client.DELETE("/streams/{stream}", { params: { path: { stream: stream.stream_uid } } });
     assert.equal(deleted.response.status, 204);
     await until("A's half gone", async () => (await a.client.GET("/streams")).data?.length, (n) => n === 0);
     await sleep(300);
-    const after = await toneShare(pw, sink.system_name, 1.5);
+    const after = await recordTone(pw, sink.system_name, 1.5, toneHz, scratch);
     assert.equal(after.share, 0, `after the DELETE: ${after.detail}`);
   });
 });

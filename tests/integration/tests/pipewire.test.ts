@@ -10,10 +10,10 @@ import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 
 import type { components } from "../generated/api.js";
-import { checkTone, readWav, writeToneWav } from "../harness/audio.js";
+import { writeToneWav } from "../harness/audio.js";
 import { startDaemon, tempDir, type Daemon } from "../harness/daemon.js";
 import { sleep } from "../harness/http.js";
-import { startSandbox, type Sandbox } from "../harness/pipewire.js";
+import { recordTone, startSandbox, toneShare, type Sandbox } from "../harness/pipewire.js";
 import { EventClient } from "../harness/sse.js";
 import { freeUdpPort } from "../harness/udp.js";
 
@@ -57,55 +57,6 @@ async function waitState(d: Daemon, uid: string, state: Stream["state"], timeout
     if (Date.now() > deadline) assert.fail(`stream ${uid} never ${state}: ${JSON.stringify(last)}`);
     await sleep(100);
   }
-}
-
-/**
- * Records `seconds` of a sink's monitor and returns which share of 50 ms
- * windows carry the tone (tone power ten times any other frequency checked,
- * level above -26 dBFS). Windows are short so that the drift compensation's
- * small rate changes do not move the tone out of the detector's band.
- */
-async function recordTone(pw: Sandbox, sink: string, seconds: number): Promise<{ share: number; frames: number; detail: string }> {
-  const file = join(scratch, `${sink}-${Date.now()}.wav`);
-  await pw.run(
-    "pw-record",
-    ["--target", sink, "-P", "{ stream.capture.sink=true }", "--format", "f32", "--rate", "48000", "--channels", "2", file],
-    seconds * 1000,
-  );
-  const wav = readWav(file);
-  rmSync(file, { force: true });
-  const window = wav.rate / 20;
-  // The first 200 ms: the recorder's own start-up.
-  let windows = 0;
-  let toned = 0;
-  for (let at = wav.rate / 5; at + window <= wav.samples.length; at += window) {
-    const c = checkTone(wav.samples.subarray(at, at + window), toneHz, wav.rate);
-    windows++;
-    if (c.tone > 10 * c.other && c.rms > 0.05) toned++;
-  }
-  const all = checkTone(wav.samples, toneHz, wav.rate);
-  return {
-    share: windows === 0 ? 0 : toned / windows,
-    frames: wav.samples.length,
-    detail: `${toned}/${windows} windows with the tone; whole recording: rms ${all.rms.toFixed(3)}, ${wav.samples.length} frames`,
-  };
-}
-
-/**
- * recordTone() until at least 80 % of the windows of a recording of 1 s or
- * more carry the tone, at most three times (on a loaded machine the graph
- * can need a moment after a restart); the best recording's figures.
- */
-async function toneShare(pw: Sandbox, sink: string, seconds: number): Promise<{ share: number; detail: string }> {
-  const tries: string[] = [];
-  let best = { share: 0, frames: 0, detail: "" };
-  for (let i = 0; i < 3; i++) {
-    const r = await recordTone(pw, sink, seconds);
-    tries.push(r.detail);
-    if (r.share > best.share) best = r;
-    if (r.share >= 0.8 && r.frames >= 48000) break;
-  }
-  return { share: best.share, detail: tries.join(" | ") };
 }
 
 /** A null sink made with pw-cli; it stays after pw-cli exits (object.linger). */
@@ -176,7 +127,7 @@ describe("streams between two daemons on PipeWire", { timeout: 240_000 }, () => 
   it("carries a tone from A's virtual speaker to B's sink with RS8M FEC and with plain RTP", async (t) => {
     const [fec, plain] = pairs as [(typeof pairs)[0], (typeof pairs)[0]];
     // The detector's control: no stream yet, so no tone in the sink.
-    const silent = await recordTone(pw, fec.sink, 1.5);
+    const silent = await recordTone(pw, fec.sink, 1.5, toneHz, scratch);
     assert.equal(silent.share, 0, `before any stream: ${silent.detail}`);
     const media = await freeUdpPort();
     const repair = await freeUdpPort();
@@ -215,7 +166,7 @@ describe("streams between two daemons on PipeWire", { timeout: 240_000 }, () => 
     }
     // Let the jitter buffers and drift compensation settle.
     await sleep(1000);
-    const [fecTone, plainTone] = await Promise.all([toneShare(pw, fec.sink, 3), toneShare(pw, plain.sink, 3)]);
+    const [fecTone, plainTone] = await Promise.all([toneShare(pw, fec.sink, 3, toneHz, scratch), toneShare(pw, plain.sink, 3, toneHz, scratch)]);
     t.diagnostic(`RS8M: ${fecTone.detail}; RTP: ${plainTone.detail}`);
     assert.ok(fecTone.share >= 0.8, `RS8M: ${fecTone.detail}`);
     assert.ok(plainTone.share >= 0.8, `RTP: ${plainTone.detail}`);
@@ -239,8 +190,8 @@ describe("streams between two daemons on PipeWire", { timeout: 240_000 }, () => 
     for (const p of pairs) await waitState(b, p.rx!.stream_uid, "active");
     await sleep(1000);
     const [fecTone, plainTone] = await Promise.all([
-      toneShare(pw, pairs[0]!.sink, 3),
-      toneShare(pw, pairs[1]!.sink, 3),
+      toneShare(pw, pairs[0]!.sink, 3, toneHz, scratch),
+      toneShare(pw, pairs[1]!.sink, 3, toneHz, scratch),
     ]);
     t.diagnostic(`RS8M: ${fecTone.detail}; RTP: ${plainTone.detail}`);
     assert.ok(fecTone.share >= 0.8, `RS8M after restart: ${fecTone.detail}`);
@@ -260,7 +211,7 @@ describe("streams between two daemons on PipeWire", { timeout: 240_000 }, () => 
       assert.equal(local.direction, "local");
       await waitState(a, local.stream_uid, "active");
       await sleep(1000);
-      const tone = await toneShare(pw, sinkName, 3);
+      const tone = await toneShare(pw, sinkName, 3, toneHz, scratch);
       t.diagnostic(tone.detail);
       assert.ok(tone.share >= 0.8, `local stream: ${tone.detail}`);
     } finally {
@@ -300,7 +251,7 @@ describe("streams between two daemons on PipeWire", { timeout: 240_000 }, () => 
       await createSink();
       await waitState(b, rx.stream_uid, "active");
       await sleep(1000);
-      const tone = await toneShare(pw, sinkName, 3);
+      const tone = await toneShare(pw, sinkName, 3, toneHz, scratch);
       t.diagnostic(tone.detail);
       assert.ok(tone.share >= 0.8, `after re-creating the sink: ${tone.detail}`);
 
