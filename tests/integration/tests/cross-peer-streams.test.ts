@@ -35,6 +35,13 @@ async function streamOn(d: Daemon, uid: string): Promise<Stream | undefined> {
   return data as Stream | undefined;
 }
 
+/** POST /streams on `d` from port `source` to port `destination`. */
+function postPortToPort(d: Daemon, source: string, destination: string) {
+  return d.client.POST("/streams", {
+    body: { source: { type: "port", port_uri: source }, destination: { type: "port", port_uri: destination } },
+  });
+}
+
 async function streamCount(d: Daemon): Promise<number> {
   const { data } = await d.client.GET("/streams");
   return data!.length;
@@ -46,9 +53,7 @@ describe("cross-peer streams", () => {
     try {
       const mic = await portUri(a, "Mock microphone");
       const speakers = await portUri(b, "Mock speakers");
-      const created = await a.client.POST("/streams", {
-        body: { source: { type: "port", port_uri: mic }, destination: { type: "port", port_uri: speakers } },
-      });
+      const created = await postPortToPort(a, mic, speakers);
       assert.equal(created.response.status, 201, JSON.stringify(created.error));
       const sent = created.data as Stream;
       assert.equal(sent.direction, "send");
@@ -75,9 +80,7 @@ describe("cross-peer streams", () => {
       await until("B's half gone", () => streamOn(b, sent.stream_uid), (s) => s === undefined);
 
       // And the other way round.
-      const again = await a.client.POST("/streams", {
-        body: { source: { type: "port", port_uri: mic }, destination: { type: "port", port_uri: speakers } },
-      });
+      const again = await postPortToPort(a, mic, speakers);
       assert.equal(again.response.status, 201, JSON.stringify(again.error));
       const uid = (again.data as Stream).stream_uid;
       const onB = await b.client.DELETE("/streams/{stream}", { params: { path: { stream: uid } } });
@@ -116,9 +119,7 @@ describe("cross-peer streams", () => {
     try {
       const mic = await portUri(a, "Mock microphone");
       const speakers = await portUri(b, "Mock speakers");
-      const created = await a.client.POST("/streams", {
-        body: { source: { type: "port", port_uri: mic }, destination: { type: "port", port_uri: speakers } },
-      });
+      const created = await postPortToPort(a, mic, speakers);
       assert.equal(created.response.status, 201, JSON.stringify(created.error));
       const sent = created.data as Stream;
       await until("audio on B", () => streamOn(b, sent.stream_uid), (s) => (s?.metrics.packets_received ?? 0) > 50);
@@ -149,9 +150,7 @@ describe("cross-peer streams", () => {
     try {
       const mic = await portUri(a, "Mock microphone");
       const speakers = await portUri(b, "Mock speakers");
-      const created = await a.client.POST("/streams", {
-        body: { source: { type: "port", port_uri: mic }, destination: { type: "port", port_uri: speakers } },
-      });
+      const created = await postPortToPort(a, mic, speakers);
       assert.equal(created.response.status, 201, JSON.stringify(created.error));
       const uid = (created.data as Stream).stream_uid;
       await b.stop();
@@ -177,21 +176,15 @@ describe("cross-peer streams", () => {
       const speakers = await portUri(b, "Mock speakers");
       // An unknown port on B: B's 404, naming the destination.
       const unknown = `/peers/${bUid}/ports/aaaaaa-bbbbbb-cccccc`;
-      const r1 = await a.client.POST("/streams", {
-        body: { source: { type: "port", port_uri: mic }, destination: { type: "port", port_uri: unknown } },
-      });
+      const r1 = await postPortToPort(a, mic, unknown);
       await assertFetchProblem(r1.response, r1.error, { status: 404, type: "not-found", field: "destination.port_uri" });
       // B refuses to play into a microphone: its 400, relayed.
       const bMic = await portUri(b, "Mock microphone");
-      const r2 = await a.client.POST("/streams", {
-        body: { source: { type: "port", port_uri: mic }, destination: { type: "port", port_uri: bMic } },
-      });
+      const r2 = await postPortToPort(a, mic, bMic);
       await assertFetchProblem(r2.response, r2.error, { status: 400, type: "invalid-field", field: "destination.port_uri" });
       // A's own source is unknown: B's half was opened, then undone.
       const gone = `/peers/self/ports/dddddd-eeeeee-ffffff`;
-      const r3 = await a.client.POST("/streams", {
-        body: { source: { type: "port", port_uri: gone }, destination: { type: "port", port_uri: speakers } },
-      });
+      const r3 = await postPortToPort(a, gone, speakers);
       await assertFetchProblem(r3.response, r3.error, { status: 404, type: "not-found", field: "source.port_uri" });
       await until("nothing on B", () => streamCount(b), (n) => n === 0);
       assert.equal(await streamCount(a), 0);
@@ -208,9 +201,7 @@ describe("cross-peer streams", () => {
       // B offline: 503 naming the peer, nothing on A.
       await b.stop();
       await until("B offline on A", async () => (await a.client.GET("/peers/{peer}", { params: { path: { peer: bUid } } })).data, (p) => p?.state === "offline");
-      const r5 = await a.client.POST("/streams", {
-        body: { source: { type: "port", port_uri: mic }, destination: { type: "port", port_uri: speakers } },
-      });
+      const r5 = await postPortToPort(a, mic, speakers);
       await assertFetchProblem(r5.response, r5.error, { status: 503, type: "unavailable" });
       assert.equal(await streamCount(a), 0);
     } finally {
