@@ -53,4 +53,17 @@ Status check_direction_settings(StreamDirection direction, const StreamSettings&
     return {};
 }
 
+StreamSettings settings_for(StreamDirection direction, StreamSettings settings) {
+    if (direction != StreamDirection::send) {
+        settings.packet_length_ms.reset();
+        settings.fec_block_source_packets.reset();
+        settings.fec_block_repair_packets.reset();
+    }
+    if (direction != StreamDirection::receive) {
+        settings.target_latency_ms.reset();
+        settings.latency_tolerance_ms.reset();
+    }
+    return settings;
+}
+
 } // namespace rocd::streams

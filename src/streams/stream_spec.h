@@ -82,6 +82,10 @@ struct SpecCodec {
 /// latency and tolerance the receiver's.
 Status check_direction_settings(StreamDirection direction, const StreamSettings& settings);
 
+/// `settings` without those check_direction_settings refuses for a send or
+/// receive stream: what of a cross-peer stream's settings each half takes.
+StreamSettings settings_for(StreamDirection direction, StreamSettings settings);
+
 /// The uids of the ports a spec refers to (one, or two for a local stream).
 std::vector<Uid> port_uids(const StreamSpec& spec);
 

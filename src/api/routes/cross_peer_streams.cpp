@@ -39,29 +39,29 @@ void create_cross_peer(streams::StreamService& streams, peers::RemoteStreams* re
                          "destination.port_uri"));
     }
     const Uid uid = Uid::random();
-    const json settings = spec_json(spec)["settings"];
+    const streams::StreamSettings sending =
+        streams::settings_for(streams::StreamDirection::send, spec.settings);
     json stream {
         {"stream_uid", uid.str()},
         {"source", {{"type", "port"}, {"port_uri", Uri::port(PeerRef::of(self), *spec.port_uid).str()}}},
         {"destination", {{"type", "port"}, {"port_uri", spec.playback_port_uri}}},
-        {"settings", settings}};
+        {"settings", spec_json(spec)["settings"]}};
     remote->open_receiver(receiver, stream,
-                          [&streams, remote, receiver, uid, stream, settings,
+                          [&streams, remote, receiver, uid, stream, sending,
                            done = std::move(done)](Result<json> endpoints) mutable {
                               if (!endpoints) {
                                   return done(tl::unexpected(endpoints.error()));
                               }
-                              auto half = parse_stream_spec(
-                                  {{"direction", "send"},
-                                   {"source", stream["source"]},
-                                   {"destination", stream["destination"]},
-                                   {"endpoints", *endpoints},
-                                   {"settings", half_settings(settings, streams::StreamDirection::send)}});
+                              auto half = parse_stream_spec({{"direction", "send"},
+                                                             {"source", stream["source"]},
+                                                             {"destination", stream["destination"]},
+                                                             {"endpoints", *endpoints}});
                               auto undo = [remote, receiver, uid] { remote->stop_owed(receiver, uid); };
                               if (!half) {
                                   undo();
                                   return done(tl::unexpected(half.error()));
                               }
+                              half->settings = sending;
                               streams.create(
                                   *half,
                                   [undo, done = std::move(done)](Result<streams::StreamView> view) {

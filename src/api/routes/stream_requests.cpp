@@ -1,7 +1,5 @@
 #include "api/routes/stream_requests.h"
 
-#include <spdlog/spdlog.h>
-
 #include "api/representation/stream_json.h"
 #include "api/routes/peer_replies.h"
 #include "core/uri.h"
@@ -12,21 +10,6 @@ namespace rocd::api {
 namespace {
 
 using nlohmann::json;
-
-/// The port URI at `body[end].port_uri`, and its peer.
-Result<PeerRef> peer_of_end(const json& stream, const char* end) {
-    const std::string field = std::string(end) + ".port_uri";
-    auto it = stream.find(end);
-    if (it == stream.end() || !it->is_object() || !it->contains("port_uri") ||
-        !(*it)["port_uri"].is_string()) {
-        return fail(Errc::invalid_argument, field + " is required", field);
-    }
-    auto uri = Uri::parse((*it)["port_uri"].get<std::string>());
-    if (!uri || uri->kind() != Uri::Kind::port) {
-        return fail(Errc::invalid_argument, field + " must be a port URI", field);
-    }
-    return uri->peer_ref();
-}
 
 /// stream_open_receiver: the receiving half of `stream`, bound on the address
 /// through which the asker reaches this host.
@@ -42,19 +25,6 @@ void open_receiver(streams::StreamService& streams, const Uid& self, const Strea
     if (!uid) {
         return error(uid.error());
     }
-    auto source = peer_of_end(stream, "source");
-    auto destination = peer_of_end(stream, "destination");
-    if (!source || !destination) {
-        return error(!source ? source.error() : destination.error());
-    }
-    if (source->is_self() || source->uid() != asker.peer) {
-        return error(
-            {Errc::invalid_argument, "source.port_uri must be a port of the asking peer", "source.port_uri"});
-    }
-    if (!destination->is_self() && destination->uid() != self) {
-        return error(
-            {Errc::not_found, "destination.port_uri is not a port of this peer", "destination.port_uri"});
-    }
     auto local = transport::net::local_address_toward(asker.address);
     if (!local) {
         return error(local.error());
@@ -68,12 +38,21 @@ void open_receiver(streams::StreamService& streams, const Uid& self, const Strea
                 {{"media_uri", "rtp+rs8m://" + at},
                  {"repair_uri", "rs8m://" + at},
                  {"control_uri", "rtcp://" + at}}},
-               {"settings",
-                half_settings(stream.value("settings", json::object()), streams::StreamDirection::receive)}};
+               {"settings", stream.value("settings", json::object())}};
     auto spec = parse_stream_spec(half);
     if (!spec) {
         return error(spec.error());
     }
+    if (spec->other_end->peer != asker.peer) {
+        return error(
+            {Errc::invalid_argument, "source.port_uri must be a port of the asking peer", "source.port_uri"});
+    }
+    if (const PeerRef local_peer = Uri::parse(spec->port_uri)->peer_ref();
+        !local_peer.is_self() && local_peer.uid() != self) {
+        return error(
+            {Errc::not_found, "destination.port_uri is not a port of this peer", "destination.port_uri"});
+    }
+    spec->settings = streams::settings_for(streams::StreamDirection::receive, spec->settings);
     if (auto existing = streams.get(*uid); existing && (!existing->spec || !existing->spec->other_end ||
                                                         existing->spec->other_end->peer != asker.peer)) {
         return error(
@@ -132,23 +111,6 @@ void serve_stream_request(streams::StreamService& streams, const Uid& self, cons
         return open_receiver(streams, self, asker, request, std::move(reply));
     }
     stop(streams, asker, request, std::move(reply));
-}
-
-json half_settings(const json& settings, streams::StreamDirection direction) {
-    json out = json::object();
-    if (!settings.is_object()) {
-        return out;
-    }
-    const bool sends = direction == streams::StreamDirection::send;
-    for (const auto& [key, value] : settings.items()) {
-        const bool senders = key == "packet_length_ms" || key.starts_with("fec_block_");
-        const bool receivers = key == "target_latency_ms" || key == "latency_tolerance_ms";
-        if ((senders && !sends) || (receivers && sends)) {
-            continue;
-        }
-        out[key] = value;
-    }
-    return out;
 }
 
 } // namespace rocd::api

@@ -30,9 +30,4 @@ struct StreamAsker {
 void serve_stream_request(streams::StreamService& streams, const Uid& self, const StreamAsker& asker,
                           const p2p::Message& request, std::function<void(p2p::Message)> reply);
 
-/// The settings of `settings` that belong to `direction`'s half: the
-/// sender's (packet length, FEC blocks) or the receiver's (latency), and
-/// both's (format, resampler).
-nlohmann::json half_settings(const nlohmann::json& settings, streams::StreamDirection direction);
-
 } // namespace rocd::api
