@@ -45,16 +45,7 @@ fail() {
 . "$(dirname "$0")/lib/bridge.sh"
 bridge_hosts rocd-br 10.77.0 rocd- h1 h2
 
-in_host() { local h=$1; shift; ip netns exec "rocd-$h" "$@"; }
-api() { # host method path [json]
-  local h=$1 method=$2 path=$3 body=${4:-}
-  if [ -n "$body" ]; then
-    in_host "$h" curl -s -X "$method" -H 'Content-Type: application/json' -d "$body" "http://127.0.0.1:4040$path"
-  else
-    in_host "$h" curl -s -X "$method" "http://127.0.0.1:4040$path"
-  fi
-}
-field() { python3 -c "import json,sys; v=json.load(sys.stdin); print(v.get('$1', ''))"; }
+. "$(dirname "$0")/lib/host_api.sh"
 
 start() { # host [config]
   local h=$1

@@ -60,16 +60,7 @@ in_pw() { # host cmd... : a command in that host's PipeWire session
   (eval "$(cat "$work/$h.env")" && "$@")
 }
 
-in_host() { local h=$1; shift; ip netns exec "rocd-$h" "$@"; }
-api() { # host method path [json]
-  local h=$1 method=$2 path=$3 body=${4:-}
-  if [ -n "$body" ]; then
-    in_host "$h" curl -s -X "$method" -H 'Content-Type: application/json' -d "$body" "http://127.0.0.1:4040$path"
-  else
-    in_host "$h" curl -s -X "$method" "http://127.0.0.1:4040$path"
-  fi
-}
-field() { python3 -c "import json,sys; v=json.load(sys.stdin); print(v.get('$1', '') if isinstance(v, dict) else '')"; }
+. "$(dirname "$0")/lib/host_api.sh"
 secret=Wq4nV8cR2xT6mK9pL3sD7fH1jB5gZ0aY
 
 start() { # host [peer config lines]
