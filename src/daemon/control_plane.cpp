@@ -72,6 +72,13 @@ ControlPlane::ControlPlane(boost::asio::io_context& io, const config::Config& co
     wire_events(bus_, peers_);
     wire_events(bus_, ports_);
     wire_events(bus_, streams_);
+    // A cross-peer stream waits for its other peer while that one is not
+    // online and trusted (docs/p2p.md §20.7).
+    peers_.add_listener([this](peers::PeerService::Change change, const Peer& peer) {
+        streams_.set_peer_online(peer.uid, change != peers::PeerService::Change::removed &&
+                                               peer.trust == PeerTrust::trusted &&
+                                               peer.state == PeerState::online);
+    });
 }
 
 Result<std::unique_ptr<ControlPlane>>

@@ -56,7 +56,7 @@ Status StreamService::start() {
             retain_ports(restored);
             start_or_wait(restored);
         }
-        spdlog::info("stream {} restored: {}{}{}", record.uid.str(), state_name(restored.state),
+        spdlog::info("stream {} restored: {}{}{}", record.uid.str(), state_name(shown_state(restored)),
                      restored.error.empty() ? "" : ": ", restored.error);
     }
     arm_timer();
@@ -384,7 +384,7 @@ StreamView StreamService::view_of(const Entry& entry) const {
     if (!entry.spec) {
         view.stored_definition = entry.stored;
     }
-    view.state = entry.state;
+    view.state = shown_state(entry);
     view.error = entry.error;
     if (entry.running) {
         view.metrics = measure(*entry.running);

@@ -7,6 +7,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <unordered_set>
 #include <vector>
 
 #include <boost/asio/io_context.hpp>
@@ -99,6 +100,11 @@ public:
     void evaluate_states();
     /// A port changed (PortService's listener; on the control plane).
     void on_port_change(ports::PortService::Change change, const Port& port);
+    /// Whether `peer` is reachable over the peer protocol (its link is
+    /// online). Until it is, the halves of cross-peer streams with it show
+    /// waiting_for_peer; their transport runs on, so that audio resumes
+    /// without a word once both ends run again. Every peer starts offline.
+    void set_peer_online(const Uid& peer, bool online);
 
     std::size_t size() const { return streams_.size(); }
 
@@ -123,6 +129,9 @@ private:
                                  Result<std::unique_ptr<RunningStream>> running,
                                  std::shared_ptr<transport::ReceiverSockets> kept);
     void set_state(Entry& entry, StreamState state, std::string error = {});
+    /// The state shown: the transport's, unless the other peer of a half is
+    /// offline while the transport runs or waits to start.
+    StreamState shown_state(const Entry& entry) const;
     /// Opens the stream's transport (taking the sockets in `kept`), or
     /// waits for its absent port.
     void start_or_wait(Entry& entry, std::shared_ptr<transport::ReceiverSockets> kept = {});
@@ -143,6 +152,7 @@ private:
     std::vector<std::unique_ptr<Entry>> streams_;
     std::size_t creating_ = 0;
     std::optional<ports::PortService::ListenerId> listener_;
+    std::unordered_set<Uid> online_peers_;
     Listeners listeners_;
     std::shared_ptr<int> alive_ = std::make_shared<int>(0);
 };

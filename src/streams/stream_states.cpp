@@ -51,12 +51,44 @@ void StreamService::start_or_wait(Entry& entry, std::shared_ptr<transport::Recei
 }
 
 void StreamService::set_state(Entry& entry, StreamState state, std::string error) {
+    const StreamState shown = shown_state(entry);
     if (entry.state == state && entry.error == error) {
         return;
     }
     entry.state = state;
+    const bool error_changed = entry.error != error;
     entry.error = std::move(error);
-    notify(StreamChange::state_changed, entry);
+    if (shown_state(entry) != shown || error_changed) {
+        notify(StreamChange::state_changed, entry);
+    }
+}
+
+StreamState StreamService::shown_state(const Entry& entry) const {
+    const bool runs = entry.state == StreamState::starting || entry.state == StreamState::active ||
+                      entry.state == StreamState::idle;
+    if (runs && entry.spec && entry.spec->other_end && !online_peers_.contains(entry.spec->other_end->peer)) {
+        return StreamState::waiting_for_peer;
+    }
+    return entry.state;
+}
+
+void StreamService::set_peer_online(const Uid& peer, bool online) {
+    std::vector<std::pair<Entry*, StreamState>> halves;
+    for (auto& entry : streams_) {
+        if (entry->spec && entry->spec->other_end && entry->spec->other_end->peer == peer) {
+            halves.emplace_back(entry.get(), shown_state(*entry));
+        }
+    }
+    if (online) {
+        online_peers_.insert(peer);
+    } else {
+        online_peers_.erase(peer);
+    }
+    for (auto [entry, shown] : halves) {
+        if (shown_state(*entry) != shown) {
+            notify(StreamChange::state_changed, *entry);
+        }
+    }
 }
 
 void StreamService::evaluate_states() {

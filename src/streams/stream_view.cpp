@@ -12,6 +12,8 @@ const char* state_name(StreamState state) {
         return "idle";
     case StreamState::waiting_for_port:
         return "waiting_for_port";
+    case StreamState::waiting_for_peer:
+        return "waiting_for_peer";
     case StreamState::error:
         break;
     }

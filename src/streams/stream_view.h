@@ -17,7 +17,10 @@ enum class StreamState {
     active,           ///< packets flow
     idle,             ///< open, but no packets flow
     waiting_for_port, ///< the port is absent; resumes when it comes back
-    error,            ///< could not run; see the reason
+    /// A half of a cross-peer stream whose other peer cannot be reached over
+    /// the peer protocol (offline); resumes when it is back.
+    waiting_for_peer,
+    error, ///< could not run; see the reason
 };
 
 const char* state_name(StreamState state);

@@ -413,6 +413,9 @@ json stream_json(const streams::StreamView& stream) {
     if (stream.state == streams::StreamState::error) {
         out["error"] = stream.error;
     }
+    if (stream.state == streams::StreamState::waiting_for_peer && stream.spec && stream.spec->other_end) {
+        out["peer_uri"] = Uri::peer(PeerRef::of(stream.spec->other_end->peer)).str();
+    }
     out["metrics"] = metrics_json(stream.metrics);
     return out;
 }

@@ -16,6 +16,7 @@ type Stream = {
   stream_uid: string;
   direction: string;
   state: string;
+  peer_uri?: string;
   source: { port_uri?: string };
   destination: { port_uri?: string };
   endpoints?: { media_uri: string; repair_uri?: string; control_uri?: string };
@@ -114,7 +115,7 @@ describe("cross-peer streams", () => {
     const dir = tempDir();
     t.after(() => dir.remove());
     const fleet = await fleetOfTwo([], dir.path);
-    const { a } = fleet;
+    const { a, bUid } = fleet;
     let b = fleet.b;
     try {
       const mic = await portUri(a, "Mock microphone");
@@ -125,7 +126,11 @@ describe("cross-peer streams", () => {
       await until("audio on B", () => streamOn(b, sent.stream_uid), (s) => (s?.metrics.packets_received ?? 0) > 50);
 
       await b.kill9();
+      // A's half says whom it waits for (its sender runs on meanwhile).
+      const waiting = await until("A's half waiting for B", () => streamOn(a, sent.stream_uid), (s) => s?.state === "waiting_for_peer");
+      assert.equal(waiting.peer_uri, `/peers/${bUid}`);
       b = await fleet.startB();
+      await until("A's half active again", () => streamOn(a, sent.stream_uid), (s) => s?.state === "active");
       // B restored its half on the ports it had stored, so A's half needs no word.
       const restored = await until(
         "audio on B again",

@@ -3,13 +3,16 @@
 // half to those endpoints, both under the uid their coordinator drew.
 #include "stream_service_fixture.h"
 
+#include <algorithm>
+
 namespace rocd::streams {
 namespace {
 
 class CrossPeerHalvesTest : public StreamServiceTest {
 protected:
-    /// The other peer's port at the far end.
-    const std::string far_port = "/peers/" + Uid::random().str() + "/ports/" + Uid::random().str();
+    /// The other peer, and its port at the far end.
+    const Uid far_peer = Uid::random();
+    const std::string far_port = "/peers/" + far_peer.str() + "/ports/" + Uid::random().str();
 
     json receiving_half() const {
         return {{"direction", "receive"},
@@ -87,6 +90,18 @@ TEST_F(CrossPeerHalvesTest, a_sending_half_plays_into_the_receiving_half_with_fe
     ASSERT_TRUE(tx) << tx.error().message;
     EXPECT_EQ((*tx)["direction"], "send");
     EXPECT_EQ((*tx)["destination"]["port_uri"], far_port);
+    // The far peer is not online yet: the halves run, and say whom they wait for.
+    run_for(300ms);
+    auto waiting = *service_->get(uid);
+    EXPECT_EQ(waiting["state"], "waiting_for_peer") << waiting.dump();
+    EXPECT_EQ(waiting["peer_uri"], "/peers/" + far_peer.str());
+    EXPECT_GT(waiting["metrics"]["packets_received"], 0) << "the transport runs on meanwhile";
+    events_.clear();
+    streams_->set_peer_online(far_peer, true);
+    EXPECT_EQ((*service_->get(uid))["state"], "active");
+    EXPECT_FALSE((*service_->get(uid)).contains("peer_uri"));
+    EXPECT_EQ(std::count(events_.begin(), events_.end(), std::string("stream_state_changed")), 2)
+        << "one state change a half";
     EXPECT_EQ(wait_state(uid.str(), "active"), "active");
     run_for(600ms);
     const auto recording = driver_->recording("spk_b");
@@ -95,6 +110,9 @@ TEST_F(CrossPeerHalvesTest, a_sending_half_plays_into_the_receiving_half_with_fe
     EXPECT_GT(power_at(tail, 2, 1000.0, 48000), 0.01) << "1 kHz tone not received";
     auto tx_now = *service_->get(tx_uid);
     EXPECT_TRUE(tx_now["metrics"].contains("rtt_ms")) << "no RTCP report: " << tx_now["metrics"].dump();
+
+    streams_->set_peer_online(far_peer, false);
+    EXPECT_EQ((*service_->get(tx_uid))["state"], "waiting_for_peer");
 }
 
 TEST_F(CrossPeerHalvesTest, a_stored_half_is_refused_when_its_far_end_is_this_peer) {
