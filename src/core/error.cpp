@@ -20,6 +20,8 @@ const char* errc_name(Errc code) {
         return "timed_out";
     case Errc::limit_reached:
         return "limit_reached";
+    case Errc::gone:
+        return "gone";
     case Errc::io:
         return "io";
     case Errc::internal:

@@ -19,6 +19,7 @@ enum class Errc {
     unavailable,      ///< a resource (device, server, socket) cannot be used now (503)
     timed_out,        ///< something rocd asked (a name server) did not answer in time (504)
     limit_reached,    ///< a configured bound (streams, request rate) is reached (429)
+    gone,             ///< the named thing was deleted and will not come back (410)
     io,               ///< the operating system refused (file, socket, database)
     internal,         ///< a bug: should never reach a user with details
 };

@@ -7,6 +7,7 @@
 
 #include "api/representation/port_json.h"
 #include "api/representation/stream_json.h"
+#include "api/routes/cross_peer_streams.h"
 #include "api/routes/docs.h"
 #include "api/routes/event_stream.h"
 #include "api/routes/events.h"
@@ -136,6 +137,7 @@ Status ControlPlane::start_peer_protocol() {
         }
         if (auto peer = peers_.peer_of(key); peer && state == PeerState::online && remote_streams_) {
             remote_streams_->on_online(*peer);
+            api::reopen_receivers(streams_, *remote_streams_, peers_.self_uid(), *peer);
         }
     };
     events.on_message = [this](const p2p::Inbound& in) {

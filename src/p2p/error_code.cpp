@@ -7,7 +7,7 @@ namespace rocd::p2p {
 
 namespace {
 
-constexpr std::array<std::pair<ErrorCode, std::string_view>, 13> names {{
+constexpr std::array<std::pair<ErrorCode, std::string_view>, 14> names {{
     {ErrorCode::hello_required, "hello_required"},
     {ErrorCode::unsupported_version, "unsupported_version"},
     {ErrorCode::untrusted, "untrusted"},
@@ -20,6 +20,7 @@ constexpr std::array<std::pair<ErrorCode, std::string_view>, 13> names {{
     {ErrorCode::unavailable, "unavailable"},
     {ErrorCode::timeout, "timeout"},
     {ErrorCode::busy, "busy"},
+    {ErrorCode::gone, "gone"},
     {ErrorCode::internal, "internal"},
 }};
 

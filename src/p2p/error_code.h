@@ -19,6 +19,7 @@ enum class ErrorCode {
     unavailable,
     timeout,
     busy,
+    gone,
     internal,
 };
 

@@ -27,6 +27,8 @@ std::optional<Errc> errc_of_status(int status) {
         return Errc::unavailable;
     case 504:
         return Errc::timed_out;
+    case 410:
+        return Errc::gone;
     case 500:
         return Errc::internal;
     default:
@@ -55,6 +57,8 @@ Errc errc_of_code(p2p::ErrorCode code) {
         return Errc::timed_out;
     case p2p::ErrorCode::busy:
         return Errc::limit_reached;
+    case p2p::ErrorCode::gone:
+        return Errc::gone;
     case p2p::ErrorCode::malformed:
     case p2p::ErrorCode::internal:
         break;

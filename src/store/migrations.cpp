@@ -84,11 +84,21 @@ CREATE TABLE stream_stops (
 ) STRICT;
 )sql";
 
+// Cross-peer streams (docs/p2p.md §20.5): a half deleted here, kept for 30
+// days so that the other end asking to open it again is told it is gone.
+constexpr const char* v5_stream_tombstones = R"sql(
+CREATE TABLE stream_tombstones (
+    stream_uid TEXT    PRIMARY KEY,
+    deleted_at INTEGER NOT NULL
+) STRICT;
+)sql";
+
 constexpr std::array migrations {
     Migration {1, "peers, ports, streams and settings", v1_initial},
     Migration {2, "drop the unused settings table", v2_drop_settings},
     Migration {3, "what the peer protocol keeps of remote peers", v3_peer_trust},
     Migration {4, "stream stops owed to other peers", v4_stream_stops},
+    Migration {5, "tombstones of deleted cross-peer streams", v5_stream_tombstones},
 };
 
 } // namespace

@@ -2,6 +2,7 @@
 
 #include "store/database.h"
 #include "store/rows.h"
+#include "store/transaction.h"
 
 namespace rocd::store {
 
@@ -102,6 +103,52 @@ Status StreamRepository::remove(const Uid& uid) {
     }
     if (db_->changes() == 0) {
         return fail(Errc::not_found, "stream " + uid.str() + " not found");
+    }
+    return {};
+}
+
+Status StreamRepository::remove_keeping_tombstone(const Uid& uid) {
+    auto tx = Transaction::begin(*db_);
+    if (!tx) {
+        return tl::unexpected(tx.error());
+    }
+    if (auto removed = remove(uid); !removed) {
+        return removed;
+    }
+    auto stmt =
+        db_->prepare("INSERT OR REPLACE INTO stream_tombstones (stream_uid, deleted_at) VALUES (?1, ?2)");
+    if (!stmt) {
+        return tl::unexpected(stmt.error());
+    }
+    stmt->bind_text(1, uid.str()).bind_int(2, rows::to_millis(clock_()));
+    if (auto done = stmt->run(); !done) {
+        return tl::unexpected(
+            rows::in_context(done.error(), "cannot keep the tombstone of stream " + uid.str()));
+    }
+    return tx->commit();
+}
+
+Result<bool> StreamRepository::has_tombstone(const Uid& uid) {
+    auto stmt = db_->prepare("SELECT 1 FROM stream_tombstones WHERE stream_uid = ?1");
+    if (!stmt) {
+        return tl::unexpected(stmt.error());
+    }
+    stmt->bind_text(1, uid.str());
+    auto found = rows::fetch_one(*stmt, [](const Statement&) -> Result<bool> { return true; });
+    if (!found) {
+        return tl::unexpected(found.error());
+    }
+    return found->has_value();
+}
+
+Status StreamRepository::forget_tombstones(Timestamp before) {
+    auto stmt = db_->prepare("DELETE FROM stream_tombstones WHERE deleted_at < ?1");
+    if (!stmt) {
+        return tl::unexpected(stmt.error());
+    }
+    stmt->bind_int(1, rows::to_millis(before));
+    if (auto done = stmt->run(); !done) {
+        return tl::unexpected(rows::in_context(done.error(), "cannot forget old stream tombstones"));
     }
     return {};
 }

@@ -45,6 +45,14 @@ public:
 
     /// Errc::not_found if absent.
     Status remove(const Uid& uid);
+    /// remove(), and a tombstone of `uid` kept in the same transaction: a
+    /// deleted half of a cross-peer stream, which must not be made again
+    /// (docs/p2p.md §20.5).
+    Status remove_keeping_tombstone(const Uid& uid);
+    /// Whether `uid` was removed with a tombstone (and not forgotten since).
+    Result<bool> has_tombstone(const Uid& uid);
+    /// Forgets the tombstones of streams removed before `before`.
+    Status forget_tombstones(Timestamp before);
 
 private:
     Database* db_;

@@ -41,6 +41,13 @@ Status StreamService::start() {
     if (!records) {
         return tl::unexpected(records.error());
     }
+    // Tombstones are kept for 30 days (docs/p2p.md §20.5).
+    const auto month_ago =
+        std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now()) -
+        std::chrono::days(30);
+    if (auto forgotten = repository_.forget_tombstones(month_ago); !forgotten) {
+        spdlog::warn("streams: {}", forgotten.error().message);
+    }
     for (const auto& record : *records) {
         auto entry = std::make_unique<Entry>(record.uid);
         auto spec = codec_.decode(record.spec);
@@ -156,6 +163,13 @@ void StreamService::create(const StreamSpec& spec, Done<StreamView> done, std::o
     if (given) {
         if (const Entry* entry = find(*given); entry != nullptr) {
             return done(view_of(*entry));
+        }
+    }
+    if (given) {
+        if (auto deleted = repository_.has_tombstone(*given); !deleted || *deleted) {
+            return done(deleted
+                            ? fail(Errc::gone, "stream " + given->str() + " was deleted here", "stream_uid")
+                            : tl::unexpected(deleted.error()));
         }
     }
     const Uid uid = given ? *given : Uid::random();
@@ -275,8 +289,23 @@ void StreamService::update(const Uid& uid, const StreamSettings& settings, Done<
         done(tl::unexpected(st.error()));
         return;
     }
-    // After any stop in progress, so that updates apply in order.
-    when_stopped(*entry, [this, uid, settings, done = std::move(done)]() mutable {
+    reopen(
+        *entry, [settings](StreamSpec& spec) { spec.settings = settings; }, std::move(done));
+}
+
+void StreamService::readdress(const Uid& uid, const AddressSpec& address, Done<StreamView> done) {
+    Entry* entry = find(uid);
+    if (entry == nullptr || !entry->spec || !entry->spec->other_end) {
+        done(fail(Errc::not_found, "no half of a cross-peer stream " + uid.str(), "stream"));
+        return;
+    }
+    reopen(
+        *entry, [address](StreamSpec& spec) { spec.address = address; }, std::move(done));
+}
+
+void StreamService::reopen(Entry& entry, std::function<void(StreamSpec&)> edit, Done<StreamView> done) {
+    // After any stop in progress, so that changes apply in order.
+    when_stopped(entry, [this, uid = entry.uid, edit = std::move(edit), done = std::move(done)]() mutable {
         Entry* entry = find(uid);
         if (entry == nullptr) {
             done(fail(Errc::not_found, "no stream " + uid.str(), "stream"));
@@ -290,9 +319,11 @@ void StreamService::update(const Uid& uid, const StreamSettings& settings, Done<
         auto kept = std::make_shared<transport::ReceiverSockets>();
         stop(
             *entry,
-            [this, uid, settings, was_running, kept, done = std::move(done)]() mutable {
+            [this, uid, edit = std::move(edit), was_running, kept, done = std::move(done)]() mutable {
                 if (Entry* entry = find(uid); entry != nullptr) {
-                    restart(*entry, settings, was_running, std::move(done), kept);
+                    StreamSpec next = *entry->spec;
+                    edit(next);
+                    restart(*entry, std::move(next), was_running, std::move(done), kept);
                 } else {
                     done(fail(Errc::not_found, "no stream " + uid.str(), "stream"));
                 }
@@ -301,10 +332,8 @@ void StreamService::update(const Uid& uid, const StreamSettings& settings, Done<
     });
 }
 
-void StreamService::restart(Entry& entry, const StreamSettings& settings, bool was_running,
-                            Done<StreamView> done, std::shared_ptr<transport::ReceiverSockets> kept) {
-    StreamSpec next = *entry.spec;
-    next.settings = settings;
+void StreamService::restart(Entry& entry, StreamSpec next, bool was_running, Done<StreamView> done,
+                            std::shared_ptr<transport::ReceiverSockets> kept) {
     const auto generation = ++entry.generation;
     std::weak_ptr<int> alive = alive_;
     opener_.open(
@@ -338,6 +367,9 @@ Result<StreamView> StreamService::restarted(Entry& entry, StreamSpec next, bool 
         }
         return tl::unexpected(running.error());
     }
+    if (next.other_end && running && (*running)->receiver) {
+        next.address = bound_endpoints(next.address, *(*running)->receiver);
+    }
     if (auto stored = repository_.update({entry.uid, codec_.encode(next)}); !stored) {
         if (kept && running && (*running)->receiver) {
             *kept = (*running)->receiver->release_sockets();
@@ -364,7 +396,10 @@ void StreamService::remove(const Uid& uid, Done<void> done) {
         done(fail(Errc::not_found, "no stream " + uid.str(), "stream"));
         return;
     }
-    if (auto st = repository_.remove(uid); !st) {
+    // A deleted half of a cross-peer stream is not made again (docs/p2p.md §20.5).
+    if (auto st = (*it)->spec && (*it)->spec->other_end ? repository_.remove_keeping_tombstone(uid)
+                                                        : repository_.remove(uid);
+        !st) {
         done(st);
         return;
     }

@@ -82,7 +82,8 @@ public:
     ///
     /// A half of a cross-peer stream is created under the `uid` its
     /// coordinator drew (docs/p2p.md §20); creating it again answers it as
-    /// it is. A receiving half records the ports it bound.
+    /// it is, and a uid deleted here (a tombstone) is Errc::gone. A
+    /// receiving half records the ports it bound.
     void create(const StreamSpec& spec, Done<StreamView> done, std::optional<Uid> uid = std::nullopt);
     /// Errc::not_found (field "stream") for an unknown uid.
     Result<StreamView> get(const Uid& uid) const;
@@ -92,7 +93,13 @@ public:
     /// transport runs (the old one must close first; the pump lets go of it
     /// within a cycle), maybe before update() returns.
     void update(const Uid& uid, const StreamSettings& settings, Done<StreamView> done);
-    /// Deletes the stream (at once: it is no longer listed); `done` runs
+    /// A half of a cross-peer stream to new endpoints: a sending half to where
+    /// the receiving peer now listens, a receiving half bound again (port 0:
+    /// it records the ports it gets). Reopened as update() does.
+    void readdress(const Uid& uid, const AddressSpec& address, Done<StreamView> done);
+    /// Deletes the stream (at once: it is no longer listed); a half of a
+    /// cross-peer stream leaves a tombstone, so that create() under its uid
+    /// is Errc::gone from then on. `done` runs
     /// once its sockets and device I/O are closed.
     void remove(const Uid& uid, Done<void> done);
 
@@ -122,7 +129,10 @@ private:
               std::shared_ptr<transport::ReceiverSockets> kept = {});
     /// Runs `then` now, or after the stop in progress.
     void when_stopped(Entry& entry, std::function<void()> then);
-    void restart(Entry& entry, const StreamSettings& settings, bool was_running, Done<StreamView> done,
+    /// Stops the stream's transport and opens it again with `edit` applied to
+    /// its spec (the old one runs again if that fails).
+    void reopen(Entry& entry, std::function<void(StreamSpec&)> edit, Done<StreamView> done);
+    void restart(Entry& entry, StreamSpec next, bool was_running, Done<StreamView> done,
                  std::shared_ptr<transport::ReceiverSockets> kept);
     Result<StreamView> add(const StreamSpec& spec, std::unique_ptr<RunningStream> running, Uid uid);
     Result<StreamView> restarted(Entry& entry, StreamSpec next, bool was_running,

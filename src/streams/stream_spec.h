@@ -25,6 +25,8 @@ struct AddressSpec {
     std::string media_uri;
     std::optional<std::string> repair_uri;
     std::optional<std::string> control_uri;
+
+    bool operator==(const AddressSpec&) const = default;
 };
 
 /// The far end of a cross-peer stream (docs/p2p.md §20): this peer holds one

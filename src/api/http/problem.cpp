@@ -26,6 +26,8 @@ std::string_view problem_name(Errc code) {
         return "timed-out";
     case Errc::limit_reached:
         return "limit-reached";
+    case Errc::gone:
+        return "gone";
     case Errc::io:
     case Errc::internal:
         break;
@@ -53,6 +55,8 @@ http::status status_of(Errc code) {
         return http::status::gateway_timeout;
     case Errc::limit_reached:
         return http::status::too_many_requests;
+    case Errc::gone:
+        return http::status::gone;
     case Errc::io:
     case Errc::internal:
         break;

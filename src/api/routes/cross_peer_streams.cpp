@@ -1,5 +1,7 @@
 #include "api/routes/cross_peer_streams.h"
 
+#include <spdlog/spdlog.h>
+
 #include "api/representation/stream_json.h"
 #include "api/routes/stream_requests.h"
 #include "core/uri.h"
@@ -17,6 +19,25 @@ std::optional<Uid> peer_of(const std::string& port_uri, const Uid& self) {
         return std::nullopt;
     }
     return uri->peer_ref().uid();
+}
+
+/// What stream_open_receiver carries: the stream as the receiving peer
+/// checks it, from this peer's `port_uid` to the other peer's `destination`.
+json receiver_request(const Uid& uid, const Uid& self, const Uid& port_uid, const std::string& destination,
+                      const json& settings) {
+    return {{"stream_uid", uid.str()},
+            {"source", {{"type", "port"}, {"port_uri", Uri::port(PeerRef::of(self), port_uid).str()}}},
+            {"destination", {{"type", "port"}, {"port_uri", destination}}},
+            {"settings", settings}};
+}
+
+/// The sending half of `stream` (a receiver_request) to the `endpoints` the
+/// receiving peer answered.
+Result<streams::StreamSpec> sending_half(const json& stream, const json& endpoints) {
+    return parse_stream_spec({{"direction", "send"},
+                              {"source", stream["source"]},
+                              {"destination", stream["destination"]},
+                              {"endpoints", endpoints}});
 }
 
 } // namespace
@@ -41,21 +62,15 @@ void create_cross_peer(streams::StreamService& streams, peers::RemoteStreams* re
     const Uid uid = Uid::random();
     const streams::StreamSettings sending =
         streams::settings_for(streams::StreamDirection::send, spec.settings);
-    json stream {
-        {"stream_uid", uid.str()},
-        {"source", {{"type", "port"}, {"port_uri", Uri::port(PeerRef::of(self), *spec.port_uid).str()}}},
-        {"destination", {{"type", "port"}, {"port_uri", spec.playback_port_uri}}},
-        {"settings", spec_json(spec)["settings"]}};
+    const json stream =
+        receiver_request(uid, self, *spec.port_uid, spec.playback_port_uri, spec_json(spec)["settings"]);
     remote->open_receiver(receiver, stream,
                           [&streams, remote, receiver, uid, stream, sending,
                            done = std::move(done)](Result<json> endpoints) mutable {
                               if (!endpoints) {
                                   return done(tl::unexpected(endpoints.error()));
                               }
-                              auto half = parse_stream_spec({{"direction", "send"},
-                                                             {"source", stream["source"]},
-                                                             {"destination", stream["destination"]},
-                                                             {"endpoints", *endpoints}});
+                              auto half = sending_half(stream, *endpoints);
                               auto undo = [remote, receiver, uid] { remote->stop_owed(receiver, uid); };
                               if (!half) {
                                   undo();
@@ -72,6 +87,49 @@ void create_cross_peer(streams::StreamService& streams, peers::RemoteStreams* re
                                   },
                                   uid);
                           });
+}
+
+void reopen_receivers(streams::StreamService& streams, peers::RemoteStreams& remote, const Uid& self,
+                      const Uid& peer) {
+    for (const auto& view : streams.list()) {
+        if (!view.spec || !view.spec->other_end || view.spec->other_end->peer != peer ||
+            view.spec->direction != streams::StreamDirection::send) {
+            continue;
+        }
+        const json stream =
+            receiver_request(view.uid, self, *view.spec->port_uid, view.spec->other_end->port_uri,
+                             spec_json(*view.spec)["settings"]);
+        remote.open_receiver(peer, stream, [&streams, uid = view.uid, stream](Result<json> endpoints) {
+            auto now = streams.get(uid);
+            if (!now || !now->spec) {
+                return; // deleted meanwhile
+            }
+            if (!endpoints) {
+                if (endpoints.error().code == Errc::gone) {
+                    spdlog::info("stream {}: its receiving half was deleted; deleting this half", uid.str());
+                    return streams.remove(uid, [](Status) {});
+                }
+                return spdlog::warn("stream {}: the receiving peer did not open its half again: {}",
+                                    uid.str(), endpoints.error().message);
+            }
+            auto half = sending_half(stream, *endpoints);
+            if (!half) {
+                return spdlog::warn("stream {}: the receiving peer answered endpoints that are not valid: {}",
+                                    uid.str(), half.error().message);
+            }
+            if (half->address == now->spec->address) {
+                return;
+            }
+            spdlog::info("stream {}: the receiving peer listens on {} now", uid.str(),
+                         half->address.media_uri);
+            streams.readdress(uid, half->address, [uid](Result<streams::StreamView> moved) {
+                if (!moved) {
+                    spdlog::warn("stream {}: cannot send to the new endpoints: {}", uid.str(),
+                                 moved.error().message);
+                }
+            });
+        });
+    }
 }
 
 void tell_other_end(peers::RemoteStreams* remote, const streams::StreamView& removed) {

@@ -21,6 +21,13 @@ bool is_cross_peer(const streams::StreamSpec& spec, const Uid& self);
 void create_cross_peer(streams::StreamService& streams, peers::RemoteStreams* remote, const Uid& self,
                        const streams::StreamSpec& spec, Done<streams::StreamView> done);
 
+/// The link to `peer` came online (either of us restarted, or the network is
+/// back): it is asked again to open the receiver of every stream this
+/// daemon sends to it (docs/p2p.md §20.3). A half it answers with new
+/// endpoints is sent there; one it deleted meanwhile (`gone`) is deleted here.
+void reopen_receivers(streams::StreamService& streams, peers::RemoteStreams& remote, const Uid& self,
+                      const Uid& peer);
+
 /// After `removed`, a half of a cross-peer stream, was deleted here: the other
 /// end removes its half, now or when it is online again (a stop owed).
 void tell_other_end(peers::RemoteStreams* remote, const streams::StreamView& removed);

@@ -21,6 +21,8 @@ p2p::ErrorCode code_of(Errc errc) {
         return p2p::ErrorCode::timeout;
     case Errc::limit_reached:
         return p2p::ErrorCode::busy;
+    case Errc::gone:
+        return p2p::ErrorCode::gone;
     case Errc::unauthorized:
     case Errc::io:
     case Errc::internal:

@@ -53,28 +53,34 @@ void open_receiver(streams::StreamService& streams, const Uid& self, const Strea
             {Errc::not_found, "destination.port_uri is not a port of this peer", "destination.port_uri"});
     }
     spec->settings = streams::settings_for(streams::StreamDirection::receive, spec->settings);
-    if (auto existing = streams.get(*uid); existing && (!existing->spec || !existing->spec->other_end ||
-                                                        existing->spec->other_end->peer != asker.peer)) {
+    auto existing = streams.get(*uid);
+    if (existing &&
+        (!existing->spec || !existing->spec->other_end || existing->spec->other_end->peer != asker.peer)) {
         return error(
             {Errc::conflict, "stream " + uid->str() + " exists here and is not this peer's", "stream_uid"});
     }
-    streams.create(
-        *spec,
-        [request, reply](Result<streams::StreamView> view) {
-            if (!view) {
-                return reply(peer_error_reply(request, view.error()));
-            }
-            const auto& address = view->spec->address;
-            json body {{"media_uri", address.media_uri}};
-            if (address.repair_uri) {
-                body["repair_uri"] = *address.repair_uri;
-            }
-            if (address.control_uri) {
-                body["control_uri"] = *address.control_uri;
-            }
-            reply(p2p::reply_to(request, body));
-        },
-        *uid);
+    auto answer = [request, reply](Result<streams::StreamView> view) {
+        if (!view) {
+            return reply(peer_error_reply(request, view.error()));
+        }
+        const auto& address = view->spec->address;
+        json body {{"media_uri", address.media_uri}};
+        if (address.repair_uri) {
+            body["repair_uri"] = *address.repair_uri;
+        }
+        if (address.control_uri) {
+            body["control_uri"] = *address.control_uri;
+        }
+        reply(p2p::reply_to(request, body));
+    };
+    if (existing && existing->state == streams::StreamState::error) {
+        // Asked again (§20.3) while its stored ports could not be bound (taken
+        // meanwhile, or this host's address changed): bound anew, and the
+        // asker learns where.
+        return streams.readdress(*uid, spec->address, std::move(answer));
+    }
+    // Made, or answered as it is (idempotent by uid); a uid deleted here is gone.
+    streams.create(*spec, std::move(answer), *uid);
 }
 
 /// stream_stop: this daemon's half of a stream with the asker goes.

@@ -5,6 +5,7 @@
 // nothing anywhere. Two mock daemons, real ZeroMQ + CURVE and real UDP on
 // loopback.
 import assert from "node:assert/strict";
+import dgram from "node:dgram";
 import { describe, it } from "node:test";
 
 import { tempDir, type Daemon } from "../harness/daemon.js";
@@ -41,6 +42,15 @@ function postPortToPort(d: Daemon, source: string, destination: string) {
   return d.client.POST("/streams", {
     body: { source: { type: "port", port_uri: source }, destination: { type: "port", port_uri: destination } },
   });
+}
+
+/** A's microphone to B's speakers, once audio arrives on B. */
+async function micToSpeakers(a: Daemon, b: Daemon): Promise<Stream> {
+  const created = await postPortToPort(a, await portUri(a, "Mock microphone"), await portUri(b, "Mock speakers"));
+  assert.equal(created.response.status, 201, JSON.stringify(created.error));
+  const sent = created.data as Stream;
+  await until("audio on B", () => streamOn(b, sent.stream_uid), (s) => (s?.metrics.packets_received ?? 0) > 50);
+  return sent;
 }
 
 async function streamCount(d: Daemon): Promise<number> {
@@ -118,12 +128,7 @@ describe("cross-peer streams", () => {
     const { a, bUid } = fleet;
     let b = fleet.b;
     try {
-      const mic = await portUri(a, "Mock microphone");
-      const speakers = await portUri(b, "Mock speakers");
-      const created = await postPortToPort(a, mic, speakers);
-      assert.equal(created.response.status, 201, JSON.stringify(created.error));
-      const sent = created.data as Stream;
-      await until("audio on B", () => streamOn(b, sent.stream_uid), (s) => (s?.metrics.packets_received ?? 0) > 50);
+      const sent = await micToSpeakers(a, b);
 
       await b.kill9();
       // A's half says whom it waits for (its sender runs on meanwhile).
@@ -138,6 +143,37 @@ describe("cross-peer streams", () => {
         (s) => s?.state === "active" && (s.metrics.packets_received ?? 0) > 50,
       );
       assert.deepEqual(restored.endpoints, sent.endpoints);
+      assert.equal(await streamCount(b), 1);
+      assert.equal(await streamCount(a), 1);
+    } finally {
+      await a.stop();
+      await b.stop();
+    }
+  });
+
+  it("B's stored ports taken while it was down: A asks again, B binds new ones and A sends there", async (t) => {
+    const dir = tempDir();
+    t.after(() => dir.remove());
+    const fleet = await fleetOfTwo([], dir.path);
+    const { a } = fleet;
+    let b = fleet.b;
+    const taker = dgram.createSocket("udp4");
+    t.after(() => taker.close());
+    try {
+      const sent = await micToSpeakers(a, b);
+
+      await b.kill9();
+      const media = new URL(sent.endpoints!.media_uri.replace(/^[^:]+:/, "udp:"));
+      await new Promise<void>((resolve) => taker.bind(Number(media.port), media.hostname, resolve));
+      b = await fleet.startB();
+      const rebound = await until(
+        "B's half bound anew and A sending there",
+        async () => ({ rx: await streamOn(b, sent.stream_uid), tx: await streamOn(a, sent.stream_uid) }),
+        (s) => s?.rx?.state === "active" && s.tx?.endpoints?.media_uri === s.rx.endpoints?.media_uri,
+      );
+      assert.notEqual(rebound.rx!.endpoints!.media_uri, sent.endpoints!.media_uri);
+      await b.waitForLog(/cannot bind|Address already in use/);
+      await a.waitForLog(/the receiving peer listens on .* now/);
       assert.equal(await streamCount(b), 1);
       assert.equal(await streamCount(a), 1);
     } finally {

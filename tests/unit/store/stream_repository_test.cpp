@@ -101,6 +101,31 @@ TEST_F(StreamRepositoryTest, remove_deletes_and_then_is_not_found) {
     ASSERT_FALSE(again);
     EXPECT_EQ(again.error().code, Errc::not_found);
     EXPECT_THAT(again.error().message, HasSubstr(uid.str()));
+    EXPECT_FALSE(*store().streams().has_tombstone(uid)) << "a plain remove keeps none";
+}
+
+TEST_F(StreamRepositoryTest, a_tombstone_is_kept_with_the_remove_across_a_reopen_until_forgotten) {
+    const Uid uid = Uid::random();
+    const Uid other = Uid::random();
+    ASSERT_TRUE(store().streams().insert({uid, "{}"}));
+    ASSERT_TRUE(store().streams().insert({other, "{}"}));
+    ASSERT_TRUE(store().streams().remove_keeping_tombstone(uid));
+    EXPECT_EQ(store().streams().get(uid).error().code, Errc::not_found);
+    EXPECT_TRUE(*store().streams().has_tombstone(uid));
+    EXPECT_FALSE(*store().streams().has_tombstone(other));
+
+    // Absent: nothing removed, no tombstone kept (the transaction rolled back).
+    const Uid unknown = Uid::random();
+    EXPECT_EQ(store().streams().remove_keeping_tombstone(unknown).error().code, Errc::not_found);
+    EXPECT_FALSE(*store().streams().has_tombstone(unknown));
+
+    reopen();
+    EXPECT_TRUE(*store().streams().has_tombstone(uid));
+    clock_.advance(1h);
+    ASSERT_TRUE(store().streams().remove_keeping_tombstone(other));
+    ASSERT_TRUE(store().streams().forget_tombstones(clock_.now() - 30min));
+    EXPECT_FALSE(*store().streams().has_tombstone(uid)) << "older: forgotten";
+    EXPECT_TRUE(*store().streams().has_tombstone(other)) << "newer: kept";
 }
 
 } // namespace

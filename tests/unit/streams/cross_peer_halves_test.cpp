@@ -33,6 +33,19 @@ protected:
                 {"settings", {{"packet_length_ms", 5}}}};
     }
 
+    Result<json> readdress(const Uid& uid, const json& endpoints) {
+        auto spec = api::parse_stream_spec(sending_half(endpoints));
+        if (!spec) {
+            return tl::unexpected(spec.error());
+        }
+        auto view = test::await<StreamView>(
+            io_, [&](auto done) { streams_->readdress(uid, spec->address, std::move(done)); });
+        if (!view) {
+            return tl::unexpected(view.error());
+        }
+        return api::stream_json(*view);
+    }
+
     Result<json> create_half(const json& body, const Uid& uid) {
         auto spec = api::parse_stream_spec(body);
         if (!spec) {
@@ -124,6 +137,63 @@ TEST_F(CrossPeerHalvesTest, a_stored_half_is_refused_when_its_far_end_is_this_pe
     body = receiving_half();
     body["direction"] = "local";
     EXPECT_EQ(api::parse_stream_spec(body).error().field, "direction");
+}
+
+TEST_F(CrossPeerHalvesTest, a_deleted_half_leaves_a_tombstone_so_that_it_is_not_made_again) {
+    const Uid uid = Uid::random();
+    ASSERT_TRUE(create_half(receiving_half(), uid));
+    ASSERT_TRUE(service_->remove(uid));
+    auto again = create_half(receiving_half(), uid);
+    ASSERT_FALSE(again);
+    EXPECT_EQ(again.error().code, Errc::gone);
+    EXPECT_EQ(service_->size(), 0u);
+    open_service();
+    EXPECT_EQ(create_half(receiving_half(), uid).error().code, Errc::gone) << "kept across a restart";
+
+    // A local stream leaves none (its uid is this peer's alone).
+    auto local = service_->create(send_body("mic_a", "rtp://127.0.0.1:" + std::to_string(free_udp_port())));
+    ASSERT_TRUE(local) << local.error().message;
+    const Uid local_uid = *Uid::parse((*local)["stream_uid"].get<std::string>());
+    ASSERT_TRUE(service_->remove(local_uid));
+    EXPECT_FALSE(*store_->streams().has_tombstone(local_uid));
+}
+
+TEST_F(CrossPeerHalvesTest, a_receiving_half_whose_ports_were_taken_is_bound_anew_and_the_sender_follows) {
+    const Uid uid = Uid::random();
+    auto rx = create_half(receiving_half(), uid);
+    ASSERT_TRUE(rx) << rx.error().message;
+    const json first = (*rx)["endpoints"];
+    const Uid tx_uid = Uid::random();
+    ASSERT_TRUE(create_half(sending_half(first), tx_uid));
+
+    // While the service is down, another socket takes the media port.
+    service_.reset();
+    streams_.reset();
+    const int taker = bound_udp_socket(port_of(first["media_uri"]));
+    ASSERT_GE(taker, 0);
+    open_service();
+    EXPECT_EQ((*service_->get(uid))["state"], "error");
+
+    // What the receiving peer does when the sender asks again (§20.3).
+    auto rebound = test::await<StreamView>(io_, [&](auto done) {
+        auto spec = api::parse_stream_spec(receiving_half());
+        streams_->readdress(uid, spec->address, std::move(done));
+    });
+    close(taker);
+    ASSERT_TRUE(rebound) << rebound.error().message;
+    const json second = api::stream_json(*rebound)["endpoints"];
+    EXPECT_NE(port_of(second["media_uri"]), 0);
+    EXPECT_NE(second["media_uri"], first["media_uri"]);
+    EXPECT_EQ(json::parse(store_->streams().get(uid)->spec)["endpoints"], second)
+        << "stored for the next restart";
+
+    // And the sending half follows to where it listens now.
+    auto moved = readdress(tx_uid, second);
+    ASSERT_TRUE(moved) << moved.error().message;
+    EXPECT_EQ((*moved)["endpoints"], second);
+    streams_->set_peer_online(far_peer, true);
+    EXPECT_EQ(wait_state(uid.str(), "active"), "active");
+    EXPECT_EQ(json::parse(store_->streams().get(tx_uid)->spec)["endpoints"], second);
 }
 
 } // namespace

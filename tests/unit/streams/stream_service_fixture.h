@@ -84,13 +84,25 @@ inline drivers::MockDevice device(std::string name, PortDirection direction, std
     return d;
 }
 
-/// A UDP port on 127.0.0.1 that nobody uses right now.
-inline std::uint16_t free_udp_port() {
+/// A UDP socket bound to 127.0.0.1:`port` (0: a free one), or -1 if the
+/// port is taken; the caller closes it.
+inline int bound_udp_socket(std::uint16_t port) {
     const int fd = socket(AF_INET, SOCK_DGRAM, 0);
     sockaddr_in addr {};
     addr.sin_family = AF_INET;
     addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
+    addr.sin_port = htons(port);
+    if (bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+        close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+/// A UDP port on 127.0.0.1 that nobody uses right now.
+inline std::uint16_t free_udp_port() {
+    const int fd = bound_udp_socket(0);
+    sockaddr_in addr {};
     socklen_t len = sizeof addr;
     getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
     close(fd);

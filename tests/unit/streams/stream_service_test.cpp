@@ -143,12 +143,8 @@ TEST_F(StreamServiceTest, restores_unbindable_stream_in_error) {
     service_.reset();
     streams_.reset();
 
-    const int fd = socket(AF_INET, SOCK_DGRAM, 0);
-    sockaddr_in addr {};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    addr.sin_port = htons(port);
-    ASSERT_EQ(bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+    const int fd = bound_udp_socket(port);
+    ASSERT_GE(fd, 0);
     open_service();
     auto restored = *service_->get(*Uid::parse((*rx)["stream_uid"].get<std::string>()));
     EXPECT_EQ(restored["state"], "error");
