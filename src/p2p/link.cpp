@@ -8,14 +8,6 @@
 
 namespace rocd::p2p {
 
-namespace {
-
-std::string text(const zmq::message_t& m) {
-    return std::string(static_cast<const char*>(m.data()), m.size());
-}
-
-} // namespace
-
 Link::Link(boost::asio::io_context& io, zmq::context_t& context, const Identity& self, const RawKey& peer_key,
            const std::string& endpoint, OneWay on_one_way)
     : io_(io), on_one_way_(std::move(on_one_way)),
@@ -83,7 +75,7 @@ void Link::on_frames(Frames& frames) {
         ++dropped_;
         return;
     }
-    auto message = decode(text(frames[0]));
+    auto message = decode(frame_text(frames[0]));
     if (!message) {
         ++dropped_;
         if (message.error().replies_to) {

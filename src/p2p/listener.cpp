@@ -12,10 +12,6 @@ namespace {
 /// refills a token every few milliseconds.
 constexpr int busy_retry_after_ms = 100;
 
-std::string text(const zmq::message_t& m) {
-    return std::string(static_cast<const char*>(m.data()), m.size());
-}
-
 // A metadata property of a received frame, "" if it has none (cppzmq's
 // gets() throws then).
 std::string property(zmq::message_t& m, const char* name) {
@@ -88,8 +84,8 @@ void Listener::on_frames(Frames& frames) {
         ++malformed_; // not through our ZAP handler: nothing to answer for
         return;
     }
-    const std::string routing_id = text(frames[0]);
-    auto message = decode(text(frames[1]));
+    const std::string routing_id = frame_text(frames[0]);
+    auto message = decode(frame_text(frames[1]));
     if (options_.admit) {
         const auto admission =
             options_.admit(*key, message ? std::optional<MessageKind>(kind_of(message->type)) : std::nullopt);

@@ -7,6 +7,7 @@
 
 #include <functional>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include <boost/asio/io_context.hpp>
@@ -17,6 +18,11 @@ namespace rocd::p2p {
 
 /// The frames of one message, as ZeroMQ delivers them.
 using Frames = std::vector<zmq::message_t>;
+
+/// A frame's bytes (a message's JSON, a routing id) as a string.
+inline std::string frame_text(const zmq::message_t& frame) {
+    return std::string(static_cast<const char*>(frame.data()), frame.size());
+}
 
 class ZmqChannel {
 public:

@@ -9,8 +9,9 @@ namespace rocd::store {
 
 namespace {
 
-constexpr std::string_view columns = "uid, display_name, is_self, created_at, updated_at, public_key, trust, "
-                                     "addresses, last_seen, protocol_version";
+constexpr std::string_view peer_columns =
+    "uid, display_name, is_self, created_at, updated_at, public_key, trust, "
+    "addresses, last_seen, protocol_version";
 
 Result<PeerRecord> read_peer(const Statement& stmt) {
     auto uid = rows::column_uid(stmt, 0);
@@ -67,17 +68,18 @@ Result<PeerRecord> one_peer(Database& db, std::string_view sql, const Uid* uid, 
 } // namespace
 
 Result<PeerRecord> PeerRepository::self() {
-    const std::string sql = "SELECT " + std::string(columns) + " FROM peers WHERE is_self = 1";
+    const std::string sql = "SELECT " + std::string(peer_columns) + " FROM peers WHERE is_self = 1";
     return one_peer(*db_, sql, nullptr, "this daemon's own peer is not in the state database");
 }
 
 Result<PeerRecord> PeerRepository::get(const Uid& uid) {
-    const std::string sql = "SELECT " + std::string(columns) + " FROM peers WHERE uid = ?1";
+    const std::string sql = "SELECT " + std::string(peer_columns) + " FROM peers WHERE uid = ?1";
     return one_peer(*db_, sql, &uid, "peer " + uid.str() + " not found");
 }
 
 Result<std::vector<PeerRecord>> PeerRepository::list() {
-    auto stmt = db_->prepare("SELECT " + std::string(columns) + " FROM peers ORDER BY created_at, rowid");
+    auto stmt =
+        db_->prepare("SELECT " + std::string(peer_columns) + " FROM peers ORDER BY created_at, rowid");
     if (!stmt) {
         return tl::unexpected(stmt.error());
     }
@@ -85,7 +87,7 @@ Result<std::vector<PeerRecord>> PeerRepository::list() {
 }
 
 Result<PeerRecord> PeerRepository::find_by_key(std::string_view public_key) {
-    const std::string sql = "SELECT " + std::string(columns) + " FROM peers WHERE public_key = ?1";
+    const std::string sql = "SELECT " + std::string(peer_columns) + " FROM peers WHERE public_key = ?1";
     auto stmt = db_->prepare(sql);
     if (!stmt) {
         return tl::unexpected(stmt.error());
@@ -115,7 +117,7 @@ Result<PeerRecord> PeerRepository::put(const PeerRecord& peer) {
         "updated_at = excluded.updated_at, public_key = excluded.public_key, trust = excluded.trust, "
         "addresses = excluded.addresses, last_seen = excluded.last_seen, "
         "protocol_version = excluded.protocol_version RETURNING " +
-        std::string(columns));
+        std::string(peer_columns));
     if (!stmt) {
         return tl::unexpected(stmt.error());
     }
@@ -166,7 +168,7 @@ Result<PeerRecord> PeerRepository::put(const PeerRecord& peer) {
 Result<PeerRecord> PeerRepository::update_display_name(const Uid& uid, std::string_view display_name) {
     ++writes_;
     auto stmt = db_->prepare("UPDATE peers SET display_name = ?2, updated_at = ?3 WHERE uid = ?1 RETURNING " +
-                             std::string(columns));
+                             std::string(peer_columns));
     if (!stmt) {
         return tl::unexpected(stmt.error());
     }

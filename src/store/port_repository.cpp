@@ -7,7 +7,7 @@ namespace rocd::store {
 
 namespace {
 
-constexpr std::string_view columns =
+constexpr std::string_view port_columns =
     "uid, peer_uid, port_type, direction, driver, system_name, display_name, "
     "channels, rate, volume, mute, created_at, updated_at";
 
@@ -43,7 +43,7 @@ Result<PortRecord> read_port(const Statement& stmt) {
     return port;
 }
 
-// Binds the mutable fields as ?3..?11 in columns order (port_type .. mute).
+// Binds the mutable fields as ?3..?11 in port_columns order (port_type .. mute).
 void bind_fields(Statement& stmt, const PortRecord& port) {
     stmt.bind_text(3, to_string(port.port_type))
         .bind_text(4, to_string(port.direction))
@@ -59,7 +59,7 @@ void bind_fields(Statement& stmt, const PortRecord& port) {
 } // namespace
 
 Result<PortRecord> PortRepository::get(const Uid& uid) {
-    auto stmt = db_->prepare("SELECT " + std::string(columns) + " FROM ports WHERE uid = ?1");
+    auto stmt = db_->prepare("SELECT " + std::string(port_columns) + " FROM ports WHERE uid = ?1");
     if (!stmt) {
         return tl::unexpected(stmt.error());
     }
@@ -75,7 +75,8 @@ Result<PortRecord> PortRepository::get(const Uid& uid) {
 }
 
 Result<std::vector<PortRecord>> PortRepository::list() {
-    auto stmt = db_->prepare("SELECT " + std::string(columns) + " FROM ports ORDER BY created_at, rowid");
+    auto stmt =
+        db_->prepare("SELECT " + std::string(port_columns) + " FROM ports ORDER BY created_at, rowid");
     if (!stmt) {
         return tl::unexpected(stmt.error());
     }
@@ -83,7 +84,7 @@ Result<std::vector<PortRecord>> PortRepository::list() {
 }
 
 Result<std::vector<PortRecord>> PortRepository::list_by_peer(const Uid& peer_uid) {
-    auto stmt = db_->prepare("SELECT " + std::string(columns) +
+    auto stmt = db_->prepare("SELECT " + std::string(port_columns) +
                              " FROM ports WHERE peer_uid = ?1 ORDER BY created_at, rowid");
     if (!stmt) {
         return tl::unexpected(stmt.error());
@@ -93,9 +94,9 @@ Result<std::vector<PortRecord>> PortRepository::list_by_peer(const Uid& peer_uid
 }
 
 Result<PortRecord> PortRepository::insert(const PortRecord& port) {
-    auto stmt = db_->prepare("INSERT INTO ports (" + std::string(columns) +
+    auto stmt = db_->prepare("INSERT INTO ports (" + std::string(port_columns) +
                              ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?12) RETURNING " +
-                             std::string(columns));
+                             std::string(port_columns));
     if (!stmt) {
         return tl::unexpected(stmt.error());
     }
@@ -126,7 +127,7 @@ Result<PortRecord> PortRepository::update(const PortRecord& port) {
         db_->prepare("UPDATE ports SET port_type = ?3, direction = ?4, driver = ?5, system_name = ?6, "
                      "display_name = ?7, channels = ?8, rate = ?9, volume = ?10, mute = ?11, "
                      "updated_at = ?2 WHERE uid = ?1 RETURNING " +
-                     std::string(columns));
+                     std::string(port_columns));
     if (!stmt) {
         return tl::unexpected(stmt.error());
     }

@@ -8,7 +8,7 @@ namespace rocd::store {
 
 namespace {
 
-constexpr std::string_view columns = "uid, spec, created_at, updated_at";
+constexpr std::string_view stream_columns = "uid, spec, created_at, updated_at";
 
 Result<StreamRecord> read_stream(const Statement& stmt) {
     auto uid = rows::column_uid(stmt, 0);
@@ -32,7 +32,7 @@ Error spec_error(Error error, const Uid& uid, std::string_view action) {
 } // namespace
 
 Result<StreamRecord> StreamRepository::get(const Uid& uid) {
-    auto stmt = db_->prepare("SELECT " + std::string(columns) + " FROM streams WHERE uid = ?1");
+    auto stmt = db_->prepare("SELECT " + std::string(stream_columns) + " FROM streams WHERE uid = ?1");
     if (!stmt) {
         return tl::unexpected(stmt.error());
     }
@@ -48,7 +48,8 @@ Result<StreamRecord> StreamRepository::get(const Uid& uid) {
 }
 
 Result<std::vector<StreamRecord>> StreamRepository::list() {
-    auto stmt = db_->prepare("SELECT " + std::string(columns) + " FROM streams ORDER BY created_at, rowid");
+    auto stmt =
+        db_->prepare("SELECT " + std::string(stream_columns) + " FROM streams ORDER BY created_at, rowid");
     if (!stmt) {
         return tl::unexpected(stmt.error());
     }
@@ -56,8 +57,8 @@ Result<std::vector<StreamRecord>> StreamRepository::list() {
 }
 
 Result<StreamRecord> StreamRepository::insert(const StreamRecord& stream) {
-    auto stmt = db_->prepare("INSERT INTO streams (" + std::string(columns) +
-                             ") VALUES (?1, ?2, ?3, ?3) RETURNING " + std::string(columns));
+    auto stmt = db_->prepare("INSERT INTO streams (" + std::string(stream_columns) +
+                             ") VALUES (?1, ?2, ?3, ?3) RETURNING " + std::string(stream_columns));
     if (!stmt) {
         return tl::unexpected(stmt.error());
     }
@@ -77,7 +78,7 @@ Result<StreamRecord> StreamRepository::insert(const StreamRecord& stream) {
 
 Result<StreamRecord> StreamRepository::update(const StreamRecord& stream) {
     auto stmt = db_->prepare("UPDATE streams SET spec = ?2, updated_at = ?3 WHERE uid = ?1 RETURNING " +
-                             std::string(columns));
+                             std::string(stream_columns));
     if (!stmt) {
         return tl::unexpected(stmt.error());
     }

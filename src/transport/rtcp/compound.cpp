@@ -63,6 +63,12 @@ std::uint64_t ntp_from_unix_ns(std::int64_t unix_ns) {
     return sec << 32 | frac;
 }
 
+std::int64_t steady_ns() {
+    return std::chrono::duration_cast<std::chrono::nanoseconds>(
+               std::chrono::steady_clock::now().time_since_epoch())
+        .count();
+}
+
 std::uint64_t ntp_now() {
     return ntp_from_unix_ns(std::chrono::duration_cast<std::chrono::nanoseconds>(
                                 std::chrono::system_clock::now().time_since_epoch())

@@ -131,6 +131,14 @@ std::uint64_t ntp_from_unix_ns(std::int64_t unix_ns);
 inline std::uint32_t ntp_middle(std::uint64_t ntp) {
     return static_cast<std::uint32_t>(ntp >> 16);
 }
+/// A duration in ns as 16.16 seconds (DLSR, DLRR, XR delays), 0 if negative.
+inline std::uint32_t ns_to_q16(std::int64_t ns) {
+    return static_cast<std::uint32_t>((ns > 0 ? ns : 0) * 65536 / 1'000'000'000);
+}
+/// 16.16 seconds as ns.
+inline std::int64_t q16_to_ns(std::uint32_t v) {
+    return static_cast<std::int64_t>(double(v) * 1e9 / 65536.0);
+}
 
 } // namespace rocd::transport::rtcp
 
@@ -140,6 +148,8 @@ namespace rocd::transport::rtcp {
 std::string random_cname();
 /// Current wall clock as NTP 32.32.
 std::uint64_t ntp_now();
+/// The monotonic clock in ns: when the reporters' own reports left.
+std::int64_t steady_ns();
 
 /// How often each side reports (Roc: 200 ms).
 inline constexpr std::int64_t ReportIntervalNs = 200'000'000;

@@ -1,7 +1,6 @@
 #include "transport/rtcp/receiver_reporter.h"
 
 #include <algorithm>
-#include <chrono>
 #include <random>
 
 #include <sys/socket.h>
@@ -10,20 +9,6 @@
 #include "transport/rtcp/packets.h"
 
 namespace rocd::transport::rtcp {
-
-namespace {
-
-std::int64_t steady_ns() {
-    return std::chrono::duration_cast<std::chrono::nanoseconds>(
-               std::chrono::steady_clock::now().time_since_epoch())
-        .count();
-}
-
-std::uint32_t ns_to_q16(std::int64_t ns) {
-    return static_cast<std::uint32_t>(std::max<std::int64_t>(0, ns) * 65536 / 1'000'000'000);
-}
-
-} // namespace
 
 ReceiverReporter::ReceiverReporter(net::BoundSocket socket, const IReceptionHook& reception)
     : socket_(std::move(socket)), reception_(reception), cname_(random_cname()),

@@ -6,21 +6,6 @@
 
 namespace rocd::transport::rtcp {
 
-namespace {
-
-std::int64_t steady_ns() {
-    return std::chrono::duration_cast<std::chrono::nanoseconds>(
-               std::chrono::steady_clock::now().time_since_epoch())
-        .count();
-}
-
-// 16.16 seconds → ns.
-std::int64_t q16_to_ns(std::uint32_t v) {
-    return static_cast<std::int64_t>(double(v) * 1e9 / 65536.0);
-}
-
-} // namespace
-
 SenderReporter::SenderReporter(net::UdpSender& port, const address::SocketAddress& to,
                                const ISendingHook& sending)
     : port_(port), to_(to), sending_(sending), cname_(random_cname()) {}

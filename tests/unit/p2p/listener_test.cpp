@@ -18,9 +18,7 @@ namespace {
 
 using namespace std::chrono_literals;
 
-Hello hello_of(const std::string& uid, VersionRange versions = {1, 1}) {
-    return Hello {versions, {"ports"}, *Uid::parse(uid), "test", "0.1.0", 4041, fresh_nonce()};
-}
+using test::hello_of;
 
 struct ListenerTest : test::AdmittingFixture {
     void SetUp() override {

@@ -1,6 +1,6 @@
 // What the peer-protocol tests share: identities in their own state
 // directories, one io_context and ZeroMQ context, a ZAP handler that admits
-// every key, a loop that runs until something happened, and a request that
+// every key, a loop that runs until something happened, a hello, and a request that
 // retries until the link's connection is up.
 #pragma once
 
@@ -13,6 +13,7 @@
 
 #include <boost/asio/io_context.hpp>
 
+#include "p2p/hello.h"
 #include "p2p/identity.h"
 #include "p2p/link.h"
 #include "p2p/zap_handler.h"
@@ -70,5 +71,11 @@ struct AdmittingFixture : P2pFixture {
                         return ZapVerdict {200, z85_of(key)};
                     }};
 };
+
+/// A hello from `uid` (fresh nonce; a link or listener sending it as its
+/// own puts its own nonce in).
+inline Hello hello_of(const std::string& uid, VersionRange versions = {1, 1}) {
+    return Hello {versions, {"ports"}, *Uid::parse(uid), "test", "0.1.0", 4041, fresh_nonce()};
+}
 
 } // namespace rocd::p2p::test

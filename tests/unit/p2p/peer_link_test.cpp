@@ -17,9 +17,7 @@ namespace {
 
 using namespace std::chrono_literals;
 
-Hello hello_of(const std::string& uid) {
-    return Hello {{1, 1}, {"ports"}, *Uid::parse(uid), "test", "0.1.0", 4041, {}};
-}
+using test::hello_of;
 
 struct PeerLinkTest : test::AdmittingFixture {
     std::unique_ptr<Listener> listen(std::uint16_t port, VersionRange versions = {1, 1}) {

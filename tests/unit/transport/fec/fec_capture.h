@@ -74,4 +74,26 @@ inline std::vector<CapturedBlock> load_blocks(const std::string& pcap, CaptureSc
     return blocks;
 }
 
+/// A complete block's symbols split into sources and repairs, with the
+/// pointer arrays the codecs take.
+struct SplitBlock {
+    std::vector<std::vector<std::uint8_t>> sources, repairs;
+    std::vector<const std::uint8_t*> source_ptrs;
+    std::vector<std::uint8_t*> repair_ptrs;
+};
+
+inline SplitBlock split(const CapturedBlock& b) {
+    SplitBlock out;
+    for (std::size_t e = 0; e < b.n; e++) {
+        (e < b.k ? out.sources : out.repairs).push_back(b.symbols.at(e));
+    }
+    for (auto& s : out.sources) {
+        out.source_ptrs.push_back(s.data());
+    }
+    for (auto& r : out.repairs) {
+        out.repair_ptrs.push_back(r.data());
+    }
+    return out;
+}
+
 } // namespace rocd::transport::fec::test

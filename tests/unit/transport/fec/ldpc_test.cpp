@@ -14,6 +14,7 @@ namespace {
 
 using test::CapturedBlock;
 using test::CaptureScheme;
+using test::split;
 
 TEST(LdpcPrng, follows_park_miller_sequence) {
     LdpcPrng prng(1);
@@ -53,22 +54,6 @@ TEST(LdpcMatrix, rejects_shapes_openfec_cannot_build) {
     EXPECT_TRUE(m.build(200, 55));
 }
 
-struct Block {
-    std::vector<std::vector<std::uint8_t>> sources, repairs;
-    std::vector<const std::uint8_t*> source_ptrs;
-};
-
-Block split(const CapturedBlock& b) {
-    Block out;
-    for (std::size_t e = 0; e < b.n; e++) {
-        (e < b.k ? out.sources : out.repairs).push_back(b.symbols.at(e));
-    }
-    for (auto& s : out.sources) {
-        out.source_ptrs.push_back(s.data());
-    }
-    return out;
-}
-
 class LdpcSimdTest : public ::testing::TestWithParam<SimdLevel> {
 protected:
     void SetUp() override {
@@ -87,7 +72,7 @@ TEST_P(LdpcSimdTest, reproduces_captured_repair_packets) {
         }
         ASSERT_EQ(b.k, 18u);
         ASSERT_EQ(b.n, 28u);
-        Block blk = split(b);
+        auto blk = split(b);
         std::vector<std::vector<std::uint8_t>> got(10, std::vector<std::uint8_t>(b.symbol_size()));
         std::vector<std::uint8_t*> got_ptrs;
         for (auto& g : got) {

@@ -14,6 +14,7 @@ namespace {
 
 using test::CapturedBlock;
 using test::CaptureScheme;
+using test::split;
 
 std::vector<std::uint8_t> row(Rs8mMatrix& m, std::size_t k, std::size_t esi) {
     EXPECT_TRUE(m.prepare(k));
@@ -40,26 +41,6 @@ TEST(Rs8mMatrix, matches_wire_md_test_vectors) {
     EXPECT_EQ(row(m, 1, 254), (std::vector<std::uint8_t> {1}));
 }
 
-struct Block {
-    std::vector<std::vector<std::uint8_t>> sources, repairs;
-    std::vector<const std::uint8_t*> source_ptrs;
-    std::vector<std::uint8_t*> repair_ptrs;
-};
-
-Block split(const CapturedBlock& b) {
-    Block out;
-    for (std::size_t e = 0; e < b.n; e++) {
-        (e < b.k ? out.sources : out.repairs).push_back(b.symbols.at(e));
-    }
-    for (auto& s : out.sources) {
-        out.source_ptrs.push_back(s.data());
-    }
-    for (auto& r : out.repairs) {
-        out.repair_ptrs.push_back(r.data());
-    }
-    return out;
-}
-
 void expect_reencodes_capture(const std::string& pcap, std::size_t k, std::size_t r, SimdLevel simd) {
     Rs8mEncoder enc(simd);
     std::size_t checked = 0;
@@ -69,7 +50,7 @@ void expect_reencodes_capture(const std::string& pcap, std::size_t k, std::size_
         }
         ASSERT_EQ(b.k, k);
         ASSERT_EQ(b.n, k + r);
-        Block blk = split(b);
+        auto blk = split(b);
         std::vector<std::vector<std::uint8_t>> got(r, std::vector<std::uint8_t>(b.symbol_size()));
         std::vector<std::uint8_t*> got_ptrs;
         for (auto& g : got) {
