@@ -88,6 +88,8 @@ const std::vector<TypeSpec>& specs() {
          {{"media_uri", Field::text}, {"control_uri", Field::text}}},
         {"stream_stop", MessageKind::request, {{"stream_uid", Field::uid}}},
         {"stream_stop_reply", MessageKind::reply, {{"stream_uid", Field::uid}}},
+        {"stream_update", MessageKind::request, {{"stream_uid", Field::uid}, {"settings", Field::object}}},
+        {"stream_update_reply", MessageKind::reply, {{"stream_uid", Field::uid}}},
     };
     return all;
 }

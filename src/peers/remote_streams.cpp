@@ -30,6 +30,14 @@ void RemoteStreams::open_receiver(const Uid& peer, nlohmann::json stream, Done<n
         });
 }
 
+void RemoteStreams::update(const Uid& peer, const Uid& stream, nlohmann::json settings, Done<void> done) {
+    requests_.send(peer, capability, "stream_update",
+                   {{"stream_uid", stream.str()}, {"settings", std::move(settings)}}, options_.timeout,
+                   [done = std::move(done)](Result<p2p::Message> reply) {
+                       done(reply ? Status {} : tl::unexpected(reply.error()));
+                   });
+}
+
 void RemoteStreams::stop(const Uid& peer, const Uid& stream, Done<void> done) {
     requests_.send(peer, capability, "stream_stop", {{"stream_uid", stream.str()}}, options_.timeout,
                    [done = std::move(done)](Result<p2p::Message> reply) {

@@ -38,6 +38,9 @@ public:
     /// settings}; `done` gets the endpoints the peer bound ({media_uri,
     /// repair_uri, control_uri}).
     void open_receiver(const Uid& peer, nlohmann::json stream, Done<nlohmann::json> done);
+    /// stream_update: the peer applies to its half of `stream` what of the
+    /// settings patch `settings` concerns it.
+    void update(const Uid& peer, const Uid& stream, nlohmann::json settings, Done<void> done);
     /// stream_stop: the peer removes its half of `stream` (done if it has none).
     void stop(const Uid& peer, const Uid& stream, Done<void> done);
     /// stream_stop until it is delivered (§20.5): kept as owed to `peer`,

@@ -48,6 +48,8 @@ struct StreamSettings {
     std::optional<double> target_latency_ms;
     std::optional<double> latency_tolerance_ms;
     std::optional<int> resampler_quality;
+
+    bool operator==(const StreamSettings&) const = default;
 };
 
 /// A stream's definition.

@@ -89,6 +89,45 @@ void create_cross_peer(streams::StreamService& streams, peers::RemoteStreams* re
                           });
 }
 
+void update_cross_peer(streams::StreamService& streams, peers::RemoteStreams* remote,
+                       const streams::StreamView& half, const json& body, Done<streams::StreamView> done) {
+    auto merged = patched_settings(half, body);
+    if (!merged) {
+        return done(tl::unexpected(merged.error()));
+    }
+    if (remote == nullptr) {
+        return done(fail(Errc::unavailable, "the peer protocol is off here (p2p_listen: off)", "settings"));
+    }
+    const Uid uid = half.uid;
+    const Uid other = half.spec->other_end->peer;
+    const streams::StreamSettings before = half.spec->settings;
+    const streams::StreamSettings mine = streams::settings_for(half.spec->direction, *merged);
+    auto tell_other = [&streams, remote, uid, other, before, patch = body.at("settings"),
+                       done = std::move(done)](Result<streams::StreamView> applied) mutable {
+        if (!applied) {
+            return done(std::move(applied));
+        }
+        remote->update(
+            other, uid, patch,
+            [&streams, uid, before, applied = *applied, done = std::move(done)](Status told) mutable {
+                if (told) {
+                    return done(std::move(applied));
+                }
+                if (applied.spec->settings == before) {
+                    return done(tl::unexpected(told.error()));
+                }
+                streams.update(uid, before,
+                               [error = told.error(), done = std::move(done)](Result<streams::StreamView>) {
+                                   done(tl::unexpected(error));
+                               });
+            });
+    };
+    if (mine == before) {
+        return tell_other(half); // nothing of the patch is this half's
+    }
+    streams.update(uid, mine, std::move(tell_other));
+}
+
 void reopen_receivers(streams::StreamService& streams, peers::RemoteStreams& remote, const Uid& self,
                       const Uid& peer) {
     for (const auto& view : streams.list()) {

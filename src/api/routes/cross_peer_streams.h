@@ -21,6 +21,14 @@ bool is_cross_peer(const streams::StreamSpec& spec, const Uid& self);
 void create_cross_peer(streams::StreamService& streams, peers::RemoteStreams* remote, const Uid& self,
                        const streams::StreamSpec& spec, Done<streams::StreamView> done);
 
+/// PATCH of `half`, a half of a cross-peer stream: `body` (as for a local
+/// stream) may change the settings of either end. This half takes what
+/// concerns it, then the other end its part (stream_update); if the other
+/// end refuses or cannot be reached, this half gets its old settings back.
+void update_cross_peer(streams::StreamService& streams, peers::RemoteStreams* remote,
+                       const streams::StreamView& half, const nlohmann::json& body,
+                       Done<streams::StreamView> done);
+
 /// The link to `peer` came online (either of us restarted, or the network is
 /// back): it is asked again to open the receiver of every stream this
 /// daemon sends to it (docs/p2p.md §20.3). A half it answers with new

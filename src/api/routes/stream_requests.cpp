@@ -83,6 +83,44 @@ void open_receiver(streams::StreamService& streams, const Uid& self, const Strea
     streams.create(*spec, std::move(answer), *uid);
 }
 
+/// This daemon's half of a stream with the asker, or the error to answer.
+Result<streams::StreamView> half_with(const streams::StreamService& streams, const StreamAsker& asker,
+                                      const Uid& uid) {
+    auto existing = streams.get(uid);
+    if (!existing) {
+        return tl::unexpected(existing.error());
+    }
+    if (!existing->spec || !existing->spec->other_end || existing->spec->other_end->peer != asker.peer) {
+        return fail(Errc::conflict, "stream " + uid.str() + " is not a stream with this peer", "stream_uid");
+    }
+    return existing;
+}
+
+/// stream_update: what of the settings patch concerns this daemon's half.
+void update(streams::StreamService& streams, const StreamAsker& asker, const p2p::Message& request,
+            std::function<void(p2p::Message)> reply) {
+    auto uid = uid_field(request.body, "stream_uid");
+    if (!uid) {
+        return reply(peer_error_reply(request, uid.error()));
+    }
+    auto half = half_with(streams, asker, *uid);
+    if (!half) {
+        return reply(peer_error_reply(request, half.error()));
+    }
+    auto merged = patched_settings(*half, {{"settings", request.body.at("settings")}});
+    if (!merged) {
+        return reply(peer_error_reply(request, merged.error()));
+    }
+    const json done {{"stream_uid", uid->str()}};
+    const auto settings = streams::settings_for(half->spec->direction, *merged);
+    if (settings == half->spec->settings) {
+        return reply(p2p::reply_to(request, done)); // nothing of it is this half's
+    }
+    streams.update(*uid, settings, [request, reply, done](Result<streams::StreamView> updated) {
+        reply(updated ? p2p::reply_to(request, done) : peer_error_reply(request, updated.error()));
+    });
+}
+
 /// stream_stop: this daemon's half of a stream with the asker goes.
 void stop(streams::StreamService& streams, const StreamAsker& asker, const p2p::Message& request,
           std::function<void(p2p::Message)> reply) {
@@ -91,14 +129,12 @@ void stop(streams::StreamService& streams, const StreamAsker& asker, const p2p::
         return reply(peer_error_reply(request, uid.error()));
     }
     const json done {{"stream_uid", uid->str()}};
-    auto existing = streams.get(*uid);
-    if (!existing) {
+    auto half = half_with(streams, asker, *uid);
+    if (!half && half.error().code == Errc::not_found) {
         return reply(p2p::reply_to(request, done)); // gone already: as asked
     }
-    if (!existing->spec || !existing->spec->other_end || existing->spec->other_end->peer != asker.peer) {
-        return reply(peer_error_reply(
-            request,
-            {Errc::conflict, "stream " + uid->str() + " is not a stream with this peer", "stream_uid"}));
+    if (!half) {
+        return reply(peer_error_reply(request, half.error()));
     }
     streams.remove(*uid, [request, reply, done](Status removed) {
         reply(removed ? p2p::reply_to(request, done) : peer_error_reply(request, removed.error()));
@@ -108,13 +144,16 @@ void stop(streams::StreamService& streams, const StreamAsker& asker, const p2p::
 } // namespace
 
 bool is_stream_request(std::string_view type) {
-    return type == "stream_open_receiver" || type == "stream_stop";
+    return type == "stream_open_receiver" || type == "stream_update" || type == "stream_stop";
 }
 
 void serve_stream_request(streams::StreamService& streams, const Uid& self, const StreamAsker& asker,
                           const p2p::Message& request, std::function<void(p2p::Message)> reply) {
     if (request.type == "stream_open_receiver") {
         return open_receiver(streams, self, asker, request, std::move(reply));
+    }
+    if (request.type == "stream_update") {
+        return update(streams, asker, request, std::move(reply));
     }
     stop(streams, asker, request, std::move(reply));
 }

@@ -1,7 +1,8 @@
 // The cross-peer stream requests of the peer protocol that this daemon
 // serves (docs/p2p.md §20.8): another peer's stream_open_receiver (open the
-// receiving half of a stream it sends, and say which endpoints it bound)
-// and stream_stop (remove this daemon's half of a stream with that peer).
+// receiving half of a stream it sends, and say which endpoints it bound),
+// stream_update (a settings patch made on its half) and stream_stop (remove
+// this daemon's half of a stream with that peer).
 #pragma once
 
 #include <functional>

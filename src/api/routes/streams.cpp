@@ -63,28 +63,33 @@ void add_stream_routes(Router& router, streams::StreamService& streams, const Ui
         return stream ? json_response(stream_json(*stream)) : problem(stream.error());
     });
 
-    router.add_async(
-        http::verb::patch, "/streams/{stream}", [&streams](const RequestContext& context, Responder respond) {
-            auto uid = stream_param(context);
-            if (!uid) {
-                return respond(problem(uid.error()));
-            }
-            auto body = parse_json_object(context.request);
-            if (!body) {
-                return respond(std::move(body.error()));
-            }
-            auto stream = streams.get(*uid);
-            if (!stream) {
-                return respond(problem(stream.error()));
-            }
-            auto settings = patched_settings(*stream, *body);
-            if (!settings) {
-                return respond(problem(settings.error()));
-            }
-            streams.update(*uid, *settings, [respond](Result<streams::StreamView> updated) {
-                respond(updated ? json_response(stream_json(*updated)) : problem(updated.error()));
-            });
-        });
+    router.add_async(http::verb::patch, "/streams/{stream}",
+                     [&streams, remote](const RequestContext& context, Responder respond) {
+                         auto uid = stream_param(context);
+                         if (!uid) {
+                             return respond(problem(uid.error()));
+                         }
+                         auto body = parse_json_object(context.request);
+                         if (!body) {
+                             return respond(std::move(body.error()));
+                         }
+                         auto stream = streams.get(*uid);
+                         if (!stream) {
+                             return respond(problem(stream.error()));
+                         }
+                         auto answer = [respond](Result<streams::StreamView> updated) {
+                             respond(updated ? json_response(stream_json(*updated))
+                                             : problem(updated.error()));
+                         };
+                         if (stream->spec && stream->spec->other_end) {
+                             return update_cross_peer(streams, remote, *stream, *body, std::move(answer));
+                         }
+                         auto settings = patched_settings(*stream, *body);
+                         if (!settings) {
+                             return respond(problem(settings.error()));
+                         }
+                         streams.update(*uid, *settings, std::move(answer));
+                     });
 
     router.add_async(
         http::verb::delete_, "/streams/{stream}",

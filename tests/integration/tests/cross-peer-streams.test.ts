@@ -18,6 +18,7 @@ type Stream = {
   direction: string;
   state: string;
   peer_uri?: string;
+  settings?: Record<string, number>;
   source: { port_uri?: string };
   destination: { port_uri?: string };
   endpoints?: { media_uri: string; repair_uri?: string; control_uri?: string };
@@ -204,6 +205,48 @@ describe("cross-peer streams", () => {
       b = await fleet.startB();
       await until("B's half removed once B is back", () => streamOn(b, uid), (s) => s === undefined);
       assert.equal(await streamCount(b), 0);
+    } finally {
+      await a.stop();
+      await b.stop();
+    }
+  });
+
+  it("a PATCH on either end changes the settings of both; while the other end is offline it changes nothing", async (t) => {
+    const dir = tempDir();
+    t.after(() => dir.remove());
+    const fleet = await fleetOfTwo([], dir.path);
+    const { a, bUid } = fleet;
+    let b = fleet.b;
+    try {
+      const sent = await micToSpeakers(a, b);
+      const patch = (d: Daemon, settings: Record<string, number>) =>
+        d.client.PATCH("/streams/{stream}", { params: { path: { stream: sent.stream_uid } }, body: { settings } });
+
+      // On A (the sender): the packet length is A's, the latency B's.
+      const onA = await patch(a, { packet_length_ms: 5, target_latency_ms: 80 });
+      assert.equal(onA.response.status, 200, JSON.stringify(onA.error));
+      assert.deepEqual(onA.data!.settings, { packet_length_ms: 5 });
+      assert.deepEqual((await streamOn(b, sent.stream_uid))!.settings, { target_latency_ms: 80 });
+      // On B: the same, the other way round.
+      const onB = await patch(b, { packet_length_ms: 2.5, target_latency_ms: 60 });
+      assert.equal(onB.response.status, 200, JSON.stringify(onB.error));
+      assert.deepEqual(onB.data!.settings, { target_latency_ms: 60 });
+      assert.deepEqual((await streamOn(a, sent.stream_uid))!.settings, { packet_length_ms: 2.5 });
+      await until("audio on B after both changes", () => streamOn(b, sent.stream_uid), (s) => s?.state === "active");
+
+      // A value out of range: 400, on neither end a change.
+      const bad = await patch(b, { packet_length_ms: 5, target_latency_ms: -1 });
+      assert.equal(bad.response.status, 400);
+      assert.deepEqual((await streamOn(a, sent.stream_uid))!.settings, { packet_length_ms: 2.5 });
+
+      // B offline: 503 naming it, and A keeps its settings.
+      await b.stop();
+      await until("B offline on A", async () => (await a.client.GET("/peers/{peer}", { params: { path: { peer: bUid } } })).data, (p) => p?.state === "offline");
+      const offline = await patch(a, { packet_length_ms: 5 });
+      assert.equal(offline.response.status, 503, JSON.stringify(offline.error));
+      assert.match(JSON.stringify(offline.error), new RegExp(bUid));
+      assert.deepEqual((await streamOn(a, sent.stream_uid))!.settings, { packet_length_ms: 2.5 });
+      b = await fleet.startB();
     } finally {
       await a.stop();
       await b.stop();
