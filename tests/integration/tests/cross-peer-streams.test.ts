@@ -6,7 +6,7 @@
 // loopback.
 import assert from "node:assert/strict";
 import dgram from "node:dgram";
-import { describe, it } from "node:test";
+import { describe, it, type TestContext } from "node:test";
 
 import { tempDir, type Daemon } from "../harness/daemon.js";
 import { fleetOfTwo, until } from "../harness/fleet.js";
@@ -52,6 +52,13 @@ async function micToSpeakers(a: Daemon, b: Daemon): Promise<Stream> {
   const sent = created.data as Stream;
   await until("audio on B", () => streamOn(b, sent.stream_uid), (s) => (s?.metrics.packets_received ?? 0) > 50);
   return sent;
+}
+
+/** A and B, B's state kept in the test's directory so that `startB` starts it again on it. */
+async function restartableFleet(t: TestContext) {
+  const dir = tempDir();
+  t.after(() => dir.remove());
+  return fleetOfTwo([], dir.path);
 }
 
 async function streamCount(d: Daemon): Promise<number> {
@@ -123,9 +130,7 @@ describe("cross-peer streams", () => {
   });
 
   it("after kill -9 of the receiving peer, both halves are still there and the audio resumes", async (t) => {
-    const dir = tempDir();
-    t.after(() => dir.remove());
-    const fleet = await fleetOfTwo([], dir.path);
+    const fleet = await restartableFleet(t);
     const { a, bUid } = fleet;
     let b = fleet.b;
     try {
@@ -153,9 +158,7 @@ describe("cross-peer streams", () => {
   });
 
   it("B's stored ports taken while it was down: A asks again, B binds new ones and A sends there", async (t) => {
-    const dir = tempDir();
-    t.after(() => dir.remove());
-    const fleet = await fleetOfTwo([], dir.path);
+    const fleet = await restartableFleet(t);
     const { a } = fleet;
     let b = fleet.b;
     const taker = dgram.createSocket("udp4");
@@ -184,9 +187,7 @@ describe("cross-peer streams", () => {
   });
 
   it("a DELETE on A while B is offline reaches B when B is back (a stop owed)", async (t) => {
-    const dir = tempDir();
-    t.after(() => dir.remove());
-    const fleet = await fleetOfTwo([], dir.path);
+    const fleet = await restartableFleet(t);
     const { a, bUid } = fleet;
     let b = fleet.b;
     try {
@@ -212,9 +213,7 @@ describe("cross-peer streams", () => {
   });
 
   it("a PATCH on either end changes the settings of both; while the other end is offline it changes nothing", async (t) => {
-    const dir = tempDir();
-    t.after(() => dir.remove());
-    const fleet = await fleetOfTwo([], dir.path);
+    const fleet = await restartableFleet(t);
     const { a, bUid } = fleet;
     let b = fleet.b;
     try {
