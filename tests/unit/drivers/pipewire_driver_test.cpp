@@ -32,7 +32,7 @@ using namespace std::chrono_literals;
 
 namespace {
 
-class PipewireDriver : public ::testing::Test {
+class PipewireDriverTest : public ::testing::Test {
 protected:
     void SetUp() override {
         std::string error;
@@ -192,7 +192,7 @@ TEST(PipewireDriverNoServer, reports_how_to_fix_it_when_no_server_is_reachable) 
     EXPECT_LT(took, 2s) << "fails fast";
 }
 
-TEST_F(PipewireDriver, enumeration_matches_pw_dump) {
+TEST_F(PipewireDriverTest, enumeration_matches_pw_dump) {
     int status = 0;
     const auto dump = nlohmann::json::parse(test::run_capture("pw-dump", &status));
     ASSERT_EQ(status, 0);
@@ -238,7 +238,7 @@ TEST_F(PipewireDriver, enumeration_matches_pw_dump) {
     EXPECT_EQ(source->channels, 1u);
 }
 
-TEST_F(PipewireDriver, null_sink_from_pw_cli_appears_and_goes_away_within_1s) {
+TEST_F(PipewireDriverTest, null_sink_from_pw_cli_appears_and_goes_away_within_1s) {
     EventLog log;
     driver_->subscribe(log.listener());
     int status = 0;
@@ -265,7 +265,7 @@ TEST_F(PipewireDriver, null_sink_from_pw_cli_appears_and_goes_away_within_1s) {
     EXPECT_FALSE(has_device("rocd_test_hotplug"));
 }
 
-TEST_F(PipewireDriver, sets_volume_and_mute) {
+TEST_F(PipewireDriverTest, sets_volume_and_mute) {
     ASSERT_TRUE(test::set_volume(*driver_, "rocd_sandbox_sink_2", 0.5f));
     EXPECT_TRUE(eventually([&] { return driver_->device("rocd_sandbox_sink_2")->volume == 0.5f; }, 1s));
     ASSERT_TRUE(test::set_mute(*driver_, "rocd_sandbox_sink_2", true));
@@ -276,7 +276,7 @@ TEST_F(PipewireDriver, sets_volume_and_mute) {
     EXPECT_EQ(test::set_volume(*driver_, "rocd_sandbox_sink_2", -1.0f).error().code, Errc::invalid_argument);
 }
 
-TEST_F(PipewireDriver, virtual_speaker_captures_what_pw_play_plays_without_gaps) {
+TEST_F(PipewireDriverTest, virtual_speaker_captures_what_pw_play_plays_without_gaps) {
     auto v = test::create_virtual(*driver_, {.name = "rocd_test_vspk", .display_name = "rocd test speaker"});
     ASSERT_TRUE(v) << v.error().message;
     EXPECT_TRUE(v->is_virtual);
@@ -352,7 +352,7 @@ TEST_F(PipewireDriver, virtual_speaker_captures_what_pw_play_plays_without_gaps)
     EXPECT_FALSE(has_device("rocd_test_vspk"));
 }
 
-TEST_F(PipewireDriver, playback_into_null_sink_reaches_its_monitor) {
+TEST_F(PipewireDriverTest, playback_into_null_sink_reaches_its_monitor) {
     // A 1 s ring kept full (see play_sine_while).
     auto s =
         driver_->open_io({.device = "rocd_sandbox_sink_1", .kind = IoKind::playback, .ring_duration = 1s});
@@ -381,7 +381,7 @@ TEST_F(PipewireDriver, playback_into_null_sink_reaches_its_monitor) {
     EXPECT_GT((*s)->stats().frames, 0u);
 }
 
-TEST_F(PipewireDriver, virtual_microphone_delivers_what_rocd_plays) {
+TEST_F(PipewireDriverTest, virtual_microphone_delivers_what_rocd_plays) {
     auto v = test::create_virtual(
         *driver_,
         {.name = "rocd_test_vmic", .direction = PortDirection::input, .channels = 1, .rate = 48000});
@@ -411,7 +411,7 @@ TEST_F(PipewireDriver, virtual_microphone_delivers_what_rocd_plays) {
     ASSERT_TRUE(test::destroy_virtual(*driver_, "rocd_test_vmic"));
 }
 
-TEST_F(PipewireDriver, survives_a_pipewire_restart_and_recreates_devices_and_streams) {
+TEST_F(PipewireDriverTest, survives_a_pipewire_restart_and_recreates_devices_and_streams) {
     EventLog log;
     driver_->subscribe(log.listener());
     auto v = test::create_virtual(*driver_, {.name = "rocd_test_restart_vspk"});
@@ -468,7 +468,7 @@ TEST_F(PipewireDriver, survives_a_pipewire_restart_and_recreates_devices_and_str
     ASSERT_TRUE(test::destroy_virtual(*driver_, "rocd_test_restart_vspk"));
 }
 
-TEST_F(PipewireDriver, concurrent_calls_from_many_threads_are_safe) {
+TEST_F(PipewireDriverTest, concurrent_calls_from_many_threads_are_safe) {
     std::atomic<int> failures {0};
     std::vector<std::thread> threads;
     for (int t = 0; t < 4; ++t) {
@@ -507,7 +507,7 @@ TEST_F(PipewireDriver, concurrent_calls_from_many_threads_are_safe) {
 // linked to a new virtual sink. Under ctest every test has its own sandbox;
 // run as one binary, the fixture's `ensure` restarts a dead WirePlumber.
 // Under investigation (see docs/drivers.md).
-TEST_F(PipewireDriver, stream_follows_its_device_through_hotplug) {
+TEST_F(PipewireDriverTest, stream_follows_its_device_through_hotplug) {
     const std::string create = "pw-cli create-node adapter '{ factory.name=support.null-audio-sink "
                                "node.name=rocd_test_replug media.class=Audio/Sink object.linger=true "
                                "audio.position=[FL FR] }' 2>&1";
@@ -545,7 +545,7 @@ TEST_F(PipewireDriver, stream_follows_its_device_through_hotplug) {
     test::run_capture("pw-cli destroy " + std::to_string(node_id()) + " 2>&1");
 }
 
-TEST_F(PipewireDriver, operations_complete_on_the_loop_thread) {
+TEST_F(PipewireDriverTest, operations_complete_on_the_loop_thread) {
     // Each completion records which thread ran it. Whether the call had
     // returned is not asserted: the contract lets a completion win that race.
     struct Outcome {
