@@ -21,9 +21,9 @@ Packet packet_from(const std::vector<std::uint8_t>& bytes) {
     return p;
 }
 
-std::vector<test::UdpDatagram> source_packets(const char* pcap) {
-    std::vector<test::UdpDatagram> out;
-    for (auto& d : test::read_pcap_udp(test::interop_path(pcap))) {
+std::vector<rocd::test::UdpDatagram> source_packets(const char* pcap) {
+    std::vector<rocd::test::UdpDatagram> out;
+    for (auto& d : rocd::test::read_pcap_udp(rocd::test::interop_path(pcap))) {
         if (d.dst_port == 10001) {
             out.push_back(std::move(d));
         }
