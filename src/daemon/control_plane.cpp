@@ -161,7 +161,8 @@ Status ControlPlane::start_peer_protocol() {
                                                                 "who is asking is not known here"));
                 return;
             }
-            return api::serve_stream_request(streams_, peers_.self_uid(), {*asker, in.address}, in.message,
+            return api::serve_stream_request(streams_, remote_streams_.get(), peers_.self_uid(),
+                                             {*asker, in.address}, in.message,
                                              [this, in](p2p::Message reply) {
                                                  if (network_) {
                                                      network_->listener().reply(in, reply);

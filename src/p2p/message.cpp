@@ -82,6 +82,8 @@ const std::vector<TypeSpec>& specs() {
         {"port_create_virtual_reply", MessageKind::reply, {{"port", Field::object}}},
         {"port_delete", MessageKind::request, {{"port_uid", Field::uid}}},
         {"port_delete_reply", MessageKind::reply, {{"port_uid", Field::uid}}},
+        {"stream_create", MessageKind::request, {{"stream", Field::object}}},
+        {"stream_create_reply", MessageKind::reply, {{"stream", Field::object}}},
         {"stream_open_receiver", MessageKind::request, {{"stream", Field::object}}},
         {"stream_open_receiver_reply",
          MessageKind::reply,

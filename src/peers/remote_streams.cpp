@@ -30,6 +30,16 @@ void RemoteStreams::open_receiver(const Uid& peer, nlohmann::json stream, Done<n
         });
 }
 
+void RemoteStreams::create(const Uid& owner, nlohmann::json stream, Done<nlohmann::json> done) {
+    requests_.send(owner, capability, "stream_create", {{"stream", std::move(stream)}},
+                   options_.create_timeout, [done = std::move(done)](Result<p2p::Message> reply) {
+                       if (!reply) {
+                           return done(tl::unexpected(reply.error()));
+                       }
+                       done(reply->body.at("stream"));
+                   });
+}
+
 void RemoteStreams::update(const Uid& peer, const Uid& stream, nlohmann::json settings, Done<void> done) {
     requests_.send(peer, capability, "stream_update",
                    {{"stream_uid", stream.str()}, {"settings", std::move(settings)}}, options_.timeout,

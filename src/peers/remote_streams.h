@@ -24,6 +24,8 @@ public:
     struct Options {
         /// §20.2: the receiving peer opens a device and binds sockets.
         std::chrono::milliseconds timeout {10000};
+        /// stream_create: the sender asks the receiver in turn.
+        std::chrono::milliseconds create_timeout {15000};
     };
 
     /// `stops`: where the stops owed to peers are kept (§20.5).
@@ -34,6 +36,10 @@ public:
                   store::StreamStopRepository& stops)
         : RemoteStreams(io, peers, network, stops, Options {}) {}
 
+    /// stream_create: the sending peer `owner` sets up `stream` ({stream_uid,
+    /// source, destination, settings}) with its receiving peer; `done` gets
+    /// the stream as the owner shows it.
+    void create(const Uid& owner, nlohmann::json stream, Done<nlohmann::json> done);
     /// stream_open_receiver: `stream` is {stream_uid, source, destination,
     /// settings}; `done` gets the endpoints the peer bound ({media_uri,
     /// repair_uri, control_uri}).

@@ -12,15 +12,6 @@ namespace {
 
 using nlohmann::json;
 
-std::optional<Uid> peer_of(const std::string& port_uri, const Uid& self) {
-    auto uri = Uri::parse(port_uri);
-    if (!uri || uri->kind() != Uri::Kind::port || uri->peer_ref().is_self() ||
-        uri->peer_ref().uid() == self) {
-        return std::nullopt;
-    }
-    return uri->peer_ref().uid();
-}
-
 /// What stream_open_receiver carries: the stream as the receiving peer
 /// checks it, from this peer's `port_uid` to the other peer's `destination`.
 json receiver_request(const Uid& uid, const Uid& self, const Uid& port_uid, const std::string& destination,
@@ -40,7 +31,51 @@ Result<streams::StreamSpec> sending_half(const json& stream, const json& endpoin
                               {"endpoints", endpoints}});
 }
 
+/// §20.2 with the receiving peer coordinating: the sending peer `owner` sets
+/// the stream up, asking this peer to open its receiving half on the way;
+/// the client gets that half.
+void ask_owner(streams::StreamService& streams, peers::RemoteStreams& remote, const Uid& self,
+               const Uid& owner, const streams::StreamSpec& spec, Done<streams::StreamView> done) {
+    const Uid uid = Uid::random();
+    const json stream {
+        {"stream_uid", uid.str()},
+        {"source", {{"type", "port"}, {"port_uri", spec.port_uri}}},
+        {"destination",
+         {{"type", "port"}, {"port_uri", Uri::port(PeerRef::of(self), *spec.playback_port_uid).str()}}},
+        {"settings", spec_json(spec)["settings"]}};
+    remote.create(owner, stream, [&streams, &remote, owner, uid, done = std::move(done)](Result<json> made) {
+        if (!made) {
+            if (made.error().code == Errc::timed_out) {
+                remote.stop_owed(owner, uid); // the outcome is unknown (§20.2, step 5)
+            }
+            // The half the owner had this peer open goes before the answer,
+            // not with the owner's stop, so that the client sees nothing left.
+            if (!streams.get(uid)) {
+                return done(tl::unexpected(made.error()));
+            }
+            return streams.remove(uid, [error = made.error(), done = std::move(done)](Status) mutable {
+                done(tl::unexpected(std::move(error)));
+            });
+        }
+        auto mine = streams.get(uid);
+        if (!mine) {
+            return done(fail(Errc::internal, "peer " + owner.str() + " made stream " + uid.str() +
+                                                 " but this peer holds no half of it"));
+        }
+        done(std::move(mine));
+    });
+}
+
 } // namespace
+
+std::optional<Uid> peer_of(const std::string& port_uri, const Uid& self) {
+    auto uri = Uri::parse(port_uri);
+    if (!uri || uri->kind() != Uri::Kind::port || uri->peer_ref().is_self() ||
+        uri->peer_ref().uid() == self) {
+        return std::nullopt;
+    }
+    return uri->peer_ref().uid();
+}
 
 bool is_cross_peer(const streams::StreamSpec& spec, const Uid& self) {
     return spec.direction == streams::StreamDirection::local &&
@@ -48,24 +83,31 @@ bool is_cross_peer(const streams::StreamSpec& spec, const Uid& self) {
 }
 
 void create_cross_peer(streams::StreamService& streams, peers::RemoteStreams* remote, const Uid& self,
-                       const streams::StreamSpec& spec, Done<streams::StreamView> done) {
-    if (peer_of(spec.port_uri, self)) {
-        return done(fail(Errc::unsupported,
-                         "a stream from another peer's port is created on that peer for now: POST it there",
-                         "source.port_uri"));
+                       const streams::StreamSpec& spec, Done<streams::StreamView> done,
+                       std::optional<Uid> given) {
+    const auto sender = peer_of(spec.port_uri, self);
+    const auto receiver = peer_of(spec.playback_port_uri, self);
+    if (sender && receiver) {
+        return done(
+            fail(Errc::unsupported,
+                 "a stream between two other peers' ports cannot be coordinated by a third peer yet: POST "
+                 "it on the sending or the receiving peer",
+                 "source.port_uri"));
     }
-    const Uid receiver = *peer_of(spec.playback_port_uri, self);
     if (remote == nullptr) {
         return done(fail(Errc::unavailable, "the peer protocol is off here (p2p_listen: off)",
-                         "destination.port_uri"));
+                         sender ? "source.port_uri" : "destination.port_uri"));
     }
-    const Uid uid = Uid::random();
+    if (sender) {
+        return ask_owner(streams, *remote, self, *sender, spec, std::move(done));
+    }
+    const Uid uid = given ? *given : Uid::random();
     const streams::StreamSettings sending =
         streams::settings_for(streams::StreamDirection::send, spec.settings);
     const json stream =
         receiver_request(uid, self, *spec.port_uid, spec.playback_port_uri, spec_json(spec)["settings"]);
-    remote->open_receiver(receiver, stream,
-                          [&streams, remote, receiver, uid, stream, sending,
+    remote->open_receiver(*receiver, stream,
+                          [&streams, remote, receiver = *receiver, uid, stream, sending,
                            done = std::move(done)](Result<json> endpoints) mutable {
                               if (!endpoints) {
                                   return done(tl::unexpected(endpoints.error()));

@@ -1,9 +1,14 @@
-// A POST /streams between two peers' ports, on the sending peer (docs/p2p.md
-// §20.2, with this daemon sender, owner and coordinator at once): the
+// A stream between two peers' ports (docs/p2p.md §20), as the sending peer
+// (the owner) and the peer whose REST API got the POST drive it: the
 // receiving peer opens its half first and says where it listens, then the
-// sending half opens here under the same uid; a failure of the second step
-// undoes the first. And the other end told when a half is deleted.
+// sending half opens under the same uid, and a failure of the second step
+// undoes the first; a PATCH reaches both ends; a link back online makes the
+// owner ask for the receiving half again; the other end is told when a half
+// is deleted.
 #pragma once
+
+#include <optional>
+#include <string>
 
 #include "core/done.h"
 #include "core/uid.h"
@@ -12,14 +17,21 @@
 
 namespace rocd::api {
 
+/// The peer of a port URI, unless it is this one (`self`).
+std::optional<Uid> peer_of(const std::string& port_uri, const Uid& self);
+
 /// Whether a client's `spec` joins this peer's port to another peer's.
 bool is_cross_peer(const streams::StreamSpec& spec, const Uid& self);
 
-/// Creates the cross-peer stream `spec` (a local spec as parsed, whose
-/// destination is another peer's port). `remote` is null when the peer
-/// protocol is off.
+/// Creates the cross-peer stream `spec` (a local spec as parsed, one end of
+/// which is another peer's port), under `uid` if given (a coordinator drew
+/// it). From this peer's port: asks the receiving peer to open its half,
+/// then opens the sending half here. To this peer's port: asks the sending
+/// peer to do so (stream_create), and answers with this peer's half.
+/// `remote` is null when the peer protocol is off.
 void create_cross_peer(streams::StreamService& streams, peers::RemoteStreams* remote, const Uid& self,
-                       const streams::StreamSpec& spec, Done<streams::StreamView> done);
+                       const streams::StreamSpec& spec, Done<streams::StreamView> done,
+                       std::optional<Uid> uid = std::nullopt);
 
 /// PATCH of `half`, a half of a cross-peer stream: `body` (as for a local
 /// stream) may change the settings of either end. This half takes what

@@ -1,6 +1,7 @@
 #include "api/routes/stream_requests.h"
 
 #include "api/representation/stream_json.h"
+#include "api/routes/cross_peer_streams.h"
 #include "api/routes/peer_replies.h"
 #include "core/uri.h"
 #include "transport/net/route.h"
@@ -83,6 +84,44 @@ void open_receiver(streams::StreamService& streams, const Uid& self, const Strea
     streams.create(*spec, std::move(answer), *uid);
 }
 
+/// stream_create: the asker, the receiving peer of the stream, got its POST
+/// (§20.2 with C = B); this daemon, the sender, sets it up under the uid the
+/// asker drew, asking the asker to open its half on the way.
+void create(streams::StreamService& streams, peers::RemoteStreams* remote, const Uid& self,
+            const StreamAsker& asker, const p2p::Message& request, std::function<void(p2p::Message)> reply) {
+    const json& stream = request.body.at("stream");
+    auto uid = uid_field(stream, "stream_uid");
+    if (!uid) {
+        return reply(peer_error_reply(request, uid.error()));
+    }
+    json post {{"source", stream.value("source", json())},
+               {"destination", stream.value("destination", json())}};
+    if (auto settings = stream.find("settings"); settings != stream.end()) {
+        post["settings"] = *settings;
+    }
+    auto spec = parse_stream_post(post);
+    if (!spec) {
+        return reply(peer_error_reply(request, spec.error()));
+    }
+    if (peer_of(spec->port_uri, self)) {
+        return reply(
+            peer_error_reply(request, {Errc::invalid_argument, "source.port_uri must be a port of this peer",
+                                       "source.port_uri"}));
+    }
+    if (peer_of(spec->playback_port_uri, self) != asker.peer) {
+        return reply(peer_error_reply(request, {Errc::invalid_argument,
+                                                "destination.port_uri must be a port of the asking peer",
+                                                "destination.port_uri"}));
+    }
+    create_cross_peer(
+        streams, remote, self, *spec,
+        [request, reply](Result<streams::StreamView> view) {
+            reply(view ? p2p::reply_to(request, {{"stream", stream_json(*view)}})
+                       : peer_error_reply(request, view.error()));
+        },
+        *uid);
+}
+
 /// This daemon's half of a stream with the asker, or the error to answer.
 Result<streams::StreamView> half_with(const streams::StreamService& streams, const StreamAsker& asker,
                                       const Uid& uid) {
@@ -144,11 +183,16 @@ void stop(streams::StreamService& streams, const StreamAsker& asker, const p2p::
 } // namespace
 
 bool is_stream_request(std::string_view type) {
-    return type == "stream_open_receiver" || type == "stream_update" || type == "stream_stop";
+    return type == "stream_create" || type == "stream_open_receiver" || type == "stream_update" ||
+           type == "stream_stop";
 }
 
-void serve_stream_request(streams::StreamService& streams, const Uid& self, const StreamAsker& asker,
-                          const p2p::Message& request, std::function<void(p2p::Message)> reply) {
+void serve_stream_request(streams::StreamService& streams, peers::RemoteStreams* remote, const Uid& self,
+                          const StreamAsker& asker, const p2p::Message& request,
+                          std::function<void(p2p::Message)> reply) {
+    if (request.type == "stream_create") {
+        return create(streams, remote, self, asker, request, std::move(reply));
+    }
     if (request.type == "stream_open_receiver") {
         return open_receiver(streams, self, asker, request, std::move(reply));
     }

@@ -1,5 +1,6 @@
 // The cross-peer stream requests of the peer protocol that this daemon
-// serves (docs/p2p.md §20.8): another peer's stream_open_receiver (open the
+// serves (docs/p2p.md §20.8): another peer's stream_create (set up a stream
+// from this daemon's port to the asker's, as its POST /streams asked), stream_open_receiver (open the
 // receiving half of a stream it sends, and say which endpoints it bound),
 // stream_update (a settings patch made on its half) and stream_stop (remove
 // this daemon's half of a stream with that peer).
@@ -11,6 +12,7 @@
 
 #include "core/uid.h"
 #include "p2p/message.h"
+#include "peers/remote_streams.h"
 #include "streams/stream_service.h"
 
 namespace rocd::api {
@@ -28,7 +30,9 @@ struct StreamAsker {
 /// Runs `request` of a trusted peer and answers it through `reply`, exactly
 /// once, possibly after the audio server answered. `self` is this daemon's
 /// peer uid.
-void serve_stream_request(streams::StreamService& streams, const Uid& self, const StreamAsker& asker,
-                          const p2p::Message& request, std::function<void(p2p::Message)> reply);
+/// `remote` is null when the peer protocol is off.
+void serve_stream_request(streams::StreamService& streams, peers::RemoteStreams* remote, const Uid& self,
+                          const StreamAsker& asker, const p2p::Message& request,
+                          std::function<void(p2p::Message)> reply);
 
 } // namespace rocd::api

@@ -111,6 +111,44 @@ describe("cross-peer streams", () => {
     }
   });
 
+  it("one POST on B, the receiving peer, makes the same stream; A's refusal or absence leaves nothing", async () => {
+    const { a, b } = await fleetOfTwo();
+    try {
+      const mic = await portUri(a, "Mock microphone");
+      const speakers = await portUri(b, "Mock speakers");
+      const created = await postPortToPort(b, mic, speakers);
+      assert.equal(created.response.status, 201, JSON.stringify(created.error));
+      const received = created.data as Stream;
+      assert.equal(received.direction, "receive");
+      assert.equal(received.source.port_uri, mic);
+      assert.equal(created.response.headers.get("location"), `/streams/${received.stream_uid}`);
+      // A holds the sending half under the same uid, to the endpoints B bound.
+      const sent = (await streamOn(a, received.stream_uid))!;
+      assert.equal(sent.direction, "send");
+      assert.deepEqual(sent.endpoints, received.endpoints);
+      await until("audio on B", () => streamOn(b, received.stream_uid), (s) => s?.state === "active" && s.metrics.packets_received > 50);
+
+      // A's port unknown: A's 404, naming the source; nothing on either peer.
+      const unknownPort = mic.replace(/ports\/.*$/, "ports/aaaaaa-bbbbbb-cccccc");
+      const refused = await postPortToPort(b, unknownPort, speakers);
+      await assertFetchProblem(refused.response, refused.error, { status: 404, type: "not-found", field: "source.port_uri" });
+      assert.equal(await streamCount(a), 1);
+      assert.equal(await streamCount(b), 1);
+
+      // A offline: 503 naming A.
+      const aUid = mic.split("/")[2]!;
+      await a.stop();
+      await until("A offline on B", async () => (await b.client.GET("/peers/{peer}", { params: { path: { peer: aUid } } })).data, (p) => p?.state === "offline");
+      const offline = await postPortToPort(b, mic, speakers);
+      await assertFetchProblem(offline.response, offline.error, { status: 503, type: "unavailable" });
+      assert.match(JSON.stringify(offline.error), new RegExp(aUid));
+      assert.equal(await streamCount(b), 1);
+    } finally {
+      await a.stop();
+      await b.stop();
+    }
+  });
+
   it("rocctl names the ends by peer and port: --from 'Mock microphone' --to PEER:'Mock speakers'", async () => {
     const { a, b, bUid } = await fleetOfTwo();
     try {
