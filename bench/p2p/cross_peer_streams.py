@@ -7,11 +7,14 @@ secret (B dials A). Prints:
 - set-up: time from `POST /streams` on A (A's microphone to B's speakers) to
   the first packets received by B's half, median and p99 of N tries (each
   stream deleted before the next);
+- resume: after kill -9 of B mid-stream, how soon A's half shows
+  waiting_for_peer, and, B started again on its state, how soon audio flows
+  at B and A's half is active again (R times);
 - CPU: each daemon's CPU over 20 s with K cross-peer streams, and then with
   the same K streams made by hand (a send stream on A to a receive stream on
   B, same endpoints kind: RS8M + repair + RTCP), side by side.
 
-    bench/p2p/cross_peer_streams.py [ROCD] [N] [K]   (defaults: build/release/bin/rocd 20 10)
+    bench/p2p/cross_peer_streams.py [ROCD] [N] [K] [R]   (defaults: build/release/bin/rocd 20 10 5)
 """
 import json
 import os
@@ -28,6 +31,7 @@ top = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))
 rocd = sys.argv[1] if len(sys.argv) > 1 else os.path.join(top, "build/release/bin/rocd")
 tries = int(sys.argv[2]) if len(sys.argv) > 2 else 20
 count = int(sys.argv[3]) if len(sys.argv) > 3 else 10
+resumes = int(sys.argv[4]) if len(sys.argv) > 4 else 5
 secret = "Wq4nV8cR2xT6mK9pL3sD7fH1jB5gZ0aY"
 
 
@@ -136,6 +140,29 @@ with tempfile.TemporaryDirectory() as work:
         print(f"set-up over {tries} tries: POST answered median {statistics.median(answered):.1f} ms, "
               f"p99 {p99(answered):.1f} ms; first packets at B median {statistics.median(flowing):.1f} ms, "
               f"p99 {p99(flowing):.1f} ms")
+
+        # Resume: kill -9 of B mid-stream, then B started again on its state.
+        uid = call(a_api, "POST", "/streams", body)["stream_uid"]
+        until("packets at B", lambda: received(b_api, uid))
+        noticed, resumed, active = [], [], []
+        for _ in range(resumes):
+            b.kill()
+            b.wait()
+            t0 = time.monotonic()
+            until("A's half waiting for B", lambda: call(a_api, "GET", f"/streams/{uid}")["state"] == "waiting_for_peer")
+            noticed.append((time.monotonic() - t0) * 1000)
+            t0 = time.monotonic()
+            b = start(os.path.join(work, "b"), b_api, b_p2p, config=config)
+            until("packets at B again", lambda: received(b_api, uid))
+            resumed.append((time.monotonic() - t0) * 1000)
+            until("A's half active", lambda: call(a_api, "GET", f"/streams/{uid}")["state"] == "active")
+            active.append((time.monotonic() - t0) * 1000)
+        print(f"kill -9 of B, {resumes} times: A shows waiting_for_peer after median {statistics.median(noticed):.1f} ms "
+              f"(max {max(noticed):.1f}); B started again: audio at B after median {statistics.median(resumed):.0f} ms "
+              f"(max {max(resumed):.0f}), A's half active after median {statistics.median(active):.0f} ms "
+              f"(max {max(active):.0f}), counted from B's exec")
+        call(a_api, "DELETE", f"/streams/{uid}")
+        until("B's half gone", lambda: not call(b_api, "GET", "/streams"))
 
         def measure(label):
             time.sleep(3)
