@@ -24,19 +24,28 @@ export async function until<T>(what: string, probe: () => Promise<T | undefined>
   assert.fail(`${what}: ${JSON.stringify(last)}`);
 }
 
-/** A and B, trusted both ways and online (each dials the other). */
 /**
  * A and B, trusted both ways and online (B dials A). `bStateDir` keeps B's state where the test says
- * (to start B again on it with `startB`); `extraB`: more arguments for B; `both`: options of both
- * (a driver and its environment, say).
+ * (to start B again on it with `startB`), and `aStateDir` A's (`startA` starts A again on it, on the
+ * same peer-protocol address, which B's config names); `extraB`: more arguments for B; `both`:
+ * options of both (a driver and its environment, say).
  */
 export async function fleetOfTwo(
   extraB: string[] = [],
   bStateDir?: string,
   both: Pick<DaemonOptions, "driver" | "env"> = {},
-): Promise<{ a: Daemon; b: Daemon; bUid: string; startB: () => Promise<Daemon> }> {
-  const a = await startDaemon({ ...both, args: ["--network-secret", secret] });
+  aStateDir?: string,
+): Promise<{ a: Daemon; b: Daemon; bUid: string; startA: () => Promise<Daemon>; startB: () => Promise<Daemon> }> {
+  const startAOn = (p2pListen?: string) =>
+    startDaemon({
+      ...both,
+      args: ["--network-secret", secret],
+      ...(aStateDir ? { stateDir: aStateDir } : {}),
+      ...(p2pListen ? { p2pListen } : {}),
+    });
+  const a = await startAOn();
   const aSelf = (await peerOn(a, "self"))!;
+  const startA = () => startAOn(aSelf.addresses[0]);
   const startB = () =>
     startDaemon({
       ...both,
@@ -48,6 +57,6 @@ export async function fleetOfTwo(
   const bUid = (await peerOn(b, "self"))!.peer_uid;
   await until("B trusted and online on A", () => peerOn(a, bUid), (p) => p?.trust === "trusted" && p.state === "online");
   await until("A trusted on B", () => peerOn(b, aSelf.peer_uid), (p) => p?.trust === "trusted");
-  return { a, b, bUid, startB };
+  return { a, b, bUid, startA, startB };
 }
 

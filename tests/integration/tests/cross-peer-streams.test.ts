@@ -54,11 +54,15 @@ async function micToSpeakers(a: Daemon, b: Daemon): Promise<Stream> {
   return sent;
 }
 
-/** A and B, B's state kept in the test's directory so that `startB` starts it again on it. */
+/** A and B, their states kept in the test's directories so that `startA` and `startB` start them again on them. */
 async function restartableFleet(t: TestContext) {
-  const dir = tempDir();
-  t.after(() => dir.remove());
-  return fleetOfTwo([], dir.path);
+  const aDir = tempDir();
+  const bDir = tempDir();
+  t.after(() => {
+    aDir.remove();
+    bDir.remove();
+  });
+  return fleetOfTwo([], bDir.path, {}, aDir.path);
 }
 
 async function streamCount(d: Daemon): Promise<number> {
@@ -189,6 +193,32 @@ describe("cross-peer streams", () => {
       assert.deepEqual(restored.endpoints, sent.endpoints);
       assert.equal(await streamCount(b), 1);
       assert.equal(await streamCount(a), 1);
+    } finally {
+      await a.stop();
+      await b.stop();
+    }
+  });
+
+  it("after kill -9 of the sending peer, B's half waits for A, and A restored sends again", async (t) => {
+    const fleet = await restartableFleet(t);
+    let a = fleet.a;
+    const { b } = fleet;
+    try {
+      const sent = await micToSpeakers(a, b);
+      const aUid = sent.source.port_uri!.split("/")[2]!;
+      await a.kill9();
+      const waiting = await until("B's half waiting for A", () => streamOn(b, sent.stream_uid), (s) => s?.state === "waiting_for_peer");
+      assert.equal(waiting.peer_uri, `/peers/${aUid}`);
+      a = await fleet.startA();
+      const before = (await streamOn(b, sent.stream_uid))!.metrics.packets_received;
+      await until(
+        "audio on B again and both halves active",
+        async () => ({ rx: await streamOn(b, sent.stream_uid), tx: await streamOn(a, sent.stream_uid) }),
+        (s) => s?.rx?.state === "active" && s.tx?.state === "active" && s.rx.metrics.packets_received > before + 50,
+      );
+      assert.deepEqual((await streamOn(a, sent.stream_uid))!.endpoints, sent.endpoints);
+      assert.equal(await streamCount(a), 1);
+      assert.equal(await streamCount(b), 1);
     } finally {
       await a.stop();
       await b.stop();
