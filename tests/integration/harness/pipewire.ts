@@ -6,6 +6,7 @@
 // stop() ends exactly the processes the sandbox started (by the PIDs it
 // recorded); a watcher started with it does the same if this test process
 // dies first.
+import assert from "node:assert/strict";
 import { execFile, spawn } from "node:child_process";
 import { rmSync } from "node:fs";
 import { join, resolve } from "node:path";
@@ -147,4 +148,22 @@ export async function toneShare(pw: Sandbox, sink: string, seconds: number, hz: 
     if (r.share >= 0.8 && r.frames >= 48000) break;
   }
   return { share: best.share, detail: tries.join(" | ") };
+}
+
+/** A null sink made with pw-cli; it stays after pw-cli exits (object.linger). */
+export async function createNullSink(pw: Sandbox, name: string) {
+  const out = await pw.run("pw-cli", [
+    "create-node",
+    "adapter",
+    `{ factory.name=support.null-audio-sink node.name=${name} node.description="${name}" ` +
+      `media.class=Audio/Sink audio.position=[ FL FR ] audio.rate=48000 monitor.channel-volumes=true object.linger=true }`,
+  ]);
+  assert.equal(out.code, 0, out.stderr);
+}
+
+export async function destroyNode(pw: Sandbox, name: string) {
+  const id = await pw.nodeId(name);
+  assert.ok(id !== undefined, `no node ${name}`);
+  const out = await pw.run("pw-cli", ["destroy", String(id)]);
+  assert.equal(out.code, 0, out.stderr);
 }

@@ -2,7 +2,8 @@
 // daemons trusted by a fleet secret, both on one private PipeWire session),
 // one POST on A from A's virtual speaker, which pw-play feeds with a 1 kHz
 // tone, to B's null sink, whose monitor pw-record captures. B binds the
-// receiving end, A sends there (RS8M + RTCP); a DELETE on B silences it.
+// receiving end, A sends there (RS8M + RTCP); a DELETE on B silences it;
+// B's sink destroyed and re-created makes B's half wait, then play again.
 import assert from "node:assert/strict";
 import { mkdtempSync, rmSync } from "node:fs";
 import { join } from "node:path";
@@ -13,7 +14,7 @@ import { writeToneWav } from "../harness/audio.js";
 import type { Daemon } from "../harness/daemon.js";
 import { fleetOfTwo, until } from "../harness/fleet.js";
 import { sleep } from "../harness/http.js";
-import { recordTone, startSandbox, toneShare, type Sandbox } from "../harness/pipewire.js";
+import { createNullSink, destroyNode, recordTone, startSandbox, toneShare, type Sandbox } from "../harness/pipewire.js";
 
 type Port = components["schemas"]["Port"];
 type Stream = components["schemas"]["Stream"];
@@ -36,6 +37,7 @@ describe("a cross-peer stream on PipeWire", { timeout: 180_000 }, () => {
   let b: Daemon;
   let playing = true;
   let player: ReturnType<Sandbox["run"]> | undefined;
+  let speaker: Port;
 
   before(async () => {
     writeToneWav(toneWav, toneHz, 20, 48000, 2, 0.5);
@@ -57,7 +59,7 @@ describe("a cross-peer stream on PipeWire", { timeout: 180_000 }, () => {
       body: { port_type: "virtual_device", direction: "output", display_name: "Tone in", channels: 2, rate: 48000 },
     });
     assert.equal(created.response.status, 201);
-    const speaker = created.data!;
+    speaker = created.data!;
     void (async () => {
       while (playing) {
         player = pw.run("pw-play", ["--target", speaker.system_name, toneWav], 30_000);
@@ -87,5 +89,34 @@ describe("a cross-peer stream on PipeWire", { timeout: 180_000 }, () => {
     await sleep(300);
     const after = await recordTone(pw, sink.system_name, 1.5, toneHz, scratch);
     assert.equal(after.share, 0, `after the DELETE: ${after.detail}`);
+  });
+
+  it("B's half waits for its sink while it is destroyed and plays the tone again when it is re-created", async () => {
+    const sinkName = "rocd_it_xpeer_hotplug_sink";
+    await createNullSink(pw, sinkName);
+    const sink = await portNamed(b, sinkName);
+    const made = await a.client.POST("/streams", {
+      body: {
+        source: { type: "port", port_uri: speaker.port_uri },
+        destination: { type: "port", port_uri: sink.port_uri },
+        settings: { target_latency_ms: 100 },
+      },
+    });
+    assert.equal(made.response.status, 201, JSON.stringify(made.error));
+    const uid = (made.data as Stream).stream_uid;
+    const onB = () => b.client.GET("/streams/{stream}", { params: { path: { stream: uid } } }).then((r) => r.data);
+    try {
+      await until("B's half active", onB, (s) => s?.state === "active");
+      await destroyNode(pw, sinkName);
+      await until("B's half waiting for its sink", onB, (s) => s?.state === "waiting_for_port");
+      await createNullSink(pw, sinkName);
+      await until("B's half active again", onB, (s) => s?.state === "active");
+      await sleep(1000);
+      const heard = await toneShare(pw, sinkName, 2, toneHz, scratch);
+      assert.ok(heard.share >= 0.8, `after re-creating the sink: ${heard.detail}`);
+    } finally {
+      await a.client.DELETE("/streams/{stream}", { params: { path: { stream: uid } } });
+      await destroyNode(pw, sinkName);
+    }
   });
 });

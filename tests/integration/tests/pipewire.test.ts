@@ -13,7 +13,7 @@ import type { components } from "../generated/api.js";
 import { writeToneWav } from "../harness/audio.js";
 import { startDaemon, tempDir, type Daemon } from "../harness/daemon.js";
 import { sleep } from "../harness/http.js";
-import { recordTone, startSandbox, toneShare, type Sandbox } from "../harness/pipewire.js";
+import { createNullSink, destroyNode, recordTone, startSandbox, toneShare, type Sandbox } from "../harness/pipewire.js";
 import { EventClient } from "../harness/sse.js";
 import { freeUdpPort } from "../harness/udp.js";
 
@@ -57,24 +57,6 @@ async function waitState(d: Daemon, uid: string, state: Stream["state"], timeout
     if (Date.now() > deadline) assert.fail(`stream ${uid} never ${state}: ${JSON.stringify(last)}`);
     await sleep(100);
   }
-}
-
-/** A null sink made with pw-cli; it stays after pw-cli exits (object.linger). */
-async function createNullSink(pw: Sandbox, name: string) {
-  const out = await pw.run("pw-cli", [
-    "create-node",
-    "adapter",
-    `{ factory.name=support.null-audio-sink node.name=${name} node.description="${name}" ` +
-      `media.class=Audio/Sink audio.position=[ FL FR ] audio.rate=48000 monitor.channel-volumes=true object.linger=true }`,
-  ]);
-  assert.equal(out.code, 0, out.stderr);
-}
-
-async function destroyNode(pw: Sandbox, name: string) {
-  const id = await pw.nodeId(name);
-  assert.ok(id !== undefined, `no node ${name}`);
-  const out = await pw.run("pw-cli", ["destroy", String(id)]);
-  assert.equal(out.code, 0, out.stderr);
 }
 
 describe("streams between two daemons on PipeWire", { timeout: 240_000 }, () => {
