@@ -45,6 +45,19 @@ describe("a cross-peer stream on PipeWire", { timeout: 180_000 }, () => {
     ({ a, b } = await fleetOfTwo([], undefined, { driver: "pipewire", env: pw.env }));
   });
 
+  /** One POST on A from A's virtual speaker to `sink`, a port of B. */
+  async function speakerTo(sink: Port): Promise<Stream> {
+    const made = await a.client.POST("/streams", {
+      body: {
+        source: { type: "port", port_uri: speaker.port_uri },
+        destination: { type: "port", port_uri: sink.port_uri },
+        settings: { target_latency_ms: 100 },
+      },
+    });
+    assert.equal(made.response.status, 201, JSON.stringify(made.error));
+    return made.data as Stream;
+  }
+
   after(async () => {
     playing = false;
     await Promise.allSettled([a?.stop(), b?.stop()]);
@@ -70,15 +83,7 @@ describe("a cross-peer stream on PipeWire", { timeout: 180_000 }, () => {
     const silent = await recordTone(pw, sink.system_name, 1.5, toneHz, scratch);
     assert.equal(silent.share, 0, `before the stream: ${silent.detail}`);
 
-    const made = await a.client.POST("/streams", {
-      body: {
-        source: { type: "port", port_uri: speaker.port_uri },
-        destination: { type: "port", port_uri: sink.port_uri },
-        settings: { target_latency_ms: 100 },
-      },
-    });
-    assert.equal(made.response.status, 201, JSON.stringify(made.error));
-    const stream = made.data as Stream;
+    const stream = await speakerTo(sink);
     await until("B's half active", async () => (await b.client.GET("/streams/{stream}", { params: { path: { stream: stream.stream_uid } } })).data, (s) => s?.state === "active");
     const heard = await toneShare(pw, sink.system_name, 2, toneHz, scratch);
     assert.ok(heard.share >= 0.8, `through the cross-peer stream: ${heard.detail}`);
@@ -95,15 +100,7 @@ describe("a cross-peer stream on PipeWire", { timeout: 180_000 }, () => {
     const sinkName = "rocd_it_xpeer_hotplug_sink";
     await createNullSink(pw, sinkName);
     const sink = await portNamed(b, sinkName);
-    const made = await a.client.POST("/streams", {
-      body: {
-        source: { type: "port", port_uri: speaker.port_uri },
-        destination: { type: "port", port_uri: sink.port_uri },
-        settings: { target_latency_ms: 100 },
-      },
-    });
-    assert.equal(made.response.status, 201, JSON.stringify(made.error));
-    const uid = (made.data as Stream).stream_uid;
+    const uid = (await speakerTo(sink)).stream_uid;
     const onB = () => b.client.GET("/streams/{stream}", { params: { path: { stream: uid } } }).then((r) => r.data);
     try {
       await until("B's half active", onB, (s) => s?.state === "active");
