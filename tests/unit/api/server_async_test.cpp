@@ -122,7 +122,7 @@ protected:
     std::optional<Server> server;
     std::uint16_t port = 0;
     std::thread thread;
-    std::vector<Responder> held; // server thread only
+    std::vector<Responder> held;       // server thread only
     std::atomic<int> slow_started {0}; // /slow requests the server has begun
 };
 
