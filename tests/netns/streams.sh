@@ -5,7 +5,8 @@
 # virtual speaker, which pw-play feeds with a 1 kHz tone, to h2's null sink.
 # Checks what loopback cannot: h2 binds the receiving end on the address
 # through which h1 reaches it (10.78.0.2), the tone is heard on h2's sink,
-# the audio comes back by itself after the link was cut, and a DELETE on h1
+# while the link is cut for 10 s each half shows waiting_for_peer naming the
+# other peer, the audio comes back by itself after it, and a DELETE on h1
 # removes h2's half.
 #
 #   tests/netns/streams.sh ROCD_BIN        (root; exits non-zero on failure)
@@ -149,11 +150,16 @@ share=$(tone_share s2 rocd_sandbox_sink_1)
 python3 -c "import sys; sys.exit(0 if $share >= 0.8 else 1)" || fail "tone on s2's sink: $share of the windows"
 until_json "RTCP round trip on s1" s1 "/streams/$uid" "'rtt_ms' in v.get('metrics', {})"
 
-echo "netns streams: the link cut for 2 s; the audio comes back by itself"
+echo "netns streams: the link cut for 10 s; each half waits for the other peer, then the audio comes back by itself"
 ip -n rocd-sbr link set v-s2 down
-sleep 2
+cut_at=$SECONDS
+until_json "s1's half waiting for s2" s1 "/streams/$uid" "v.get('state') == 'waiting_for_peer' and v.get('peer_uri') == '/peers/$s2_uid'"
+until_json "s2's half waiting for s1" s2 "/streams/$uid" "v.get('state') == 'waiting_for_peer' and v.get('peer_uri') == '/peers/$s1_uid'"
+echo "netns streams: both halves waiting_for_peer $((SECONDS - cut_at)) s after the cut"
+[ $((SECONDS - cut_at)) -lt 10 ] && sleep $((10 - (SECONDS - cut_at)))
 ip -n rocd-sbr link set v-s2 up
 until_json "s2's half active again" s2 "/streams/$uid" "v.get('state') == 'active'"
+until_json "s1's half active again" s1 "/streams/$uid" "v.get('state') == 'active'"
 share=$(tone_share s2 rocd_sandbox_sink_1)
 python3 -c "import sys; sys.exit(0 if $share >= 0.8 else 1)" || fail "tone on s2's sink after the cut: $share"
 
