@@ -4,6 +4,17 @@
 
 namespace rocd::peers {
 
+namespace {
+
+/// For requests whose reply says only that it was done.
+PeerRequests::Sent status_of(Done<void> done) {
+    return [done = std::move(done)](Result<p2p::Message> reply) {
+        done(reply ? Status {} : tl::unexpected(reply.error()));
+    };
+}
+
+} // namespace
+
 void RemoteStreams::open_receiver(const Uid& peer, nlohmann::json stream, Done<nlohmann::json> done) {
     requests_.send(
         peer, capability, "stream_open_receiver", {{"stream", std::move(stream)}}, options_.timeout,
@@ -43,16 +54,12 @@ void RemoteStreams::create(const Uid& owner, nlohmann::json stream, Done<nlohman
 void RemoteStreams::update(const Uid& peer, const Uid& stream, nlohmann::json settings, Done<void> done) {
     requests_.send(peer, capability, "stream_update",
                    {{"stream_uid", stream.str()}, {"settings", std::move(settings)}}, options_.timeout,
-                   [done = std::move(done)](Result<p2p::Message> reply) {
-                       done(reply ? Status {} : tl::unexpected(reply.error()));
-                   });
+                   status_of(std::move(done)));
 }
 
 void RemoteStreams::stop(const Uid& peer, const Uid& stream, Done<void> done) {
     requests_.send(peer, capability, "stream_stop", {{"stream_uid", stream.str()}}, options_.timeout,
-                   [done = std::move(done)](Result<p2p::Message> reply) {
-                       done(reply ? Status {} : tl::unexpected(reply.error()));
-                   });
+                   status_of(std::move(done)));
 }
 
 void RemoteStreams::stop_owed(const Uid& peer, const Uid& stream) {

@@ -12,17 +12,21 @@ namespace {
 
 using nlohmann::json;
 
-/// What stream_open_receiver carries: the stream as the receiving peer
-/// checks it, from this peer's `port_uid` to the other peer's `destination`.
-json receiver_request(const Uid& uid, const Uid& self, const Uid& port_uid, const std::string& destination,
-                      const json& settings) {
+/// The stream as stream_create and stream_open_receiver carry it: its uid,
+/// both ports and the settings of both ends.
+json stream_request(const Uid& uid, const std::string& source, const std::string& destination,
+                    const json& settings) {
     return {{"stream_uid", uid.str()},
-            {"source", {{"type", "port"}, {"port_uri", Uri::port(PeerRef::of(self), port_uid).str()}}},
+            {"source", {{"type", "port"}, {"port_uri", source}}},
             {"destination", {{"type", "port"}, {"port_uri", destination}}},
             {"settings", settings}};
 }
 
-/// The sending half of `stream` (a receiver_request) to the `endpoints` the
+Error protocol_off(const char* field) {
+    return {Errc::unavailable, "the peer protocol is off here (p2p_listen: off)", field};
+}
+
+/// The sending half of `stream` (a stream_request) to the `endpoints` the
 /// receiving peer answered.
 Result<streams::StreamSpec> sending_half(const json& stream, const json& endpoints) {
     return parse_stream_spec({{"direction", "send"},
@@ -37,12 +41,9 @@ Result<streams::StreamSpec> sending_half(const json& stream, const json& endpoin
 void ask_owner(streams::StreamService& streams, peers::RemoteStreams& remote, const Uid& self,
                const Uid& owner, const streams::StreamSpec& spec, Done<streams::StreamView> done) {
     const Uid uid = Uid::random();
-    const json stream {
-        {"stream_uid", uid.str()},
-        {"source", {{"type", "port"}, {"port_uri", spec.port_uri}}},
-        {"destination",
-         {{"type", "port"}, {"port_uri", Uri::port(PeerRef::of(self), *spec.playback_port_uid).str()}}},
-        {"settings", spec_json(spec)["settings"]}};
+    const json stream =
+        stream_request(uid, spec.port_uri, Uri::port(PeerRef::of(self), *spec.playback_port_uid).str(),
+                       spec_json(spec)["settings"]);
     remote.create(owner, stream, [&streams, &remote, owner, uid, done = std::move(done)](Result<json> made) {
         if (!made) {
             if (made.error().code == Errc::timed_out) {
@@ -95,8 +96,7 @@ void create_cross_peer(streams::StreamService& streams, peers::RemoteStreams* re
                  "source.port_uri"));
     }
     if (remote == nullptr) {
-        return done(fail(Errc::unavailable, "the peer protocol is off here (p2p_listen: off)",
-                         sender ? "source.port_uri" : "destination.port_uri"));
+        return done(tl::unexpected(protocol_off(sender ? "source.port_uri" : "destination.port_uri")));
     }
     if (sender) {
         return ask_owner(streams, *remote, self, *sender, spec, std::move(done));
@@ -104,8 +104,8 @@ void create_cross_peer(streams::StreamService& streams, peers::RemoteStreams* re
     const Uid uid = given ? *given : Uid::random();
     const streams::StreamSettings sending =
         streams::settings_for(streams::StreamDirection::send, spec.settings);
-    const json stream =
-        receiver_request(uid, self, *spec.port_uid, spec.playback_port_uri, spec_json(spec)["settings"]);
+    const json stream = stream_request(uid, Uri::port(PeerRef::of(self), *spec.port_uid).str(),
+                                       spec.playback_port_uri, spec_json(spec)["settings"]);
     remote->open_receiver(*receiver, stream,
                           [&streams, remote, receiver = *receiver, uid, stream, sending,
                            done = std::move(done)](Result<json> endpoints) mutable {
@@ -138,7 +138,7 @@ void update_cross_peer(streams::StreamService& streams, peers::RemoteStreams* re
         return done(tl::unexpected(merged.error()));
     }
     if (remote == nullptr) {
-        return done(fail(Errc::unavailable, "the peer protocol is off here (p2p_listen: off)", "settings"));
+        return done(tl::unexpected(protocol_off("settings")));
     }
     const Uid uid = half.uid;
     const Uid other = half.spec->other_end->peer;
@@ -177,9 +177,8 @@ void reopen_receivers(streams::StreamService& streams, peers::RemoteStreams& rem
             view.spec->direction != streams::StreamDirection::send) {
             continue;
         }
-        const json stream =
-            receiver_request(view.uid, self, *view.spec->port_uid, view.spec->other_end->port_uri,
-                             spec_json(*view.spec)["settings"]);
+        const json stream = stream_request(view.uid, Uri::port(PeerRef::of(self), *view.spec->port_uid).str(),
+                                           view.spec->other_end->port_uri, spec_json(*view.spec)["settings"]);
         remote.open_receiver(peer, stream, [&streams, uid = view.uid, stream](Result<json> endpoints) {
             auto now = streams.get(uid);
             if (!now || !now->spec) {

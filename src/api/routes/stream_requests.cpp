@@ -3,7 +3,6 @@
 #include "api/representation/stream_json.h"
 #include "api/routes/cross_peer_streams.h"
 #include "api/routes/peer_replies.h"
-#include "core/uri.h"
 #include "transport/net/route.h"
 
 namespace rocd::api {
@@ -11,6 +10,19 @@ namespace rocd::api {
 namespace {
 
 using nlohmann::json;
+
+/// This daemon's half of a stream with the asker, or the error to answer.
+Result<streams::StreamView> half_with(const streams::StreamService& streams, const StreamAsker& asker,
+                                      const Uid& uid) {
+    auto existing = streams.get(uid);
+    if (!existing) {
+        return tl::unexpected(existing.error());
+    }
+    if (!existing->spec || !existing->spec->other_end || existing->spec->other_end->peer != asker.peer) {
+        return fail(Errc::conflict, "stream " + uid.str() + " is not a stream with this peer", "stream_uid");
+    }
+    return existing;
+}
 
 /// stream_open_receiver: the receiving half of `stream`, bound on the address
 /// through which the asker reaches this host.
@@ -48,31 +60,18 @@ void open_receiver(streams::StreamService& streams, const Uid& self, const Strea
         return error(
             {Errc::invalid_argument, "source.port_uri must be a port of the asking peer", "source.port_uri"});
     }
-    if (const PeerRef local_peer = Uri::parse(spec->port_uri)->peer_ref();
-        !local_peer.is_self() && local_peer.uid() != self) {
+    if (peer_of(spec->port_uri, self)) {
         return error(
             {Errc::not_found, "destination.port_uri is not a port of this peer", "destination.port_uri"});
     }
     spec->settings = streams::settings_for(streams::StreamDirection::receive, spec->settings);
-    auto existing = streams.get(*uid);
-    if (existing &&
-        (!existing->spec || !existing->spec->other_end || existing->spec->other_end->peer != asker.peer)) {
-        return error(
-            {Errc::conflict, "stream " + uid->str() + " exists here and is not this peer's", "stream_uid"});
+    auto existing = half_with(streams, asker, *uid);
+    if (!existing && existing.error().code != Errc::not_found) {
+        return error(existing.error());
     }
     auto answer = [request, reply](Result<streams::StreamView> view) {
-        if (!view) {
-            return reply(peer_error_reply(request, view.error()));
-        }
-        const auto& address = view->spec->address;
-        json body {{"media_uri", address.media_uri}};
-        if (address.repair_uri) {
-            body["repair_uri"] = *address.repair_uri;
-        }
-        if (address.control_uri) {
-            body["control_uri"] = *address.control_uri;
-        }
-        reply(p2p::reply_to(request, body));
+        reply(view ? p2p::reply_to(request, spec_json(*view->spec)["endpoints"])
+                   : peer_error_reply(request, view.error()));
     };
     if (existing && existing->state == streams::StreamState::error) {
         // Asked again (§20.3) while its stored ports could not be bound (taken
@@ -120,19 +119,6 @@ void create(streams::StreamService& streams, peers::RemoteStreams* remote, const
                        : peer_error_reply(request, view.error()));
         },
         *uid);
-}
-
-/// This daemon's half of a stream with the asker, or the error to answer.
-Result<streams::StreamView> half_with(const streams::StreamService& streams, const StreamAsker& asker,
-                                      const Uid& uid) {
-    auto existing = streams.get(uid);
-    if (!existing) {
-        return tl::unexpected(existing.error());
-    }
-    if (!existing->spec || !existing->spec->other_end || existing->spec->other_end->peer != asker.peer) {
-        return fail(Errc::conflict, "stream " + uid.str() + " is not a stream with this peer", "stream_uid");
-    }
-    return existing;
 }
 
 /// stream_update: what of the settings patch concerns this daemon's half.
