@@ -21,7 +21,7 @@
 #include "peers/peer_network.h"
 #include "peers/peer_service.h"
 #include "peers/port_mirror.h"
-#include "peers/port_publisher.h"
+#include "peers/topic_publisher.h"
 #include "store/store.h"
 
 using namespace rocd;
@@ -90,8 +90,9 @@ struct Node {
             die(started.error().message);
         }
         network = std::move(*started);
-        publisher = std::make_unique<peers::PortPublisher>(network->listener(), [this] { return ports; });
-        mirror = std::make_unique<peers::PortMirror>(io, *network, api::parse_port);
+        publisher = std::make_unique<peers::TopicPublisher>(network->listener(), "ports", "port",
+                                                            [this] { return ports; });
+        mirror = std::make_unique<peers::PortMirror>(io, *network, "ports", "port", api::parse_port);
         service->add_listener([this](peers::PeerService::Change, const Peer& peer) {
             mirror->on_peer(peer, service->key_of(peer.uid));
         });
@@ -115,7 +116,7 @@ struct Node {
     std::optional<p2p::Identity> identity;
     std::unique_ptr<peers::PeerService> service;
     std::unique_ptr<peers::PeerNetwork> network;
-    std::unique_ptr<peers::PortPublisher> publisher;
+    std::unique_ptr<peers::TopicPublisher> publisher;
     std::unique_ptr<peers::PortMirror> mirror;
     nlohmann::json ports = nlohmann::json::array();
 };
@@ -177,8 +178,8 @@ int main(int argc, char** argv) {
     a.service->add_static("127.0.0.1:" + std::to_string(b.network->port()),
                           b.identity->peer_key().public_key);
     run_until(io, [&] {
-        const auto* m = a.mirror->ports_of(b.store->self_uid());
-        return m != nullptr && m->ports.size() == std::size_t(port_count);
+        const auto* m = a.mirror->of(b.store->self_uid());
+        return m != nullptr && m->items.size() == std::size_t(port_count);
     });
     std::printf("%-34s %.3f ms (link up, hello, subscribe, %d ports checked)\n",
                 "A mirrors B from a cold start", ms(Clock::now() - mirror_start), port_count);

@@ -8,6 +8,7 @@
 #include "api/representation/port_json.h"
 #include "api/representation/stream_json.h"
 #include "api/routes/cross_peer_streams.h"
+#include "api/routes/cross_peer_view.h"
 #include "api/routes/docs.h"
 #include "api/routes/event_stream.h"
 #include "api/routes/events.h"
@@ -68,17 +69,22 @@ ControlPlane::ControlPlane(boost::asio::io_context& io, const config::Config& co
       peers_(store.peers(), store.self_uid(), identity_.peer_key()),
       ports_(io, driver, store.ports(), store.self_uid()),
       streams_(io, ports_, driver, store.streams(), api::stream_spec_codec(), network,
-               stream_options(config)) {
+               stream_options(config)),
+      references_(store.stream_references()) {
     // Before anything starts, so that no change is missed.
     wire_events(bus_, peers_);
     wire_events(bus_, ports_);
     wire_events(bus_, streams_);
+    recheck_coordinated_ = wire_events(bus_, references_, [this](const streams::StreamReference& reference) {
+        return api::coordinated_json(reference, stream_mirror_.get());
+    });
     // A cross-peer stream waits for its other peer while that one is not
     // online and trusted (docs/p2p.md §20.7).
     peers_.add_listener([this](peers::PeerService::Change change, const Peer& peer) {
         streams_.set_peer_online(peer.uid, change != peers::PeerService::Change::removed &&
                                                peer.trust == PeerTrust::trusted &&
                                                peer.state == PeerState::online);
+        recheck_coordinated_();
     });
 }
 
@@ -98,6 +104,9 @@ ControlPlane::start(boost::asio::io_context& io, const config::Config& config, d
         return tl::unexpected(status.error());
     }
     if (auto status = plane->streams_.start(); !status) {
+        return tl::unexpected(status.error());
+    }
+    if (auto status = plane->references_.start(); !status) {
         return tl::unexpected(status.error());
     }
     return plane;
@@ -170,7 +179,8 @@ Status ControlPlane::start_peer_protocol() {
                                              });
         }
         if ((in.message.type == "subscribe" || in.message.type == "unsubscribe") && publisher_) {
-            return publisher_->on_request(in);
+            return peers::serve_subscription(network_->listener(), in,
+                                             {publisher_.get(), &stream_publication_->publisher()});
         }
         if (p2p::kind_of(in.message.type) == p2p::MessageKind::request) {
             // A capability this rocd does not list (`fleet` without a
@@ -183,15 +193,19 @@ Status ControlPlane::start_peer_protocol() {
     events.on_one_way = [this](const p2p::RawKey& key, const p2p::Message& message) {
         if (auto peer = peers_.peer_of(key); peer && mirror_) {
             mirror_->on_one_way(*peer, message);
+            stream_mirror_->on_one_way(*peer, message);
         }
     };
     events.on_ping_reply = [this](const p2p::RawKey& key, const nlohmann::json& subscriptions) {
         if (auto peer = peers_.peer_of(key); peer && mirror_) {
             mirror_->on_subscriptions(*peer, subscriptions);
+            stream_mirror_->on_subscriptions(*peer, subscriptions);
         }
     };
     events.subscriptions = [this](const p2p::RawKey& key) {
-        return publisher_ ? publisher_->subscriptions_of(key) : nlohmann::json::object();
+        return publisher_
+                   ? peers::subscriptions_of(key, {publisher_.get(), &stream_publication_->publisher()})
+                   : nlohmann::json::object();
     };
     auto network = peers::PeerNetwork::start(io_, identity_, std::move(options), std::move(events));
     if (!network) {
@@ -209,7 +223,7 @@ Status ControlPlane::start_peer_protocol() {
                      "with no person and no secret involved; use it in labs only");
         peers_.set_trust_on_first_use(true);
     }
-    publisher_ = std::make_unique<peers::PortPublisher>(network_->listener(), [this] {
+    publisher_ = std::make_unique<peers::TopicPublisher>(network_->listener(), "ports", "port", [this] {
         nlohmann::json ports = nlohmann::json::array();
         for (const auto& port : ports_.list()) {
             ports.push_back(api::port_json(port));
@@ -219,12 +233,23 @@ Status ControlPlane::start_peer_protocol() {
     ports_.add_listener([this](ports::PortService::Change change, const Port& port) {
         publisher_->publish(api::port_event_type(change), api::port_json(port));
     });
-    mirror_ = std::make_unique<peers::PortMirror>(io_, *network_, api::parse_port);
+    stream_publication_ = std::make_unique<StreamPublication>(io_, network_->listener(), streams_);
+    mirror_ = std::make_unique<peers::PortMirror>(io_, *network_, "ports", "port", api::parse_port);
+    stream_mirror_ = std::make_unique<peers::StreamMirror>(
+        io_, *network_, "streams", "stream", [](const nlohmann::json& json, const Uid& peer) {
+            return api::parse_remote_half(json, peer).map([](nlohmann::json half) {
+                auto uid = *Uid::parse(half["stream_uid"].get<std::string>());
+                return peers::RemoteHalf {uid, std::move(half)};
+            });
+        });
+    stream_mirror_->add_listener(
+        [this](const std::string&, const peers::RemoteHalf&) { recheck_coordinated_(); });
     remote_ports_ = std::make_unique<peers::RemotePorts>(io_, peers_, *network_, api::parse_port);
     remote_streams_ = std::make_unique<peers::RemoteStreams>(io_, peers_, *network_, stream_stops_);
     wire_events(bus_, *mirror_);
     peers_.add_listener([this](peers::PeerService::Change, const Peer& peer) {
         mirror_->on_peer(peer, peers_.key_of(peer.uid));
+        stream_mirror_->on_peer(peer, peers_.key_of(peer.uid));
     });
     config::ListenAddress bound = *config_.p2p_listen;
     bound.port = network_->port();
@@ -273,7 +298,11 @@ Status ControlPlane::add_routes(api::Router& router, const std::filesystem::path
     api::add_status_routes(router, info_);
     api::add_peer_routes(router, peers_, pairings_.get());
     api::add_port_routes(router, peers_, ports_, mirror_.get(), remote_ports_.get());
-    api::add_stream_routes(router, streams_, peers_.self_uid(), remote_streams_.get());
+    api::add_stream_routes(router, {.streams = streams_,
+                                    .references = references_,
+                                    .self = peers_.self_uid(),
+                                    .remote = remote_streams_.get(),
+                                    .mirror = stream_mirror_.get()});
     api::add_event_routes(
         router, io_, bus_,
         {config_.event_heartbeat, config_.event_queue_limit, config_.max_event_clients, info_.peer_uid});

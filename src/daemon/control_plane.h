@@ -13,6 +13,7 @@
 #include "api/routes/status.h"
 #include "config/config.h"
 #include "core/error.h"
+#include "daemon/stream_publication.h"
 #include "discovery/dns_sd.h"
 #include "drivers/device_driver.h"
 #include "events/event_bus.h"
@@ -22,12 +23,14 @@
 #include "peers/peer_network.h"
 #include "peers/peer_service.h"
 #include "peers/port_mirror.h"
-#include "peers/port_publisher.h"
 #include "peers/proposals.h"
 #include "peers/remote_ports.h"
 #include "peers/remote_streams.h"
+#include "peers/stream_mirror.h"
+#include "peers/topic_publisher.h"
 #include "ports/port_service.h"
 #include "store/store.h"
+#include "streams/stream_references.h"
 #include "streams/stream_service.h"
 #include "transport/net/network_loop.h"
 
@@ -69,12 +72,17 @@ private:
     peers::PeerService peers_;
     ports::PortService ports_;
     streams::StreamService streams_;
+    streams::StreamReferences references_;
+    /// Tells the coordinated streams' state changes (event_wiring).
+    std::function<void()> recheck_coordinated_;
     // Last: its callbacks use the services, so it goes first.
     std::unique_ptr<peers::PeerNetwork> network_;
     std::unique_ptr<peers::Pairings> pairings_;
     std::unique_ptr<peers::Fleet> fleet_; // with a network_secret only
-    std::unique_ptr<peers::PortPublisher> publisher_;
+    std::unique_ptr<peers::TopicPublisher> publisher_;
+    std::unique_ptr<StreamPublication> stream_publication_;
     std::unique_ptr<peers::PortMirror> mirror_;
+    std::unique_ptr<peers::StreamMirror> stream_mirror_;
     std::unique_ptr<peers::RemotePorts> remote_ports_;
     std::unique_ptr<peers::RemoteStreams> remote_streams_;
     std::unique_ptr<peers::Proposals> proposals_;

@@ -1,5 +1,8 @@
 #include "daemon/event_wiring.h"
 
+#include <map>
+#include <memory>
+
 #include "api/representation/peer_json.h"
 #include "api/representation/port_json.h"
 #include "api/representation/stream_json.h"
@@ -64,7 +67,7 @@ void wire_events(events::EventBus& bus, peers::PortMirror& mirror) {
     bus.add_snapshot_source([&mirror] {
         std::vector<events::Snapshot> out;
         for (const auto* mirrored : mirror.all()) {
-            for (const auto& port : mirrored->ports) {
+            for (const auto& port : mirrored->items) {
                 out.push_back({"port", uri_of(port), api::port_json(port)});
             }
         }
@@ -83,6 +86,39 @@ void wire_events(events::EventBus& bus, streams::StreamService& streams) {
         }
         return out;
     });
+}
+
+std::function<void()> wire_events(events::EventBus& bus, streams::StreamReferences& references,
+                                  CoordinatedView view) {
+    // The state each was last shown in, to tell only changes.
+    auto shown = std::make_shared<std::map<Uid, nlohmann::json>>();
+    references.add_listener(
+        [&bus, view, shown](streams::StreamChange change, const streams::StreamReference& r) {
+            auto json = view(r);
+            if (change == streams::StreamChange::removed) {
+                shown->erase(r.uid);
+            } else {
+                (*shown)[r.uid] = json["state"];
+            }
+            bus.publish(api::stream_event_type(change), Uri::stream(r.uid).str(), json);
+        });
+    bus.add_snapshot_source([&references, view] {
+        std::vector<events::Snapshot> out;
+        for (const auto& reference : references.list()) {
+            out.push_back({"stream", Uri::stream(reference.uid).str(), view(reference)});
+        }
+        return out;
+    });
+    return [&bus, &references, view, shown] {
+        for (const auto& reference : references.list()) {
+            auto json = view(reference);
+            auto& last = (*shown)[reference.uid];
+            if (last != json["state"]) {
+                last = json["state"];
+                bus.publish(events::type::stream_state_changed, Uri::stream(reference.uid).str(), json);
+            }
+        }
+    };
 }
 
 } // namespace rocd::daemon

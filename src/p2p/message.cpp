@@ -39,7 +39,7 @@ std::vector<Required> with(std::vector<Required> fields, std::initializer_list<R
 }
 
 const Required pairing_id {"pairing_id", Field::uid};
-const Required topic {"topic", Field::one_of, {"ports"}};
+const Required topic {"topic", Field::one_of, {"ports", "streams"}};
 
 // Every type of §14 (and §20.8's built so far), in the page's order.
 const std::vector<TypeSpec>& specs() {
@@ -65,13 +65,17 @@ const std::vector<TypeSpec>& specs() {
          {pairing_id, {"reason", Field::one_of, {"rejected", "cancelled", "wrong_code", "expired"}}}},
         {"pair_abort_reply", MessageKind::reply, {pairing_id}},
         {"subscribe", MessageKind::request, {topic}},
-        {"subscribe_reply", MessageKind::reply, {topic, {"seq", Field::count}, {"ports", Field::array}}},
+        // The snapshot (an array named as the topic) and a delta's item (an
+        // object named "port" or "stream") are checked by the mirror.
+        {"subscribe_reply", MessageKind::reply, {topic, {"seq", Field::count}}},
         {"delta",
          MessageKind::one_way,
          {topic,
           {"seq", Field::count},
-          {"event", Field::one_of, {"port_added", "port_updated", "port_removed"}},
-          {"port", Field::object}}},
+          {"event",
+           Field::one_of,
+           {"port_added", "port_updated", "port_removed", "stream_added", "stream_updated",
+            "stream_state_changed", "stream_removed"}}}},
         {"unsubscribe", MessageKind::request, {topic}},
         {"unsubscribe_reply", MessageKind::reply, {topic}},
         {"port_update", MessageKind::request, {{"port_uid", Field::uid}}},

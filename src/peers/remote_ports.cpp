@@ -5,7 +5,7 @@
 namespace rocd::peers {
 
 RemotePorts::RemotePorts(boost::asio::io_context& io, PeerService& peers, PeerNetwork& network,
-                         PortMirror::ParsePort parse, Options options)
+                         PortMirror::Parse parse, Options options)
     : requests_(io, peers, network), parse_(std::move(parse)), options_(options) {}
 
 void RemotePorts::update(const Uid& peer, const Uid& port, nlohmann::json changes, Done<Port> done) {

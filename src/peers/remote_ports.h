@@ -31,9 +31,9 @@ public:
     };
 
     RemotePorts(boost::asio::io_context& io, PeerService& peers, PeerNetwork& network,
-                PortMirror::ParsePort parse, Options options);
+                PortMirror::Parse parse, Options options);
     RemotePorts(boost::asio::io_context& io, PeerService& peers, PeerNetwork& network,
-                PortMirror::ParsePort parse)
+                PortMirror::Parse parse)
         : RemotePorts(io, peers, network, std::move(parse), Options {}) {}
 
     /// `changes`: a PATCH body, as api/representation's parse_port_patch
@@ -51,7 +51,7 @@ private:
     Result<Port> port_of(const Uid& peer, const p2p::Message& reply) const;
 
     PeerRequests requests_;
-    PortMirror::ParsePort parse_;
+    PortMirror::Parse parse_;
     Options options_;
 };
 

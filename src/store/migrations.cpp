@@ -93,12 +93,24 @@ CREATE TABLE stream_tombstones (
 ) STRICT;
 )sql";
 
+// Cross-peer streams (docs/p2p.md §20.3): a stream between two other peers'
+// ports that was created through this daemon, which holds neither end.
+constexpr const char* v6_stream_references = R"sql(
+CREATE TABLE stream_references (
+    stream_uid      TEXT    PRIMARY KEY,
+    source_uri      TEXT    NOT NULL,
+    destination_uri TEXT    NOT NULL,
+    created_at      INTEGER NOT NULL
+) STRICT;
+)sql";
+
 constexpr std::array migrations {
     Migration {1, "peers, ports, streams and settings", v1_initial},
     Migration {2, "drop the unused settings table", v2_drop_settings},
     Migration {3, "what the peer protocol keeps of remote peers", v3_peer_trust},
     Migration {4, "stream stops owed to other peers", v4_stream_stops},
     Migration {5, "tombstones of deleted cross-peer streams", v5_stream_tombstones},
+    Migration {6, "cross-peer streams coordinated here", v6_stream_references},
 };
 
 } // namespace

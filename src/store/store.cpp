@@ -176,7 +176,8 @@ Result<Store> Store::open(const std::filesystem::path& dir, StoreOptions options
 Store::Store(std::filesystem::path dir, StateLock lock, std::unique_ptr<Database> db, const Clock& clock,
              Uid self)
     : dir_(std::move(dir)), lock_(std::move(lock)), db_(std::move(db)), peers_(*db_, clock),
-      ports_(*db_, clock), streams_(*db_, clock), stream_stops_(*db_, clock), self_uid_(std::move(self)) {}
+      ports_(*db_, clock), streams_(*db_, clock), stream_stops_(*db_, clock), stream_references_(*db_, clock),
+      self_uid_(std::move(self)) {}
 
 Store& Store::operator=(Store&& other) noexcept {
     if (this != &other) {
@@ -188,6 +189,7 @@ Store& Store::operator=(Store&& other) noexcept {
         ports_ = std::move(other.ports_);
         streams_ = std::move(other.streams_);
         stream_stops_ = std::move(other.stream_stops_);
+        stream_references_ = std::move(other.stream_references_);
         self_uid_ = std::move(other.self_uid_);
     }
     return *this;

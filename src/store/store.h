@@ -12,6 +12,7 @@
 #include "store/peer_repository.h"
 #include "store/port_repository.h"
 #include "store/state_lock.h"
+#include "store/stream_reference_repository.h"
 #include "store/stream_repository.h"
 #include "store/stream_stop_repository.h"
 #include "store/timestamp.h"
@@ -66,6 +67,7 @@ public:
     PortRepository& ports() { return ports_; }
     StreamRepository& streams() { return streams_; }
     StreamStopRepository& stream_stops() { return stream_stops_; }
+    StreamReferenceRepository& stream_references() { return stream_references_; }
 
     /// Starts a transaction grouping several repository calls.
     Result<Transaction> begin() { return Transaction::begin(*db_); }
@@ -91,6 +93,7 @@ private:
     PortRepository ports_;
     StreamRepository streams_;
     StreamStopRepository stream_stops_;
+    StreamReferenceRepository stream_references_;
     Uid self_uid_;
 };
 

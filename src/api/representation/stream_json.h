@@ -2,6 +2,8 @@
 // the stream as REST and events show it.
 #pragma once
 
+#include <chrono>
+
 #include <nlohmann/json.hpp>
 
 #include "core/error.h"
@@ -31,8 +33,26 @@ Result<streams::StreamSettings> patched_settings(const streams::StreamView& stre
 /// The spec as JSON: {"source", "destination", "settings"}.
 nlohmann::json spec_json(const streams::StreamSpec& spec);
 
-/// A stream as the API shows it (also the data of stream events).
+/// A stream as the API shows it (also the data of stream events, and what
+/// the `streams` topic carries of a half of a cross-peer stream).
 nlohmann::json stream_json(const streams::StreamView& stream);
+
+/// A stream's counters as stream_json's `metrics`.
+nlohmann::json metrics_json(const streams::StreamMetrics& metrics);
+
+/// A half of a cross-peer stream that `peer` published (docs/p2p.md §20.7),
+/// checked as this daemon's own input: its definition as a stored half, a
+/// stream uid, a known state, numeric metrics. Answers it as stream_json
+/// shows a half, the peer's own port named by the peer's uid.
+Result<nlohmann::json> parse_remote_half(const nlohmann::json& half, const Uid& peer);
+
+/// One end of a cross-peer stream in its `ends` (§20.7): the peer the
+/// figures are from, the half's state (with `error`, or `waiting_for` the
+/// peer it waits for) and metrics.
+nlohmann::json end_json(const nlohmann::json& half, const Uid& peer);
+/// The same for a half known from `peer`'s mirror, with the mirror's age.
+nlohmann::json mirrored_end_json(const nlohmann::json& half, const Uid& peer,
+                                 std::chrono::system_clock::time_point synced_at, bool stale);
 
 /// "stream_added", "stream_updated", "stream_state_changed", "stream_removed".
 const char* stream_event_type(streams::StreamChange change);

@@ -12,20 +12,6 @@ namespace {
 
 using nlohmann::json;
 
-/// The stream as stream_create and stream_open_receiver carry it: its uid,
-/// both ports and the settings of both ends.
-json stream_request(const Uid& uid, const std::string& source, const std::string& destination,
-                    const json& settings) {
-    return {{"stream_uid", uid.str()},
-            {"source", {{"type", "port"}, {"port_uri", source}}},
-            {"destination", {{"type", "port"}, {"port_uri", destination}}},
-            {"settings", settings}};
-}
-
-Error protocol_off(const char* field) {
-    return {Errc::unavailable, "the peer protocol is off here (p2p_listen: off)", field};
-}
-
 /// The sending half of `stream` (a stream_request) to the `endpoints` the
 /// receiving peer answered.
 Result<streams::StreamSpec> sending_half(const json& stream, const json& endpoints) {
@@ -78,6 +64,18 @@ std::optional<Uid> peer_of(const std::string& port_uri, const Uid& self) {
     return uri->peer_ref().uid();
 }
 
+json stream_request(const Uid& uid, const std::string& source, const std::string& destination,
+                    const json& settings) {
+    return {{"stream_uid", uid.str()},
+            {"source", {{"type", "port"}, {"port_uri", source}}},
+            {"destination", {{"type", "port"}, {"port_uri", destination}}},
+            {"settings", settings}};
+}
+
+Error protocol_off(const char* field) {
+    return {Errc::unavailable, "the peer protocol is off here (p2p_listen: off)", field};
+}
+
 bool is_cross_peer(const streams::StreamSpec& spec, const Uid& self) {
     return spec.direction == streams::StreamDirection::local &&
            (peer_of(spec.port_uri, self) || peer_of(spec.playback_port_uri, self));
@@ -89,11 +87,9 @@ void create_cross_peer(streams::StreamService& streams, peers::RemoteStreams* re
     const auto sender = peer_of(spec.port_uri, self);
     const auto receiver = peer_of(spec.playback_port_uri, self);
     if (sender && receiver) {
-        return done(
-            fail(Errc::unsupported,
-                 "a stream between two other peers' ports cannot be coordinated by a third peer yet: POST "
-                 "it on the sending or the receiving peer",
-                 "source.port_uri"));
+        return done(fail(Errc::internal,
+                         "a stream between two other peers' ports is coordinated, not made here",
+                         "source.port_uri"));
     }
     if (remote == nullptr) {
         return done(tl::unexpected(protocol_off(sender ? "source.port_uri" : "destination.port_uri")));

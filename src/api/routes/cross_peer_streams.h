@@ -20,11 +20,19 @@ namespace rocd::api {
 /// The peer of a port URI, unless it is this one (`self`).
 std::optional<Uid> peer_of(const std::string& port_uri, const Uid& self);
 
+/// The stream as stream_create and stream_open_receiver carry it: its uid,
+/// both ports and the settings of both ends.
+nlohmann::json stream_request(const Uid& uid, const std::string& source, const std::string& destination,
+                              const nlohmann::json& settings);
+
+/// The error of a cross-peer request while the peer protocol is off here.
+Error protocol_off(const char* field);
+
 /// Whether a client's `spec` joins this peer's port to another peer's.
 bool is_cross_peer(const streams::StreamSpec& spec, const Uid& self);
 
 /// Creates the cross-peer stream `spec` (a local spec as parsed, one end of
-/// which is another peer's port), under `uid` if given (a coordinator drew
+/// which is this peer's port, the other another peer's), under `uid` if given (a coordinator drew
 /// it). From this peer's port: asks the receiving peer to open its half,
 /// then opens the sending half here. To this peer's port: asks the sending
 /// peer to do so (stream_create), and answers with this peer's half.

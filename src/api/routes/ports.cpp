@@ -74,11 +74,11 @@ void add_port_routes(Router& router, peers::PeerService& peers, ports::PortServi
                    }
                    // Another peer: its ports as mirrored (none before it was trusted
                    // and synced), with the mirror's age.
-                   const auto* mirrored = mirror != nullptr ? mirror->ports_of(peer->uid) : nullptr;
+                   const auto* mirrored = mirror != nullptr ? mirror->of(peer->uid) : nullptr;
                    if (mirrored == nullptr) {
                        return json_response(out);
                    }
-                   for (const auto& port : mirrored->ports) {
+                   for (const auto& port : mirrored->items) {
                        out.push_back(port_json(port));
                    }
                    auto response = json_response(out);
@@ -129,9 +129,9 @@ void add_port_routes(Router& router, peers::PeerService& peers, ports::PortServi
                        return problem(uid.error());
                    }
                    if (!peer->local) {
-                       const auto* mirrored = mirror != nullptr ? mirror->ports_of(peer->uid) : nullptr;
+                       const auto* mirrored = mirror != nullptr ? mirror->of(peer->uid) : nullptr;
                        if (mirrored != nullptr) {
-                           for (const auto& port : mirrored->ports) {
+                           for (const auto& port : mirrored->items) {
                                if (port.uid == *uid) {
                                    auto response = json_response(port_json(port));
                                    set_age(response, *mirrored);

@@ -11,17 +11,31 @@ namespace {
 
 using nlohmann::json;
 
-/// This daemon's half of a stream with the asker, or the error to answer.
-Result<streams::StreamView> half_with(const streams::StreamService& streams, const StreamAsker& asker,
-                                      const Uid& uid) {
+/// This daemon's half of a cross-peer stream, or the error to answer.
+Result<streams::StreamView> half_of(const streams::StreamService& streams, const Uid& uid) {
     auto existing = streams.get(uid);
     if (!existing) {
         return tl::unexpected(existing.error());
     }
-    if (!existing->spec || !existing->spec->other_end || existing->spec->other_end->peer != asker.peer) {
+    if (!existing->spec || !existing->spec->other_end) {
+        return fail(Errc::conflict, "stream " + uid.str() + " is not a cross-peer stream", "stream_uid");
+    }
+    return existing;
+}
+
+/// This daemon's half of a stream with the asker, or the error to answer.
+Result<streams::StreamView> half_with(const streams::StreamService& streams, const StreamAsker& asker,
+                                      const Uid& uid) {
+    auto existing = half_of(streams, uid);
+    if (existing && existing->spec->other_end->peer != asker.peer) {
         return fail(Errc::conflict, "stream " + uid.str() + " is not a stream with this peer", "stream_uid");
     }
     return existing;
+}
+
+/// Whether the asker is the stream's coordinator rather than its other end.
+bool from_coordinator(const streams::StreamView& half, const StreamAsker& asker) {
+    return half.spec->other_end->peer != asker.peer;
 }
 
 /// stream_open_receiver: the receiving half of `stream`, bound on the address
@@ -83,11 +97,12 @@ void open_receiver(streams::StreamService& streams, const Uid& self, const Strea
     streams.create(*spec, std::move(answer), *uid);
 }
 
-/// stream_create: the asker, the receiving peer of the stream, got its POST
-/// (§20.2 with C = B); this daemon, the sender, sets it up under the uid the
-/// asker drew, asking the asker to open its half on the way.
+/// stream_create: the asker got the POST of a stream from this daemon's
+/// port, as its receiving peer (§20.2 with C = B) or as a third peer C;
+/// this daemon, the sender, sets it up under the uid the asker drew, asking
+/// the receiving peer to open its half on the way.
 void create(streams::StreamService& streams, peers::RemoteStreams* remote, const Uid& self,
-            const StreamAsker& asker, const p2p::Message& request, std::function<void(p2p::Message)> reply) {
+            const p2p::Message& request, std::function<void(p2p::Message)> reply) {
     const json& stream = request.body.at("stream");
     auto uid = uid_field(stream, "stream_uid");
     if (!uid) {
@@ -107,9 +122,9 @@ void create(streams::StreamService& streams, peers::RemoteStreams* remote, const
             peer_error_reply(request, {Errc::invalid_argument, "source.port_uri must be a port of this peer",
                                        "source.port_uri"}));
     }
-    if (peer_of(spec->playback_port_uri, self) != asker.peer) {
+    if (!peer_of(spec->playback_port_uri, self)) {
         return reply(peer_error_reply(request, {Errc::invalid_argument,
-                                                "destination.port_uri must be a port of the asking peer",
+                                                "destination.port_uri must be another peer's port",
                                                 "destination.port_uri"}));
     }
     create_cross_peer(
@@ -122,17 +137,27 @@ void create(streams::StreamService& streams, peers::RemoteStreams* remote, const
 }
 
 /// stream_update: what of the settings patch concerns this daemon's half.
-void update(streams::StreamService& streams, const StreamAsker& asker, const p2p::Message& request,
-            std::function<void(p2p::Message)> reply) {
+/// From a coordinator, this half then carries the patch to the other end,
+/// as for a PATCH here.
+void update(streams::StreamService& streams, peers::RemoteStreams* remote, const StreamAsker& asker,
+            const p2p::Message& request, std::function<void(p2p::Message)> reply) {
     auto uid = uid_field(request.body, "stream_uid");
     if (!uid) {
         return reply(peer_error_reply(request, uid.error()));
     }
-    auto half = half_with(streams, asker, *uid);
+    auto half = half_of(streams, *uid);
     if (!half) {
         return reply(peer_error_reply(request, half.error()));
     }
-    auto merged = patched_settings(*half, {{"settings", request.body.at("settings")}});
+    const json patch {{"settings", request.body.at("settings")}};
+    if (from_coordinator(*half, asker)) {
+        return update_cross_peer(streams, remote, *half, patch,
+                                 [request, reply, uid = *uid](Result<streams::StreamView> updated) {
+                                     reply(updated ? p2p::reply_to(request, {{"stream_uid", uid.str()}})
+                                                   : peer_error_reply(request, updated.error()));
+                                 });
+    }
+    auto merged = patched_settings(*half, patch);
     if (!merged) {
         return reply(peer_error_reply(request, merged.error()));
     }
@@ -146,22 +171,28 @@ void update(streams::StreamService& streams, const StreamAsker& asker, const p2p
     });
 }
 
-/// stream_stop: this daemon's half of a stream with the asker goes.
-void stop(streams::StreamService& streams, const StreamAsker& asker, const p2p::Message& request,
-          std::function<void(p2p::Message)> reply) {
+/// stream_stop: this daemon's half of a cross-peer stream goes. Asked by a
+/// coordinator, the other end is told too (it is, by the coordinator as
+/// well: a stop is idempotent).
+void stop(streams::StreamService& streams, peers::RemoteStreams* remote, const StreamAsker& asker,
+          const p2p::Message& request, std::function<void(p2p::Message)> reply) {
     auto uid = uid_field(request.body, "stream_uid");
     if (!uid) {
         return reply(peer_error_reply(request, uid.error()));
     }
     const json done {{"stream_uid", uid->str()}};
-    auto half = half_with(streams, asker, *uid);
+    auto half = half_of(streams, *uid);
     if (!half && half.error().code == Errc::not_found) {
         return reply(p2p::reply_to(request, done)); // gone already: as asked
     }
     if (!half) {
         return reply(peer_error_reply(request, half.error()));
     }
-    streams.remove(*uid, [request, reply, done](Status removed) {
+    const bool tell = from_coordinator(*half, asker);
+    streams.remove(*uid, [request, reply, done, remote, tell, half = *half](Status removed) {
+        if (removed && tell) {
+            tell_other_end(remote, half);
+        }
         reply(removed ? p2p::reply_to(request, done) : peer_error_reply(request, removed.error()));
     });
 }
@@ -177,15 +208,15 @@ void serve_stream_request(streams::StreamService& streams, peers::RemoteStreams*
                           const StreamAsker& asker, const p2p::Message& request,
                           std::function<void(p2p::Message)> reply) {
     if (request.type == "stream_create") {
-        return create(streams, remote, self, asker, request, std::move(reply));
+        return create(streams, remote, self, request, std::move(reply));
     }
     if (request.type == "stream_open_receiver") {
         return open_receiver(streams, self, asker, request, std::move(reply));
     }
     if (request.type == "stream_update") {
-        return update(streams, asker, request, std::move(reply));
+        return update(streams, remote, asker, request, std::move(reply));
     }
-    stop(streams, asker, request, std::move(reply));
+    stop(streams, remote, asker, request, std::move(reply));
 }
 
 } // namespace rocd::api

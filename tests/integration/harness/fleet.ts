@@ -60,3 +60,54 @@ export async function fleetOfTwo(
   return { a, b, bUid, startA, startB };
 }
 
+
+/**
+ * A, B and C, each trusting the others by the fleet secret and online to
+ * both (B dials A, C dials A and B). `stateDirs` keeps each one's state
+ * where the test says, so that `start.b()` (and so on) starts it again on
+ * it, on the same peer-protocol address.
+ */
+export async function fleetOfThree(stateDirs: { a?: string; b?: string; c?: string } = {}): Promise<{
+  a: Daemon;
+  b: Daemon;
+  c: Daemon;
+  uids: { a: string; b: string; c: string };
+  start: { a: () => Promise<Daemon>; b: () => Promise<Daemon>; c: () => Promise<Daemon> };
+}> {
+  const peersConfig = (...peers: Peer[]) =>
+    `peers:\n${peers.map((p) => `  - address: ${p.addresses[0]}\n    public_key: "${p.public_key}"\n`).join("")}network_secret: "${secret}"\n`;
+  const startOn = (stateDir: string | undefined, config: string, p2pListen?: string) =>
+    startDaemon({
+      config,
+      ...(stateDir ? { stateDir } : {}),
+      ...(p2pListen ? { p2pListen } : {}),
+    });
+  const a = await startOn(stateDirs.a, `network_secret: "${secret}"\n`);
+  const aSelf = (await peerOn(a, "self"))!;
+  const b = await startOn(stateDirs.b, peersConfig(aSelf));
+  const bSelf = (await peerOn(b, "self"))!;
+  const c = await startOn(stateDirs.c, peersConfig(aSelf, bSelf));
+  const cSelf = (await peerOn(c, "self"))!;
+  const all: [Daemon, Peer][] = [
+    [a, aSelf],
+    [b, bSelf],
+    [c, cSelf],
+  ];
+  for (const [d] of all) {
+    for (const [, other] of all) {
+      if ((await peerOn(d, "self"))!.peer_uid === other.peer_uid) continue;
+      await until(`${other.peer_uid} trusted and online`, () => peerOn(d, other.peer_uid), (p) => p?.trust === "trusted" && p.state === "online");
+    }
+  }
+  return {
+    a,
+    b,
+    c,
+    uids: { a: aSelf.peer_uid, b: bSelf.peer_uid, c: cSelf.peer_uid },
+    start: {
+      a: () => startOn(stateDirs.a, `network_secret: "${secret}"\n`, aSelf.addresses[0]),
+      b: () => startOn(stateDirs.b, peersConfig(aSelf), bSelf.addresses[0]),
+      c: () => startOn(stateDirs.c, peersConfig(aSelf, bSelf), cSelf.addresses[0]),
+    },
+  };
+}

@@ -12,38 +12,7 @@ import { tempDir, type Daemon } from "../harness/daemon.js";
 import { fleetOfTwo, until } from "../harness/fleet.js";
 import { assertFetchProblem } from "../harness/http.js";
 import { runRocctl } from "../harness/rocctl.js";
-
-type Stream = {
-  stream_uid: string;
-  direction: string;
-  state: string;
-  peer_uri?: string;
-  settings?: Record<string, number>;
-  source: { port_uri?: string };
-  destination: { port_uri?: string };
-  endpoints?: { media_uri: string; repair_uri?: string; control_uri?: string };
-  metrics: { packets_sent: number; packets_received: number; rtt_ms?: number };
-};
-
-async function portUri(d: Daemon, displayName: string): Promise<string> {
-  const self = await d.client.GET("/peers/{peer}", { params: { path: { peer: "self" } } });
-  const ports = await d.client.GET("/peers/{peer}/ports", { params: { path: { peer: "self" } } });
-  const port = ports.data!.find((p) => p.display_name === displayName);
-  assert.ok(port, `${displayName} on ${self.data!.peer_uid}`);
-  return `/peers/${self.data!.peer_uid}/ports/${port.port_uid}`;
-}
-
-async function streamOn(d: Daemon, uid: string): Promise<Stream | undefined> {
-  const { data } = await d.client.GET("/streams/{stream}", { params: { path: { stream: uid } } });
-  return data as Stream | undefined;
-}
-
-/** POST /streams on `d` from port `source` to port `destination`. */
-function postPortToPort(d: Daemon, source: string, destination: string) {
-  return d.client.POST("/streams", {
-    body: { source: { type: "port", port_uri: source }, destination: { type: "port", port_uri: destination } },
-  });
-}
+import { portUri, postPortToPort, streamCount, streamOn, type Stream } from "../harness/streams.js";
 
 /** A's microphone to B's speakers, once audio arrives on B. */
 async function micToSpeakers(a: Daemon, b: Daemon): Promise<Stream> {
@@ -63,11 +32,6 @@ async function restartableFleet(t: TestContext) {
     bDir.remove();
   });
   return fleetOfTwo([], bDir.path, {}, aDir.path);
-}
-
-async function streamCount(d: Daemon): Promise<number> {
-  const { data } = await d.client.GET("/streams");
-  return data!.length;
 }
 
 describe("cross-peer streams", () => {
@@ -97,6 +61,24 @@ describe("cross-peer streams", () => {
       );
       assert.ok(flowing.tx!.metrics.packets_sent > 100);
 
+      // Each end shows both halves' figures, each with the peer it is from:
+      // its own live, the other's as that peer published it.
+      const aPeer = `/peers/${mic.split("/")[2]}`;
+      const bPeer = `/peers/${speakers.split("/")[2]}`;
+      const onA = await until("B's figures on A", () => streamOn(a, sent.stream_uid),
+        (s) => (s?.ends?.receiver.metrics?.packets_received ?? 0) > 0);
+      assert.equal(onA.ends!.sender.peer_uri, aPeer);
+      assert.equal(onA.ends!.receiver.peer_uri, bPeer);
+      assert.equal(onA.ends!.sender.synced_at, undefined, "A's own end is live");
+      assert.equal(onA.ends!.receiver.state, "active");
+      assert.equal(onA.ends!.receiver.stale, false);
+      assert.ok(!Number.isNaN(Date.parse(onA.ends!.receiver.synced_at!)));
+      const onB = await until("A's figures on B", () => streamOn(b, sent.stream_uid),
+        (s) => (s?.ends?.sender.metrics?.packets_sent ?? 0) > 0 && s?.ends?.sender.metrics?.rtt_ms !== undefined);
+      assert.equal(onB.ends!.sender.peer_uri, aPeer);
+      assert.equal(onB.ends!.receiver.peer_uri, bPeer);
+      assert.ok(onB.ends!.receiver.metrics!.packets_received > 0);
+
       // Deleting A's half removes B's.
       const deleted = await a.client.DELETE("/streams/{stream}", { params: { path: { stream: sent.stream_uid } } });
       assert.equal(deleted.response.status, 204);
@@ -106,8 +88,8 @@ describe("cross-peer streams", () => {
       const again = await postPortToPort(a, mic, speakers);
       assert.equal(again.response.status, 201, JSON.stringify(again.error));
       const uid = (again.data as Stream).stream_uid;
-      const onB = await b.client.DELETE("/streams/{stream}", { params: { path: { stream: uid } } });
-      assert.equal(onB.response.status, 204);
+      const deletedOnB = await b.client.DELETE("/streams/{stream}", { params: { path: { stream: uid } } });
+      assert.equal(deletedOnB.response.status, 204);
       await until("A's half gone", () => streamOn(a, uid), (s) => s === undefined);
     } finally {
       await a.stop();

@@ -42,7 +42,7 @@ describe("limits", () => {
         let sessions = -1;
         for (let i = 0; i < 100 && sessions !== expected; i++) {
           await sleep(50);
-          sessions = (await d.client.GET("/streams/{stream}", { params: { path: { stream: rx.data!.stream_uid } } })).data!.metrics.sessions ?? -1;
+          sessions = (await d.client.GET("/streams/{stream}", { params: { path: { stream: rx.data!.stream_uid } } })).data!.metrics!.sessions ?? -1;
         }
         assert.equal(sessions, expected, `two senders, max_sessions_per_stream ${limit}`);
       } finally {

@@ -154,10 +154,10 @@ describe("streams between two daemons on PipeWire", { timeout: 240_000 }, () => 
     assert.ok(plainTone.share >= 0.8, `RTP: ${plainTone.detail}`);
 
     const { data: received } = await b.client.GET("/streams/{stream}", one(fec.rx.stream_uid));
-    assert.ok(received!.metrics.packets_received > 100, JSON.stringify(received!.metrics));
-    assert.equal(received!.metrics.sessions, 1);
+    assert.ok(received!.metrics!.packets_received > 100, JSON.stringify(received!.metrics));
+    assert.equal(received!.metrics!.sessions, 1);
     const { data: sent } = await a.client.GET("/streams/{stream}", one(fec.tx.stream_uid));
-    assert.ok(sent!.metrics.packets_sent > 100, JSON.stringify(sent!.metrics));
+    assert.ok(sent!.metrics!.packets_sent > 100, JSON.stringify(sent!.metrics));
   });
 
   it("restores B's streams after kill -9 and the audio resumes", async (t) => {

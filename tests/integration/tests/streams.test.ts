@@ -62,8 +62,8 @@ describe("streams", () => {
 
     const sending = await waitState(d, tx.data!.stream_uid, "active");
     const receiving = await waitState(d, rx.data!.stream_uid, "active");
-    assert.ok(sending.metrics.packets_sent > 0);
-    assert.ok(receiving.metrics.packets_received > 0);
+    assert.ok(sending.metrics!.packets_sent > 0);
+    assert.ok(receiving.metrics!.packets_received > 0);
 
     const list = await d.client.GET("/streams");
     assert.equal(list.response.status, 200);
@@ -83,7 +83,7 @@ describe("streams", () => {
     assert.equal(res.response.status, 201, JSON.stringify(res.data));
     assert.equal(res.data!.direction, "local");
     const active = await waitState(d, res.data!.stream_uid, "active");
-    assert.ok(active.metrics.packets_sent > 0 && active.metrics.packets_received > 0, JSON.stringify(active.metrics));
+    assert.ok(active.metrics!.packets_sent > 0 && active.metrics!.packets_received > 0, JSON.stringify(active.metrics));
     assert.equal((await d.client.DELETE("/streams/{stream}", { params: { path: { stream: res.data!.stream_uid } } })).response.status, 204);
   });
 

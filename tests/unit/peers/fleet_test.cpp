@@ -46,10 +46,10 @@ TEST_F(FleetTest, peers_with_the_same_secret_trust_each_other_and_mirror_ports) 
     ASSERT_TRUE(stored);
     EXPECT_EQ(stored->trust, PeerTrust::trusted);
     EXPECT_EQ(stored->key->public_key, b.key());
-    auto mirrored = [&]() { return a.mirror->ports_of(b.store->self_uid()); };
-    run_until([&] { return mirrored() != nullptr && mirrored()->ports.size() == 1; });
+    auto mirrored = [&]() { return a.mirror->of(b.store->self_uid()); };
+    run_until([&] { return mirrored() != nullptr && mirrored()->items.size() == 1; });
     ASSERT_TRUE(mirrored()) << "trusted, so subscribed";
-    EXPECT_EQ(mirrored()->ports.size(), 1u);
+    EXPECT_EQ(mirrored()->items.size(), 1u);
 }
 
 TEST_F(FleetTest, another_secret_gets_nobody_in) {

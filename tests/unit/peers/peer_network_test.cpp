@@ -152,13 +152,14 @@ TEST_F(PeerNetworkTest, a_publisher_that_forgot_the_subscription_is_subscribed_t
     ASSERT_TRUE(pairing) << pairing.error().message;
     run_until([&] { return trust(b, a) == PeerTrust::pairing; });
     ASSERT_TRUE(confirm(pairing->code));
-    auto mirrored = [&]() { return a.mirror->ports_of(b_uid); };
+    auto mirrored = [&]() { return a.mirror->of(b_uid); };
     run_until([&] { return mirrored() != nullptr && !mirrored()->stale; });
     ASSERT_TRUE(mirrored() != nullptr && !mirrored()->stale);
 
     // B's publisher starts over (as after a restart quicker than the
     // silence that makes B offline): no delta would ever reach A again.
-    b.publisher = std::make_unique<PortPublisher>(b.network->listener(), [&] { return b.ports; });
+    b.publisher =
+        std::make_unique<TopicPublisher>(b.network->listener(), "ports", "port", [&] { return b.ports; });
     Port mic {*Uid::parse("jjjjjj-kkkkkk-llllll"), b_uid};
     mic.driver = "mock";
     mic.system_name = mic.display_name = "Microphone";
@@ -167,13 +168,13 @@ TEST_F(PeerNetworkTest, a_publisher_that_forgot_the_subscription_is_subscribed_t
     mic.present = true;
     b.ports = nlohmann::json::array({api::port_json(mic)});
     // The next ping_reply does not list A's subscription: A subscribes again.
-    run_until([&] { return mirrored()->ports.size() == 1; });
-    ASSERT_EQ(mirrored()->ports.size(), 1u);
-    EXPECT_EQ(mirrored()->ports[0].display_name, "Microphone");
+    run_until([&] { return mirrored()->items.size() == 1; });
+    ASSERT_EQ(mirrored()->items.size(), 1u);
+    EXPECT_EQ(mirrored()->items[0].display_name, "Microphone");
     EXPECT_FALSE(mirrored()->stale);
     b.publisher->publish("port_removed", api::port_json(mic));
-    run_until([&] { return mirrored()->ports.empty(); });
-    EXPECT_TRUE(mirrored()->ports.empty()) << "and follows again";
+    run_until([&] { return mirrored()->items.empty(); });
+    EXPECT_TRUE(mirrored()->items.empty()) << "and follows again";
 }
 
 class ShortPairingTest : public PeerNetworkTest {
@@ -225,25 +226,25 @@ TEST_F(PeerNetworkTest, a_trusted_peer_mirrors_the_others_ports_and_follows_ever
     run_until([&] { return trust(b, a) == PeerTrust::pairing; });
     ASSERT_TRUE(confirm(pairing->code));
 
-    auto mirrored = [&]() { return a.mirror->ports_of(b_uid); };
-    run_until([&] { return mirrored() != nullptr && !mirrored()->ports.empty(); });
+    auto mirrored = [&]() { return a.mirror->of(b_uid); };
+    run_until([&] { return mirrored() != nullptr && !mirrored()->items.empty(); });
     ASSERT_TRUE(mirrored());
-    ASSERT_EQ(mirrored()->ports.size(), 1u);
-    EXPECT_EQ(mirrored()->ports[0].display_name, "Speakers");
+    ASSERT_EQ(mirrored()->items.size(), 1u);
+    EXPECT_EQ(mirrored()->items[0].display_name, "Speakers");
     EXPECT_EQ(mirrored()->seq, 0u);
 
     // Every change follows, in order.
     auto mic = port("jjjjjj-kkkkkk-llllll", "Microphone");
     b.publisher->publish("port_added", mic);
-    run_until([&] { return mirrored()->ports.size() == 2; });
-    ASSERT_EQ(mirrored()->ports.size(), 2u);
+    run_until([&] { return mirrored()->items.size() == 2; });
+    ASSERT_EQ(mirrored()->items.size(), 2u);
     mic["display_name"] = "Studio microphone";
     b.publisher->publish("port_updated", mic);
-    run_until([&] { return mirrored()->ports[1].display_name == "Studio microphone"; });
-    EXPECT_EQ(mirrored()->ports[1].display_name, "Studio microphone");
+    run_until([&] { return mirrored()->items[1].display_name == "Studio microphone"; });
+    EXPECT_EQ(mirrored()->items[1].display_name, "Studio microphone");
     b.publisher->publish("port_removed", port("dddddd-eeeeee-ffffff", "Speakers"));
-    run_until([&] { return mirrored()->ports.size() == 1; });
-    ASSERT_EQ(mirrored()->ports.size(), 1u);
+    run_until([&] { return mirrored()->items.size() == 1; });
+    ASSERT_EQ(mirrored()->items.size(), 1u);
     EXPECT_EQ(mirrored()->seq, 3u);
     EXPECT_FALSE(mirrored()->stale);
 
@@ -257,14 +258,14 @@ TEST_F(PeerNetworkTest, a_trusted_peer_mirrors_the_others_ports_and_follows_ever
     run_until([&] { return !mirrored()->stale; });
     EXPECT_FALSE(mirrored()->stale);
     EXPECT_EQ(mirrored()->seq, 3u) << "the publisher's";
-    ASSERT_EQ(mirrored()->ports.size(), 1u);
-    EXPECT_EQ(mirrored()->ports[0].display_name, "Studio microphone");
+    ASSERT_EQ(mirrored()->items.size(), 1u);
+    EXPECT_EQ(mirrored()->items[0].display_name, "Studio microphone");
 
     // B goes away: the data stays, stale.
     b.network.reset();
     run_until([&] { return mirrored()->stale; }, 10000ms);
     EXPECT_TRUE(mirrored()->stale);
-    EXPECT_EQ(mirrored()->ports.size(), 1u);
+    EXPECT_EQ(mirrored()->items.size(), 1u);
 }
 
 class ByeTest : public PeerNetworkTest {

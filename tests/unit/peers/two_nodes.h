@@ -16,7 +16,7 @@
 #include "peers/peer_network.h"
 #include "peers/peer_service.h"
 #include "peers/port_mirror.h"
-#include "peers/port_publisher.h"
+#include "peers/topic_publisher.h"
 #include "store/store.h"
 #include "support/await.h"
 #include "support/temp_dir.h"
@@ -74,7 +74,9 @@ struct Node {
                 mirror->on_one_way(*peer, message);
             }
         };
-        events.subscriptions = [this](const p2p::RawKey& key) { return publisher->subscriptions_of(key); };
+        events.subscriptions = [this](const p2p::RawKey& key) {
+            return subscriptions_of(key, {publisher.get()});
+        };
         events.on_ping_reply = [this](const p2p::RawKey& key, const nlohmann::json& subscriptions) {
             if (auto peer = service->peer_of(key)) {
                 mirror->on_subscriptions(*peer, subscriptions);
@@ -93,8 +95,9 @@ struct Node {
                                         Fleet::Options {.secret = secret, .nonce_lifetime = nonce_lifetime});
         }
         service->set_trust_on_first_use(trust_on_first_use);
-        publisher = std::make_unique<PortPublisher>(network->listener(), [this] { return ports; });
-        mirror = std::make_unique<PortMirror>(io, *network, api::parse_port);
+        publisher =
+            std::make_unique<TopicPublisher>(network->listener(), "ports", "port", [this] { return ports; });
+        mirror = std::make_unique<PortMirror>(io, *network, "ports", "port", api::parse_port);
         service->add_listener([this](PeerService::Change, const Peer& peer) {
             mirror->on_peer(peer, service->key_of(peer.uid));
         });
@@ -117,7 +120,7 @@ struct Node {
     std::unique_ptr<PeerNetwork> network;
     std::unique_ptr<Pairings> pairings;
     std::unique_ptr<Fleet> fleet;
-    std::unique_ptr<PortPublisher> publisher;
+    std::unique_ptr<TopicPublisher> publisher;
     std::unique_ptr<PortMirror> mirror;
     /// What this node's publisher shows as its ports.
     nlohmann::json ports = nlohmann::json::array();

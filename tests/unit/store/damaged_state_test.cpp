@@ -191,7 +191,7 @@ TEST(DamagedState, repair_keeps_every_readable_row_and_the_damaged_file) {
     auto report = repair_state(dir.path());
     ASSERT_TRUE(report) << report.error().message;
     EXPECT_TRUE(report->identity_kept);
-    ASSERT_EQ(report->tables.size(), 5u);
+    ASSERT_EQ(report->tables.size(), 6u);
     EXPECT_EQ(report->tables[0].table, "peers");
     EXPECT_EQ(report->tables[0].copied, 1);
     EXPECT_EQ(report->tables[1].table, "ports");
@@ -204,6 +204,8 @@ TEST(DamagedState, repair_keeps_every_readable_row_and_the_damaged_file) {
     EXPECT_EQ(report->tables[3].copied, 0);
     EXPECT_EQ(report->tables[4].table, "stream_tombstones");
     EXPECT_EQ(report->tables[4].copied, 0);
+    EXPECT_EQ(report->tables[5].table, "stream_references");
+    EXPECT_EQ(report->tables[5].copied, 0);
 
     EXPECT_EQ(report->damaged_copy, damaged_copy_in(dir.path()));
     EXPECT_EQ(test::read_bytes(report->damaged_copy), damaged_bytes);

@@ -1,4 +1,7 @@
-#include "peers/port_mirror.h"
+#include "peers/topic_mirror.h"
+
+#include "core/port.h"
+#include "peers/stream_mirror.h"
 
 #include <algorithm>
 
@@ -19,48 +22,52 @@ std::optional<std::uint64_t> seq_of(const nlohmann::json& body) {
 
 } // namespace
 
-PortMirror::PortMirror(boost::asio::io_context& io, PeerNetwork& network, ParsePort parse)
-    : io_(io), network_(network), parse_(std::move(parse)) {}
+template <class Item>
+TopicMirror<Item>::TopicMirror(boost::asio::io_context& io, PeerNetwork& network, std::string topic,
+                               std::string field, Parse parse)
+    : io_(io), network_(network), topic_(std::move(topic)), field_(std::move(field)),
+      parse_(std::move(parse)) {}
 
-PortMirror::~PortMirror() {
+template <class Item> TopicMirror<Item>::~TopicMirror() {
     *alive_ = false;
 }
 
-std::vector<const MirroredPorts*> PortMirror::all() const {
-    std::vector<const MirroredPorts*> out;
+template <class Item> std::vector<const Mirrored<Item>*> TopicMirror<Item>::all() const {
+    std::vector<const Mirrored<Item>*> out;
     for (const auto& [uid, entry] : entries_) {
         out.push_back(&entry.data);
     }
     return out;
 }
 
-void PortMirror::take_snapshot(Entry& entry, MirroredPorts data) {
-    auto find = [](const std::vector<Port>& ports, const Uid& uid) {
-        return std::find_if(ports.begin(), ports.end(), [&](const Port& p) { return p.uid == uid; });
+template <class Item> void TopicMirror<Item>::take_snapshot(Entry& entry, Mirrored<Item> data) {
+    auto find = [](const std::vector<Item>& items, const Uid& uid) {
+        return std::find_if(items.begin(), items.end(), [&](const Item& i) { return i.uid == uid; });
     };
-    const auto old = std::move(entry.data.ports);
+    const auto old = std::move(entry.data.items);
     entry.data = std::move(data);
-    for (const auto& port : entry.data.ports) {
-        auto before = find(old, port.uid);
+    for (const auto& item : entry.data.items) {
+        auto before = find(old, item.uid);
         if (before == old.end()) {
-            listeners_.notify("port_added", port);
-        } else if (!(*before == port)) {
-            listeners_.notify("port_updated", port);
+            notify("_added", item);
+        } else if (!(*before == item)) {
+            notify("_updated", item);
         }
     }
-    for (const auto& port : old) {
-        if (find(entry.data.ports, port.uid) == entry.data.ports.end()) {
-            listeners_.notify("port_removed", port);
+    for (const auto& item : old) {
+        if (find(entry.data.items, item.uid) == entry.data.items.end()) {
+            notify("_removed", item);
         }
     }
 }
 
-const MirroredPorts* PortMirror::ports_of(const Uid& peer) const {
+template <class Item> const Mirrored<Item>* TopicMirror<Item>::of(const Uid& peer) const {
     auto it = entries_.find(peer);
     return it == entries_.end() ? nullptr : &it->second.data;
 }
 
-void PortMirror::on_peer(const Peer& peer, const std::optional<p2p::RawKey>& key) {
+template <class Item>
+void TopicMirror<Item>::on_peer(const Peer& peer, const std::optional<p2p::RawKey>& key) {
     if (peer.is_self) {
         return;
     }
@@ -73,7 +80,7 @@ void PortMirror::on_peer(const Peer& peer, const std::optional<p2p::RawKey>& key
     }
 }
 
-void PortMirror::follow(const Uid& peer, const p2p::RawKey& key) {
+template <class Item> void TopicMirror<Item>::follow(const Uid& peer, const p2p::RawKey& key) {
     auto& entry = entries_[peer];
     if (entry.key != key) {
         entry = Entry {}; // another key: nothing of the old one counts
@@ -85,7 +92,7 @@ void PortMirror::follow(const Uid& peer, const p2p::RawKey& key) {
     }
 }
 
-void PortMirror::pause(const Uid& peer) {
+template <class Item> void TopicMirror<Item>::pause(const Uid& peer) {
     if (auto it = entries_.find(peer); it != entries_.end()) {
         it->second.live = false;
         it->second.followed = false;
@@ -95,7 +102,7 @@ void PortMirror::pause(const Uid& peer) {
 
 // A subscribe refused or unanswered (right after pairing the peer may not
 // trust this daemon yet: it does once our acknowledgement arrives).
-void PortMirror::retry_later(const Uid& peer) {
+template <class Item> void TopicMirror<Item>::retry_later(const Uid& peer) {
     auto& entry = entries_.at(peer);
     entry.retry = std::make_shared<boost::asio::steady_timer>(io_, std::chrono::seconds(1));
     entry.retry->async_wait([this, peer, alive = std::weak_ptr<bool>(alive_)](auto ec) {
@@ -109,35 +116,37 @@ void PortMirror::retry_later(const Uid& peer) {
     });
 }
 
-void PortMirror::forget(const Uid& peer) {
+template <class Item> void TopicMirror<Item>::forget(const Uid& peer) {
     auto it = entries_.find(peer);
     if (it == entries_.end()) {
         return;
     }
-    const auto ports = std::move(it->second.data.ports);
+    const auto items = std::move(it->second.data.items);
     entries_.erase(it);
-    for (const auto& port : ports) {
-        listeners_.notify("port_removed", port);
+    for (const auto& item : items) {
+        notify("_removed", item);
     }
 }
 
-std::optional<Port> PortMirror::read(const Uid& peer, const nlohmann::json& json) const {
-    auto port = parse_(json, peer);
-    if (!port) {
-        spdlog::warn("peers: a port of {} left out of its mirror: {}", peer.str(), port.error().message);
+template <class Item>
+std::optional<Item> TopicMirror<Item>::read(const Uid& peer, const nlohmann::json& json) const {
+    auto item = parse_(json, peer);
+    if (!item) {
+        spdlog::warn("peers: a {} of {} left out of its mirror: {}", field_, peer.str(),
+                     item.error().message);
         return std::nullopt;
     }
-    return *port;
+    return std::move(*item);
 }
 
-void PortMirror::subscribe(const Uid& peer) {
+template <class Item> void TopicMirror<Item>::subscribe(const Uid& peer) {
     auto& entry = entries_.at(peer);
     p2p::Link* link = network_.requester(entry.key);
     if (link == nullptr) {
         return; // followed again when the link is online
     }
     entry.pending = true;
-    link->request("subscribe", {{"topic", "ports"}}, std::chrono::milliseconds(5000),
+    link->request("subscribe", {{"topic", topic_}}, std::chrono::milliseconds(5000),
                   [this, peer, key = entry.key, alive = std::weak_ptr<bool>(alive_)](p2p::Link::Reply reply) {
                       if (!alive.lock()) {
                           return;
@@ -149,18 +158,18 @@ void PortMirror::subscribe(const Uid& peer) {
                       Entry& entry = it->second;
                       entry.pending = false;
                       const auto& body = reply ? reply->body : nlohmann::json();
-                      if (!reply || !seq_of(body) || !body.contains("ports") || !body["ports"].is_array()) {
-                          spdlog::debug("peers: cannot subscribe to the ports of {} yet: {}", peer.str(),
+                      if (!reply || !seq_of(body) || !body.contains(topic_) || !body[topic_].is_array()) {
+                          spdlog::debug("peers: cannot subscribe to the {} of {} yet: {}", topic_, peer.str(),
                                         reply ? "malformed snapshot" : reply.error().detail);
                           entry.data.stale = true;
                           retry_later(peer);
                           return;
                       }
-                      MirroredPorts data;
+                      Mirrored<Item> data;
                       data.seq = *seq_of(body);
-                      for (const auto& json : body["ports"]) {
-                          if (auto port = read(peer, json)) {
-                              data.ports.push_back(std::move(*port));
+                      for (const auto& json : body[topic_]) {
+                          if (auto item = read(peer, json)) {
+                              data.items.push_back(std::move(*item));
                           }
                       }
                       data.synced_at = std::chrono::system_clock::now();
@@ -169,7 +178,8 @@ void PortMirror::subscribe(const Uid& peer) {
                   });
 }
 
-void PortMirror::on_subscriptions(const Uid& peer, const nlohmann::json& subscriptions) {
+template <class Item>
+void TopicMirror<Item>::on_subscriptions(const Uid& peer, const nlohmann::json& subscriptions) {
     auto it = entries_.find(peer);
     if (it == entries_.end() || !it->second.followed || it->second.pending || !it->second.live) {
         return;
@@ -177,21 +187,20 @@ void PortMirror::on_subscriptions(const Uid& peer, const nlohmann::json& subscri
     Entry& entry = it->second;
     // Deltas and this reply share the connection, in order: every delta the
     // peer counted has arrived, so its seq is the mirror's or one was lost.
-    auto held = subscriptions.find("ports");
+    auto held = subscriptions.find(topic_);
     if (held != subscriptions.end() && held->is_number_unsigned() &&
         held->get<std::uint64_t>() == entry.data.seq) {
         return;
     }
-    spdlog::info(
-        "peers: {} no longer serves our subscription to its ports as we hold it (seq {}, it says {}); "
-        "subscribing again",
-        peer.str(), entry.data.seq, held != subscriptions.end() ? held->dump() : "none");
+    spdlog::info("peers: {} no longer serves our subscription to its {} as we hold it (seq {}, it says {}); "
+                 "subscribing again",
+                 peer.str(), topic_, entry.data.seq, held != subscriptions.end() ? held->dump() : "none");
     entry.data.stale = true;
     entry.live = false;
     subscribe(peer);
 }
 
-void PortMirror::on_one_way(const Uid& peer, const p2p::Message& message) {
+template <class Item> void TopicMirror<Item>::on_one_way(const Uid& peer, const p2p::Message& message) {
     if (message.type != "delta") {
         return;
     }
@@ -202,7 +211,7 @@ void PortMirror::on_one_way(const Uid& peer, const p2p::Message& message) {
     Entry& entry = it->second;
     const auto& body = message.body;
     const auto delta_seq = seq_of(body);
-    if (!delta_seq || !body.contains("port")) {
+    if (!delta_seq || !body.contains(field_) || body.value("topic", std::string()) != topic_) {
         return;
     }
     const auto seq = *delta_seq;
@@ -210,7 +219,7 @@ void PortMirror::on_one_way(const Uid& peer, const p2p::Message& message) {
         return; // a duplicate, or older than the snapshot
     }
     if (seq != entry.data.seq + 1) {
-        spdlog::info("peers: the ports of {} skipped from seq {} to {}; subscribing again", peer.str(),
+        spdlog::info("peers: the {} of {} skipped from seq {} to {}; subscribing again", topic_, peer.str(),
                      entry.data.seq, seq);
         entry.data.stale = true;
         entry.live = false;
@@ -219,24 +228,27 @@ void PortMirror::on_one_way(const Uid& peer, const p2p::Message& message) {
     }
     entry.data.seq = seq;
     entry.data.synced_at = std::chrono::system_clock::now();
-    auto port = read(peer, body["port"]);
-    if (!port) {
+    auto item = read(peer, body[field_]);
+    if (!item) {
         return;
     }
-    auto& ports = entry.data.ports;
-    auto at = std::find_if(ports.begin(), ports.end(), [&](const Port& p) { return p.uid == port->uid; });
-    if (body.value("event", std::string()) == "port_removed") {
-        if (at != ports.end()) {
-            ports.erase(at);
-            listeners_.notify("port_removed", *port);
+    auto& items = entry.data.items;
+    auto at = std::find_if(items.begin(), items.end(), [&](const Item& i) { return i.uid == item->uid; });
+    if (body.value("event", std::string()) == field_ + "_removed") {
+        if (at != items.end()) {
+            items.erase(at);
+            notify("_removed", *item);
         }
-    } else if (at != ports.end()) {
-        *at = *port;
-        listeners_.notify("port_updated", *port);
+    } else if (at != items.end()) {
+        *at = *item;
+        notify("_updated", *item);
     } else {
-        ports.push_back(*port);
-        listeners_.notify("port_added", *port);
+        items.push_back(*item);
+        notify("_added", *item);
     }
 }
+
+template class TopicMirror<Port>;
+template class TopicMirror<RemoteHalf>;
 
 } // namespace rocd::peers
