@@ -1,12 +1,13 @@
 #!/usr/bin/env python3
 """bench/p2p/cross_peer_streams.py: what a stream between two peers costs.
 
-Two mock-driver rocd daemons on loopback that trust each other by a network
-secret (B dials A). Prints:
+Three mock-driver rocd daemons on loopback that trust each other by a
+network secret (B dials A, C dials A and B). Prints:
 
-- set-up: time from `POST /streams` on A (A's microphone to B's speakers) to
-  the first packets received by B's half, median and p99 of N tries (each
-  stream deleted before the next);
+- set-up: time from `POST /streams` on A (A's microphone to B's speakers),
+  and on C (the same stream coordinated by a third peer), to the first
+  packets received by B's half, median and p99 of N tries each (each stream
+  deleted before the next);
 - resume: after kill -9 of B mid-stream, how soon A's half shows
   waiting_for_peer, and, B started again on its state, how soon audio flows
   at B and A's half is active again (R times);
@@ -119,32 +120,43 @@ with tempfile.TemporaryDirectory() as work:
     with open(config, "w") as f:
         f.write(f'network_secret: "{secret}"\npeers:\n  - address: 127.0.0.1:{a_p2p}\n    public_key: "{key}"\n')
     b = start(os.path.join(work, "b"), b_api, b_p2p, config=config)
+    c_api, c_p2p = free_port(), free_port()
+    c_config = os.path.join(work, "c.yaml")
+    with open(c_config, "w") as f:
+        b_key = call(b_api, "GET", "/peers/self")["public_key"]
+        f.write(f'network_secret: "{secret}"\npeers:\n  - address: 127.0.0.1:{a_p2p}\n    public_key: "{key}"\n'
+                f'  - address: 127.0.0.1:{b_p2p}\n    public_key: "{b_key}"\n')
+    c = start(os.path.join(work, "c"), c_api, c_p2p, config=c_config)
     try:
         b_uid = call(b_api, "GET", "/peers/self")["peer_uid"]
+        a_uid = call(a_api, "GET", "/peers/self")["peer_uid"]
         until("B trusted and online on A", lambda: peer_online(a_api, b_uid))
+        until("A and B trusted and online on C", lambda: peer_online(c_api, a_uid) and peer_online(c_api, b_uid))
         mic, speakers = port_uri(a_api, "Mock microphone"), port_uri(b_api, "Mock speakers")
         body = {"source": {"type": "port", "port_uri": mic}, "destination": {"type": "port", "port_uri": speakers}}
 
-        setup = []
-        for _ in range(tries):
-            t0 = time.monotonic()
-            uid = call(a_api, "POST", "/streams", body)["stream_uid"]
-            posted = time.monotonic()
-            until("packets at B", lambda: received(b_api, uid))
-            setup.append(((posted - t0) * 1000, (time.monotonic() - t0) * 1000))
-            call(a_api, "DELETE", f"/streams/{uid}")
-            until("B's half gone", lambda: not call(b_api, "GET", "/streams"))
-        answered = sorted(s[0] for s in setup)
-        flowing = sorted(s[1] for s in setup)
         p99 = lambda xs: xs[min(len(xs) - 1, int(round(0.99 * (len(xs) - 1))))]
-        print(f"set-up over {tries} tries: POST answered median {statistics.median(answered):.1f} ms, "
-              f"p99 {p99(answered):.1f} ms; first packets at B median {statistics.median(flowing):.1f} ms, "
-              f"p99 {p99(flowing):.1f} ms")
+        for name, api in (("A", a_api), ("C", c_api)):
+            setup = []
+            for _ in range(tries):
+                t0 = time.monotonic()
+                uid = call(api, "POST", "/streams", body)["stream_uid"]
+                posted = time.monotonic()
+                until("packets at B", lambda: received(b_api, uid))
+                setup.append(((posted - t0) * 1000, (time.monotonic() - t0) * 1000))
+                call(api, "DELETE", f"/streams/{uid}")
+                until("B's half gone", lambda: not call(b_api, "GET", "/streams"))
+                until("A's half gone", lambda: not call(a_api, "GET", "/streams"))
+            answered = sorted(s[0] for s in setup)
+            flowing = sorted(s[1] for s in setup)
+            print(f"set-up by a POST on {name}, {tries} tries: answered median {statistics.median(answered):.1f} ms, "
+                  f"p99 {p99(answered):.1f} ms; first packets at B median {statistics.median(flowing):.1f} ms, "
+                  f"p99 {p99(flowing):.1f} ms")
 
         # Resume: kill -9 of B mid-stream, then B started again on its state.
         uid = call(a_api, "POST", "/streams", body)["stream_uid"]
         until("packets at B", lambda: received(b_api, uid))
-        noticed, resumed, active = [], [], []
+        noticed, resumed, heard, active = [], [], [], []
         for _ in range(resumes):
             b.kill()
             b.wait()
@@ -155,12 +167,15 @@ with tempfile.TemporaryDirectory() as work:
             b = start(os.path.join(work, "b"), b_api, b_p2p, config=config)
             until("packets at B again", lambda: received(b_api, uid))
             resumed.append((time.monotonic() - t0) * 1000)
+            until("B online on A", lambda: peer_online(a_api, b_uid))
+            heard.append((time.monotonic() - t0) * 1000)
             until("A's half active", lambda: call(a_api, "GET", f"/streams/{uid}")["state"] == "active")
             active.append((time.monotonic() - t0) * 1000)
         print(f"kill -9 of B, {resumes} times: A shows waiting_for_peer after median {statistics.median(noticed):.1f} ms "
               f"(max {max(noticed):.1f}); B started again: audio at B after median {statistics.median(resumed):.0f} ms "
               f"(max {max(resumed):.0f}), A's half active after median {statistics.median(active):.0f} ms "
-              f"(max {max(active):.0f}), counted from B's exec")
+              f"(max {max(active):.0f}), B online on A (its first heartbeat answered) after median "
+              f"{statistics.median(heard):.0f} ms (max {max(heard):.0f}), counted from B's exec")
         call(a_api, "DELETE", f"/streams/{uid}")
         until("B's half gone", lambda: not call(b_api, "GET", "/streams"))
 
@@ -189,6 +204,6 @@ with tempfile.TemporaryDirectory() as work:
             by_hand.append((tx["stream_uid"], rx["stream_uid"]))
         measure(f"{count} send + receive streams made by hand")
     finally:
-        for p in (a, b):
+        for p in (a, b, c):
             p.terminate()
             p.wait()

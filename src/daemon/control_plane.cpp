@@ -86,6 +86,12 @@ ControlPlane::ControlPlane(boost::asio::io_context& io, const config::Config& co
                                                peer.state == PeerState::online);
         recheck_coordinated_();
     });
+    // A new display name reaches the other peers with a new hello (§6.1).
+    peers_.add_listener([this](peers::PeerService::Change, const Peer& peer) {
+        if (peer.is_self && network_) {
+            network_->say_hello_again();
+        }
+    });
 }
 
 Result<std::unique_ptr<ControlPlane>>

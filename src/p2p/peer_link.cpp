@@ -15,7 +15,7 @@ PeerLink::PeerLink(boost::asio::io_context& io, zmq::context_t& context, const I
                 }
                 on_one_way(m);
             }),
-      timer_(io), hello_retry_(io) {
+      timer_(io), hello_retry_(io), silence_(io) {
     tick();
 }
 
@@ -30,21 +30,13 @@ void PeerLink::on_bye() {
     set_state(PeerState::offline);
 }
 
-// Every ping interval: say hello until the peer answered it, then ping; and
-// notice silence.
+// Every ping interval: say hello until the peer answered it, then ping.
 void PeerLink::tick() {
     if (state_ != PeerState::incompatible) {
         if (!version_) {
             say_hello();
         } else {
             ping();
-        }
-        if (state_ == PeerState::online && last_seen_ &&
-            std::chrono::steady_clock::now() - *last_seen_ > options_.offline_after) {
-            // A peer that comes back may have restarted: hello again.
-            hello_.reset();
-            version_.reset();
-            set_state(PeerState::offline);
         }
     }
     timer_.expires_after(options_.ping_interval);
@@ -144,6 +136,18 @@ void PeerLink::heard() {
     if (state_ == PeerState::offline && version_) {
         set_state(PeerState::online);
     }
+    // Offline exactly when the silence is over (§8.2), not at the next tick:
+    // a peer killed is seen gone within 3 s of its last message.
+    silence_.expires_after(options_.offline_after);
+    silence_.async_wait([this, alive = std::weak_ptr<bool>(alive_)](const boost::system::error_code& ec) {
+        if (ec || !alive.lock() || state_ != PeerState::online) {
+            return;
+        }
+        // A peer that comes back may have restarted: hello again.
+        hello_.reset();
+        version_.reset();
+        set_state(PeerState::offline);
+    });
 }
 
 void PeerLink::set_state(PeerState state) {

@@ -81,6 +81,8 @@ private:
     // interval, so that a peer is online within a few handshakes of being
     // reachable rather than a second later.
     boost::asio::steady_timer hello_retry_;
+    /// Expires offline_after past the last message heard.
+    boost::asio::steady_timer silence_;
     std::chrono::milliseconds hello_backoff_ {50}; // doubles up to the ping interval
     PeerState state_ = PeerState::offline;
     bool hello_pending_ = false;

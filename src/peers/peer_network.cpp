@@ -173,6 +173,14 @@ void PeerNetwork::hang_up(const p2p::RawKey& key, std::optional<std::string_view
     links_.erase(it);
 }
 
+void PeerNetwork::say_hello_again() {
+    for (auto& [key, dialed] : links_) {
+        if (dialed.link->version()) {
+            dialed.link->say_hello_again();
+        }
+    }
+}
+
 p2p::Link* PeerNetwork::requester(const p2p::RawKey& key) {
     auto it = links_.find(key);
     if (it == links_.end() || it->second.link->state() != PeerState::online) {

@@ -79,6 +79,9 @@ public:
     /// Closes the link to `key`, if any, saying `bye` first if a reason is
     /// given ("revoked"; §8.3).
     void hang_up(const p2p::RawKey& key, std::optional<std::string_view> bye = std::nullopt);
+    /// Every link says hello again: this daemon's hello fields changed (its
+    /// display name; docs/p2p.md §6.1).
+    void say_hello_again();
     /// The link to `key`, if this daemon dials it.
     const p2p::PeerLink* link(const p2p::RawKey& key) const;
     p2p::PeerLink* link(const p2p::RawKey& key);

@@ -312,6 +312,15 @@ void PeerService::learn(const p2p::RawKey& key, const p2p::Hello& hello, const s
         store::PeerRecord record = *stored;
         remember(record.addresses, address);
         record.last_seen = std::chrono::system_clock::now();
+        if (auto& announced = announced_[record.uid]; announced != hello.display_name) {
+            // The peer renamed itself (or this is its first hello since this
+            // daemon started): its own name wins, if it is one this daemon
+            // would take.
+            announced = hello.display_name;
+            if (check_display_name(hello.display_name, "display_name")) {
+                record.display_name = hello.display_name;
+            }
+        }
         record.protocol_version = hello.versions.max;
         if (auto link = network_ ? network_->link(key) : nullptr; link && link->version()) {
             record.protocol_version = *link->version();
@@ -323,7 +332,9 @@ void PeerService::learn(const p2p::RawKey& key, const p2p::Hello& hello, const s
         if (states_[record.uid] == PeerState::key_mismatch) {
             states_[record.uid] = PeerState::online;
         }
-        network_->dial(key, endpoint);
+        if (network_ != nullptr) {
+            network_->dial(key, endpoint);
+        }
         listeners_.notify(Change::updated, complete(record));
         return;
     }

@@ -120,6 +120,9 @@ private:
     std::map<Uid, PeerState> states_;
     /// The rocd version each remote peer's latest hello said.
     std::map<Uid, std::string> versions_;
+    /// The display name each trusted peer's latest hello said: a new one
+    /// replaces the stored name (and a local rename, until it changes again).
+    std::map<Uid, std::string> announced_;
     std::set<Uid> pairing_;
     bool trust_on_first_use_ = false;
     /// Stored peers whose uid answered with another key since they were

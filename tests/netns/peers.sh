@@ -57,11 +57,7 @@ start() { # host [config]
   ip netns exec "rocd-$h" "$rocd" "${args[@]}" >>"$work/$h.log" 2>&1 &
   pids+=($!)
   eval "pid_$h=$!"
-  for _ in $(seq 100); do
-    api "$h" GET /status >/dev/null 2>&1 && return 0
-    sleep 0.1
-  done
-  fail "rocd on $h did not start"
+  wait_for_api "$h"
 }
 stop() { # host [signal]
   local pid_var="pid_$1"

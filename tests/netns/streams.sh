@@ -27,14 +27,9 @@ mount -t tmpfs none /run/netns 2>/dev/null || { mkdir -p /run/netns && mount -t 
 work=$(mktemp -d /dev/shm/rocd-netns-streams-XXXXXX)
 pids=()
 sandboxes=()
-cleanup() {
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
-  for dir in "${sandboxes[@]}"; do "$top/scripts/pipewire-sandbox" stop "$dir" >/dev/null 2>&1 || true; done
-  for ns in rocd-s1 rocd-s2 rocd-sbr; do ip netns del "$ns" 2>/dev/null || true; done
-  rm -rf "$work"
-}
-trap cleanup EXIT
+. "$(dirname "$0")/lib/host_api.sh"
+. "$(dirname "$0")/lib/pipewire_hosts.sh"
+trap 'cleanup_hosts rocd-s1 rocd-s2 rocd-sbr' EXIT
 
 fail() {
   echo "netns streams: FAIL: $*" >&2
@@ -45,77 +40,13 @@ fail() {
 . "$(dirname "$0")/lib/bridge.sh"
 bridge_hosts rocd-sbr 10.78.0 rocd- s1 s2
 
-# One PipeWire session per host. PipeWire speaks over unix sockets, so the
-# sessions run in this namespace; each host's rocd, pw-play and pw-record
-# reach theirs through its environment.
-for h in s1 s2; do
-  exports=$("$top/scripts/pipewire-sandbox" start)
-  dir=$(printf '%s\n' "$exports" | sed -n 's/^export ROCD_PW_SANDBOX=//p')
-  [ -n "$dir" ] || fail "no PipeWire sandbox for $h"
-  sandboxes+=("$dir")
-  printf '%s\n' "$exports" >"$work/$h.env"
-done
-in_pw() { # host cmd... : a command in that host's PipeWire session
-  local h=$1
-  shift
-  (eval "$(cat "$work/$h.env")" && "$@")
-}
-
-. "$(dirname "$0")/lib/host_api.sh"
 secret=Wq4nV8cR2xT6mK9pL3sD7fH1jB5gZ0aY
+pipewire_sessions s1 s2
 
-start() { # host [peer config lines]
-  local h=$1 n=${1#s}
-  printf 'network_secret: "%s"\n%s' "$secret" "${2:-}" >"$work/$h.yaml"
-  ip netns exec "rocd-$h" env $(grep -o '[A-Z_]*=[^ ]*' "$work/$h.env" | tr '\n' ' ') \
-    "$rocd" --driver pipewire --listen 127.0.0.1:4040 --p2p-listen "10.78.0.$n:4041" \
-    --discovery static --state-dir "$work/$h" --config "$work/$h.yaml" >>"$work/$h.log" 2>&1 &
-  pids+=($!)
-  for _ in $(seq 100); do
-    api "$h" GET /status >/dev/null 2>&1 && return 0
-    sleep 0.1
-  done
-  fail "rocd on $h did not start"
-}
-until_json() { # what host path python-expression-on-v
-  local what=$1 h=$2 path=$3 expr=$4 got=
-  for _ in $(seq 150); do
-    got=$(api "$h" GET "$path" | python3 -c "import json,sys; v=json.load(sys.stdin); print('yes' if ($expr) else 'no')" 2>/dev/null || true)
-    [ "$got" = yes ] && return 0
-    sleep 0.1
-  done
-  fail "$what: $(api "$h" GET "$path")"
-}
-# Share of 50 ms windows of 2 s of SINK's monitor on HOST carrying the tone.
-tone_share() { # host sink
-  local file="$work/rec-$1-$RANDOM.wav"
-  in_pw "$1" timeout 2 pw-record --target "$2" -P '{ stream.capture.sink=true }' --format s16 --rate 48000 --channels 2 "$file" || true
-  python3 - "$file" <<'PY'
-import math, struct, sys, wave
-w = wave.open(sys.argv[1])
-rate, n = w.getframerate(), w.getnframes()
-raw = w.readframes(n)
-left = [s[0] / 32768 for s in struct.iter_unpack("<hh", raw[: len(raw) // 4 * 4])]
-def power(x, hz):
-    k = 2 * math.cos(2 * math.pi * hz / rate); s1 = s2 = 0.0
-    for v in x:
-        s1, s2 = v + k * s1 - s2, s1
-    return (s1 * s1 + s2 * s2 - k * s1 * s2) / max(1, len(x)) ** 2
-win, toned, total = rate // 20, 0, 0
-for at in range(rate // 5, len(left) - win, win):
-    x = left[at : at + win]; total += 1
-    rms = math.sqrt(sum(v * v for v in x) / win)
-    if rms > 0.05 and power(x, 1000) > 10 * max(power(x, 700), power(x, 1500)):
-        toned += 1
-print(f"{toned / total if total else 0:.2f}")
-PY
-  rm -f "$file"
-}
-
-start s2
+start_rocd s2
 s2_uid=$(api s2 GET /peers/self | field peer_uid)
 s2_key=$(api s2 GET /peers/self | field public_key)
-start s1 "peers:
+start_rocd s1 "peers:
   - address: 10.78.0.2:4041
     public_key: \"$s2_key\"
 "
@@ -128,11 +59,7 @@ speaker=$(api s1 POST /peers/self/ports '{"port_type":"virtual_device","directio
 speaker_uri=$(printf '%s' "$speaker" | field port_uri)
 speaker_node=$(printf '%s' "$speaker" | field system_name)
 [ -n "$speaker_uri" ] || fail "virtual speaker on s1: $speaker"
-python3 - "$work/tone.wav" <<'PY'
-import math, struct, sys, wave
-w = wave.open(sys.argv[1], "wb"); w.setnchannels(2); w.setsampwidth(2); w.setframerate(48000)
-w.writeframes(b"".join(struct.pack("<hh", v, v) for v in (int(16000 * math.sin(2 * math.pi * 1000 * i / 48000)) for i in range(48000 * 60))))
-PY
+make_tone "$work/tone.wav"
 in_pw s1 pw-play --target "$speaker_node" "$work/tone.wav" >>"$work/pw-play.log" 2>&1 &
 pids+=($!)
 until_json "s2's sink" s2 /peers/self/ports "any(p['system_name'] == 'rocd_sandbox_sink_1' and p['state'] == 'present' for p in v)"

@@ -184,4 +184,44 @@ describe("streams coordinated by a third peer", () => {
       await stopAll(a, b, c);
     }
   });
+
+  it("one microphone into two rooms, and two microphones into one room, at once", async (t) => {
+    const { a, b, c } = await restartableFleet(t);
+    try {
+      const aMic = await portUri(a, "Mock microphone");
+      const cMic = await portUri(c, "Mock microphone");
+      const bSpeakers = await portUri(b, "Mock speakers");
+      const cSpeakers = await portUri(c, "Mock speakers");
+      const made: string[] = [];
+      for (const [on, source, destination] of [
+        [a, aMic, bSpeakers],
+        [a, aMic, cSpeakers],
+        [b, cMic, bSpeakers],
+      ] as const) {
+        const created = await postPortToPort(on, source, destination);
+        assert.equal(created.response.status, 201, JSON.stringify(created.error));
+        made.push((created.data as Stream).stream_uid);
+      }
+      const [aToB, aToC, cToB] = made as [string, string, string];
+      // A's microphone feeds both rooms; B's speakers play both microphones (its receivers mix them).
+      for (const [d, uid] of [
+        [b, aToB],
+        [c, aToC],
+        [b, cToB],
+      ] as const) {
+        await until(`audio of ${uid}`, () => streamOn(d, uid), (s) => s?.state === "active" && s.metrics.packets_received > 50);
+      }
+      assert.equal(await streamCount(a), 2);
+      assert.equal(await streamCount(b), 2);
+      assert.equal(await streamCount(c), 2);
+      // One room going leaves the others playing.
+      const deleted = await a.client.DELETE("/streams/{stream}", { params: { path: { stream: aToC } } });
+      assert.equal(deleted.response.status, 204);
+      await until("A to C gone on C", () => streamCount(c), (n) => n === 1);
+      const before = (await streamOn(b, aToB))!.metrics.packets_received;
+      await until("A to B still playing", () => streamOn(b, aToB), (s) => s?.state === "active" && s.metrics.packets_received > before + 50);
+    } finally {
+      await stopAll(a, b, c);
+    }
+  });
 });

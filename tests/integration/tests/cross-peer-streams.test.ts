@@ -9,7 +9,7 @@ import dgram from "node:dgram";
 import { describe, it, type TestContext } from "node:test";
 
 import { tempDir, type Daemon } from "../harness/daemon.js";
-import { fleetOfTwo, until } from "../harness/fleet.js";
+import { fleetOfTwo, peerOn, until } from "../harness/fleet.js";
 import { assertFetchProblem } from "../harness/http.js";
 import { runRocctl } from "../harness/rocctl.js";
 import { portUri, postPortToPort, streamCount, streamOn, type Stream } from "../harness/streams.js";
@@ -138,7 +138,11 @@ describe("cross-peer streams", () => {
   it("rocctl names the ends by peer and port: --from 'Mock microphone' --to PEER:'Mock speakers'", async () => {
     const { a, b, bUid } = await fleetOfTwo();
     try {
-      const made = await runRocctl(["--url", a.baseUrl, "--json", "stream", "create", "--from", "Mock microphone", "--to", `${bUid}:mock SPEAKERS`]);
+      // B renames itself: A learns the name from B's next hello (§6.1), and rocctl takes it.
+      const renamed = await b.client.PATCH("/peers/{peer}", { params: { path: { peer: "self" } }, body: { display_name: "kitchen" } });
+      assert.equal(renamed.response.status, 200);
+      await until("B's new name on A", () => peerOn(a, bUid), (p) => (p as { display_name?: string } | undefined)?.display_name === "kitchen");
+      const made = await runRocctl(["--url", a.baseUrl, "--json", "stream", "create", "--from", "Mock microphone", "--to", "kitchen:mock SPEAKERS"]);
       assert.equal(made.code, 0, made.stderr);
       const stream = JSON.parse(made.stdout) as Stream;
       assert.equal(stream.destination.port_uri, await portUri(b, "Mock speakers"));

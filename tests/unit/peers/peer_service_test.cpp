@@ -95,5 +95,23 @@ TEST_F(PeerServiceTest, the_trust_of_a_key_follows_every_change_of_the_stored_pe
     EXPECT_EQ(service->trust_of(stranger), std::nullopt);
 }
 
+TEST_F(PeerServiceTest, a_trusted_peer_that_renames_itself_is_shown_with_its_new_name) {
+    const Uid uid = hello_from_someone("studio");
+    const p2p::RawKey key = last_key;
+    ASSERT_TRUE(service->trust_without_pairing(key, "a test"));
+    auto hello_named = [&](const std::string& name) {
+        service->on_hello(key, p2p::Hello {{}, {}, uid, name, "0.1.0", 4041, {}}, "10.77.0.2");
+        return service->get(PeerRef::of(uid))->display_name;
+    };
+    EXPECT_EQ(hello_named("kitchen"), "kitchen");
+    // A local rename holds until the peer announces another name.
+    ASSERT_TRUE(service->rename(PeerRef::of(uid), "Kitchen (upstairs)"));
+    EXPECT_EQ(hello_named("kitchen"), "Kitchen (upstairs)");
+    EXPECT_EQ(hello_named("living room"), "living room");
+    // A name this daemon would refuse from its own API is not taken.
+    EXPECT_EQ(hello_named(std::string(200, 'x')), "living room");
+    EXPECT_EQ(store->peers().get(uid)->display_name, "living room");
+}
+
 } // namespace
 } // namespace rocd::peers
