@@ -182,7 +182,7 @@ print(next((o['id'] for o in json.load(sys.stdin) if o.get('type') == 'PipeWire:
             (o.get('info') or {}).get('props', {}).get('node.name') == 'rocd_sandbox_sink_1'), ''))")
 [ -n "$sink_id" ] || fail "no node rocd_sandbox_sink_1 on s2"
 in_pw s2 pw-cli destroy "$sink_id" >/dev/null
-until_json "waiting_for_port on s3" s3 "/streams/$uid" "v.get('state') == 'waiting_for_port'"
+until_json "waiting_for_port naming the destination on s3" s3 "/streams/$uid" "v.get('state') == 'waiting_for_port' and v.get('end') == 'destination'"
 in_pw s2 pw-cli create-node adapter '{ factory.name=support.null-audio-sink node.name=rocd_sandbox_sink_1 node.description="rocd_sandbox_sink_1" media.class=Audio/Sink audio.position=[ FL FR ] audio.rate=48000 monitor.channel-volumes=true object.linger=true }' >/dev/null
 until_json "active on s3 with the sink back" s3 "/streams/$uid" "v.get('state') == 'active'"
 tone_heard "with the sink re-created"

@@ -95,6 +95,9 @@ Result<json> parse_remote_half(const json& half, const Uid& peer) {
     if (half["state"] == "error") {
         out["error"] = half.contains("error") && half["error"].is_string() ? half["error"] : json("");
     }
+    if (half["state"] == "waiting_for_port") {
+        out["end"] = sends ? "source" : "destination";
+    }
     if (half["state"] == "waiting_for_peer") {
         out["peer_uri"] = Uri::peer(PeerRef::of(spec->other_end->peer)).str();
     }
@@ -104,7 +107,7 @@ Result<json> parse_remote_half(const json& half, const Uid& peer) {
 
 json end_json(const json& half, const Uid& peer) {
     json out {{"peer_uri", Uri::peer(PeerRef::of(peer)).str()}};
-    for (const char* key : {"state", "error", "peer_uri", "metrics"}) {
+    for (const char* key : {"state", "error", "end", "peer_uri", "metrics"}) {
         if (half.contains(key)) {
             out[key == std::string("peer_uri") ? "waiting_for" : key] = half[key];
         }

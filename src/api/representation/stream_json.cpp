@@ -413,6 +413,12 @@ json stream_json(const streams::StreamView& stream) {
     if (stream.state == streams::StreamState::error) {
         out["error"] = stream.error;
     }
+    if (stream.state == streams::StreamState::waiting_for_port && stream.spec &&
+        stream.spec->direction != StreamDirection::local) {
+        // A send stream waits for its source, a receive stream for its
+        // destination; a local one may wait for either.
+        out["end"] = stream.spec->direction == StreamDirection::send ? "source" : "destination";
+    }
     if (stream.state == streams::StreamState::waiting_for_peer && stream.spec && stream.spec->other_end) {
         out["peer_uri"] = Uri::peer(PeerRef::of(stream.spec->other_end->peer)).str();
     }

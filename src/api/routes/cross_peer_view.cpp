@@ -74,8 +74,10 @@ nlohmann::json coordinated_json(const streams::StreamReference& reference,
         }
     }
     out["state"] = state;
-    if (from != nullptr && from->json.contains("error")) {
-        out["error"] = from->json["error"];
+    for (const char* key : {"error", "end"}) {
+        if (from != nullptr && from->json.contains(key)) {
+            out[key] = from->json[key];
+        }
     }
     if (from != nullptr && from->json.contains("peer_uri")) {
         out["peer_uri"] = from->json["peer_uri"];

@@ -105,7 +105,8 @@ describe("a cross-peer stream on PipeWire", { timeout: 180_000 }, () => {
     try {
       await until("B's half active", onB, (s) => s?.state === "active");
       await destroyNode(pw, sinkName);
-      await until("B's half waiting for its sink", onB, (s) => s?.state === "waiting_for_port");
+      const waiting = await until("B's half waiting for its sink", onB, (s) => s?.state === "waiting_for_port");
+      assert.equal(waiting.end, "destination");
       await createNullSink(pw, sinkName);
       await until("B's half active again", onB, (s) => s?.state === "active");
       await sleep(1000);

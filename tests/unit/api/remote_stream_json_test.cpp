@@ -45,6 +45,15 @@ TEST(ParseRemoteHalf, reads_what_stream_json_writes_naming_the_peer_by_its_uid) 
     EXPECT_FALSE(end.contains("synced_at"));
 }
 
+TEST(ParseRemoteHalf, a_half_waiting_for_its_port_says_which_end) {
+    auto json = receiving_half();
+    json["state"] = "waiting_for_port";
+    auto half = parse_remote_half(json, receiver);
+    ASSERT_TRUE(half) << half.error().message;
+    EXPECT_EQ((*half)["end"], "destination");
+    EXPECT_EQ(end_json(*half, receiver)["end"], "destination");
+}
+
 TEST(ParseRemoteHalf, keeps_numbers_only_and_drops_figures_it_does_not_know) {
     auto json = receiving_half();
     json["metrics"]["from_a_newer_rocd"] = 3;
