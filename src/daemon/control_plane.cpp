@@ -7,6 +7,7 @@
 
 #include "api/representation/port_json.h"
 #include "api/representation/stream_json.h"
+#include "api/routes/admin.h"
 #include "api/routes/cross_peer_streams.h"
 #include "api/routes/cross_peer_view.h"
 #include "api/routes/docs.h"
@@ -17,6 +18,7 @@
 #include "api/routes/ports.h"
 #include "api/routes/stream_requests.h"
 #include "api/routes/streams.h"
+#include "core/uri.h"
 #include "core/version.h"
 #include "daemon/event_wiring.h"
 
@@ -85,6 +87,18 @@ ControlPlane::ControlPlane(boost::asio::io_context& io, const config::Config& co
                                                peer.trust == PeerTrust::trusted &&
                                                peer.state == PeerState::online);
         recheck_coordinated_();
+    });
+    metrics_events_ = std::make_unique<MetricsEvents>(io, bus_, [this] {
+        std::vector<std::pair<std::string, nlohmann::json>> out;
+        for (const auto& stream : streams_.list()) {
+            out.emplace_back(Uri::stream(stream.uid).str(),
+                             api::shown_stream(stream, peers_.self_uid(), stream_mirror_.get()));
+        }
+        for (const auto& reference : references_.list()) {
+            out.emplace_back(Uri::stream(reference.uid).str(),
+                             api::coordinated_json(reference, stream_mirror_.get()));
+        }
+        return out;
     });
     // A new display name reaches the other peers with a new hello (§6.1).
     peers_.add_listener([this](peers::PeerService::Change, const Peer& peer) {
@@ -312,6 +326,7 @@ Status ControlPlane::add_routes(api::Router& router, const std::filesystem::path
     api::add_event_routes(
         router, io_, bus_,
         {config_.event_heartbeat, config_.event_queue_limit, config_.max_event_clients, info_.peer_uid});
+    api::add_admin_routes(router, data_dir);
     return api::add_docs_routes(router, data_dir);
 }
 

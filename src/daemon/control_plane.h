@@ -13,6 +13,7 @@
 #include "api/routes/status.h"
 #include "config/config.h"
 #include "core/error.h"
+#include "daemon/metrics_events.h"
 #include "daemon/stream_publication.h"
 #include "discovery/dns_sd.h"
 #include "drivers/device_driver.h"
@@ -75,6 +76,7 @@ private:
     streams::StreamReferences references_;
     /// Tells the coordinated streams' state changes (event_wiring).
     std::function<void()> recheck_coordinated_;
+    std::unique_ptr<MetricsEvents> metrics_events_;
     // Last: its callbacks use the services, so it goes first.
     std::unique_ptr<peers::PeerNetwork> network_;
     std::unique_ptr<peers::Pairings> pairings_;

@@ -9,7 +9,7 @@
 namespace rocd::events {
 
 /// One event: `type` (e.g. "port_added") about the resource at `uri`. Ids
-/// increase by one per event.
+/// increase by one per event; 0 is a message that has none (stream_metrics).
 struct Event {
     std::uint64_t id = 0;
     std::string type;
@@ -36,6 +36,9 @@ inline constexpr const char* stream_added = "stream_added";
 inline constexpr const char* stream_updated = "stream_updated";
 inline constexpr const char* stream_removed = "stream_removed";
 inline constexpr const char* stream_state_changed = "stream_state_changed";
+/// A stream's live figures, at most once a second, only to the subscribers
+/// that ask for them (Filter::metrics); no id, not kept for replay.
+inline constexpr const char* stream_metrics = "stream_metrics";
 } // namespace type
 
 /// Every type above, for validating filters.

@@ -31,6 +31,9 @@ bool is_known_type(std::string_view name) {
 }
 
 bool Filter::matches(const Event& event) const {
+    if (event.type == type::stream_metrics) {
+        return metrics && matches_uri(uris, event.uri);
+    }
     const bool type_ok = types.empty() || std::find(types.begin(), types.end(), event.type) != types.end();
     return type_ok && matches_uri(uris, event.uri);
 }
@@ -66,6 +69,29 @@ std::uint64_t EventBus::publish(std::string type, std::string uri, nlohmann::jso
         }
     }
     return event.id;
+}
+
+void EventBus::publish_metrics(std::string uri, const nlohmann::json& data) {
+    auto rendered = std::make_shared<const std::string>(render_(0, type::stream_metrics, data));
+    Event event {0, type::stream_metrics, std::move(uri), std::move(rendered),
+                 std::chrono::system_clock::now()};
+    std::vector<SubscriberId> ids;
+    for (const auto& [id, entry] : subscribers_) {
+        if (entry.first.metrics) {
+            ids.push_back(id);
+        }
+    }
+    for (SubscriberId id : ids) {
+        const auto it = subscribers_.find(id);
+        if (it != subscribers_.end() && it->second.first.matches(event)) {
+            it->second.second(event);
+        }
+    }
+}
+
+bool EventBus::wants_metrics() const {
+    return std::any_of(subscribers_.begin(), subscribers_.end(),
+                       [](const auto& entry) { return entry.second.first.metrics; });
 }
 
 EventBus::SubscriberId EventBus::subscribe(Filter filter, Callback callback) {

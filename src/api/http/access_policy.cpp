@@ -24,6 +24,13 @@ bool token_matches(std::string_view header, const std::string& token) {
     return CRYPTO_memcmp(header.data() + scheme.size(), token.data(), token.size()) == 0;
 }
 
+/// The web admin's page and files (api/routes/admin): static, no state in
+/// them, so served without the token; the page then asks for it.
+bool is_admin_file(std::string_view target) {
+    const auto path = target.substr(0, target.find('?'));
+    return path == "/" || (path.starts_with("/admin/") && path.find("..") == std::string_view::npos);
+}
+
 bool safe_method(http::verb method) {
     return method == http::verb::get || method == http::verb::head || method == http::verb::options;
 }
@@ -132,6 +139,9 @@ std::optional<Response> AccessPolicy::authorize(const Request& request, std::str
     }
     if (token_matches(request[http::field::authorization], token_)) {
         return std::nullopt;
+    }
+    if (safe_method(request.method()) && is_admin_file(request.target())) {
+        return std::nullopt; // the page, which then asks for the token
     }
     const bool missing = request.find(http::field::authorization) == request.end();
     if (refusals_logged_.allow()) {

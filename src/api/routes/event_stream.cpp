@@ -23,7 +23,7 @@ std::string sse_message(std::string_view event, const nlohmann::json& data, std:
 }
 
 std::string sse_event(std::uint64_t id, std::string_view type, const nlohmann::json& data) {
-    return sse_message(type, data, id);
+    return sse_message(type, data, id == 0 ? std::nullopt : std::optional(id));
 }
 
 EventStream::EventStream(boost::asio::io_context& io, events::EventBus& bus, EventStreamOptions options,
@@ -79,6 +79,14 @@ void EventStream::stop() {
 
 void EventStream::forward(const events::Event& event) {
     if (sink_ == nullptr) {
+        return;
+    }
+    if (event.id == 0) {
+        // Figures (stream_metrics): the next second brings newer ones, so a
+        // client that is behind skips them rather than being cut off.
+        if (sink_->queued() < options_.max_queued / 2) {
+            sink_->send(event.rendered);
+        }
         return;
     }
     if (sink_->queued() >= options_.max_queued) {

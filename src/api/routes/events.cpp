@@ -86,6 +86,12 @@ void add_event_routes(Router& router, boost::asio::io_context& io, events::Event
                                                       "snapshot must be true or false", "snapshot"));
                     }
                     snapshot = value == "true";
+                } else if (key == "metrics") {
+                    if (value != "true" && value != "false") {
+                        return tl::unexpected(problem(http::status::bad_request, "invalid-field",
+                                                      "metrics must be true or false", "metrics"));
+                    }
+                    filter.metrics = value == "true";
                 } else if (key == "last_event_id") {
                     auto id = parse_event_id(value, "last_event_id");
                     if (!id) {

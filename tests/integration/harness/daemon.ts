@@ -20,7 +20,7 @@ export type { RunResult } from "./process.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
 // Works from harness/ (tsc --noEmit) and from out/harness/ (compiled).
-const integrationDir = here.includes(`${join("out", "harness")}`) ? resolve(here, "..", "..") : resolve(here, "..");
+export const integrationDir = here.includes(`${join("out", "harness")}`) ? resolve(here, "..", "..") : resolve(here, "..");
 
 /** The root of this repository. */
 export const repoRoot = resolve(integrationDir, "..", "..");

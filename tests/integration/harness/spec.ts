@@ -16,10 +16,15 @@ export interface Operation {
   statuses: string[];
   /** Content types of the 200 answer. */
   okTypes: string[];
+  /** `security: []`: served without the token (the web admin's page). */
+  open: boolean;
 }
 
 interface Doc {
-  paths: Record<string, Record<string, { operationId: string; responses: Record<string, { content?: Record<string, unknown> }> }>>;
+  paths: Record<
+    string,
+    Record<string, { operationId: string; security?: unknown[]; responses: Record<string, { content?: Record<string, unknown> }> }>
+  >;
 }
 
 export function operations(): Operation[] {
@@ -35,6 +40,7 @@ export function operations(): Operation[] {
         operationId: op.operationId,
         statuses: Object.keys(op.responses),
         okTypes: Object.keys(op.responses["200"]?.content ?? {}),
+        open: Array.isArray(op.security) && op.security.length === 0,
       });
     }
   }

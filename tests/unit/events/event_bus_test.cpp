@@ -30,6 +30,23 @@ TEST(EventBus, delivers_matching_events_to_subscribers) {
     EXPECT_EQ(states_got, std::vector<std::string>({type::stream_state_changed}));
 }
 
+TEST(EventBus, stream_metrics_go_only_to_who_asked_with_no_id_and_no_history) {
+    EventBus bus;
+    std::vector<Event> asked, all;
+    Filter metrics {{}, {"/streams/a"}, true};
+    bus.subscribe(metrics, [&](const Event& e) { asked.push_back(e); });
+    bus.subscribe(Filter {}, [&](const Event& e) { all.push_back(e); });
+    EXPECT_TRUE(bus.wants_metrics());
+    bus.publish_metrics("/streams/a", {{"metrics", {{"latency_ms", 200}}}});
+    bus.publish_metrics("/streams/b", {}); // outside the asker's uris
+    ASSERT_EQ(asked.size(), 1u);
+    EXPECT_EQ(asked[0].id, 0u);
+    EXPECT_EQ(asked[0].type, type::stream_metrics);
+    EXPECT_TRUE(all.empty());
+    EXPECT_EQ(bus.last_id(), 0u);
+    EXPECT_TRUE(bus.replay_after(0, metrics).events.empty());
+}
+
 TEST(EventBus, unsubscribe_inside_a_callback_is_safe) {
     EventBus bus;
     int calls = 0;
