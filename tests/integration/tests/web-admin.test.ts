@@ -103,6 +103,15 @@ describe("web admin", () => {
       await point.click();
       await page.locator(`${cell(mic, speakers)}[data-state="none"]`).waitFor();
       assert.equal(await streamCount(d), 0);
+
+      // An address as a destination: typed once, then a cross-point like the others.
+      const address = "rtp://127.0.0.1:39876";
+      await page.getByRole("textbox", { name: "Address to send to" }).fill(address);
+      await page.getByRole("button", { name: "Add a destination address" }).click();
+      await page.locator(cell(mic, `address:${address}`)).click();
+      await page.locator(`${cell(mic, `address:${address}`)}:not([data-state="none"])`).waitFor();
+      const { data } = await d.client.GET("/streams");
+      assert.equal((data![0]!.destination as { media_uri?: string }).media_uri, address);
     } finally {
       await browser.close();
       await d.stop();
@@ -192,6 +201,29 @@ describe("web admin", () => {
       await page.getByText("Live", { exact: true }).waitFor();
       assert.ok(!page.url().includes(token));
       assert.ok(!d.logs().includes(token));
+    } finally {
+      await browser.close();
+      await d.stop();
+    }
+  });
+
+  it("says when the connection is lost, and once the daemon is back, is live again with what changed meanwhile", async (t) => {
+    const state = tempDir();
+    t.after(() => state.remove());
+    let d = await startDaemon({ stateDir: state.path });
+    const again = () => startDaemon({ stateDir: state.path, listen: false, args: ["--listen", `127.0.0.1:${d.port}`] });
+    const browser = await openBrowser();
+    try {
+      const { page } = browser;
+      await page.goto(`${d.baseUrl}/#ports`);
+      await page.getByText("Live", { exact: true }).waitFor();
+      await d.stop();
+      await page.getByText("Connection lost: reconnecting…").waitFor();
+      d = await again();
+      const made = await d.client.POST("/peers/{peer}/ports", { params: { path: { peer: "self" } }, body: { direction: "output", display_name: "While away" } });
+      assert.equal(made.response.status, 201);
+      await page.getByText("Live", { exact: true }).waitFor({ timeout: 15000 });
+      await page.getByRole("textbox", { name: "Name of While away" }).waitFor();
     } finally {
       await browser.close();
       await d.stop();

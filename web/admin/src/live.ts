@@ -26,20 +26,31 @@ export const log = signal<readonly LoggedEvent[]>([]);
 const logLimit = 500;
 
 /** Per stream, its figures of the last minutes (stream_metrics), oldest first. */
-const samples = signal<ReadonlyMap<string, readonly { at: number; metrics: Record<string, unknown> }[]>>(new Map());
+export interface Sample {
+  at: number;
+  /** The receiving end's figures (the stream's own, for a local or receive stream). */
+  receiver: Record<string, unknown>;
+  /** The sending end's (a send stream's own, or the sender of a cross-peer stream). */
+  sender: Record<string, unknown>;
+}
+const samples = signal<ReadonlyMap<string, readonly Sample[]>>(new Map());
 const sampleLimit = 300;
 
-export function metricsOf(uid: string) {
+export function metricsOf(uid: string): readonly Sample[] {
   return samples.value.get(`/streams/${uid}`) ?? [];
 }
 
 function sample(data: Record<string, unknown>) {
   const uri = String(data.stream_uri);
+  const own = (data.metrics as Record<string, unknown> | undefined) ?? {};
+  const ends = data.ends as { sender?: { metrics?: Record<string, unknown> }; receiver?: { metrics?: Record<string, unknown> } } | undefined;
   const next = new Map(samples.value);
-  const ends = data.ends as { receiver?: { metrics?: Record<string, unknown> } } | undefined;
-  // A sender's own figures say little of the audio: a receiver's do.
-  const metrics = (data.direction === "send" || data.direction === "coordinated") && ends?.receiver?.metrics ? ends.receiver.metrics : (data.metrics as Record<string, unknown>);
-  next.set(uri, [...(next.get(uri) ?? []), { at: Date.now(), metrics: metrics ?? {} }].slice(-sampleLimit));
+  const at: Sample = {
+    at: Date.now(),
+    receiver: ends?.receiver?.metrics ?? (data.direction === "send" ? {} : own),
+    sender: ends?.sender?.metrics ?? (data.direction === "send" ? own : {}),
+  };
+  next.set(uri, [...(next.get(uri) ?? []), at].slice(-sampleLimit));
   samples.value = next;
   put(streams, uri, data as unknown as Stream);
 }

@@ -32,16 +32,24 @@ function endKey(end: Stream["destination"]): string {
 export function Matrix() {
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState<string | null>(null);
+  // Addresses typed here, until a stream sends to them (then they come
+  // from the streams).
+  const [typed, setTyped] = useState<{ media_uri: string; repair_uri?: string }[]>([]);
+  const [media, setMedia] = useState("");
+  const [repair, setRepair] = useState("");
   const sources = portList.value.filter(isSource).sort(byPeerThenName);
   const destinations: Destination[] = portList.value
     .filter(isDestination)
     .sort(byPeerThenName)
     .map((p) => ({ key: normalise(p.port_uri), label: `${peerName(peerUidOf(p.port_uri))}: ${p.display_name}`, port: p }));
-  for (const s of streamList.value) {
-    const d = s.destination as { type: string; media_uri?: string };
-    const key = endKey(s.destination);
-    if (d.type === "address" && !destinations.some((x) => x.key === key)) {
-      destinations.push({ key, label: d.media_uri ?? key, address: s.destination });
+  const addresses = [
+    ...streamList.value.map((s) => s.destination).filter((d) => (d as { type: string }).type === "address"),
+    ...typed.map((t) => ({ type: "address" as const, ...t }) as Stream["destination"]),
+  ];
+  for (const address of addresses) {
+    const key = endKey(address);
+    if (!destinations.some((x) => x.key === key)) {
+      destinations.push({ key, label: (address as { media_uri: string }).media_uri, address });
     }
   }
   const streamAt = (source: Port, destination: Destination) =>
@@ -69,8 +77,29 @@ export function Matrix() {
     }
   }
 
+  const addAddress = (
+    <form
+      class="create"
+      onSubmit={(e) => {
+        e.preventDefault();
+        if (!media.trim()) return;
+        setTyped([...typed, repair.trim() ? { media_uri: media.trim(), repair_uri: repair.trim() } : { media_uri: media.trim() }]);
+        setMedia("");
+        setRepair("");
+      }}
+    >
+      <input aria-label="Address to send to" placeholder="rtp+rs8m://192.168.1.20:10001" value={media} onInput={(e) => setMedia((e.target as HTMLInputElement).value)} />
+      <input aria-label="Its repair address (FEC)" placeholder="rs8m://192.168.1.20:10002" value={repair} onInput={(e) => setRepair((e.target as HTMLInputElement).value)} />
+      <button type="submit">Add a destination address</button>
+    </form>
+  );
   if (sources.length === 0 || destinations.length === 0) {
-    return <p>No sources or destinations yet: create a virtual speaker or microphone in Ports.</p>;
+    return (
+      <section>
+        <p>No sources or destinations yet: create a virtual speaker or microphone in Ports.</p>
+        {addAddress}
+      </section>
+    );
   }
   return (
     <section aria-labelledby="matrix-title">
@@ -124,6 +153,7 @@ export function Matrix() {
           </tbody>
         </table>
       </div>
+      {addAddress}
     </section>
   );
 }

@@ -44,12 +44,14 @@ export function StreamList({ onOpen }: { onOpen: (uid: string) => void }) {
   );
 }
 
+// The receiving end's figures, and the round trip the sending end measures.
 const series = [
-  { key: "latency_ms", label: "latency (ms)", stroke: "#2563eb" },
-  { key: "jitter_ms", label: "jitter (ms)", stroke: "#9333ea" },
-  { key: "packets_lost", label: "lost", stroke: "#dc2626" },
-  { key: "packets_recovered", label: "recovered", stroke: "#16a34a" },
-  { key: "scaling", label: "drift (scaling − 1, ppm)", stroke: "#ca8a04" },
+  { end: "receiver", key: "latency_ms", label: "latency (ms)", stroke: "#2563eb" },
+  { end: "receiver", key: "jitter_ms", label: "jitter (ms)", stroke: "#9333ea" },
+  { end: "receiver", key: "packets_lost", label: "lost", stroke: "#dc2626" },
+  { end: "receiver", key: "packets_recovered", label: "recovered", stroke: "#16a34a" },
+  { end: "receiver", key: "scaling", label: "drift (scaling − 1, ppm)", stroke: "#ca8a04" },
+  { end: "sender", key: "rtt_ms", label: "round trip, sender (ms)", stroke: "#0f766e" },
 ] as const;
 
 function Graph({ uid }: { uid: string }) {
@@ -74,13 +76,15 @@ function Graph({ uid }: { uid: string }) {
     const xs = samples.map((s) => s.at / 1000);
     const ys = series.map((s) =>
       samples.map((m) => {
-        const v = Number((m.metrics as Record<string, number>)[s.key] ?? 0);
+        const raw = m[s.end][s.key];
+        if (raw === undefined) return null;
+        const v = Number(raw);
         return s.key === "scaling" ? (v - 1) * 1e6 : v;
       }),
     );
     plot.current?.setData([xs, ...ys]);
   }, [samples]);
-  return <div ref={box} class="graph" role="img" aria-label="Latency, jitter, loss, recovered packets and drift over the last minutes" />;
+  return <div ref={box} class="graph" role="img" aria-label="Latency, jitter, loss, recovered packets and drift at the receiving end, and the round trip at the sending end, over the last minutes" />;
 }
 
 function Settings({ stream }: { stream: Stream }) {
