@@ -1,8 +1,8 @@
 """A mock-driver rocd on a temporary state directory, for the event benches."""
 import json
 import os
-import socket
 import subprocess
+import sys
 import tempfile
 import time
 import urllib.error
@@ -10,20 +10,8 @@ import urllib.request
 
 top = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 default_rocd = os.path.join(top, "build/release/bin/rocd")
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def rss_mib(pid):
-    with open(f"/proc/{pid}/status") as f:
-        for line in f:
-            if line.startswith("VmRSS"):
-                return int(line.split()[1]) / 1024
-    return 0.0
+sys.path.insert(0, os.path.join(top, "bench", "lib"))
+from rocd_bench import free_port, rss_mib  # noqa: E402
 
 
 class MockDaemon:

@@ -17,7 +17,6 @@ network secret (B dials A, C dials A and B). Prints:
 
     bench/p2p/cross_peer_streams.py [ROCD] [N] [K] [R]   (defaults: build/release/bin/rocd 20 10 5)
 """
-import json
 import os
 import socket
 import statistics
@@ -26,41 +25,15 @@ import sys
 import tempfile
 import time
 import urllib.error
-import urllib.request
 
 top = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+sys.path.insert(0, os.path.join(top, "bench", "lib"))
+from rocd_bench import call, cpu_seconds, free_port, rss_mib  # noqa: E402
 rocd = sys.argv[1] if len(sys.argv) > 1 else os.path.join(top, "build/release/bin/rocd")
 tries = int(sys.argv[2]) if len(sys.argv) > 2 else 20
 count = int(sys.argv[3]) if len(sys.argv) > 3 else 10
 resumes = int(sys.argv[4]) if len(sys.argv) > 4 else 5
 secret = "Wq4nV8cR2xT6mK9pL3sD7fH1jB5gZ0aY"
-
-
-def free_port(kind=socket.SOCK_STREAM):
-    with socket.socket(socket.AF_INET, kind) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def call(port, method, path, body=None):
-    data = json.dumps(body).encode() if body is not None else None
-    req = urllib.request.Request(f"http://127.0.0.1:{port}{path}", method=method, data=data,
-                                 headers={"Content-Type": "application/json"})
-    for _ in range(50):
-        try:
-            with urllib.request.urlopen(req) as r:
-                return json.loads(r.read() or b"null")
-        except urllib.error.HTTPError as e:
-            if e.code != 429:
-                raise RuntimeError(f"{method} {path}: {e.code} {e.read().decode()}")
-            time.sleep(float(e.headers.get("Retry-After", "1")))
-    raise RuntimeError("rate limited")
-
-
-def cpu_seconds(pid):
-    with open(f"/proc/{pid}/stat") as f:
-        fields = f.read().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def until(what, probe, timeout=15):

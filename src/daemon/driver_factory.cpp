@@ -44,8 +44,10 @@ Result<std::unique_ptr<DeviceDriver>> make_driver(std::string_view name, const D
         mock.realtime = options.mock_realtime;
         // The fixture's key wins: an integration test sets it per daemon.
         mock.create_delay = fixture.create_delay.value_or(options.mock_create_delay);
-        // 10 s of 48 kHz stereo per device: enough to inspect, bounded.
-        mock.max_recording_samples = 10 * 48000 * 2;
+        // Nothing of the daemon reads what its sinks received: a benchmark
+        // asks the sinks' ear instead (bench/streams/load).
+        mock.keep_recordings = false;
+        mock.tone_report = fixture.tone_report.value_or("");
         return std::make_unique<MockDriver>(std::move(fixture.devices), mock);
     }
     if (name == "pipewire") {

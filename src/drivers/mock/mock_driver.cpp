@@ -23,6 +23,9 @@ struct MockDriver::Io {
 };
 
 MockDriver::MockDriver(std::vector<MockDevice> devices, Options options) : options_(options) {
+    if (!options_.tone_report.empty()) {
+        ear_ = std::make_unique<ToneEar>();
+    }
     for (auto& d : devices) {
         std::string key = d.info.name;
         devices_.emplace(std::move(key), Entry {std::move(d), true});
@@ -52,6 +55,7 @@ MockDriver::~MockDriver() {
 
 void MockDriver::run_clock() {
     auto next = std::chrono::steady_clock::now();
+    auto report_due = next + std::chrono::seconds(1);
     std::unique_lock lock(clock_mutex_);
     while (!stopping_) {
         next += options_.period;
@@ -60,6 +64,15 @@ void MockDriver::run_clock() {
         }
         lock.unlock();
         advance(options_.period);
+        if (ear_ && next >= report_due) {
+            report_due += std::chrono::seconds(1);
+            std::map<std::string, ToneEar::Counts> counts;
+            {
+                std::lock_guard devices(mutex_);
+                counts = ear_->counts();
+            }
+            (void)ToneEar::write(counts, options_.tone_report); // a benchmark's file: best effort
+        }
         lock.lock();
     }
 }
@@ -319,11 +332,17 @@ void MockDriver::advance(std::chrono::nanoseconds dt) {
                 s->core->capture_period(s->scratch.data(), n);
             } else {
                 s->core->playback_period(s->scratch.data(), n);
-                auto& rec = recordings_[s->core->device()];
-                rec.insert(rec.end(), s->scratch.begin(), s->scratch.begin() + std::ptrdiff_t(n) * channels);
-                // Drop the oldest half at once rather than a period each time.
-                if (const auto cap = options_.max_recording_samples; cap != 0 && rec.size() > cap) {
-                    rec.erase(rec.begin(), rec.end() - std::ptrdiff_t(cap / 2));
+                if (ear_) {
+                    ear_->hear(s->core->device(), s->scratch.data(), n, channels, rate, dev.tone_hz);
+                }
+                if (options_.keep_recordings) {
+                    auto& rec = recordings_[s->core->device()];
+                    rec.insert(rec.end(), s->scratch.begin(),
+                               s->scratch.begin() + std::ptrdiff_t(n) * channels);
+                    // Drop the oldest half at once rather than a period each time.
+                    if (const auto cap = options_.max_recording_samples; cap != 0 && rec.size() > cap) {
+                        rec.erase(rec.begin(), rec.end() - std::ptrdiff_t(cap / 2));
+                    }
                 }
             }
             s->frames_done += n;

@@ -18,6 +18,7 @@
 #include "drivers/device_driver.h"
 #include "drivers/io_core.h"
 #include "drivers/listeners.h"
+#include "drivers/mock/tone_ear.h"
 
 namespace rocd::drivers {
 
@@ -34,9 +35,11 @@ struct MockFixture {
     std::vector<MockDevice> devices;
     /// "create_delay_ms": see MockDriver::Options::create_delay.
     std::optional<std::chrono::milliseconds> create_delay;
+    /// "tone_report": see MockDriver::Options::tone_report.
+    std::optional<std::string> tone_report;
 };
 
-/// Parses a fixture: {"create_delay_ms": 0, "devices": [{"name",
+/// Parses a fixture: {"create_delay_ms": 0, "tone_report": "PATH", "devices": [{"name",
 /// "display_name", "direction", "channels", "positions", "rate", "volume",
 /// "mute", "virtual", "tone_hz", "tone_level"}, ...]}. Errors name the
 /// offending field ("devices[1].rate").
@@ -61,6 +64,13 @@ public:
         /// the completion runs this long after the call, from the mock's
         /// worker thread (a slow audio server). 0 = at once, in the call.
         std::chrono::milliseconds create_delay {0};
+        /// Keep what playback devices receive (recording()); a daemon,
+        /// whose API cannot read it, does not.
+        bool keep_recordings = true;
+        /// With a realtime clock: once a second, how many 10 ms windows
+        /// each playback device heard and how many were its clean tone
+        /// (tone_hz of the device; ToneEar), written as JSON to this file.
+        std::string tone_report;
     };
 
     MockDriver(std::vector<MockDevice> devices, Options options);
@@ -123,6 +133,7 @@ private:
     /// Names of virtual devices whose delayed creation is under way.
     std::set<std::string, std::less<>> creating_;
     std::map<std::string, std::vector<float>, std::less<>> recordings_;
+    std::unique_ptr<ToneEar> ear_;
     Listeners listeners_;
 
     std::mutex clock_mutex_;

@@ -128,6 +128,13 @@ Result<MockFixture> parse_mock_fixture_document(std::string_view text) {
         }
         out.create_delay = std::chrono::milliseconds(v.get<std::int64_t>());
     }
+    if (doc.contains("tone_report")) {
+        if (!doc["tone_report"].is_string() || doc["tone_report"].get<std::string>().empty()) {
+            return fail(Errc::invalid_argument, "mock fixture: tone_report must be a file path",
+                        "tone_report");
+        }
+        out.tone_report = doc["tone_report"].get<std::string>();
+    }
     std::set<std::string> names;
     for (std::size_t i = 0; i < doc["devices"].size(); ++i) {
         const std::string path = "devices[" + std::to_string(i) + "]";
