@@ -53,8 +53,12 @@ with tempfile.TemporaryDirectory() as work:
         devices.append({"name": f"sink_{i}", "direction": "output", "channels": 2, "rate": 48000, "tone_hz": 440.0})
     with open(fixture, "w") as f:
         json.dump({"tone_report": report, "devices": devices}, f)
+    config = os.path.join(work, "rocd.yaml")
+    with open(config, "w") as f:
+        f.write(f"max_streams: {2 * pairs}\n")  # 64 by default
     api = free_port()
-    daemon = subprocess.Popen([rocd, "--driver", "mock", "--mock-fixture", fixture, "--listen", f"127.0.0.1:{api}",
+    daemon = subprocess.Popen([rocd, "--driver", "mock", "--mock-fixture", fixture, "--config", config,
+                               "--listen", f"127.0.0.1:{api}",
                                "--p2p-listen", "off", "--discovery", "off", "--state-dir", os.path.join(work, "state")],
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:

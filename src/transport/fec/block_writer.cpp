@@ -29,8 +29,8 @@ bool BlockWriter::valid_block_size(FecScheme scheme, std::size_t k, std::size_t 
 BlockWriter::BlockWriter(IPacketWriter& next, FecScheme scheme, std::size_t k, std::size_t r,
                          std::optional<std::uint16_t> first_sbn)
     : next_(next), scheme_(scheme), encoder_(make_block_encoder(scheme)), pending_shape_(pack_shape(k, r)),
-      sources_(max_block_symbols * MaxPacketSize), source_ptrs_(max_block_symbols),
-      repair_ptrs_(max_block_symbols), repairs_(max_block_symbols * MaxPacketSize) {
+      sources_(new std::uint8_t[max_block_symbols * MaxPacketSize]), source_ptrs_(max_block_symbols),
+      repair_ptrs_(max_block_symbols), repairs_(new std::uint8_t[max_block_symbols * MaxPacketSize]) {
     if (first_sbn) {
         sbn_ = *first_sbn;
     } else {
@@ -38,8 +38,8 @@ BlockWriter::BlockWriter(IPacketWriter& next, FecScheme scheme, std::size_t k, s
         sbn_ = rd() & 0xFFFF;
     }
     for (std::size_t i = 0; i < max_block_symbols; ++i) {
-        source_ptrs_[i] = sources_.data() + i * MaxPacketSize;
-        repair_ptrs_[i] = repairs_.data() + i * MaxPacketSize;
+        source_ptrs_[i] = sources_.get() + i * MaxPacketSize;
+        repair_ptrs_[i] = repairs_.get() + i * MaxPacketSize;
     }
     repair_.reset();
     begin_block();
@@ -77,7 +77,7 @@ void BlockWriter::write(Packet& packet) {
         broken_ = true;
     }
     if (!broken_) {
-        std::memcpy(sources_.data() + esi_ * MaxPacketSize, packet.data.data(), size);
+        std::memcpy(sources_.get() + esi_ * MaxPacketSize, packet.data.data(), size);
     }
     if (size + footer <= MaxPacketSize &&
         compose_source_footer(scheme_, sbn_, static_cast<std::uint16_t>(esi_), static_cast<std::uint16_t>(k_),

@@ -61,11 +61,14 @@ private:
     std::size_t esi_ = 0;
     std::size_t symbol_size_ = 0;
     bool broken_ = false;               // this block gets no repair packets
-    std::vector<std::uint8_t> sources_; // max_block_symbols × MaxPacketSize
+    // max_block_symbols × MaxPacketSize each, left uninitialised: only the
+    // symbols a block uses become resident (a few dozen of 255), and every
+    // symbol is written before the encoder reads it.
+    std::unique_ptr<std::uint8_t[]> sources_;
     std::vector<const std::uint8_t*> source_ptrs_;
     std::vector<std::uint8_t*> repair_ptrs_;
     Packet repair_;
-    std::vector<std::uint8_t> repairs_;
+    std::unique_ptr<std::uint8_t[]> repairs_;
     BlockWriterStats stats_;
 };
 

@@ -1,5 +1,8 @@
 #include "transport/packet/jitter_buffer.h"
 
+#include <memory>
+#include <type_traits>
+
 namespace rocd::transport {
 
 namespace {
@@ -19,8 +22,15 @@ int seq_diff(std::uint16_t a, std::uint16_t b) {
 
 } // namespace
 
+static_assert(std::is_trivially_destructible_v<Packet>, "slots are overwritten without destruction");
+
 JitterBuffer::JitterBuffer(std::size_t capacity)
-    : slots_(pow2_at_least(capacity)), present_(slots_.size(), 0), mask_(slots_.size() - 1) {}
+    : capacity_(pow2_at_least(capacity)), slots_(std::allocator<Packet>().allocate(capacity_)),
+      present_(capacity_, 0), mask_(capacity_ - 1) {}
+
+JitterBuffer::~JitterBuffer() {
+    std::allocator<Packet>().deallocate(slots_, capacity_);
+}
 
 void JitterBuffer::clear() {
     std::fill(present_.begin(), present_.end(), 0);
@@ -39,20 +49,20 @@ JitterBuffer::Insert JitterBuffer::insert(const Packet& packet) {
     if (d < 0) {
         // Before anything was consumed, an early reordered packet just
         // lowers the base, as long as the window still holds everything.
-        if (consumed_ || seq_diff(seq, highest_) >= static_cast<int>(slots_.size())) {
+        if (consumed_ || seq_diff(seq, highest_) >= static_cast<int>(capacity_)) {
             return Insert::late;
         }
         base_ = seq;
         d = 0;
     }
-    if (seq_diff(base_, seq) >= static_cast<int>(slots_.size())) {
+    if (seq_diff(base_, seq) >= static_cast<int>(capacity_)) {
         return Insert::overflow;
     }
     const std::size_t i = index(seq);
     if (present_[i] != 0) {
         return Insert::duplicate;
     }
-    slots_[i] = packet;
+    std::construct_at(&slots_[i], packet);
     present_[i] = 1;
     ++count_;
     if (!has_newest_ || seq_diff(highest_, seq) >= 0) {

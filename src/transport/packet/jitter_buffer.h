@@ -11,13 +11,19 @@ namespace rocd::transport {
 
 /// A ring indexed by RTP sequence number: reordering costs nothing,
 /// duplicates and packets older than what was already consumed are
-/// refused. All storage is allocated at construction.
+/// refused. All storage is allocated at construction, and left
+/// unconstructed until a packet goes there: a slot's memory is resident
+/// only once used (a session slot that never plays, or room for a long
+/// latency that a short one does not fill, costs address space only).
 class JitterBuffer {
 public:
     enum class Insert { ok, duplicate, late, overflow };
 
     /// capacity: packets held at most (rounded up to a power of two).
     explicit JitterBuffer(std::size_t capacity);
+    ~JitterBuffer();
+    JitterBuffer(const JitterBuffer&) = delete;
+    JitterBuffer& operator=(const JitterBuffer&) = delete;
 
     Insert insert(const Packet& packet);
 
@@ -38,7 +44,8 @@ public:
 private:
     std::size_t index(std::uint16_t seq) const { return seq & mask_; }
 
-    std::vector<Packet> slots_;
+    std::size_t capacity_;
+    Packet* slots_; // capacity_ of them; slot i is constructed once present_[i] was set
     std::vector<std::uint8_t> present_;
     std::size_t mask_;
     std::size_t count_ = 0;
