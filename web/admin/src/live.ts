@@ -164,7 +164,7 @@ async function readOnce(signalAbort: AbortSignal): Promise<void> {
 /** Follows the daemon until the page goes away; reconnects after a drop. */
 export async function follow(uid: string): Promise<never> {
   selfUid.value = uid;
-  for (let attempt = 0; ; attempt++) {
+  for (let attempt = 0; ; ) {
     const abort = new AbortController();
     try {
       await readOnce(abort.signal);
@@ -172,8 +172,10 @@ export async function follow(uid: string): Promise<never> {
       // Dropped, refused or reset: try again below.
     }
     abort.abort();
+    if (connection.value === "live") attempt = 0; // it was up: retry soon
     connection.value = "reconnecting";
     await new Promise((r) => setTimeout(r, Math.min(250 * 2 ** Math.min(attempt, 3), 2000)));
+    attempt++;
     if (tokenWanted.value) {
       while (tokenWanted.value) await new Promise((r) => setTimeout(r, 200));
     }
