@@ -5,6 +5,7 @@
 #include <boost/asio/executor_work_guard.hpp>
 #include <spdlog/spdlog.h>
 
+#include "api/representation/peer_json.h"
 #include "api/representation/port_json.h"
 #include "api/representation/stream_json.h"
 #include "api/routes/admin.h"
@@ -89,14 +90,22 @@ ControlPlane::ControlPlane(boost::asio::io_context& io, const config::Config& co
         recheck_coordinated_();
     });
     metrics_events_ = std::make_unique<MetricsEvents>(io, bus_, [this] {
-        std::vector<std::pair<std::string, nlohmann::json>> out;
+        std::vector<MetricsEvents::Figures> out;
         for (const auto& stream : streams_.list()) {
-            out.emplace_back(Uri::stream(stream.uid).str(),
-                             api::shown_stream(stream, peers_.self_uid(), stream_mirror_.get()));
+            out.push_back({events::type::stream_metrics, Uri::stream(stream.uid).str(),
+                           api::shown_stream(stream, peers_.self_uid(), stream_mirror_.get())});
         }
         for (const auto& reference : references_.list()) {
-            out.emplace_back(Uri::stream(reference.uid).str(),
-                             api::coordinated_json(reference, stream_mirror_.get()));
+            out.push_back({events::type::stream_metrics, Uri::stream(reference.uid).str(),
+                           api::coordinated_json(reference, stream_mirror_.get())});
+        }
+        if (auto peers = peers_.list()) {
+            for (const auto& peer : *peers) {
+                if (peer.rtt_ms) { // a round trip moves without a peer event
+                    out.push_back({events::type::peer_metrics, Uri::peer(PeerRef::of(peer.uid)).str(),
+                                   api::peer_json(peer)});
+                }
+            }
         }
         return out;
     });

@@ -9,8 +9,8 @@ MetricsEvents::MetricsEvents(boost::asio::io_context& io, events::EventBus& bus,
 
 void MetricsEvents::tick() {
     if (bus_.wants_metrics()) {
-        for (auto& [uri, stream] : current_()) {
-            bus_.publish_metrics(std::move(uri), stream);
+        for (auto& figures : current_()) {
+            bus_.publish_metrics(figures.type, std::move(figures.uri), figures.data);
         }
     }
     timer_.expires_after(std::chrono::seconds(1));

@@ -1,6 +1,7 @@
-// stream_metrics on the event stream: once a second, while a client asked
-// for them (GET /events?metrics=true), every stream's live figures as the
-// API shows the stream, so that a page draws graphs without polling.
+// stream_metrics and peer_metrics on the event stream: once a second, while
+// a client asked for them (GET /events?metrics=true), every stream's and
+// every peer's live figures as the API shows them, so that a page draws
+// graphs and round trips without polling.
 #pragma once
 
 #include <functional>
@@ -18,8 +19,13 @@ namespace rocd::daemon {
 
 class MetricsEvents {
 public:
-    /// `current`: every stream's URI and JSON, now.
-    using Current = std::function<std::vector<std::pair<std::string, nlohmann::json>>()>;
+    struct Figures {
+        const char* type; ///< events::type::stream_metrics or peer_metrics
+        std::string uri;
+        nlohmann::json data;
+    };
+    /// `current`: every stream's and peer's figures, now.
+    using Current = std::function<std::vector<Figures>()>;
 
     MetricsEvents(boost::asio::io_context& io, events::EventBus& bus, Current current);
 

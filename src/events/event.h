@@ -39,6 +39,8 @@ inline constexpr const char* stream_state_changed = "stream_state_changed";
 /// A stream's live figures, at most once a second, only to the subscribers
 /// that ask for them (Filter::metrics); no id, not kept for replay.
 inline constexpr const char* stream_metrics = "stream_metrics";
+/// A peer's live figures (round trip), the same way as stream_metrics.
+inline constexpr const char* peer_metrics = "peer_metrics";
 } // namespace type
 
 /// Every type above, for validating filters.

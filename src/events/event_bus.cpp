@@ -31,7 +31,7 @@ bool is_known_type(std::string_view name) {
 }
 
 bool Filter::matches(const Event& event) const {
-    if (event.type == type::stream_metrics) {
+    if (event.type == type::stream_metrics || event.type == type::peer_metrics) {
         return metrics && matches_uri(uris, event.uri);
     }
     const bool type_ok = types.empty() || std::find(types.begin(), types.end(), event.type) != types.end();
@@ -71,10 +71,9 @@ std::uint64_t EventBus::publish(std::string type, std::string uri, nlohmann::jso
     return event.id;
 }
 
-void EventBus::publish_metrics(std::string uri, const nlohmann::json& data) {
-    auto rendered = std::make_shared<const std::string>(render_(0, type::stream_metrics, data));
-    Event event {0, type::stream_metrics, std::move(uri), std::move(rendered),
-                 std::chrono::system_clock::now()};
+void EventBus::publish_metrics(const char* type, std::string uri, const nlohmann::json& data) {
+    auto rendered = std::make_shared<const std::string>(render_(0, type, data));
+    Event event {0, type, std::move(uri), std::move(rendered), std::chrono::system_clock::now()};
     std::vector<SubscriberId> ids;
     for (const auto& [id, entry] : subscribers_) {
         if (entry.first.metrics) {

@@ -21,7 +21,8 @@ struct Filter {
     /// Resource URIs; an event matches if its URI equals one of these or
     /// lies below it ("/peers/self/ports" matches every port of self).
     std::vector<std::string> uris;
-    /// Also the stream_metrics messages (of the streams `uris` selects).
+    /// Also the stream_metrics and peer_metrics messages (of what `uris`
+    /// selects).
     bool metrics = false;
 
     bool matches(const Event& event) const;
@@ -58,9 +59,9 @@ public:
     /// Records and delivers an event; returns its id.
     std::uint64_t publish(std::string type, std::string uri, nlohmann::json data);
 
-    /// A stream's figures (stream_metrics) to the subscribers that asked
-    /// for them, now: no id, no history, no replay.
-    void publish_metrics(std::string uri, const nlohmann::json& data);
+    /// A resource's figures (`type`: stream_metrics or peer_metrics) to the
+    /// subscribers that asked for them, now: no id, no history, no replay.
+    void publish_metrics(const char* type, std::string uri, const nlohmann::json& data);
     /// Whether any subscriber asked for stream_metrics.
     bool wants_metrics() const;
 

@@ -143,7 +143,8 @@ describe("web admin", () => {
       b = await fleet.startB();
       await page.locator(`${cell(mic, speakers)}[data-state="active"]`).waitFor({ timeout: 15000 });
       await view(page, "Peers");
-      await page.getByText(fleet.bUid).waitFor();
+      // The round trip moves without a peer event: peer_metrics brings it.
+      await page.locator(`tr[data-peer="${fleet.bUid}"]`).getByText(/^\d+\.\d ms$/).waitFor();
       await screenshot(page, "peers");
     } finally {
       await browser.close();

@@ -37,8 +37,8 @@ TEST(EventBus, stream_metrics_go_only_to_who_asked_with_no_id_and_no_history) {
     bus.subscribe(metrics, [&](const Event& e) { asked.push_back(e); });
     bus.subscribe(Filter {}, [&](const Event& e) { all.push_back(e); });
     EXPECT_TRUE(bus.wants_metrics());
-    bus.publish_metrics("/streams/a", {{"metrics", {{"latency_ms", 200}}}});
-    bus.publish_metrics("/streams/b", {}); // outside the asker's uris
+    bus.publish_metrics(type::stream_metrics, "/streams/a", {{"metrics", {{"latency_ms", 200}}}});
+    bus.publish_metrics(type::stream_metrics, "/streams/b", {}); // outside the asker's uris
     ASSERT_EQ(asked.size(), 1u);
     EXPECT_EQ(asked[0].id, 0u);
     EXPECT_EQ(asked[0].type, type::stream_metrics);

@@ -148,6 +148,10 @@ async function readOnce(signalAbort: AbortSignal): Promise<void> {
         sample(data);
         return;
       }
+      if (event === "peer_metrics") {
+        put(peers, String(data.peer_uri), data as unknown as Peer);
+        return;
+      }
       if (event === "replay_gap" || event === "overflow") {
         // Some changes are lost to this page: start over with a snapshot.
         lastEventId = undefined;
