@@ -107,9 +107,15 @@ Result<json> parse_remote_half(const json& half, const Uid& peer) {
 
 json end_json(const json& half, const Uid& peer) {
     json out {{"peer_uri", Uri::peer(PeerRef::of(peer)).str()}};
-    for (const char* key : {"state", "error", "end", "peer_uri", "metrics"}) {
-        if (half.contains(key)) {
-            out[key == std::string("peer_uri") ? "waiting_for" : key] = half[key];
+    // The half's own `peer_uri` is whom it waits for; here `peer_uri` says
+    // whose figures these are.
+    for (auto [from, to] : {std::pair {"state", "state"},
+                            {"error", "error"},
+                            {"end", "end"},
+                            {"peer_uri", "waiting_for"},
+                            {"metrics", "metrics"}}) {
+        if (half.contains(from)) {
+            out[to] = half[from];
         }
     }
     return out;

@@ -106,12 +106,12 @@ void add_stream_routes(Router& router, StreamRouteServices services) {
             if (auto reference = references.get(*uid)) {
                 return update_coordinated(
                     remote, *reference, *body, [respond, &references, mirror, uid = *uid](Status updated) {
-                        auto now = references.get(uid);
-                        if (updated && now) {
-                            return respond(json_response(coordinated_json(*now, mirror)));
+                        if (!updated) {
+                            return respond(problem(updated.error()));
                         }
-                        respond(problem(updated ? Error {Errc::not_found, "no stream " + uid.str(), "stream"}
-                                                : updated.error()));
+                        auto now = references.get(uid); // deleted meanwhile?
+                        respond(now ? json_response(coordinated_json(*now, mirror))
+                                    : problem(Error {Errc::not_found, "no stream " + uid.str(), "stream"}));
                     });
             }
             auto stream = streams.get(*uid);
